@@ -1,0 +1,2 @@
+/** Evaluation metrics: sliced Wasserstein distance, ROC AUC, and mean ± std summaries. */
+package io.dxmi.core.metrics;
