@@ -1,0 +1,103 @@
+package io.dxmi.core.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.random.Rng;
+
+/**
+ * A DDPM: an ε-prediction network over a noise schedule, plus the normalisation between data
+ * and model space. Owns its native memory: close it when done.
+ */
+public final class DdpmModel implements AutoCloseable {
+
+    /** Parameter-name prefix of the ε-network in archives. */
+    public static final String PREFIX = "eps.";
+
+    private final PretrainConfig config;
+    private final NoiseSchedule schedule;
+    private final Normalization normalization;
+    private final int dimension;
+    private final NDManager manager;
+    private final TimeMlp epsNet;
+
+    /** A freshly initialised model (weights from {@code rng}). */
+    public DdpmModel(PretrainConfig config, int dimension, Normalization normalization, Rng rng) {
+        this.config = config;
+        this.schedule = config.schedule();
+        this.normalization = normalization;
+        this.dimension = dimension;
+        this.manager = NDManager.newBaseManager();
+        this.epsNet = config.network().mlp(dimension, dimension, PREFIX).build(manager, rng);
+    }
+
+    public PretrainConfig config() {
+        return config;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public TimeMlp epsNet() {
+        return epsNet;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Draws n samples with the ancestral (η = 1) sampler on a T-step subsequence of the
+     * schedule, noise std from the schedule and none at the last step. T = N is the original
+     * DDPM sampler. Returns data-space rows.
+     */
+    public float[] sample(int n, int samplerSteps, Rng rng) {
+        StepCoefficients c = StepCoefficients.ancestral(schedule, samplerSteps);
+        float[] out = new float[n * dimension];
+        int chunk = 10_000;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(rng.gaussians(m * dimension), new Shape(m, dimension));
+                for (int k = 0; k < samplerSteps; k++) {
+                    // Each step's temporaries live in their own manager, freed at the end of the
+                    // step; only the new x moves to the outer scope (memory stays flat in T).
+                    // Results of an op join the manager of its first operand, so x moves too.
+                    NDArray next;
+                    try (NDManager s = scope.newSubManager()) {
+                        x.attach(s);
+                        NDArray emb = s.create(epsNet.embedding().embedRepeated(
+                                schedule.networkTime(c.diffusionIndex(k)), m),
+                                new Shape(m, epsNet.embedding().dimension()));
+                        NDArray eps = epsNet.forward(x, emb);
+                        next = x.mul(c.a(k)).add(eps.mul(c.b(k)));
+                        if (c.sigma(k) > 0) {
+                            next = next.add(s.create(rng.gaussians(m * dimension), new Shape(m, dimension))
+                                    .mul(c.sigma(k)));
+                        }
+                        next.attach(scope);
+                    }
+                    x = next;
+                }
+                System.arraycopy(x.toFloatArray(), 0, out, start * dimension, m * dimension);
+            }
+        }
+        return normalization.toData(out);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,195 @@
+package io.dxmi.core.dxmi;
+
+import io.dxmi.core.nn.NetworkConfig;
+
+/**
+ * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of dxmi-method.md §8
+ * (with the learnable last σ that closed the energy's AUC gap); the README records what was
+ * measured with them.
+ *
+ * @param samplerSteps T, the number of sampler steps (default 5)
+ * @param tauEntropy τ₁, weight of the entropy term −log σ_t (default 0.1)
+ * @param tauVelocity τ₂, weight of the running velocity cost (default 0.1; a single τ sets both)
+ * @param gamma weight of the energy's square regulariser (default 1)
+ * @param batchSize B: data rows and trajectories per iteration (default 256)
+ * @param iterations iterations of Algorithm 1 (default 4000)
+ * @param samplerLearningRate Adam rate of the sampler's mean network (default 3e-5)
+ * @param sigmaLearningRate Adam rate of the log σ_t (default 1e-3)
+ * @param valueLearningRate Adam rate of the value network (and of the shared energy; default 1e-3)
+ * @param energyLearningRate Adam rate of the separate energy network (default 1e-3)
+ * @param samplerClipNorm global gradient-norm clip of the sampler network (default 1; 0 = off)
+ * @param valueClipNorm clip of the value network (default 0 = off)
+ * @param energyClipNorm clip of the separate energy network (default 0 = off)
+ * @param lastSigmaLearnable whether the last step's σ learns (default true)
+ * @param lastSigmaInit the last step's initial σ when learnable (default 0.1)
+ * @param lastSigmaFixed the last step's σ when frozen (default 1e-3)
+ * @param avrDecay α of the AVR scales' EMA (default 0.99)
+ * @param valueSharing shared or separate energy and value networks (default SHARED)
+ * @param timeCost what the value target charges per step (default RUNNING)
+ * @param timeCostConstant R for {@link TimeCost#CONSTANT} (default 0.05)
+ * @param energyEmaDecay decay of the evaluation-only EMA of the energy weights (default 0.999; 0 = off)
+ * @param network shape of the value and energy networks
+ * @param seed seed of every random draw
+ * @param maxConsecutiveSkips iterations in a row with a skipped update before the trainer
+ *     restores its last good state (default 3)
+ * @param snapshotEvery iterations between in-memory good-state snapshots (default 100)
+ */
+public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
+        int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
+        float energyLearningRate, float samplerClipNorm, float valueClipNorm, float energyClipNorm,
+        boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
+        ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
+        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery) {
+
+    public DxmiConfig {
+        require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
+        require(tauEntropy >= 0 && Float.isFinite(tauEntropy), "tau (entropy) must be >= 0, got " + tauEntropy);
+        require(tauVelocity >= 0 && Float.isFinite(tauVelocity), "tau (velocity) must be >= 0, got " + tauVelocity);
+        require(gamma >= 0, "gamma must be >= 0, got " + gamma);
+        require(batchSize >= 1, "batch size must be positive, got " + batchSize);
+        require(iterations >= 0, "iterations must not be negative, got " + iterations);
+        require(samplerLearningRate >= 0 && sigmaLearningRate >= 0 && valueLearningRate >= 0
+                && energyLearningRate >= 0, "learning rates must be >= 0");
+        require(lastSigmaInit > 0 && lastSigmaFixed > 0, "the last step's sigma must be positive");
+        require(avrDecay >= 0 && avrDecay < 1, "AVR decay must be in [0, 1), got " + avrDecay);
+        require(energyEmaDecay >= 0 && energyEmaDecay < 1, "energy EMA decay must be in [0, 1), got " + energyEmaDecay);
+        require(maxConsecutiveSkips >= 1, "max consecutive skips must be >= 1");
+        require(snapshotEvery >= 1, "snapshot interval must be >= 1");
+        java.util.Objects.requireNonNull(valueSharing, "valueSharing");
+        java.util.Objects.requireNonNull(timeCost, "timeCost");
+        java.util.Objects.requireNonNull(network, "network");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static DxmiConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.samplerSteps = samplerSteps;
+        b.tauEntropy = tauEntropy;
+        b.tauVelocity = tauVelocity;
+        b.gamma = gamma;
+        b.batchSize = batchSize;
+        b.iterations = iterations;
+        b.samplerLearningRate = samplerLearningRate;
+        b.sigmaLearningRate = sigmaLearningRate;
+        b.valueLearningRate = valueLearningRate;
+        b.energyLearningRate = energyLearningRate;
+        b.samplerClipNorm = samplerClipNorm;
+        b.valueClipNorm = valueClipNorm;
+        b.energyClipNorm = energyClipNorm;
+        b.lastSigmaLearnable = lastSigmaLearnable;
+        b.lastSigmaInit = lastSigmaInit;
+        b.lastSigmaFixed = lastSigmaFixed;
+        b.avrDecay = avrDecay;
+        b.valueSharing = valueSharing;
+        b.timeCost = timeCost;
+        b.timeCostConstant = timeCostConstant;
+        b.energyEmaDecay = energyEmaDecay;
+        b.network = network;
+        b.seed = seed;
+        b.maxConsecutiveSkips = maxConsecutiveSkips;
+        b.snapshotEvery = snapshotEvery;
+        return b;
+    }
+
+    /** Builder with the documented defaults; every setting is optional. */
+    public static final class Builder {
+        private int samplerSteps = 5;
+        private float tauEntropy = 0.1f;
+        private float tauVelocity = 0.1f;
+        private float gamma = 1f;
+        private int batchSize = 256;
+        private int iterations = 4000;
+        private float samplerLearningRate = 3e-5f;
+        private float sigmaLearningRate = 1e-3f;
+        private float valueLearningRate = 1e-3f;
+        private float energyLearningRate = 1e-3f;
+        private float samplerClipNorm = 1f;
+        private float valueClipNorm = 0f;
+        private float energyClipNorm = 0f;
+        private boolean lastSigmaLearnable = true;
+        private float lastSigmaInit = 0.1f;
+        private float lastSigmaFixed = 1e-3f;
+        private float avrDecay = 0.99f;
+        private ValueSharing valueSharing = ValueSharing.SHARED;
+        private TimeCost timeCost = TimeCost.RUNNING;
+        private float timeCostConstant = 0.05f;
+        private float energyEmaDecay = 0.999f;
+        private NetworkConfig network = NetworkConfig.defaults();
+        private long seed;
+        private int maxConsecutiveSkips = 3;
+        private int snapshotEvery = 100;
+
+        public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
+
+        /** One temperature for both terms: τ₁ = τ₂ = τ. */
+        public Builder optTau(float tau) { tauEntropy = tau; tauVelocity = tau; return this; }
+
+        public Builder optTaus(float entropy, float velocity) { tauEntropy = entropy; tauVelocity = velocity; return this; }
+
+        public Builder optGamma(float v) { gamma = v; return this; }
+
+        public Builder optBatchSize(int v) { batchSize = v; return this; }
+
+        public Builder optIterations(int v) { iterations = v; return this; }
+
+        public Builder optSamplerLearningRate(float v) { samplerLearningRate = v; return this; }
+
+        public Builder optSigmaLearningRate(float v) { sigmaLearningRate = v; return this; }
+
+        public Builder optValueLearningRate(float v) { valueLearningRate = v; return this; }
+
+        public Builder optEnergyLearningRate(float v) { energyLearningRate = v; return this; }
+
+        public Builder optSamplerClipNorm(float v) { samplerClipNorm = v; return this; }
+
+        public Builder optValueClipNorm(float v) { valueClipNorm = v; return this; }
+
+        public Builder optEnergyClipNorm(float v) { energyClipNorm = v; return this; }
+
+        public Builder optLastSigmaLearnable(boolean v) { lastSigmaLearnable = v; return this; }
+
+        public Builder optLastSigmaInit(float v) { lastSigmaInit = v; return this; }
+
+        public Builder optLastSigmaFixed(float v) { lastSigmaFixed = v; return this; }
+
+        public Builder optAvrDecay(float v) { avrDecay = v; return this; }
+
+        public Builder optValueSharing(ValueSharing v) { valueSharing = v; return this; }
+
+        public Builder optTimeCost(TimeCost v) { timeCost = v; return this; }
+
+        public Builder optTimeCostConstant(float v) { timeCostConstant = v; return this; }
+
+        public Builder optEnergyEmaDecay(float v) { energyEmaDecay = v; return this; }
+
+        public Builder optNetwork(NetworkConfig v) { network = v; return this; }
+
+        public Builder optSeed(long v) { seed = v; return this; }
+
+        public Builder optMaxConsecutiveSkips(int v) { maxConsecutiveSkips = v; return this; }
+
+        public Builder optSnapshotEvery(int v) { snapshotEvery = v; return this; }
+
+        public DxmiConfig build() {
+            return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
+                    samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
+                    valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
+                    valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
+                    snapshotEvery);
+        }
+    }
+}

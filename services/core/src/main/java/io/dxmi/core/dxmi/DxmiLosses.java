@@ -1,0 +1,60 @@
+package io.dxmi.core.dxmi;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The losses of one DxMI iteration (dxmi-method.md §2), in the authors' per-dimension
+ * convention: running costs are means over dimensions and the entropy term is log σ, not
+ * D·log σ.
+ */
+public final class DxmiLosses {
+
+    private DxmiLosses() {}
+
+    /** L_E = mean E(x⁺) − mean E(x_T) + γ (mean E(x⁺)² + mean E(x_T)²). */
+    public static NDArray energy(NDArray energyData, NDArray energySamples, float gamma) {
+        NDArray loss = energyData.mean().sub(energySamples.mean());
+        if (gamma != 0f) {
+            loss = loss.add(energyData.square().mean().add(energySamples.square().mean()).mul(gamma));
+        }
+        return loss;
+    }
+
+    /**
+     * rc = mean over dimensions of (x' − x)² / (2 s²), one value per row: (n, D) → (n, 1).
+     *
+     * @param scale2 s² as a scalar or an (n, 1) column
+     */
+    public static NDArray runningCost(NDArray next, NDArray current, NDArray scale2) {
+        return next.sub(current).square().mean(new int[] {1}, true).div(scale2.mul(2f));
+    }
+
+    /** The same with a scalar s². */
+    public static NDArray runningCost(NDArray next, NDArray current, double scale2) {
+        return next.sub(current).square().mean(new int[] {1}, true).div((float) (2 * scale2));
+    }
+
+    /** L_V = mean (V(x_t, t) − target)². */
+    public static NDArray temporalDifference(NDArray value, NDArray target) {
+        return value.sub(target).square().mean();
+    }
+
+    /**
+     * L_π = mean [V(x_{t+1}(φ), t+1) + τ₂·rc_t] − τ₁·mean log σ_t.
+     *
+     * @param nextValue V at the reparametrised next states, (n, 1)
+     * @param runningCost rc of those transitions, (n, 1)
+     * @param logSigma log σ of each row's step, (n, 1)
+     */
+    public static NDArray policy(NDArray nextValue, NDArray runningCost, NDArray logSigma, float tauEntropy,
+            float tauVelocity) {
+        NDArray loss = nextValue.mean();
+        if (tauVelocity != 0f) {
+            loss = loss.add(runningCost.mean().mul(tauVelocity));
+        }
+        if (tauEntropy != 0f) {
+            loss = loss.sub(logSigma.mean().mul(tauEntropy));
+        }
+        return loss;
+    }
+}

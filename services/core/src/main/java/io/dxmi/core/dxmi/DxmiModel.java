@@ -1,0 +1,191 @@
+package io.dxmi.core.dxmi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.NoiseSchedule;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.random.Rng;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A DxMI model: the few-step sampler (policy), the energy and value functions, and the
+ * evaluation-only EMA copy of the energy. This is what a trained model directory holds and
+ * what {@code dxmi sample} and {@code dxmi energy} use. Owns its native memory.
+ */
+public final class DxmiModel implements AutoCloseable {
+
+    /** Prefix of the EMA copy's parameter names. */
+    public static final String EMA_PREFIX = "ema.";
+
+    private final DxmiConfig config;
+    private final PretrainConfig samplerConfig;
+    private final Normalization normalization;
+    private final int dimension;
+    private final NDManager manager;
+    private final FewStepSampler sampler;
+    private final ValueModel values;
+    private final ValueModel emaValues;
+
+    private DxmiModel(DxmiConfig config, PretrainConfig samplerConfig, int dimension, Normalization normalization,
+            Rng rng) {
+        this.config = config;
+        this.samplerConfig = samplerConfig;
+        this.dimension = dimension;
+        this.normalization = normalization;
+        this.manager = NDManager.newBaseManager();
+        NoiseSchedule schedule = samplerConfig.schedule();
+        TimeMlp net = samplerConfig.network().mlp(dimension, dimension, FewStepSampler.NET_PREFIX)
+                .build(manager, rng.split());
+        float lastSigma = config.lastSigmaLearnable() ? config.lastSigmaInit() : config.lastSigmaFixed();
+        this.sampler = new FewStepSampler(manager, net, schedule, config.samplerSteps(),
+                config.lastSigmaLearnable(), lastSigma);
+        this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), dimension, config.network(), manager,
+                rng.split());
+        this.emaValues = config.energyEmaDecay() > 0 ? values.copy(manager, config.network(), dimension) : null;
+    }
+
+    /**
+     * A model whose sampler starts from a pretrained DDPM's ε-network (the usual DxMI start).
+     *
+     * @param rng draws the value/energy networks' initial weights
+     */
+    public static DxmiModel fromPretrained(DxmiConfig config, DdpmModel ddpm, Rng rng) {
+        DxmiModel m = new DxmiModel(config, ddpm.config(), ddpm.dimension(), ddpm.normalization(), rng);
+        LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
+        ddpm.epsNet().parameters().toFloatArrays().forEach(
+                (k, v) -> w.put(FewStepSampler.NET_PREFIX + k.substring(DdpmModel.PREFIX.length()), v));
+        m.sampler.networkParameters().load(w);
+        return m;
+    }
+
+    /** A model with a randomly initialised sampler (the "no pretraining" row of Table 1). */
+    public static DxmiModel untrained(DxmiConfig config, PretrainConfig samplerConfig, int dimension,
+            Normalization normalization, Rng rng) {
+        return new DxmiModel(config, samplerConfig, dimension, normalization, rng);
+    }
+
+    public DxmiConfig config() {
+        return config;
+    }
+
+    public PretrainConfig samplerConfig() {
+        return samplerConfig;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public FewStepSampler sampler() {
+        return sampler;
+    }
+
+    public ValueModel values() {
+        return values;
+    }
+
+    /** The EMA copy, or null when the EMA is off. */
+    public ValueModel emaValues() {
+        return emaValues;
+    }
+
+    /** The energy used for evaluation and export: the EMA copy when there is one. */
+    public ValueModel evaluationValues() {
+        return emaValues != null ? emaValues : values;
+    }
+
+    /** n generated rows in data space. */
+    public float[] sample(int n, Rng rng) {
+        return normalization.toData(sampler.sample(n, rng, manager));
+    }
+
+    /** Energies of data-space rows (one per row, same order), with the evaluation energy. */
+    public float[] energy(float[] dataRows) {
+        return energy(dataRows, evaluationValues());
+    }
+
+    /** Energies of data-space rows with the given value model. */
+    public float[] energy(float[] dataRows, ValueModel model) {
+        int n = dataRows.length / dimension;
+        float[] rows = normalization.toModel(dataRows);
+        float[] out = new float[n];
+        int chunk = 10_000;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            try (NDManager scope = manager.newSubManager()) {
+                float[] part = new float[m * dimension];
+                System.arraycopy(rows, start * dimension, part, 0, m * dimension);
+                NDArray e = model.energy(scope.create(part, new Shape(m, dimension)));
+                System.arraycopy(e.toFloatArray(), 0, out, start, m);
+            }
+        }
+        return out;
+    }
+
+    /** Every weight by name: sampler, log σ, value/energy, and the EMA copy (prefixed). */
+    public LinkedHashMap<String, float[]> weights() {
+        LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
+        w.putAll(sampler.networkParameters().toFloatArrays());
+        w.putAll(sampler.sigmaParameters().toFloatArrays());
+        putValues(w, "", values);
+        if (emaValues != null) {
+            putValues(w, EMA_PREFIX, emaValues);
+        }
+        return w;
+    }
+
+    private static void putValues(Map<String, float[]> w, String prefix, ValueModel v) {
+        v.valueParameters().toFloatArrays().forEach((k, a) -> w.put(prefix + k, a));
+        if (v.sharing() == ValueSharing.SEPARATE) {
+            v.energyParameters().toFloatArrays().forEach((k, a) -> w.put(prefix + k, a));
+        }
+    }
+
+    /** Loads weights written by {@link #weights()}. */
+    public void loadWeights(Map<String, float[]> w) {
+        load(sampler.networkParameters(), w, "");
+        load(sampler.sigmaParameters(), w, "");
+        load(values.valueParameters(), w, "");
+        if (values.sharing() == ValueSharing.SEPARATE) {
+            load(values.energyParameters(), w, "");
+        }
+        if (emaValues != null) {
+            load(emaValues.valueParameters(), w, EMA_PREFIX);
+            if (emaValues.sharing() == ValueSharing.SEPARATE) {
+                load(emaValues.energyParameters(), w, EMA_PREFIX);
+            }
+        }
+    }
+
+    private static void load(ParameterSet target, Map<String, float[]> w, String prefix) {
+        LinkedHashMap<String, float[]> part = new LinkedHashMap<>();
+        for (String name : target.arrays().keySet()) {
+            float[] v = w.get(prefix + name);
+            if (v == null) {
+                throw new IllegalArgumentException("the model's weights lack " + prefix + name);
+            }
+            part.put(name, v);
+        }
+        target.load(part);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

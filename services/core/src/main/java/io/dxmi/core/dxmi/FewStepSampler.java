@@ -1,0 +1,156 @@
+package io.dxmi.core.dxmi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.diffusion.NoiseSchedule;
+import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.random.Rng;
+
+/**
+ * The DxMI policy π_φ: a T-step sampler x_{k+1} = a_k x_k + b_k ε̂_φ(x_k, t_k) + σ_k ξ with
+ * x_0 ~ N(0, I). The affine coefficients a_k, b_k stay frozen at their DDPM schedule values;
+ * the ε-network and one log σ per step learn. The last step's σ is learnable or fixed (a
+ * setting, dxmi-method.md §8). All tensors are in model space.
+ */
+public final class FewStepSampler {
+
+    /** Parameter-name prefix of the mean network. */
+    public static final String NET_PREFIX = "sampler.";
+    /** Name of the learnable log σ vector. */
+    public static final String LOG_SIGMA = "policy.logSigma";
+
+    private final int dimension;
+    private final NoiseSchedule schedule;
+    private final StepCoefficients coefficients;
+    private final TimeMlp net;
+    private final ParameterSet sigmaParams;
+    private final boolean lastLearnable;
+    private final float lastSigmaFixed;
+    private final int steps;
+
+    /**
+     * @param net the mean network (an ε-predictor over {@code schedule})
+     * @param lastLearnable whether the last σ learns
+     * @param lastSigma the last σ's initial value (learnable) or fixed value
+     */
+    public FewStepSampler(NDManager manager, TimeMlp net, NoiseSchedule schedule, int steps, boolean lastLearnable,
+            float lastSigma) {
+        this.dimension = net.inputDim();
+        this.schedule = schedule;
+        this.steps = steps;
+        this.coefficients = StepCoefficients.ancestral(schedule, steps);
+        this.net = net;
+        this.lastLearnable = lastLearnable;
+        this.lastSigmaFixed = lastSigma;
+        int learnable = lastLearnable ? steps : steps - 1;
+        float[] init = new float[Math.max(learnable, 0)];
+        for (int k = 0; k < learnable; k++) {
+            float s = k == steps - 1 ? lastSigma : coefficients.sigma(k);
+            init[k] = (float) Math.log(Math.max(s, 1e-6f));
+        }
+        this.sigmaParams = new ParameterSet(manager);
+        if (learnable > 0) {
+            sigmaParams.add(LOG_SIGMA, new Shape(learnable), init);
+        }
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public TimeMlp network() {
+        return net;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    public StepCoefficients coefficients() {
+        return coefficients;
+    }
+
+    public ParameterSet networkParameters() {
+        return net.parameters();
+    }
+
+    public ParameterSet sigmaParameters() {
+        return sigmaParams;
+    }
+
+    public boolean lastSigmaLearnable() {
+        return lastLearnable;
+    }
+
+    /** log σ_0 … log σ_{T−1} as one (T) array, differentiable in the learnable entries. */
+    public NDArray logSigmas(NDManager scope) {
+        NDArray fixedLast = scope.create(new float[] {(float) Math.log(lastSigmaFixed)});
+        if (lastLearnable) {
+            return sigmaParams.get(LOG_SIGMA);
+        }
+        if (steps == 1) {
+            return fixedLast;
+        }
+        return NDArrays.concat(new NDList(sigmaParams.get(LOG_SIGMA), fixedLast));
+    }
+
+    /** Current σ_k values (one device read). */
+    public float[] sigmas() {
+        float[] s = new float[steps];
+        float[] learned = steps > 1 || lastLearnable ? sigmaParams.get(LOG_SIGMA).toFloatArray() : new float[0];
+        for (int k = 0; k < steps; k++) {
+            s[k] = k < learned.length ? (float) Math.exp(learned[k]) : lastSigmaFixed;
+        }
+        return s;
+    }
+
+    /** The ε-network's time input rows for step k, repeated n times: (n, E). */
+    public float[] timeEmbedding(int k, int n) {
+        return net.embedding().embedRepeated(schedule.networkTime(coefficients.diffusionIndex(k)), n);
+    }
+
+    /**
+     * Rolls out n trajectories without gradients. Returns the T+1 states x_0 … x_T, each (n, D),
+     * owned by {@code scope}.
+     */
+    public NDArray[] rollout(int n, Rng rng, NDManager scope) {
+        float[] sig = sigmas();
+        NDArray[] states = new NDArray[steps + 1];
+        states[0] = scope.create(rng.gaussians(n * dimension), new Shape(n, dimension));
+        int e = net.embedding().dimension();
+        for (int k = 0; k < steps; k++) {
+            try (NDManager tmp = scope.newSubManager()) {
+                NDArray emb = tmp.create(timeEmbedding(k, n), new Shape(n, e));
+                NDArray eps = net.forward(states[k], emb);
+                NDArray noise = tmp.create(rng.gaussians(n * dimension), new Shape(n, dimension));
+                NDArray next = states[k].mul(coefficients.a(k)).add(eps.mul(coefficients.b(k))).add(noise.mul(sig[k]));
+                next.attach(scope);
+                states[k + 1] = next;
+            }
+        }
+        return states;
+    }
+
+    /** n samples x_T as row-major model-space floats, in chunks to bound memory. */
+    public float[] sample(int n, Rng rng, NDManager manager) {
+        float[] out = new float[n * dimension];
+        int chunk = 10_000;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray[] states = rollout(m, rng, scope);
+                System.arraycopy(states[steps].toFloatArray(), 0, out, start * dimension, m * dimension);
+            }
+        }
+        return out;
+    }
+}

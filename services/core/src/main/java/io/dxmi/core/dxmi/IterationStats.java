@@ -1,0 +1,19 @@
+package io.dxmi.core.dxmi;
+
+/**
+ * What one iteration of Algorithm 1 measured.
+ *
+ * @param iteration the iteration's number (1-based: iterations done after it)
+ * @param energyLoss L_E
+ * @param energyData mean E(x⁺)
+ * @param energySamples mean E(x_T)
+ * @param valueLoss mean of the T TD losses
+ * @param policyLoss L_π
+ * @param sigmas σ_t after the iteration
+ * @param velocityScales s_t² used in the iteration
+ * @param skippedUpdates updates refused because a loss or gradient was not finite
+ * @param recovered whether the trainer restored its last good state after this iteration
+ */
+public record IterationStats(long iteration, double energyLoss, double energyData, double energySamples,
+        double valueLoss, double policyLoss, float[] sigmas, double[] velocityScales, int skippedUpdates,
+        boolean recovered) {}

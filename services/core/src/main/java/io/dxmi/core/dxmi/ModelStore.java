@@ -1,0 +1,153 @@
+package io.dxmi.core.dxmi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.model.TensorArchive;
+import io.dxmi.core.random.Rng;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Saves and loads the project's two model kinds in a {@link ModelDirectory}: a pretrained
+ * DDPM ({@code kind = "ddpm"}) and a DxMI model ({@code kind = "dxmi"}), the latter with the
+ * whole training state so that {@code dxmi train --resume} continues exactly.
+ */
+public final class ModelStore {
+
+    public static final String KIND_DDPM = "ddpm";
+    public static final String KIND_DXMI = "dxmi";
+
+    private static final ObjectMapper JSON = ModelDirectory.json();
+
+    private ModelStore() {}
+
+    /** Saves a pretrained DDPM. */
+    public static void saveDdpm(Path dir, DdpmModel model, DataInfo data, Map<String, Object> extra)
+            throws IOException {
+        ObjectNode m = ModelDirectory.newManifest(KIND_DDPM);
+        common(m, data, model.normalization(), model.config());
+        if (extra != null) {
+            m.set("training", JSON.valueToTree(extra));
+        }
+        ObjectNode prov = m.putObject("provenance");
+        prov.put("configHash", ModelDirectory.sha256(JSON.writeValueAsString(model.config())));
+        prov.put("dataHash", data.contentHash());
+        TensorArchive weights = new TensorArchive();
+        model.epsNet().parameters().toFloatArrays().forEach(weights::put);
+        ModelDirectory.write(dir, m, weights);
+    }
+
+    /** Loads a pretrained DDPM; the caller closes it. */
+    public static DdpmModel loadDdpm(Path dir) throws IOException {
+        ModelDirectory.Loaded l = ModelDirectory.read(dir);
+        requireKind(l, KIND_DDPM);
+        PretrainConfig cfg = JSON.treeToValue(l.manifest().get("pretrainConfig"), PretrainConfig.class);
+        DataInfo data = JSON.treeToValue(l.manifest().get("data"), DataInfo.class);
+        DjlRuntime.configureFromEnvironment();
+        DdpmModel model = new DdpmModel(cfg, data.dimension(), normalization(l.manifest()), new Rng(0));
+        try {
+            model.epsNet().parameters().load(l.weights().withPrefix(""));
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new IOException(dir + ": weights do not fit the manifest's network: " + e.getMessage());
+        }
+        return model;
+    }
+
+    /** Saves a DxMI model with its full training state. */
+    public static void saveDxmi(Path dir, DxmiTrainer trainer, DataInfo data, String parentHash) throws IOException {
+        DxmiModel model = trainer.model();
+        TrainingState state = trainer.captureState();
+        ObjectNode m = ModelDirectory.newManifest(KIND_DXMI);
+        common(m, data, model.normalization(), model.samplerConfig());
+        m.set("dxmiConfig", JSON.valueToTree(model.config()));
+        ObjectNode t = m.putObject("training");
+        t.put("iteration", state.iteration());
+        t.set("rngState", JSON.valueToTree(state.rngState()));
+        t.set("avrScales", JSON.valueToTree(state.avrScales()));
+        t.put("avrInitialized", state.avrInitialized());
+        t.set("optimizerSteps", JSON.valueToTree(state.optimizerSteps()));
+        t.put("skippedUpdates", state.skippedUpdates());
+        t.put("recoveries", state.recoveries());
+        ObjectNode prov = m.putObject("provenance");
+        prov.put("configHash", ModelDirectory.sha256(JSON.writeValueAsString(model.config())
+                + JSON.writeValueAsString(model.samplerConfig())));
+        prov.put("dataHash", data.contentHash());
+        if (parentHash != null) {
+            prov.put("parentWeightsSha256", parentHash);
+        }
+        TensorArchive weights = new TensorArchive();
+        state.tensors().forEach(weights::put);
+        ModelDirectory.write(dir, m, weights);
+    }
+
+    /** A loaded DxMI model and its saved training state. */
+    public record LoadedDxmi(DxmiModel model, TrainingState state, DataInfo data, ObjectNode manifest) {}
+
+    /** Loads a DxMI model; the caller closes {@code model()}. */
+    public static LoadedDxmi loadDxmi(Path dir) throws IOException {
+        ModelDirectory.Loaded l = ModelDirectory.read(dir);
+        requireKind(l, KIND_DXMI);
+        ObjectNode m = l.manifest();
+        DxmiConfig cfg = JSON.treeToValue(m.get("dxmiConfig"), DxmiConfig.class);
+        PretrainConfig samplerCfg = JSON.treeToValue(m.get("pretrainConfig"), PretrainConfig.class);
+        DataInfo data = JSON.treeToValue(m.get("data"), DataInfo.class);
+        DjlRuntime.configureFromEnvironment();
+        DxmiModel model = DxmiModel.untrained(cfg, samplerCfg, data.dimension(), normalization(m), new Rng(0));
+        try {
+            model.loadWeights(l.weights().tensors());
+        } catch (IllegalArgumentException e) {
+            model.close();
+            throw new IOException(dir + ": weights do not fit the manifest's networks: " + e.getMessage());
+        }
+        JsonNode t = m.path("training");
+        LinkedHashMap<String, float[]> tensors = new LinkedHashMap<>(l.weights().tensors());
+        Map<String, Long> stepsLong = new LinkedHashMap<>();
+        t.path("optimizerSteps").fields().forEachRemaining(e -> stepsLong.put(e.getKey(), e.getValue().asLong()));
+        TrainingState state = new TrainingState(tensors, t.path("iteration").asLong(),
+                JSON.treeToValue(t.path("rngState"), long[].class), JSON.treeToValue(t.path("avrScales"), double[].class),
+                t.path("avrInitialized").asBoolean(), stepsLong, t.path("skippedUpdates").asLong(),
+                t.path("recoveries").asLong());
+        return new LoadedDxmi(model, state, data, m);
+    }
+
+    /** The kind recorded in a model directory (reads only the manifest). */
+    public static String kindOf(Path dir) throws IOException {
+        return ModelDirectory.read(dir).kind();
+    }
+
+    private static void requireKind(ModelDirectory.Loaded l, String kind) throws IOException {
+        if (!kind.equals(l.kind())) {
+            throw new IOException(l.dir() + " holds a '" + l.kind() + "' model, not a '" + kind + "' model");
+        }
+    }
+
+    private static void common(ObjectNode m, DataInfo data, Normalization n, PretrainConfig samplerConfig) {
+        m.withObjectProperty("software").put("engine", DjlRuntime.engineVersion());
+        m.set("data", JSON.valueToTree(data));
+        ObjectNode norm = m.putObject("normalization");
+        norm.set("shift", JSON.valueToTree(n.shift()));
+        norm.set("scale", JSON.valueToTree(n.scale()));
+        m.set("pretrainConfig", JSON.valueToTree(samplerConfig));
+    }
+
+    private static Normalization normalization(ObjectNode m) throws IOException {
+        JsonNode n = m.path("normalization");
+        if (!(n.get("shift") instanceof ArrayNode) || !(n.get("scale") instanceof ArrayNode)) {
+            throw new IOException("the manifest has no normalization");
+        }
+        return new Normalization(JSON.treeToValue(n.get("shift"), float[].class),
+                JSON.treeToValue(n.get("scale"), float[].class));
+    }
+}

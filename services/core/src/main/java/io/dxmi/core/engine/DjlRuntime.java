@@ -1,0 +1,59 @@
+package io.dxmi.core.engine;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Process-wide DJL set-up. Must run before the first NDManager is created: the PyTorch engine
+ * reads its thread counts once, at start.
+ *
+ * <p>Offline by default: the natives come from the pytorch-native-cpu jar on the class path,
+ * and a missing jar fails at once instead of trying to download.
+ */
+public final class DjlRuntime {
+
+    private static volatile boolean configured;
+
+    private DjlRuntime() {}
+
+    /**
+     * Sets offline mode and the intra-/inter-op thread counts (1 is fastest on 2 shared cores,
+     * see the README's benchmarks) unless the caller already set them as system properties.
+     */
+    public static synchronized void configure(int threads) {
+        if (configured) {
+            return;
+        }
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.default_engine", "PyTorch");
+        setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        Engine.getEngine("PyTorch");
+        configured = true;
+    }
+
+    /** Thread count from DXMI_THREADS, else 1. */
+    public static void configureFromEnvironment() {
+        String env = System.getenv("DXMI_THREADS");
+        int threads = 1;
+        if (env != null && !env.isBlank()) {
+            try {
+                threads = Integer.parseInt(env.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("DXMI_THREADS must be a whole number, got '" + env + "'");
+            }
+        }
+        configure(threads);
+    }
+
+    /** The engine's version, for provenance. */
+    public static String engineVersion() {
+        Engine e = Engine.getEngine("PyTorch");
+        return e.getEngineName() + " " + e.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

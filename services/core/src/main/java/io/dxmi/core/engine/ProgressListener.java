@@ -1,0 +1,19 @@
+package io.dxmi.core.engine;
+
+import java.util.Map;
+
+/** Receives progress of a long computation (pretraining, training) with its key metrics. */
+@FunctionalInterface
+public interface ProgressListener {
+
+    /** A listener that ignores everything. */
+    ProgressListener NONE = (phase, done, total, metrics) -> {};
+
+    /**
+     * @param phase what is running, for example "pretrain" or "train"
+     * @param done iterations finished
+     * @param total iterations planned
+     * @param metrics current key metrics (losses, σ, evaluation results), in display order
+     */
+    void onProgress(String phase, long done, long total, Map<String, Double> metrics);
+}

@@ -1,0 +1,2 @@
+/** Evaluation of samplers and energies with the method page's protocol (SW, energy AUC). */
+package io.dxmi.core.eval;

@@ -1,0 +1,144 @@
+package io.dxmi.core.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * A model on disk: {@code model.json} (the manifest: kind, configuration, data, provenance,
+ * training state) beside {@code weights.dxt} (a {@link TensorArchive}). The manifest records the
+ * weights' SHA-256 and reading verifies it, so a manifest never describes other weights.
+ */
+public final class ModelDirectory {
+
+    public static final String FORMAT = "dxmi-model";
+    /** Version 1: the first release. Readers accept every version up to this one. */
+    public static final int FORMAT_VERSION = 1;
+    public static final String MANIFEST = "model.json";
+    public static final String WEIGHTS = "weights.dxt";
+
+    /** The project's version, recorded in every manifest. */
+    public static final String SOFTWARE_VERSION = "0.1.0";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelDirectory() {}
+
+    /** The shared JSON mapper (records, indented output). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** A new manifest of the given kind with format, version and creation time filled in. */
+    public static ObjectNode newManifest(String kind) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        m.put("formatVersion", FORMAT_VERSION);
+        m.put("kind", kind);
+        m.put("createdAt", Instant.now().toString());
+        ObjectNode sw = m.putObject("software");
+        sw.put("dxmi", SOFTWARE_VERSION);
+        sw.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    /** Writes weights, then the manifest (with the weights' hash), each atomically. */
+    public static void write(Path dir, ObjectNode manifest, TensorArchive weights) throws IOException {
+        Files.createDirectories(dir);
+        String sha = weights.write(dir.resolve(WEIGHTS));
+        ObjectNode prov = manifest.has("provenance") ? (ObjectNode) manifest.get("provenance")
+                : manifest.putObject("provenance");
+        prov.put("weightsSha256", sha);
+        writeJson(dir.resolve(MANIFEST), manifest);
+    }
+
+    /** Writes JSON atomically (temporary file, then move). */
+    public static void writeJson(Path file, JsonNode node) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Files.writeString(tmp, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A loaded model directory. */
+    public record Loaded(Path dir, ObjectNode manifest, TensorArchive weights) {
+        public String kind() {
+            return manifest.path("kind").asText();
+        }
+    }
+
+    /** Reads and checks a model directory; every problem is an IOException naming it. */
+    public static Loaded read(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new IOException("model directory not found: " + dir);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a model directory (it is a file)");
+        }
+        Path manifestFile = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new IOException(dir + " is not a model directory: it has no " + MANIFEST);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(manifestFile.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(manifestFile + " is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode) || !FORMAT.equals(node.path("format").asText())) {
+            throw new IOException(manifestFile + " is not a DxMI model manifest (format is not '" + FORMAT + "')");
+        }
+        int version = node.path("formatVersion").asInt(-1);
+        if (version < 1 || version > FORMAT_VERSION) {
+            throw new IOException(manifestFile + " has model format version " + version + "; this build reads 1 to "
+                    + FORMAT_VERSION);
+        }
+        TensorArchive weights = TensorArchive.read(dir.resolve(WEIGHTS));
+        String expected = node.path("provenance").path("weightsSha256").asText("");
+        String actual = sha256(dir.resolve(WEIGHTS));
+        if (!expected.isEmpty() && !expected.equals(actual)) {
+            throw new IOException(dir.resolve(WEIGHTS) + " does not match its manifest (SHA-256 " + actual
+                    + ", manifest says " + expected + ")");
+        }
+        return new Loaded(dir, (ObjectNode) node, weights);
+    }
+
+    /** The trailer hash a {@link TensorArchive} file carries (its last 32 bytes). */
+    public static String sha256(Path archive) throws IOException {
+        long size = Files.size(archive);
+        if (size < 32) {
+            throw new IOException(archive + " is truncated");
+        }
+        try (var ch = Files.newByteChannel(archive)) {
+            ch.position(size - 32);
+            var buf = java.nio.ByteBuffer.allocate(32);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read the trailer fully
+            }
+            return HexFormat.of().formatHex(buf.array());
+        }
+    }
+
+    /** SHA-256 of a string (configuration hashes). */
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
