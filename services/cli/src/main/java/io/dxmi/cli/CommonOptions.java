@@ -1,0 +1,18 @@
+package io.dxmi.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every long-running command shares. */
+final class CommonOptions {
+
+    @Option(names = "--seed", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    ProgressPrinter progress() {
+        return new ProgressPrinter(System.err, quiet);
+    }
+}

@@ -1,0 +1,64 @@
+package io.dxmi.cli;
+
+import io.dxmi.core.data.DataFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code dxmi} program. Every failure the user can cause (bad flag, unknown data set,
+ * missing or malformed file, a directory that is not a model) ends in one line on stderr that
+ * names the problem and a non-zero exit: 2 for usage errors, 1 for everything else. Set
+ * DXMI_DEBUG=1 to see stack traces.
+ */
+@Command(name = "dxmi", mixinStandardHelpOptions = true, version = "dxmi 0.1.0",
+        description = "DxMI: few-step diffusion samplers and energy-based models trained by maximum-entropy IRL.",
+        subcommands = {PretrainCommand.class, TrainCommand.class, SampleCommand.class, EnergyCommand.class,
+            Table1Command.class, CommandLine.HelpCommand.class})
+public final class DxmiCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the program and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new DxmiCommand());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(ex));
+            if (System.getenv("DXMI_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line for an exception: the user's mistakes by their message, anything else by its type too. */
+    static String describe(Throwable ex) {
+        if (ex instanceof IllegalArgumentException || ex instanceof DataFormatException || ex instanceof IOException
+                || ex instanceof UncheckedIOException || ex instanceof IllegalStateException) {
+            String m = ex.getMessage();
+            return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+        }
+        return "internal error: " + ex + " (set DXMI_DEBUG=1 for the stack trace)";
+    }
+}

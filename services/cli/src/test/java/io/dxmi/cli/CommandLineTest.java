@@ -1,0 +1,167 @@
+package io.dxmi.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The dxmi program as a user meets it: exit codes, one-line errors, and a tiny real run. */
+class CommandLineTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path model;
+
+    /** Result of one invocation. */
+    record Run(int code, String out, String err) {}
+
+    static Run dxmi(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = DxmiCommand.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void trainTinyModel() {
+        model = tmp.resolve("run");
+        Run r = dxmi("train", "--data", "8gaussians", "--steps", "3", "--tau", "0.1", "--out", model.toString(),
+                "--iterations", "40", "--pretrain-iterations", "200", "--eval-every", "20", "--checkpoint-every", "20",
+                "--batch", "64", "--hidden", "32", "--layers", "2", "--quiet");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    private static void assertOneLineError(Run r, int code, String... fragments) {
+        assertEquals(code, r.code(), r.err());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line expected, got: " + err);
+        assertFalse(err.contains("Exception"), "no stack trace or exception name expected: " + err);
+        for (String f : fragments) {
+            assertTrue(err.contains(f), "expected '" + f + "' in: " + err);
+        }
+    }
+
+    @Test
+    void trainWritesTheResultSamplesAndModel() throws Exception {
+        JsonNode result = new ObjectMapper().readTree(model.resolve("result.json").toFile());
+        for (String field : List.of("sw_mean", "sw_std", "auc", "steps", "tau", "seed", "iterations", "wall_seconds",
+                "iterations_per_second", "config")) {
+            assertTrue(result.has(field), "result.json lacks " + field);
+        }
+        assertEquals(3, result.get("steps").asInt());
+        assertEquals(40, result.get("iterations").asInt());
+        assertEquals(0.1, result.get("tau").asDouble(), 1e-6);
+        assertTrue(result.get("sw_mean").asDouble() > 0 && result.get("sw_mean").asDouble() < 5);
+        assertTrue(result.get("auc_box").asText().contains("[-4, 4]^2"));
+        List<String> samples = Files.readAllLines(model.resolve("samples.csv"));
+        assertEquals("x1,x2", samples.get(0));
+        assertEquals(10_001, samples.size());
+        assertTrue(Files.isRegularFile(model.resolve("model.json")));
+        assertTrue(Files.isRegularFile(model.resolve("pretrained/model.json")));
+        long evals = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"kind\":\"eval\"")).count();
+        assertEquals(2, evals);
+    }
+
+    @Test
+    void sampleAndEnergyWorkFromScripts() throws Exception {
+        Path samples = tmp.resolve("s.csv");
+        Run s = dxmi("sample", "--model", model.toString(), "--n", "123", "--out", samples.toString());
+        assertEquals(0, s.code(), s.err());
+        assertEquals(124, Files.readAllLines(samples).size());
+
+        Path in = tmp.resolve("in.csv");
+        Files.writeString(in, "0,0\n2,2\n100,100\n");
+        Path energies = tmp.resolve("e.csv");
+        Run e = dxmi("energy", "--model", model.toString(), "--in", in.toString(), "--out", energies.toString());
+        assertEquals(0, e.code(), e.err());
+        List<String> lines = Files.readAllLines(energies);
+        assertEquals(List.of("energy"), lines.subList(0, 1));
+        assertEquals(4, lines.size());
+        for (String l : lines.subList(1, 4)) {
+            assertTrue(Float.isFinite(Float.parseFloat(l)), l);
+        }
+
+        Path pretrainedSamples = tmp.resolve("p.csv");
+        Run p = dxmi("sample", "--model", model.resolve("pretrained").toString(), "--n", "10", "--steps", "5",
+                "--out", pretrainedSamples.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(11, Files.readAllLines(pretrainedSamples).size());
+    }
+
+    @Test
+    void resumeContinuesToTheNewTotal() throws Exception {
+        Path copy = tmp.resolve("resumed");
+        Files.createDirectories(copy);
+        for (String f : List.of("model.json", "weights.dxt")) {
+            Files.copy(model.resolve(f), copy.resolve(f));
+        }
+        Run r = dxmi("train", "--data", "8gaussians", "--out", copy.toString(), "--resume", "--iterations", "50",
+                "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode result = new ObjectMapper().readTree(copy.resolve("result.json").toFile());
+        assertEquals(50, result.get("iterations").asInt());
+        assertEquals(10, result.get("iterations_this_run").asInt());
+    }
+
+    @Test
+    void userMistakesGiveOneClearLine() throws Exception {
+        assertOneLineError(dxmi("train", "--data", "9gaussians", "--steps", "5", "--tau", "0.1", "--out",
+                tmp.resolve("x").toString()), 1, "unknown data set '9gaussians'");
+        assertOneLineError(dxmi("train", "--data", tmp.resolve("missing.csv").toString(), "--steps", "5", "--tau",
+                "0.1", "--out", tmp.resolve("x").toString()), 1, "not found", "missing.csv");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "five", "--tau", "0.1", "--out",
+                tmp.resolve("x").toString()), 2, "--steps", "five");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "0", "--tau", "0.1", "--out",
+                tmp.resolve("x").toString()), 1, "sampler steps must be at least 1");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--tau", "0.1", "--out",
+                tmp.resolve("x").toString()), 2, "--steps and --tau are required");
+        assertOneLineError(dxmi("sample", "--model", tmp.toString(), "--n", "5", "--out",
+                tmp.resolve("y.csv").toString()), 1, "is not a model directory");
+        assertOneLineError(dxmi("energy", "--model", tmp.resolve("nope").toString(), "--in", "a.csv", "--out",
+                "b.csv"), 1, "model directory not found");
+        assertOneLineError(dxmi("frobnicate"), 2, "frobnicate");
+
+        Path ragged = tmp.resolve("ragged.csv");
+        Files.writeString(ragged, "a,b\n1,2\n3\n");
+        assertOneLineError(dxmi("pretrain", "--data", ragged.toString(), "--out", tmp.resolve("z").toString()), 1,
+                "line 3", "expected 2 values");
+        Path wrongWidth = tmp.resolve("wide.csv");
+        Files.writeString(wrongWidth, "1,2,3\n");
+        assertOneLineError(dxmi("energy", "--model", model.toString(), "--in", wrongWidth.toString(), "--out",
+                tmp.resolve("e2.csv").toString()), 1, "3 columns", "expects 2");
+        assertOneLineError(dxmi("sample", "--model", model.resolve("pretrained").toString(), "--n", "0", "--out",
+                tmp.resolve("y.csv").toString()), 2, "--n must be at least 1");
+    }
+
+    @Test
+    void helpIsAvailableOnEveryCommand() {
+        for (String cmd : List.of("pretrain", "train", "sample", "energy", "table1")) {
+            Run r = dxmi(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: dxmi " + cmd), r.out());
+        }
+    }
+}

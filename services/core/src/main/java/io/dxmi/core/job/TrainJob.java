@@ -1,0 +1,379 @@
+package io.dxmi.core.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.metrics.MeanStd;
+import io.dxmi.core.metrics.SlicedWasserstein;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.core.random.Rng;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * DxMI training from the command line's point of view: obtain a starting sampler (load a
+ * pretrained DDPM, pretrain one, or start untrained), run Algorithm 1 with periodic evaluation
+ * and checkpoints, evaluate with the full protocol, and write the run directory:
+ * {@code result.json}, {@code samples.csv}, {@code metrics.jsonl} and the model
+ * ({@code model.json}, {@code weights.dxt}), which is also the checkpoint that
+ * {@link #resume} continues from.
+ */
+public final class TrainJob {
+
+    public static final String RESULT = "result.json";
+    public static final String SAMPLES = "samples.csv";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String PRETRAINED = "pretrained";
+
+    /** The paper's Table 1 figures for DxMI T=5 τ=0.1 on 8 Gaussians. */
+    public static final double TARGET_SW = 0.068;
+    public static final double TARGET_AUC = 0.898;
+
+    private static final ObjectMapper JSON = ModelDirectory.json();
+
+    private final DataSource data;
+    private final DxmiConfig config;
+    private final PretrainConfig pretrainConfig;
+    private final Path pretrained;
+    private final boolean pretrain;
+    private final Path output;
+    private final int evalEvery;
+    private final int checkpointEvery;
+    private final int sampleCount;
+    private final Evaluator finalEvaluator;
+    private final Evaluator periodicEvaluator;
+    private final ProgressListener listener;
+
+    private TrainJob(Builder b) {
+        this.data = b.data;
+        this.config = b.config;
+        this.pretrainConfig = b.pretrainConfig;
+        this.pretrained = b.pretrained;
+        this.pretrain = b.pretrain;
+        this.output = b.output;
+        this.evalEvery = b.evalEvery;
+        this.checkpointEvery = b.checkpointEvery;
+        this.sampleCount = b.sampleCount;
+        this.listener = b.listener;
+        this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
+                .optDirections(b.evalDirections).optSeed(config.seed() + 1000).build();
+        this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
+                .optRepeats(1).optDirections(Math.min(500, b.evalDirections)).optSeed(config.seed() + 2000).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs a new job from the start. */
+    public TrainResult run() throws IOException {
+        DjlRuntime.configureFromEnvironment();
+        long t0 = System.nanoTime();
+        Files.createDirectories(output);
+        Map<String, Object> notes = new LinkedHashMap<>();
+        DxmiModel model;
+        String parentHash = null;
+        double pretrainSeconds = 0;
+        if (pretrained != null) {
+            try (DdpmModel ddpm = ModelStore.loadDdpm(pretrained)) {
+                if (ddpm.dimension() != data.dimension()) {
+                    throw new IllegalArgumentException("the pretrained model " + pretrained + " has dimension "
+                            + ddpm.dimension() + " but the data has " + data.dimension());
+                }
+                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()));
+            }
+            parentHash = ModelDirectory.sha256(pretrained.resolve(ModelDirectory.WEIGHTS));
+            notes.put("pretrained", pretrained.toAbsolutePath().toString());
+        } else if (pretrain) {
+            long p0 = System.nanoTime();
+            Path dir = output.resolve(PRETRAINED);
+            try (DdpmModel ddpm = PretrainJob.builder().setData(data).setConfig(pretrainConfig).optOutput(dir)
+                    .optListener(listener).build().run()) {
+                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()));
+            }
+            pretrainSeconds = (System.nanoTime() - p0) / 1e9;
+            parentHash = ModelDirectory.sha256(dir.resolve(ModelDirectory.WEIGHTS));
+            notes.put("pretrained", dir.toAbsolutePath().toString());
+        } else {
+            model = DxmiModel.untrained(config, pretrainConfig, data.dimension(),
+                    DataPreparation.normalizationFor(data), new Rng(config.seed()));
+            notes.put("pretrained", "none: the sampler starts from random weights");
+        }
+        try {
+            DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
+            return train(trainer, parentHash, t0, pretrainSeconds, notes);
+        } finally {
+            model.close();
+        }
+    }
+
+    /**
+     * Continues the job saved in {@code dir} (its model and training state) up to
+     * {@code iterations} in total (or the saved configuration's count when ≤ 0).
+     */
+    public static TrainResult resume(Path dir, DataSource data, int iterations, ProgressListener listener)
+            throws IOException {
+        DjlRuntime.configureFromEnvironment();
+        long t0 = System.nanoTime();
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
+        DxmiModel model = loaded.model();
+        try {
+            if (!loaded.data().contentHash().equals(data.contentHash())) {
+                throw new IllegalArgumentException("the run in " + dir + " was trained on '" + loaded.data().name()
+                        + "' (hash " + loaded.data().contentHash().substring(0, 12) + "…), not on '" + data.name()
+                        + "'");
+            }
+            DxmiConfig cfg = model.config();
+            if (iterations > 0) {
+                cfg = cfg.toBuilder().optIterations(iterations).build();
+            }
+            DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
+            trainer.restoreState(loaded.state());
+            TrainJob job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
+                    .optPretrainConfig(model.samplerConfig()).build();
+            Map<String, Object> notes = new LinkedHashMap<>();
+            notes.put("resumedFromIteration", loaded.state().iteration());
+            String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
+            return job.train(trainer, parent, t0, 0, notes);
+        } finally {
+            model.close();
+        }
+    }
+
+    private TrainResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
+            Map<String, Object> notes) throws IOException {
+        DxmiModel model = trainer.model();
+        DataInfo dataInfo = DataInfo.of(data);
+        double trainSeconds = 0;
+        double evalSeconds = 0;
+        Double timeToTarget = null;
+        double lastSw = Double.NaN;
+        double lastAuc = Double.NaN;
+        boolean checkTarget = "8gaussians".equals(data.name()) && config.samplerSteps() == 5;
+        long total = config.iterations();
+        long startIteration = trainer.iteration();
+        try (MetricsLog log = new MetricsLog(output.resolve(METRICS))) {
+            ObjectNode start = MetricsLog.record("start");
+            start.set("config", JSON.valueToTree(config));
+            start.put("fromIteration", startIteration);
+            log.append(start);
+            int reportEvery = (int) Math.max(1, Math.min(50, total / 100));
+            while (trainer.iteration() < total) {
+                long s0 = System.nanoTime();
+                IterationStats stats = trainer.step();
+                trainSeconds += (System.nanoTime() - s0) / 1e9;
+                long it = trainer.iteration();
+                boolean evalNow = evalEvery > 0 && (it % evalEvery == 0 || it == total);
+                if (evalNow) {
+                    long e0 = System.nanoTime();
+                    lastSw = periodicEvaluator.slicedWasserstein(model::sample).mean();
+                    lastAuc = periodicEvaluator.energyAuc(model::energy);
+                    evalSeconds += (System.nanoTime() - e0) / 1e9;
+                    if (checkTarget && timeToTarget == null && lastSw <= TARGET_SW && lastAuc >= TARGET_AUC) {
+                        timeToTarget = pretrainSeconds + trainSeconds;
+                    }
+                    ObjectNode ev = MetricsLog.record("eval");
+                    ev.put("iteration", it);
+                    ev.put("sw", lastSw);
+                    ev.put("auc", lastAuc);
+                    ev.put("trainSeconds", trainSeconds);
+                    log.append(ev);
+                }
+                if (it % reportEvery == 0 || evalNow || it == total) {
+                    ObjectNode rec = MetricsLog.record("train");
+                    rec.put("iteration", it);
+                    rec.put("energyLoss", stats.energyLoss());
+                    rec.put("valueLoss", stats.valueLoss());
+                    rec.put("policyLoss", stats.policyLoss());
+                    rec.put("energyData", stats.energyData());
+                    rec.put("energySamples", stats.energySamples());
+                    rec.set("sigmas", JSON.valueToTree(stats.sigmas()));
+                    rec.set("velocityScales", JSON.valueToTree(stats.velocityScales()));
+                    rec.put("skippedUpdates", trainer.skippedUpdates());
+                    rec.put("recoveries", trainer.recoveries());
+                    log.append(rec);
+                    Map<String, Double> m = new LinkedHashMap<>();
+                    m.put("E", stats.energyLoss());
+                    m.put("V", stats.valueLoss());
+                    m.put("pi", stats.policyLoss());
+                    m.put("sigma_T", (double) stats.sigmas()[stats.sigmas().length - 1]);
+                    m.put("sw", lastSw);
+                    m.put("auc", lastAuc);
+                    listener.onProgress("train", it, total, m);
+                }
+                if (checkpointEvery > 0 && it % checkpointEvery == 0 && it < total) {
+                    ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
+                }
+            }
+            ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
+
+            long e0 = System.nanoTime();
+            MeanStd sw = finalEvaluator.slicedWasserstein(model::sample);
+            double auc = finalEvaluator.energyAuc(model::energy);
+            double aucRaw = finalEvaluator.energyAuc(x -> model.energy(x, model.values()));
+            float[] samples = model.sample(sampleCount, new Rng(config.seed() + 77));
+            CsvDataset.write(output.resolve(SAMPLES), samples, data.dimension(),
+                    DataPreparation.columnNames(data.dimension()));
+            evalSeconds += (System.nanoTime() - e0) / 1e9;
+            double wall = (System.nanoTime() - t0) / 1e9;
+            long done = trainer.iteration() - startIteration;
+
+            ObjectNode r = JSON.createObjectNode();
+            r.put("sw_mean", sw.mean());
+            r.put("sw_std", sw.std());
+            r.put("auc", auc);
+            r.put("auc_raw", aucRaw);
+            r.put("auc_energy", model.emaValues() != null
+                    ? "EMA of the energy weights (decay " + config.energyEmaDecay() + "); auc_raw is the last iterate"
+                    : "the last iterate");
+            r.put("steps", config.samplerSteps());
+            r.put("tau", config.tauEntropy() == config.tauVelocity() ? config.tauEntropy() : Double.NaN);
+            r.put("tau_entropy", config.tauEntropy());
+            r.put("tau_velocity", config.tauVelocity());
+            r.put("seed", config.seed());
+            r.put("iterations", trainer.iteration());
+            r.put("iterations_this_run", done);
+            r.put("wall_seconds", wall);
+            r.put("pretrain_seconds", pretrainSeconds);
+            r.put("train_seconds", trainSeconds);
+            r.put("eval_seconds", evalSeconds);
+            r.put("iterations_per_second", done / Math.max(trainSeconds, 1e-9));
+            if (checkTarget) {
+                if (timeToTarget != null) {
+                    r.put("seconds_to_target", timeToTarget);
+                } else {
+                    r.putNull("seconds_to_target");
+                }
+                r.put("target", "SW <= " + TARGET_SW + " and AUC >= " + TARGET_AUC
+                        + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)");
+            }
+            r.put("peak_rss_mib", ResourceUsage.peakResidentMiB());
+            r.put("skipped_updates", trainer.skippedUpdates());
+            r.put("recoveries", trainer.recoveries());
+            r.set("sigmas", JSON.valueToTree(model.sampler().sigmas()));
+            r.put("sw_convention", SlicedWasserstein.CONVENTION);
+            r.put("evaluation", finalEvaluator.describe());
+            r.put("auc_box", data.evaluationBoxDescription());
+            r.set("data", JSON.valueToTree(dataInfo));
+            r.set("notes", JSON.valueToTree(notes));
+            r.set("config", JSON.valueToTree(config));
+            r.set("pretrain_config", JSON.valueToTree(model.samplerConfig()));
+            r.put("engine", DjlRuntime.engineVersion());
+            ModelDirectory.writeJson(output.resolve(RESULT), r);
+            ObjectNode end = MetricsLog.record("final");
+            ObjectNode headline = r.deepCopy();
+            headline.remove(java.util.List.of("config", "pretrain_config", "data", "notes", "sw_convention",
+                    "evaluation"));
+            end.setAll(headline);
+            log.append(end);
+            return new TrainResult(sw, auc, aucRaw, trainer.iteration(), trainSeconds, wall);
+        }
+    }
+
+    /** Builder: {@code setData}, {@code setConfig} and {@code setOutput} are required. */
+    public static final class Builder {
+        private DataSource data;
+        private DxmiConfig config;
+        private PretrainConfig pretrainConfig = PretrainConfig.defaults();
+        private Path pretrained;
+        private boolean pretrain = true;
+        private Path output;
+        private int evalEvery = 500;
+        private int checkpointEvery = 1000;
+        private int sampleCount = 10_000;
+        private int evalSamples = SlicedWasserstein.DEFAULT_SAMPLES;
+        private int evalRepeats = SlicedWasserstein.DEFAULT_REPEATS;
+        private int evalDirections = SlicedWasserstein.DEFAULT_DIRECTIONS;
+        private ProgressListener listener = ProgressListener.NONE;
+
+        public Builder setData(DataSource data) {
+            this.data = data;
+            return this;
+        }
+
+        public Builder setConfig(DxmiConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder setOutput(Path output) {
+            this.output = output;
+            return this;
+        }
+
+        /** Pretraining settings when no pretrained model is given (also the untrained sampler's shape). */
+        public Builder optPretrainConfig(PretrainConfig pretrainConfig) {
+            this.pretrainConfig = pretrainConfig;
+            return this;
+        }
+
+        /** Start from this pretrained DDPM directory instead of pretraining. */
+        public Builder optPretrained(Path pretrained) {
+            this.pretrained = pretrained;
+            return this;
+        }
+
+        /** false: start from an untrained sampler (Table 1's "no pretraining" row). Default true. */
+        public Builder optPretrain(boolean pretrain) {
+            this.pretrain = pretrain;
+            return this;
+        }
+
+        /** Iterations between quick evaluations (0 = none); default 500. */
+        public Builder optEvalEvery(int evalEvery) {
+            this.evalEvery = evalEvery;
+            return this;
+        }
+
+        /** Iterations between checkpoints (0 = only at the end); default 1000. */
+        public Builder optCheckpointEvery(int checkpointEvery) {
+            this.checkpointEvery = checkpointEvery;
+            return this;
+        }
+
+        /** Rows written to samples.csv; default 10,000. */
+        public Builder optSampleCount(int sampleCount) {
+            this.sampleCount = sampleCount;
+            return this;
+        }
+
+        /** Final evaluation protocol; defaults are the paper's (10,000, 5, 1,000). */
+        public Builder optEvaluation(int samples, int repeats, int directions) {
+            this.evalSamples = samples;
+            this.evalRepeats = repeats;
+            this.evalDirections = directions;
+            return this;
+        }
+
+        public Builder optListener(ProgressListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public TrainJob build() {
+            if (data == null || config == null || output == null) {
+                throw new IllegalStateException("TrainJob needs setData, setConfig and setOutput");
+            }
+            if (pretrained != null && !pretrain) {
+                throw new IllegalArgumentException("a pretrained model and 'no pretraining' exclude each other");
+            }
+            return new TrainJob(this);
+        }
+    }
+}
