@@ -17,6 +17,7 @@ final class ProgressPrinter implements ProgressListener {
     private final boolean terminal;
     private String phase;
     private long phaseStart;
+    private long phaseStartDone;
     private long lastDraw;
     private int lastDecile = -1;
 
@@ -38,6 +39,7 @@ final class ProgressPrinter implements ProgressListener {
             }
             phase = phaseName;
             phaseStart = now;
+            phaseStartDone = done;
             lastDecile = -1;
             lastDraw = 0;
         }
@@ -53,14 +55,16 @@ final class ProgressPrinter implements ProgressListener {
         lastDraw = now;
         lastDecile = decile;
         double elapsed = (now - phaseStart) / 1e9;
-        double rate = elapsed > 0 ? done / elapsed : 0;
+        // The rate counts from the phase's first report, so start-up does not distort it.
+        double rate = elapsed > 0 ? (done - phaseStartDone) / elapsed : 0;
         double eta = rate > 0 ? (total - done) / rate : Double.NaN;
+        String rateText = rate > 0 ? String.format(Locale.ROOT, "%.1f it/s", rate) : "-- it/s";
         int width = 24;
         int filled = total > 0 ? (int) (width * done / total) : width;
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-28s [%s%s] %3d%% %d/%d %.1f it/s ETA %s", phaseName,
+        sb.append(String.format(Locale.ROOT, "%-28s [%s%s] %3d%% %d/%d %s ETA %s", phaseName,
                 "#".repeat(filled), ".".repeat(width - filled), total > 0 ? done * 100 / total : 100, done, total,
-                rate, duration(eta)));
+                rateText, duration(eta)));
         for (Map.Entry<String, Double> e : metrics.entrySet()) {
             if (e.getValue() != null && !e.getValue().isNaN()) {
                 sb.append(' ').append(e.getKey()).append('=').append(format(e.getValue()));

@@ -133,6 +133,15 @@ public final class DxmiTrainer {
         double policyLoss;
         double[] s2;
         try (NDManager it = model.manager().newSubManager()) {
+            // DJL places an operation's result in its first operand's manager: lend the constants
+            // and log σ to this iteration so that nothing computed from them outlives it.
+            policyEmbedding.tempAttach(it);
+            policyA.tempAttach(it);
+            policyB.tempAttach(it);
+            stepOneHot.tempAttach(it);
+            for (NDArray p : sampler.sigmaParameters().arrays().values()) {
+                p.tempAttach(it);
+            }
             // 1. Roll out.
             float[] sigmas = sampler.sigmas();
             NDArray[] x = sampler.rollout(b, rng, it);

@@ -151,9 +151,12 @@ public final class ParameterSet {
      * than multiplies by 0, since NaN·0 = NaN would keep a non-finite gradient forever.
      */
     public void zeroGradients() {
-        for (NDArray a : arrays.values()) {
-            if (a.hasGradient()) {
-                try (NDArray g = a.getGradient()) {
+        // The indexer allocates its fill value in the gradient's manager: keep both in a scope.
+        try (NDManager scope = manager.newSubManager()) {
+            for (NDArray a : arrays.values()) {
+                if (a.hasGradient()) {
+                    NDArray g = a.getGradient();
+                    g.attach(scope);
                     g.set(new NDIndex("..."), 0f);
                 }
             }
