@@ -37,7 +37,9 @@ public final class DxmiTrainer {
     private final DxmiModel model;
     private final DxmiConfig config;
     private final BiFunction<Integer, Rng, float[]> data;
-    private final Rng rng;
+    private final Rng rolloutRng;
+    private final Rng dataRng;
+    private final Rng policyRng;
     private final Avr avr;
     private final Adam samplerOptimizer;
     private final Adam sigmaOptimizer;
@@ -61,7 +63,11 @@ public final class DxmiTrainer {
         this.model = model;
         this.config = model.config();
         this.data = data;
-        this.rng = new Rng(config.seed() ^ 0x5DEECE66DL);
+        // One stream per phase, so that the services that run the phases apart draw the same numbers.
+        Rng root = new Rng(config.seed() ^ 0x5DEECE66DL);
+        this.rolloutRng = root.split();
+        this.dataRng = root.split();
+        this.policyRng = root.split();
         this.avr = new Avr(config.samplerSteps(), config.avrDecay());
         FewStepSampler s = model.sampler();
         this.samplerOptimizer = Adam.builder().setParameters(s.networkParameters())
@@ -115,26 +121,89 @@ public final class DxmiTrainer {
         return recoveries;
     }
 
-    /** Runs one iteration of Algorithm 1. */
+    /** What the energy step of one iteration did. */
+    public record EnergyStep(double loss, double energyData, double energySamples, int skipped) {}
+
+    /** What the AVR, value and policy steps of one iteration did. */
+    public record PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped) {}
+
+    /**
+     * Runs one iteration of Algorithm 1: {@link #rollout}, {@link #energyStep},
+     * {@link #valueAndPolicyStep}. The distributed pipeline runs the same three phases in three
+     * services (actor, ebm-learner, value-learner), each with its own random stream, so that in
+     * synchronous mode it reproduces this method exactly.
+     */
     public IterationStats step() {
         if (lastGood == null) {
             lastGood = captureState();
         }
-        int b = config.batchSize();
+        EnergyStep e;
+        PolicyStep p;
+        try (NDManager it = model.manager().newSubManager()) {
+            NDArray[] x = rollout(it);
+            e = energyStep(x[config.samplerSteps()], it);
+            p = valueAndPolicyStep(x, it);
+        }
+        return finishIteration(e, p);
+    }
+
+    /** Phase 1 (actor): B trajectories x_0 … x_T from the current policy, no gradients. */
+    public NDArray[] rollout(NDManager scope) {
+        return model.sampler().rollout(config.batchSize(), rolloutRng, scope);
+    }
+
+    /**
+     * Phase 2 (ebm-learner): one energy step on B fresh data rows against the samples x_T, then
+     * the evaluation EMA when the step was applied.
+     */
+    public EnergyStep energyStep(NDArray samples, NDManager scope) {
+        int b = (int) samples.getShape().get(0);
+        int dim = model.dimension();
+        ValueModel values = model.values();
+        float[] el;
+        try (NDManager it = scope.newSubManager()) {
+            float[] pos = model.normalization().toModel(data.apply(b, dataRng));
+            NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(b, dim)), samples));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray en = values.energy(both);
+                NDArray ePos = en.get(new NDIndex("0:{}", b));
+                NDArray eNeg = en.get(new NDIndex("{}:", b));
+                NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
+                el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
+                if (Float.isFinite(el[0])) {
+                    gc.backward(loss);
+                }
+            }
+        }
+        int skipped = apply(energyOptimizer, el[0]);
+        if (skipped == 0 && values.sharing() == ValueSharing.SEPARATE) {
+            updateEma();
+        }
+        return new EnergyStep(el[0], el[1], el[2], skipped);
+    }
+
+    /**
+     * Phase 3 (value-learner): AVR from the trajectories, T TD steps t = T−1 … 0 each with the
+     * just-updated V (V(·, T) is the current energy), then one policy step over all B·T
+     * transitions.
+     */
+    public PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope) {
         int steps = config.samplerSteps();
+        int b = (int) x[0].getShape().get(0);
+        if (b != config.batchSize()) {
+            throw new IllegalArgumentException("trajectory batch has " + b + " rows, the trainer expects "
+                    + config.batchSize());
+        }
         int dim = model.dimension();
         FewStepSampler sampler = model.sampler();
         ValueModel values = model.values();
         int skipped = 0;
-        double energyLoss;
-        double energyData;
-        double energySamples;
         double valueLossSum = 0;
-        double policyLoss;
+        float pl;
         double[] s2;
-        try (NDManager it = model.manager().newSubManager()) {
+        try (NDManager it = scope.newSubManager()) {
             // DJL places an operation's result in its first operand's manager: lend the constants
-            // and log σ to this iteration so that nothing computed from them outlives it.
+            // and log σ to this scope so that nothing computed from them outlives it.
             policyEmbedding.tempAttach(it);
             policyA.tempAttach(it);
             policyB.tempAttach(it);
@@ -142,11 +211,9 @@ public final class DxmiTrainer {
             for (NDArray p : sampler.sigmaParameters().arrays().values()) {
                 p.tempAttach(it);
             }
-            // 1. Roll out.
             float[] sigmas = sampler.sigmas();
-            NDArray[] x = sampler.rollout(b, rng, it);
 
-            // 2. AVR.
+            // AVR.
             NDArray[] meanSq = new NDArray[steps];
             for (int k = 0; k < steps; k++) {
                 meanSq[k] = x[k + 1].sub(x[k]).square().mean();
@@ -159,26 +226,7 @@ public final class DxmiTrainer {
             avr.update(msd);
             s2 = avr.scales();
 
-            // 3. Energy step.
-            float[] pos = model.normalization().toModel(data.apply(b, rng));
-            NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(b, dim)), x[steps]));
-            float[] el;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray en = values.energy(both);
-                NDArray ePos = en.get(new NDIndex("0:{}", b));
-                NDArray eNeg = en.get(new NDIndex("{}:", b));
-                NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
-                el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
-                if (Float.isFinite(el[0])) {
-                    gc.backward(loss);
-                }
-            }
-            skipped += apply(energyOptimizer, el[0]);
-            energyLoss = el[0];
-            energyData = el[1];
-            energySamples = el[2];
-
-            // 4. Value steps, t = T−1 … 0, each target from the just-updated V.
+            // Value steps, t = T−1 … 0, each target from the just-updated V.
             for (int t = steps - 1; t >= 0; t--) {
                 NDArray target = values.value(x[t + 1], t + 1);
                 if (config.timeCost() == TimeCost.RUNNING) {
@@ -199,17 +247,16 @@ public final class DxmiTrainer {
                 valueLossSum += vl;
             }
 
-            // 5. Policy step over the whole B·T buffer.
+            // Policy step over the whole B·T buffer.
             NDArray[] starts = new NDArray[steps];
             System.arraycopy(x, 0, starts, 0, steps);
             NDArray current = NDArrays.concat(new NDList(starts));
-            NDArray noise = it.create(rng.gaussians(steps * b * dim), new Shape((long) steps * b, dim));
+            NDArray noise = it.create(policyRng.gaussians(steps * b * dim), new Shape((long) steps * b, dim));
             float[] s2rows = new float[steps * b];
             for (int k = 0; k < steps; k++) {
                 java.util.Arrays.fill(s2rows, k * b, (k + 1) * b, (float) s2[k]);
             }
             NDArray s2col = it.create(s2rows, new Shape((long) steps * b, 1));
-            float pl;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray eps = sampler.network().forward(current, policyEmbedding);
                 NDArray logSigmaRows = stepOneHot.matMul(sampler.logSigmas(it).reshape(steps, 1));
@@ -236,22 +283,31 @@ public final class DxmiTrainer {
             } else {
                 skipped++;
             }
-            // The policy loss also reached V's weights; those gradients are not V's to apply.
+            // The policy loss also reached V's (and E's) weights; those gradients are not theirs to apply.
             zeroAll();
-            policyLoss = pl;
-
-            if (model.emaValues() != null && skipped == 0) {
-                ValueModel ema = model.emaValues();
-                ema.valueParameters().emaUpdate(values.valueParameters(), config.energyEmaDecay());
-                if (values.sharing() == ValueSharing.SEPARATE) {
-                    ema.energyParameters().emaUpdate(values.energyParameters(), config.energyEmaDecay());
-                }
-            }
         }
+        return new PolicyStep(valueLossSum / steps, pl, s2, skipped);
+    }
+
+    /** The evaluation-only EMA of the energy weights (the whole network when shared). */
+    private void updateEma() {
+        ValueModel ema = model.emaValues();
+        if (ema != null) {
+            ema.energyParameters().emaUpdate(model.values().energyParameters(), config.energyEmaDecay());
+        }
+    }
+
+    /** Counts the iteration, runs the guard, and assembles its statistics. */
+    private IterationStats finishIteration(EnergyStep e, PolicyStep p) {
         iteration++;
+        if (e.skipped() == 0 && model.values().sharing() == ValueSharing.SHARED) {
+            // The shared network's TD steps also move the energy slot: average after them.
+            updateEma();
+        }
+        int skipped = e.skipped() + p.skipped();
         boolean recovered = guard(skipped);
-        return new IterationStats(iteration, energyLoss, energyData, energySamples, valueLossSum / steps, policyLoss,
-                sampler.sigmas(), s2, skipped, recovered);
+        return new IterationStats(iteration, e.loss(), e.energyData(), e.energySamples(), p.valueLoss(),
+                p.policyLoss(), model.sampler().sigmas(), p.velocityScales(), skipped, recovered);
     }
 
     /** Applies an optimizer step if the loss is finite; returns 1 when the update was refused. */
@@ -281,11 +337,11 @@ public final class DxmiTrainer {
             consecutiveBad++;
             if (consecutiveBad >= config.maxConsecutiveSkips()) {
                 // Keep the generator and counter moving so the same bad batch is not replayed.
-                long[] rngNow = rng.getState();
+                long[] rngNow = rngState();
                 long itNow = iteration;
                 long skippedNow = skippedUpdates;
                 restoreState(lastGood);
-                rng.setState(rngNow);
+                setRngState(rngNow);
                 iteration = itNow;
                 skippedUpdates = skippedNow;
                 recoveries++;
@@ -327,7 +383,7 @@ public final class DxmiTrainer {
             e.getValue().exportState().forEach((k, v) -> tensors.put("opt." + e.getKey() + "." + k, v));
             stepsByOptimizer.put(e.getKey(), e.getValue().getSteps());
         }
-        return new TrainingState(tensors, iteration, rng.getState(), avr.scales(), avr.isInitialized(),
+        return new TrainingState(tensors, iteration, rngState(), avr.scales(), avr.isInitialized(),
                 stepsByOptimizer, skippedUpdates, recoveries);
     }
 
@@ -349,12 +405,34 @@ public final class DxmiTrainer {
             e.getValue().importState(opt, n);
         }
         iteration = state.iteration();
-        rng.setState(state.rngState());
+        setRngState(state.rngState());
         avr.restore(state.avrScales(), state.avrInitialized());
         skippedUpdates = state.skippedUpdates();
         recoveries = state.recoveries();
         consecutiveBad = 0;
         lastGood = null;
+    }
+
+    /** The three random streams' states, concatenated (rollout, data, policy). */
+    private long[] rngState() {
+        long[] a = rolloutRng.getState();
+        long[] b = dataRng.getState();
+        long[] c = policyRng.getState();
+        long[] all = new long[a.length * 3];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, a.length);
+        System.arraycopy(c, 0, all, 2 * a.length, a.length);
+        return all;
+    }
+
+    private void setRngState(long[] all) {
+        int n = all.length / 3;
+        if (n * 3 != all.length) {
+            throw new IllegalArgumentException("a trainer's random state has 3 streams, got " + all.length + " words");
+        }
+        rolloutRng.setState(java.util.Arrays.copyOfRange(all, 0, n));
+        dataRng.setState(java.util.Arrays.copyOfRange(all, n, 2 * n));
+        policyRng.setState(java.util.Arrays.copyOfRange(all, 2 * n, 3 * n));
     }
 
     /** Parameters the trainer optimises, by role (for reporting sizes). */

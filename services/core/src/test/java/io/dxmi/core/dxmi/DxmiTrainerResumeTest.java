@@ -113,14 +113,20 @@ class DxmiTrainerResumeTest {
         }
         assertEquals(straightWeights.keySet(), resumedWeights.keySet());
         int moved = 0;
+        int trained = 0;
         for (Map.Entry<String, float[]> e : straightWeights.entrySet()) {
             assertArrayEquals(e.getValue(), resumedWeights.get(e.getKey()), 0f, sharing + ": weight " + e.getKey());
+            // With separate networks the EMA copy tracks only the energy; its value half is unused.
+            if (sharing == ValueSharing.SEPARATE && e.getKey().startsWith(DxmiModel.EMA_PREFIX + ValueModel.VALUE_PREFIX)) {
+                continue;
+            }
+            trained++;
             if (!Arrays.equals(e.getValue(), initialWeights.get(e.getKey()))) {
                 moved++;
             }
         }
         // the comparison means something only if training moved the weights
-        assertEquals(straightWeights.size(), moved, "every tensor should have changed in 20 iterations");
+        assertEquals(trained, moved, "every trained tensor should have changed in 20 iterations");
         if (sharing == ValueSharing.SEPARATE) {
             assertTrue(straightWeights.keySet().stream().anyMatch(k -> k.startsWith(ValueModel.ENERGY_PREFIX)));
             assertTrue(straightWeights.keySet().stream()
