@@ -112,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "0.999")
     float energyEma;
 
+    @Option(names = "--cosine-decay", description = "Decay every learning rate along a half cosine to 0.")
+    boolean cosineDecay;
+
     @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",
             defaultValue = "128")
     int hidden;
@@ -160,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
                     .optSamplerClipNorm(samplerClip).optLastSigmaLearnable(lastSigma == LastSigma.learnable)
                     .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                     .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
-                    .optEnergyEmaDecay(energyEma).optNetwork(new NetworkConfig(hidden, layers, 32))
+                    .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay).optNetwork(new NetworkConfig(hidden, layers, 32))
                     .optSeed(common.seed);
             if (tauEntropy != null || tauVelocity != null) {
                 b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

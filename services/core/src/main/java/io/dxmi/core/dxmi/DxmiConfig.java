@@ -33,13 +33,15 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param maxConsecutiveSkips iterations in a row with a skipped update before the trainer
  *     restores its last good state (default 3)
  * @param snapshotEvery iterations between in-memory good-state snapshots (default 100)
+ * @param cosineDecay decay every learning rate along a half cosine to 0 over {@code iterations}
+ *     (default false: constant rates, as in the reference)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
         float energyLearningRate, float samplerClipNorm, float valueClipNorm, float energyClipNorm,
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
-        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery) {
+        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -102,6 +104,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.seed = seed;
         b.maxConsecutiveSkips = maxConsecutiveSkips;
         b.snapshotEvery = snapshotEvery;
+        b.cosineDecay = cosineDecay;
         return b;
     }
 
@@ -132,6 +135,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
+        private boolean cosineDecay;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -184,12 +188,14 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optSnapshotEvery(int v) { snapshotEvery = v; return this; }
 
+        public Builder optCosineDecay(boolean v) { cosineDecay = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery);
+                    snapshotEvery, cosineDecay);
         }
     }
 }

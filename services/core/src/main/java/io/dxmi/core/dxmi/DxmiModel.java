@@ -156,6 +156,47 @@ public final class DxmiModel implements AutoCloseable {
         }
     }
 
+    /** The policy's weights: the sampler network and its log σ (what actors need). */
+    public LinkedHashMap<String, float[]> policyWeights() {
+        LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
+        w.putAll(sampler.networkParameters().toFloatArrays());
+        w.putAll(sampler.sigmaParameters().toFloatArrays());
+        return w;
+    }
+
+    /** Loads {@link #policyWeights()}. */
+    public void loadPolicyWeights(Map<String, float[]> w) {
+        load(sampler.networkParameters(), w, "");
+        load(sampler.sigmaParameters(), w, "");
+    }
+
+    /** The energy's weights and its EMA copy (what the value-learner and evaluators need). */
+    public LinkedHashMap<String, float[]> energyWeights() {
+        LinkedHashMap<String, float[]> w = new LinkedHashMap<>(values.energyParameters().toFloatArrays());
+        if (emaValues != null) {
+            emaValues.energyParameters().toFloatArrays().forEach((k, a) -> w.put(EMA_PREFIX + k, a));
+        }
+        return w;
+    }
+
+    /** Loads {@link #energyWeights()}. */
+    public void loadEnergyWeights(Map<String, float[]> w) {
+        load(values.energyParameters(), w, "");
+        if (emaValues != null) {
+            load(emaValues.energyParameters(), w, EMA_PREFIX);
+        }
+    }
+
+    /** The value network's weights (separate variant: without the energy). */
+    public LinkedHashMap<String, float[]> valueWeights() {
+        return values.valueParameters().toFloatArrays();
+    }
+
+    /** Loads {@link #valueWeights()}. */
+    public void loadValueWeights(Map<String, float[]> w) {
+        load(values.valueParameters(), w, "");
+    }
+
     /** Loads weights written by {@link #weights()}. */
     public void loadWeights(Map<String, float[]> w) {
         load(sampler.networkParameters(), w, "");

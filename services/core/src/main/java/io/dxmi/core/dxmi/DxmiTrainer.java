@@ -63,11 +63,10 @@ public final class DxmiTrainer {
         this.model = model;
         this.config = model.config();
         this.data = data;
-        // One stream per phase, so that the services that run the phases apart draw the same numbers.
-        Rng root = new Rng(config.seed() ^ 0x5DEECE66DL);
-        this.rolloutRng = root.split();
-        this.dataRng = root.split();
-        this.policyRng = root.split();
+        Rng[] streams = randomStreams(config.seed());
+        this.rolloutRng = streams[0];
+        this.dataRng = streams[1];
+        this.policyRng = streams[2];
         this.avr = new Avr(config.samplerSteps(), config.avrDecay());
         FewStepSampler s = model.sampler();
         this.samplerOptimizer = Adam.builder().setParameters(s.networkParameters())
@@ -103,6 +102,29 @@ public final class DxmiTrainer {
         policyA = constants.create(a, new Shape((long) steps * b, 1));
         policyB = constants.create(bc, new Shape((long) steps * b, 1));
         stepOneHot = constants.create(oneHot, new Shape((long) steps * b, steps));
+    }
+
+    /**
+     * The trainer's three random streams for a seed: rollout noise, data batches, policy-step
+     * noise. One stream per phase, so that the services that run the phases apart (actor,
+     * ebm-learner, value-learner) draw exactly the numbers this trainer draws.
+     */
+    public static Rng[] randomStreams(long seed) {
+        Rng root = new Rng(seed ^ 0x5DEECE66DL);
+        return new Rng[] {root.split(), root.split(), root.split()};
+    }
+
+    /**
+     * Closes an iteration run phase by phase (by a service that owns only some phases): counts
+     * it and runs the guard. Either step may be null when this process did not run it.
+     */
+    public IterationStats completeIteration(EnergyStep e, PolicyStep p) {
+        EnergyStep energy = e != null ? e : new EnergyStep(Double.NaN, Double.NaN, Double.NaN, 0);
+        PolicyStep policy = p != null ? p : new PolicyStep(Double.NaN, Double.NaN, avr.scales(), 0);
+        if (lastGood == null) {
+            lastGood = captureState();
+        }
+        return finishIteration(energy, policy);
     }
 
     public DxmiModel model() {
@@ -147,6 +169,25 @@ public final class DxmiTrainer {
         return finishIteration(e, p);
     }
 
+    /**
+     * Sets every optimizer's rate for the coming iteration (a no-op for constant rates). Each
+     * phase calls it, so services that run one phase follow the same schedule.
+     */
+    private void scheduleLearningRates() {
+        if (!config.cosineDecay() || config.iterations() == 0) {
+            return;
+        }
+        double f = 0.5 * (1 + Math.cos(Math.PI * Math.min(iteration, config.iterations()) / config.iterations()));
+        samplerOptimizer.setLearningRate((float) (config.samplerLearningRate() * f));
+        if (sigmaOptimizer != null) {
+            sigmaOptimizer.setLearningRate((float) (config.sigmaLearningRate() * f));
+        }
+        valueOptimizer.setLearningRate((float) (config.valueLearningRate() * f));
+        if (energyOptimizer != valueOptimizer) {
+            energyOptimizer.setLearningRate((float) (config.energyLearningRate() * f));
+        }
+    }
+
     /** Phase 1 (actor): B trajectories x_0 … x_T from the current policy, no gradients. */
     public NDArray[] rollout(NDManager scope) {
         return model.sampler().rollout(config.batchSize(), rolloutRng, scope);
@@ -157,6 +198,7 @@ public final class DxmiTrainer {
      * the evaluation EMA when the step was applied.
      */
     public EnergyStep energyStep(NDArray samples, NDManager scope) {
+        scheduleLearningRates();
         int b = (int) samples.getShape().get(0);
         int dim = model.dimension();
         ValueModel values = model.values();
@@ -188,6 +230,7 @@ public final class DxmiTrainer {
      * transitions.
      */
     public PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope) {
+        scheduleLearningRates();
         int steps = config.samplerSteps();
         int b = (int) x[0].getShape().get(0);
         if (b != config.batchSize()) {

@@ -1,0 +1,43 @@
+package io.dxmi.core.dxmi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Trajectories between tensors and flat arrays: x_0 … x_T, each (B, D), packed time-major as
+ * (T+1)·B·D floats — the layout of the pipeline's trajectory messages.
+ */
+public final class Trajectories {
+
+    private Trajectories() {}
+
+    /** Packs T+1 states of shape (B, D) time-major. */
+    public static float[] pack(NDArray[] states) {
+        int b = (int) states[0].getShape().get(0);
+        int d = (int) states[0].getShape().get(1);
+        float[] out = new float[states.length * b * d];
+        for (int t = 0; t < states.length; t++) {
+            float[] s = states[t].toFloatArray();
+            System.arraycopy(s, 0, out, t * b * d, b * d);
+        }
+        return out;
+    }
+
+    /** Unpacks into T+1 arrays of shape (B, D) owned by {@code manager}. */
+    public static NDArray[] unpack(float[] packed, int steps, int batch, int dim, NDManager manager) {
+        long expected = (long) (steps + 1) * batch * dim;
+        if (packed.length != expected) {
+            throw new IllegalArgumentException("a trajectory batch of T=" + steps + ", B=" + batch + ", D=" + dim
+                    + " has " + expected + " values, got " + packed.length);
+        }
+        NDArray[] states = new NDArray[steps + 1];
+        int n = batch * dim;
+        for (int t = 0; t <= steps; t++) {
+            float[] s = new float[n];
+            System.arraycopy(packed, t * n, s, 0, n);
+            states[t] = manager.create(s, new Shape(batch, dim));
+        }
+        return states;
+    }
+}
