@@ -1,0 +1,107 @@
+package io.dxmi.schemas.codec;
+
+import io.dxmi.schemas.DeadLetter;
+import io.dxmi.schemas.EvaluationReport;
+import io.dxmi.schemas.RewardBatch;
+import io.dxmi.schemas.SnapshotChunk;
+import io.dxmi.schemas.SnapshotProvenance;
+import io.dxmi.schemas.TrajectoryBatch;
+import io.dxmi.schemas.WeightSnapshot;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Writes the golden files {@code src/test/resources/golden/<Record>.v<N>.bin} (N = the current
+ * schema version) once, when a schema version is released. It is NOT run by the build: the bytes
+ * are committed and never regenerated, so that {@link GoldenRecordsTest} proves that data written
+ * by that version stays readable. Existing files are never overwritten.
+ *
+ * <pre>
+ * mvn -B -q -pl schemas test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * cd schemas && java -cp target/test-classes:target/classes:$(cat target/cp.txt) \
+ *     io.dxmi.schemas.codec.GoldenWriter
+ * </pre>
+ */
+public final class GoldenWriter {
+
+  private GoldenWriter() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Paths.get(args.length > 0 ? args[0] : "src/test/resources/golden");
+    Files.createDirectories(dir);
+    for (SpecificRecord record : records()) {
+      @SuppressWarnings("unchecked")
+      Class<? extends SpecificRecord> type = (Class<? extends SpecificRecord>) record.getClass();
+      int version = Codecs.currentVersion(type);
+      if (version == 0) {
+        throw new IllegalStateException(type.getSimpleName()
+            + ": copy the live schema into the history before writing its golden file");
+      }
+      Path file = dir.resolve(type.getSimpleName() + ".v" + version + ".bin");
+      if (Files.exists(file)) {
+        System.out.println("kept    " + file + " (golden files are never rewritten)");
+        continue;
+      }
+      Files.write(file, Codecs.encode(record));
+      System.out.println("written " + file);
+    }
+  }
+
+  /** The fixed values; GoldenRecordsTest asserts them literally. */
+  static List<SpecificRecord> records() {
+    float[] states = new float[3 * 2 * 3];
+    for (int k = 0; k < states.length; k++) {
+      states[k] = k * 0.25f - 2f;
+    }
+    TrajectoryBatch trajectories = TrajectoryBatch.newBuilder()
+        .setRunId("run-golden").setBatchId("batch-0007").setActorId("actor-3")
+        .setPolicyVersion(42L).setSteps(2).setBatchSize(2).setDimension(3)
+        .setSampleShape(List.of(3)).setCreatedAtMillis(1_700_000_000_123L)
+        .setStates(Tensors.pack(states)).setIteration(5L).build();
+    RewardBatch rewards = RewardBatch.newBuilder()
+        .setRunId("run-golden").setBatchId("batch-0007").setEbmVersion(17L)
+        .setEnergies(Tensors.pack(new float[] {1.5f, -0.25f}))
+        .setCreatedAtMillis(1_700_000_000_456L).build();
+    WeightSnapshot snapshot = WeightSnapshot.newBuilder()
+        .setRunId("run-golden").setModel("ebm").setVersion(17L).setStep(1_700L)
+        .setSizeBytes(3_000_000L)
+        .setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        .setProvenance(SnapshotProvenance.newBuilder().setConfigHash("cfg-abc123")
+            .setDataHash("data-def456").setParentVersion(16L).setProducer("ebm-learner-0").build())
+        .setCreatedAtMillis(1_700_000_000_789L).setChunkCount(3).setChunkSizeBytes(1_000_000)
+        .build();
+    byte[] data = new byte[18];
+    for (int i = 0; i < 16; i++) {
+      data[i] = (byte) i;
+    }
+    data[16] = (byte) 0xFF;
+    data[17] = (byte) 0x80;
+    SnapshotChunk chunk = SnapshotChunk.newBuilder()
+        .setRunId("run-golden").setModel("policy").setVersion(9L).setIndex(1).setCount(3)
+        .setData(ByteBuffer.wrap(data)).build();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("fid", 12.5);
+    metrics.put("energy_gap", -0.125);
+    metrics.put("auroc", 0.935);
+    EvaluationReport report = EvaluationReport.newBuilder()
+        .setRunId("run-golden").setPolicyVersion(9L).setEbmVersion(17L).setIteration(5L)
+        .setMetrics(metrics).setCreatedAtMillis(1_700_000_001_000L)
+        .setEvaluator("evaluator-default")
+        .setFigures(List.of("runs/golden/fig-5.png", "runs/golden/hist-5.png")).build();
+    DeadLetter dead = DeadLetter.newBuilder()
+        .setSourceTopic("trajectories").setPartition(2).setOffset(123_456_789_012L)
+        .setKey(ByteBuffer.wrap("batch-0007".getBytes(StandardCharsets.UTF_8)))
+        .setPayload(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 0x00, 0x7F}))
+        .setReason("unknown schema fingerprint 0x0123456789abcdef")
+        .setErrorClass("io.dxmi.schemas.codec.SchemaException").setService("ebm-learner-0")
+        .setFailedAtMillis(1_700_000_002_000L).build();
+    return List.of(trajectories, rewards, snapshot, chunk, report, dead);
+  }
+}
