@@ -1,0 +1,55 @@
+# DxMI services image: one image, every role chosen by the command (see docker-compose.yml).
+#
+#   CPU (default):  docker build -t dxmi:cpu .
+#   GPU (CUDA):     docker build --build-arg MAVEN_PROFILES=-Pgpu -t dxmi:gpu .
+#
+# The `gpu` Maven profile swaps ai.djl.pytorch:pytorch-native-cpu for a CUDA flavour
+# (pytorch-native-cu124, classifier linux-x86_64) on the class path; DJL then picks the CUDA
+# natives offline. The GPU build is untested here (no GPU, and the CUDA natives are not served
+# to the build machines); see infra/README.md.
+
+# ---- build stage ---------------------------------------------------------------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG MAVEN_PROFILES=""
+WORKDIR /src
+# The whole tree (filtered by .dockerignore): modules are added over time, so no per-pom copy.
+COPY . .
+RUN mvn -B -q -ntp -DskipTests install $MAVEN_PROFILES \
+ && mkdir -p /out \
+ && cp services/cli/target/dxmi-cli-0.1.0-SNAPSHOT.jar /out/dxmi-cli.jar \
+ && cp -r services/cli/target/lib /out/lib
+
+# ---- runtime stage -------------------------------------------------------------------------
+FROM eclipse-temurin:17-jre
+ARG MAVEN_PROFILES=""
+LABEL org.opencontainers.image.title="dxmi" \
+      org.opencontainers.image.description="DxMI event-driven training services (Vert.x, Kafka, Avro, DJL/PyTorch)" \
+      io.dxmi.maven-profiles="${MAVEN_PROFILES}"
+
+# Non-root user; the directories that compose mounts as named volumes are created and owned
+# here so that a fresh volume inherits the ownership.
+RUN groupadd --system --gid 10001 dxmi \
+ && useradd --system --uid 10001 --gid dxmi --home-dir /app --shell /usr/sbin/nologin dxmi \
+ && mkdir -p /app /var/cache/djl /checkpoints /data \
+ && chown -R dxmi:dxmi /var/cache/djl /checkpoints
+
+# The jar's manifest Class-Path points at lib/ beside it.
+COPY --from=build --chown=root:root /out/dxmi-cli.jar /app/dxmi-cli.jar
+COPY --from=build --chown=root:root /out/lib /app/lib
+
+ENV OMP_NUM_THREADS=1 \
+    DXMI_THREADS=1 \
+    DXMI_HEAP=1g \
+    DJL_CACHE_DIR=/var/cache/djl \
+    TORCH_CPP_LOG_LEVEL=ERROR
+# DJL unpacks the PyTorch natives (about 430 MB) here once; compose mounts a volume.
+VOLUME ["/var/cache/djl"]
+
+USER dxmi
+WORKDIR /app
+EXPOSE 9400
+
+# java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -jar /app/dxmi-cli.jar <args>
+# (heap and PyTorch thread count overridable with DXMI_HEAP / DXMI_THREADS).
+ENTRYPOINT ["/bin/sh", "-c", "exec java -Xmx\"${DXMI_HEAP:-1g}\" -XX:+UseSerialGC -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=\"${DXMI_THREADS:-1}\" -Dai.djl.pytorch.num_interop_threads=1 -jar /app/dxmi-cli.jar \"$@\"", "dxmi"]
+CMD ["--help"]
