@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "0.999")
     float energyEma;
 
-    @Option(names = "--cosine-decay", description = "Decay every learning rate along a half cosine to 0.")
+    @Option(names = "--cosine-decay", description = "Decay the policy's learning rates (sampler, sigma) along a half cosine to 0.")
     boolean cosineDecay;
 
     @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",

@@ -33,8 +33,8 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param maxConsecutiveSkips iterations in a row with a skipped update before the trainer
  *     restores its last good state (default 3)
  * @param snapshotEvery iterations between in-memory good-state snapshots (default 100)
- * @param cosineDecay decay every learning rate along a half cosine to 0 over {@code iterations}
- *     (default false: constant rates, as in the reference)
+ * @param cosineDecay decay the policy's learning rates (sampler network and σ) along a half
+ *     cosine to 0 over {@code iterations} (default false: constant rates, as in the reference)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,

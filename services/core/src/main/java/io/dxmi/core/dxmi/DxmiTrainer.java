@@ -170,8 +170,10 @@ public final class DxmiTrainer {
     }
 
     /**
-     * Sets every optimizer's rate for the coming iteration (a no-op for constant rates). Each
-     * phase calls it, so services that run one phase follow the same schedule.
+     * Sets the policy's rates (sampler network and σ) for the coming iteration; a no-op for
+     * constant rates. The energy and value keep their rates: the README's sweep found that decaying
+     * the policy settles the samples (SW) while a still-learning energy, averaged by its EMA, ranks
+     * better (AUC). Each phase calls it, so services that run one phase follow the same schedule.
      */
     private void scheduleLearningRates() {
         if (!config.cosineDecay() || config.iterations() == 0) {
@@ -181,10 +183,6 @@ public final class DxmiTrainer {
         samplerOptimizer.setLearningRate((float) (config.samplerLearningRate() * f));
         if (sigmaOptimizer != null) {
             sigmaOptimizer.setLearningRate((float) (config.sigmaLearningRate() * f));
-        }
-        valueOptimizer.setLearningRate((float) (config.valueLearningRate() * f));
-        if (energyOptimizer != valueOptimizer) {
-            energyOptimizer.setLearningRate((float) (config.energyLearningRate() * f));
         }
     }
 
