@@ -1,0 +1,76 @@
+package io.dxmi.platform.messaging;
+
+import java.util.Objects;
+
+import io.dxmi.platform.config.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends {@code byte[]} records with {@code String} keys; the services own the encoding of the bytes.
+ *
+ * <p>Wraps a Vert.x {@link KafkaProducer} (its native-typed {@link KafkaWriteStream} view, so Kafka's own
+ * {@link RecordMetadata} is returned). Kafka's blocking {@code send} runs on a Vert.x worker, never on the event
+ * loop. With the {@link KafkaSettings} defaults the producer is idempotent with {@code acks=all}: a completed
+ * future means the record is durable and not duplicated by retries. Close it with {@link #close()}.
+ */
+public final class Producer implements AutoCloseable {
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaWriteStream<String, byte[]> stream;
+
+  private Producer(KafkaProducer<String, byte[]> producer) {
+    this.producer = producer;
+    this.stream = producer.asStream();
+  }
+
+  /** Creates a producer from the settings' {@link KafkaSettings#producerProperties()}. */
+  public static Producer create(Vertx vertx, KafkaSettings settings) {
+    Objects.requireNonNull(vertx, "vertx");
+    return new Producer(KafkaProducer.create(vertx, settings.producerProperties(), new StringSerializer(),
+        new ByteArraySerializer()));
+  }
+
+  /** Sends one record; the future completes when the broker acknowledged it. */
+  public Future<RecordMetadata> send(String topic, String key, byte[] value) {
+    return stream.send(new ProducerRecord<>(topic, key, value));
+  }
+
+  /** Sends one record with headers (metadata that is not part of the payload). */
+  public Future<RecordMetadata> send(String topic, String key, byte[] value, RecordHeaders headers) {
+    return stream.send(new ProducerRecord<>(topic, null, key, value, headers));
+  }
+
+  /** Sends a record to an explicit partition. */
+  public Future<RecordMetadata> send(String topic, int partition, String key, byte[] value) {
+    return stream.send(new ProducerRecord<>(topic, partition, key, value));
+  }
+
+  /** Completes when every record sent so far is acknowledged. */
+  public Future<Void> flush() {
+    return stream.flush();
+  }
+
+  /** The underlying Vert.x producer, for what this wrapper does not offer (transactions, partitionsFor). */
+  public KafkaProducer<String, byte[]> unwrap() {
+    return producer;
+  }
+
+  /** Closes the producer; pending records are sent first (within Kafka's close timeout). */
+  public Future<Void> closeAsync() {
+    return producer.close();
+  }
+
+  /** Blocking close; do not call on an event loop. */
+  @Override
+  public void close() {
+    closeAsync().await();
+  }
+}

@@ -1,0 +1,211 @@
+package io.dxmi.platform.metrics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The Prometheus metrics of one process (one service): its own registry, JVM metrics, a native-memory gauge and
+ * an optional HTTP exporter ({@code /metrics}).
+ *
+ * <p>Every metric made through the helpers carries a {@code service} label first, so one Prometheus can tell the
+ * services apart without relabelling. Helpers are idempotent per name: asking twice for a metric returns the one
+ * already registered (two consumers in one process share {@code messages_consumed_total}). Counter names must
+ * end in {@code _total}.
+ *
+ * <p>Lifetime: {@link #close()} stops the HTTP exporter; the registry lives as long as the object.
+ */
+public final class Metrics implements AutoCloseable {
+
+  /** The label every metric carries. */
+  public static final String SERVICE_LABEL = "service";
+
+  private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
+  private final String service;
+  private final PrometheusRegistry registry;
+  private final Map<String, Object> byName = new ConcurrentHashMap<>();
+  private volatile HTTPServer http;
+
+  private Metrics(String service, PrometheusRegistry registry) {
+    this.service = service;
+    this.registry = registry;
+  }
+
+  /**
+   * Metrics for {@code service} in a new registry, with JVM metrics and the {@code native_memory_bytes} gauge;
+   * no exporter yet (see {@link #startHttp}).
+   */
+  public static Metrics create(String service) {
+    if (service == null || service.isBlank()) {
+      throw new IllegalArgumentException("Metrics need a service name");
+    }
+    Metrics m = new Metrics(service, new PrometheusRegistry());
+    JvmMetrics.builder().register(m.registry);
+    m.gauge("native_memory_bytes", "Resident set size of the process (VmRSS): heap plus native memory",
+        Metrics::nativeMemoryBytes);
+    return m;
+  }
+
+  /**
+   * Starts the HTTP exporter on {@code port} (0 = a free port) on all interfaces.
+   *
+   * @return the bound port
+   */
+  public synchronized int startHttp(int port) {
+    if (http != null) {
+      throw new IllegalStateException("Metrics exporter already running on port " + http.getPort());
+    }
+    try {
+      http = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the metrics exporter on port " + port, e);
+    }
+    return http.getPort();
+  }
+
+  /** The exporter's bound port, or -1 when not started. */
+  public int httpPort() {
+    HTTPServer h = http;
+    return h == null ? -1 : h.getPort();
+  }
+
+  /** The service name put on every metric. */
+  public String service() {
+    return service;
+  }
+
+  /** The registry, for metrics the helpers do not cover. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** A counter with only the service label; {@code name} must end in {@code _total}. */
+  public CounterDataPoint counter(String name, String help) {
+    return counterFamily(name, help).labels();
+  }
+
+  /** A counter family with extra labels after {@code service}; {@code name} must end in {@code _total}. */
+  public Family<CounterDataPoint> counterFamily(String name, String help, String... labelNames) {
+    if (!name.endsWith("_total")) {
+      throw new IllegalArgumentException("Counter name '" + name + "' must end in _total");
+    }
+    Counter c = registered(name, () -> Counter.builder().name(name).help(help).labelNames(withService(labelNames))
+        .register(registry), Counter.class);
+    return new Family<>(c::labelValues);
+  }
+
+  /** A settable gauge with only the service label. */
+  public GaugeDataPoint gauge(String name, String help) {
+    return gaugeFamily(name, help).labels();
+  }
+
+  /** A settable gauge family with extra labels after {@code service}. */
+  public Family<GaugeDataPoint> gaugeFamily(String name, String help, String... labelNames) {
+    Gauge g = registered(name, () -> Gauge.builder().name(name).help(help).labelNames(withService(labelNames))
+        .register(registry), Gauge.class);
+    return new Family<>(g::labelValues);
+  }
+
+  /** A gauge whose value is read from {@code value} at each scrape. */
+  public void gauge(String name, String help, DoubleSupplier value) {
+    registered(name, () -> GaugeWithCallback.builder().name(name).help(help).labelNames(SERVICE_LABEL)
+        .callback(cb -> cb.call(value.getAsDouble(), service)).register(registry), GaugeWithCallback.class);
+  }
+
+  /** A histogram with only the service label and the given bucket upper bounds (seconds, bytes...). */
+  public DistributionDataPoint histogram(String name, String help, double... upperBounds) {
+    return histogramFamily(name, help, upperBounds).labels();
+  }
+
+  /** A histogram family with extra labels after {@code service}. */
+  public Family<DistributionDataPoint> histogramFamily(String name, String help, double[] upperBounds,
+      String... labelNames) {
+    Histogram h = registered(name, () -> {
+      Histogram.Builder b = Histogram.builder().name(name).help(help).labelNames(withService(labelNames));
+      // Classic buckets: every Prometheus version can scrape them.
+      b = upperBounds.length > 0 ? b.classicOnly().classicUpperBounds(upperBounds) : b.classicOnly();
+      return b.register(registry);
+    }, Histogram.class);
+    return new Family<>(h::labelValues);
+  }
+
+  /** Resident set size of this process from {@code /proc/self/status} (VmRSS), in bytes; -1 where unavailable. */
+  public static double nativeMemoryBytes() {
+    try {
+      for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.US_ASCII)) {
+        if (line.startsWith("VmRSS:")) {
+          String[] parts = line.substring(6).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024.0; // reported in kB
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or /proc not mounted: report "unknown" instead of failing the scrape.
+    }
+    return -1;
+  }
+
+  /** Stops the HTTP exporter, if any. */
+  @Override
+  public synchronized void close() {
+    if (http != null) {
+      http.close();
+      http = null;
+    }
+  }
+
+  private String[] withService(String[] labelNames) {
+    String[] all = new String[labelNames.length + 1];
+    all[0] = SERVICE_LABEL;
+    System.arraycopy(labelNames, 0, all, 1, labelNames.length);
+    return all;
+  }
+
+  private <T> T registered(String name, java.util.function.Supplier<T> make, Class<T> type) {
+    Object m = byName.computeIfAbsent(name, n -> make.get());
+    if (!type.isInstance(m)) {
+      throw new IllegalArgumentException("Metric '" + name + "' already registered as " + m.getClass().getSimpleName());
+    }
+    return type.cast(m);
+  }
+
+  /**
+   * A metric with extra labels; {@link #labels} binds their values (the service label is filled in).
+   *
+   * @param <D> the data point type
+   */
+  public final class Family<D> {
+    private final Function<String[], D> lookup;
+
+    private Family(Function<String[], D> lookup) {
+      this.lookup = lookup;
+    }
+
+    /** The data point for these label values (in the order the label names were given). */
+    public D labels(String... values) {
+      Objects.requireNonNull(values, "values");
+      String[] all = new String[values.length + 1];
+      all[0] = service;
+      System.arraycopy(values, 0, all, 1, values.length);
+      return lookup.apply(all);
+    }
+  }
+}

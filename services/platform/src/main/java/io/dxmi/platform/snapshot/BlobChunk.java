@@ -1,0 +1,13 @@
+package io.dxmi.platform.snapshot;
+
+/**
+ * One piece of a blob on the chunk topic.
+ *
+ * @param name the blob's name
+ * @param version the blob's version
+ * @param index 0-based position
+ * @param count number of chunks of the blob
+ * @param data the bytes of this piece
+ */
+public record BlobChunk(String name, long version, int index, int count, byte[] data) {
+}

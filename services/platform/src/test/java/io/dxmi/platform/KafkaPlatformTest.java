@@ -1,0 +1,315 @@
+package io.dxmi.platform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.broker.Topics;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.messaging.Consumer;
+import io.dxmi.platform.messaging.DeadLetters;
+import io.dxmi.platform.messaging.Producer;
+import io.dxmi.platform.snapshot.AssembledBlob;
+import io.dxmi.platform.snapshot.BlobAssembler;
+import io.dxmi.platform.snapshot.BlobChunk;
+import io.dxmi.platform.snapshot.BlobCodec;
+import io.dxmi.platform.snapshot.BlobManifest;
+import io.dxmi.platform.snapshot.ChunkedBlobs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Everything that crosses a real broker: one in-JVM KRaft broker for the class (it takes seconds to start).
+ * The restart test runs last because it restarts that broker.
+ */
+@ExtendWith(VertxExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaPlatformTest {
+
+  @TempDir
+  static Path dataDir;
+
+  static EmbeddedKafkaBroker broker;
+  static KafkaSettings settings;
+  static Admin admin;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir).build().start();
+    settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).optClientIdPrefix("test")
+        .build();
+    admin = Admin.create(new HashMap<>(settings.adminProperties()));
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void producerConsumerRoundTrip(Vertx vertx, VertxTestContext ctx) {
+    Topics.ensure(admin, "rt", 2, Map.of());
+    assertFalse(Topics.ensure(admin, "rt", 2, Map.of()), "ensure is idempotent");
+    Producer producer = Producer.create(vertx, settings);
+    int n = 40;
+    List<Future<?>> sends = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sends.add(producer.send("rt", "k" + (i % 4), ("m" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    Future.all(sends).await();
+    List<String> got = new CopyOnWriteArrayList<>();
+    Consumer[] holder = new Consumer[1];
+    holder[0] = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("rt-group").setTopics("rt")
+        .optMaxInFlight(3) // small, so partition pausing and the local queue are exercised
+        .optCommitInterval(Duration.ofMillis(100))
+        .setHandler(r -> {
+          // Asynchronous processing that completes later, out of order.
+          return vertx.timer(1 + r.offset() % 3).map(x -> {
+            got.add(new String(r.value(), StandardCharsets.UTF_8));
+            return null;
+          });
+        }).build();
+    holder[0].start().onFailure(ctx::failNow);
+    vertx.setPeriodic(50, id -> {
+      Map<TopicPartition, Long> off = holder[0].offsets();
+      long done = off.values().stream().mapToLong(Long::longValue).sum();
+      if (got.size() == n && done == n) {
+        vertx.cancelTimer(id);
+        ctx.verify(() -> {
+          for (int i = 0; i < n; i++) {
+            assertTrue(got.contains("m" + i), "missing m" + i);
+          }
+          assertEquals(n, holder[0].processed());
+        });
+        holder[0].closeAsync().compose(x -> producer.closeAsync()).onComplete(ctx.succeedingThenComplete());
+      }
+    });
+  }
+
+  @Test
+  @Order(2)
+  void failingRecordGoesToDeadLetterTopicAndConsumerContinues(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Topics.ensure(admin, "dl-src", 1, Map.of());
+    Topics.ensure(admin, "dl-dlq", 1, Map.of());
+    Producer producer = Producer.create(vertx, settings);
+    for (String v : List.of("a", "poison", "c")) {
+      producer.send("dl-src", "key-" + v, v.getBytes(StandardCharsets.UTF_8)).await();
+    }
+    List<String> ok = new CopyOnWriteArrayList<>();
+    Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("dl-group")
+        .setTopics("dl-src").optDeadLetters(DeadLetters.toTopic(producer, "dl-dlq"))
+        .setHandler(r -> {
+          String v = new String(r.value(), StandardCharsets.UTF_8);
+          if (v.equals("poison")) {
+            throw new IllegalArgumentException("cannot decode " + v); // as a codec would
+          }
+          ok.add(v);
+          return Future.succeededFuture();
+        }).build();
+    consumer.start().await();
+
+    try (KafkaConsumer<String, byte[]> dlq = plainConsumer()) {
+      dlq.assign(List.of(new TopicPartition("dl-dlq", 0)));
+      dlq.seekToBeginning(List.of(new TopicPartition("dl-dlq", 0)));
+      List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (letters.isEmpty() && System.nanoTime() < deadline) {
+        dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
+      }
+      assertEquals(1, letters.size());
+      DeadLetters.Envelope e = DeadLetters.decode(letters.get(0).value());
+      assertEquals("dl-src", e.sourceTopic());
+      assertEquals(1, e.offset());
+      assertTrue(e.reason().contains("cannot decode poison"), e.reason());
+      assertEquals("poison", new String(e.payload(), StandardCharsets.UTF_8));
+      assertEquals("key-poison", new String(e.key(), StandardCharsets.UTF_8));
+      assertEquals("key-poison", letters.get(0).key());
+    }
+    // The consumer went on with the next record and committed past the bad one.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((ok.size() < 2 || !Long.valueOf(3).equals(consumer.offsets().get(new TopicPartition("dl-src", 0))))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of("a", "c"), ok);
+    assertEquals(1, consumer.failed());
+    assertEquals(1, consumer.deadLettered());
+    assertEquals(3L, consumer.offsets().get(new TopicPartition("dl-src", 0)));
+    consumer.close();
+    producer.close();
+    ctx.completeNow();
+  }
+
+  @Test
+  @Order(3)
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void sixtyMegabyteBlobArrivesIntactAndCorruptedOneIsRefused(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ChunkedBlobs.ensureTopics(admin, "big-chunks", 2, "big-manifests", Duration.ofDays(7));
+    Producer producer = Producer.create(vertx, settings);
+    ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).setChunkTopic("big-chunks")
+        .setManifestTopic("big-manifests").build();
+    byte[] big = new byte[60 * 1024 * 1024];
+    new Random(42).nextBytes(big);
+    BlobManifest m = blobs.publish("policy", 1, big, Map.of("step", "100")).await();
+    assertEquals(120, m.count());
+    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(big), m.sha256());
+
+    // A corrupted blob: chunks and a manifest by hand, one chunk's bytes changed after hashing.
+    byte[] small = new byte[3000];
+    new Random(7).nextBytes(small);
+    List<org.apache.kafka.clients.producer.RecordMetadata> mds = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] part = java.util.Arrays.copyOfRange(small, i * 1000, (i + 1) * 1000);
+      if (i == 1) {
+        part[17] ^= 1;
+      }
+      mds.add(producer.send("big-chunks", ChunkedBlobs.chunkKey("broken", 1),
+          BlobCodec.encode(new BlobChunk("broken", 1, i, 3, part))).await());
+    }
+    BlobManifest bad = new BlobManifest("broken", 1, small.length, 3,
+        MessageDigest.getInstance("SHA-256").digest(small), Map.of(), "big-chunks", mds.get(0).partition(),
+        mds.get(0).offset());
+    producer.send("big-manifests", "broken", BlobCodec.encode(bad)).await();
+    Topics.ensure(admin, "blob-dlq", 1, Map.of());
+
+    List<AssembledBlob> got = new CopyOnWriteArrayList<>();
+    BlobAssembler assembler = BlobAssembler.builder().setSettings(settings).setManifestTopic("big-manifests")
+        .optDeadLetters(DeadLetters.toTopic(producer, "blob-dlq")).setHandler(got::add).build().start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+      while ((got.isEmpty() || assembler.rejected() < 1) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, got.size(), "only the intact blob is delivered");
+      assertEquals("policy", got.get(0).manifest().name());
+      assertArrayEquals(big, got.get(0).bytes());
+      assertEquals("100", got.get(0).manifest().attributes().get("step"));
+      assertEquals(1, assembler.rejected());
+    } finally {
+      assembler.close();
+    }
+    try (KafkaConsumer<String, byte[]> dlq = plainConsumer()) {
+      TopicPartition tp = new TopicPartition("blob-dlq", 0);
+      dlq.assign(List.of(tp));
+      dlq.seekToBeginning(List.of(tp));
+      List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (letters.isEmpty() && System.nanoTime() < deadline) {
+        dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
+      }
+      assertEquals(1, letters.size());
+      assertTrue(DeadLetters.decode(letters.get(0).value()).reason().contains("SHA-256 mismatch"));
+    }
+    producer.close();
+    ctx.completeNow();
+  }
+
+  @Test
+  @Order(4)
+  void lateStarterGetsNewestVersion(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ChunkedBlobs.ensureTopics(admin, "late-chunks", 1, "late-manifests", Duration.ofDays(7));
+    Producer producer = Producer.create(vertx, settings);
+    ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).setChunkTopic("late-chunks")
+        .setManifestTopic("late-manifests").optChunkSize(1000).build();
+    for (int v = 1; v <= 3; v++) {
+      blobs.publish("ebm", v, ("weights of version " + v).repeat(100).getBytes(StandardCharsets.UTF_8), Map.of())
+          .await();
+    }
+    blobs.publish("value", 7, new byte[0], Map.of()).await(); // empty blobs are legal too
+    List<AssembledBlob> got = new CopyOnWriteArrayList<>();
+    try (BlobAssembler late = BlobAssembler.builder().setSettings(settings).setManifestTopic("late-manifests")
+        .setHandler(got::add).build().start()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (got.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(500); // nothing older may follow
+      assertEquals(2, got.size(), "one blob per name, the newest");
+      AssembledBlob ebm = got.stream().filter(b -> b.manifest().name().equals("ebm")).findFirst().orElseThrow();
+      assertEquals(3, ebm.manifest().version());
+      assertArrayEquals(("weights of version 3").repeat(100).getBytes(StandardCharsets.UTF_8), ebm.bytes());
+      // A version published while it runs arrives too.
+      blobs.publish("ebm", 4, "v4".getBytes(StandardCharsets.UTF_8), Map.of()).await();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (got.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(4, got.get(2).manifest().version());
+      assertEquals(Map.of("ebm", 4L, "value", 7L), late.handledVersions());
+    }
+    producer.close();
+    ctx.completeNow();
+  }
+
+  @Test
+  @Order(5)
+  void brokerRestartKeepsMessages(Vertx vertx, VertxTestContext ctx) {
+    Topics.ensure(admin, "persist", 1, Map.of());
+    Producer producer = Producer.create(vertx, settings);
+    for (int i = 0; i < 5; i++) {
+      producer.send("persist", null, ("p" + i).getBytes(StandardCharsets.UTF_8)).await();
+    }
+    producer.close();
+    admin.close();
+    int port = broker.port();
+    broker.close();
+    // Same data dir, same client port (clients keep their bootstrap list); the storage is not formatted again.
+    broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir).optPort(port).build().start();
+    admin = Admin.create(new HashMap<>(settings.adminProperties()));
+    assertFalse(Topics.ensure(admin, "persist", 1, Map.of()), "topic survived the restart");
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = plainConsumer()) {
+      TopicPartition tp = new TopicPartition("persist", 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (values.size() < 5 && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+      }
+    }
+    assertEquals(List.of("p0", "p1", "p2", "p3", "p4"), values);
+    ctx.completeNow();
+  }
+
+  private static KafkaConsumer<String, byte[]> plainConsumer() {
+    return new KafkaConsumer<>(new HashMap<>(settings.consumerProperties(null)), new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+}

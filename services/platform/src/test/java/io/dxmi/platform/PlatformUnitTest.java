@@ -1,0 +1,120 @@
+package io.dxmi.platform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.dxmi.platform.checkpoint.CheckpointStore;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings validation, checkpoint atomicity and retention, the metrics endpoint. No broker. */
+class PlatformUnitTest {
+
+  @Test
+  void badBootstrapEntryIsNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KafkaSettings.fromMap(Map.of("bootstrap.servers", "good:9092, broken-host ,x:1")));
+    assertTrue(e.getMessage().contains("'broken-host'"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+    e = assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromArgs("--bootstrap-servers", "h:99999"));
+    assertTrue(e.getMessage().contains("'h:99999'") && e.getMessage().contains("1-65535"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromMap(Map.of()));
+    assertTrue(e.getMessage().contains("bootstrap.servers is required"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromMap(
+        Map.of("bootstrap.servers", "h:1", "security.protocol", "TLS")));
+    assertTrue(e.getMessage().contains("'TLS'"), e.getMessage());
+  }
+
+  @Test
+  void passThroughAndDefaults() {
+    KafkaSettings s = KafkaSettings.fromArgs("--other", "x", "--bootstrap-servers=a:9092,[::1]:9093",
+        "--kafka.security.protocol", "SASL_SSL", "--kafka.sasl.mechanism=SCRAM-SHA-512",
+        "--kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        "--kafka.ssl.truststore.location=/etc/ts.jks", "--kafka.producer.linger.ms=20", "--client-id-prefix", "svc");
+    Map<String, String> p = s.producerProperties();
+    assertEquals("a:9092,[::1]:9093", p.get("bootstrap.servers"));
+    assertEquals("SASL_SSL", p.get("security.protocol"));
+    assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
+    assertEquals("/etc/ts.jks", p.get("ssl.truststore.location"));
+    assertEquals("all", p.get("acks"));
+    assertEquals("true", p.get("enable.idempotence"));
+    assertEquals("20", p.get("linger.ms"));
+    assertFalse(p.containsKey("producer.linger.ms"));
+    assertTrue(p.get("client.id").startsWith("svc-producer-"));
+    Map<String, String> c = s.consumerProperties("g");
+    assertEquals("g", c.get("group.id"));
+    assertEquals("earliest", c.get("auto.offset.reset"));
+    assertEquals("false", c.get("enable.auto.commit"));
+    assertEquals("SASL_SSL", c.get("security.protocol"));
+    assertFalse(c.containsKey("linger.ms"));
+    assertFalse(s.toString().contains("ScramLoginModule"), "secrets must not be printed");
+  }
+
+  @Test
+  void checkpointsAreAtomicAndPruned(@TempDir Path dir) throws IOException {
+    CheckpointStore store = new CheckpointStore(dir, 2);
+    assertTrue(store.latest().isEmpty());
+    for (long seq = 1; seq <= 4; seq++) {
+      store.writeFiles(seq, Map.of("weights.bin", new byte[] {(byte) seq}, "meta/state.json",
+          ("{\"step\":" + seq + "}").getBytes(StandardCharsets.UTF_8)));
+    }
+    assertEquals(List.of(3L, 4L), store.list().stream().map(CheckpointStore::sequenceOf).toList());
+    Path latest = store.latest().orElseThrow();
+    assertEquals(4, CheckpointStore.sequenceOf(latest));
+    assertArrayEquals(new byte[] {4}, CheckpointStore.readFiles(latest).get("weights.bin"));
+
+    // A writer that fails half-way leaves no checkpoint and no temporary directory behind.
+    assertThrows(IOException.class, () -> store.write(5, d -> {
+      Files.write(d.resolve("half"), new byte[10]);
+      throw new IOException("disk full");
+    }));
+    assertEquals(4, CheckpointStore.sequenceOf(store.latest().orElseThrow()));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(2, s.count());
+    }
+    // A crash leftover (temp dir) is cleaned when the store is opened again.
+    Files.createDirectories(dir.resolve(".tmp-9-crashed"));
+    CheckpointStore reopened = new CheckpointStore(dir, 2);
+    assertFalse(Files.exists(dir.resolve(".tmp-9-crashed")));
+    assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> reopened.writeFiles(4, Map.of()));
+  }
+
+  @Test
+  void metricsEndpointServesCounter() throws Exception {
+    try (Metrics m = Metrics.create("unit-test")) {
+      int port = m.startHttp(0);
+      assertTrue(port > 0);
+      m.counter("steps_total", "Training steps").inc(3);
+      m.counterFamily("messages_total", "Messages", "topic").labels("t1").inc();
+      m.histogram("step_seconds", "Step time", 0.01, 0.1, 1).observe(0.05);
+      assertThrows(IllegalArgumentException.class, () -> m.counter("steps", "no suffix"));
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      String body = r.body();
+      assertTrue(body.contains("steps_total{service=\"unit-test\"} 3.0"), body);
+      assertTrue(body.contains("messages_total{service=\"unit-test\",topic=\"t1\"} 1.0"), body);
+      assertTrue(body.contains("native_memory_bytes{service=\"unit-test\"}"), body);
+      assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics registered");
+      assertTrue(Metrics.nativeMemoryBytes() > 1e6);
+    }
+  }
+}
