@@ -28,6 +28,7 @@ public final class DjlRuntime {
         setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(threads));
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         Engine.getEngine("PyTorch");
+        noGradientsOnThisThread();
         configured = true;
     }
 
@@ -43,6 +44,16 @@ public final class DjlRuntime {
             }
         }
         configure(threads);
+    }
+
+    /**
+     * Turns PyTorch's gradient recording off for the calling thread. Grad mode is thread-local and
+     * on by default in every new thread: without this, inference on a worker thread would record
+     * graphs (memory) and an in-place write to a weight (loading a snapshot, the EMA) would be
+     * refused. Gradient collectors turn it on for their own duration.
+     */
+    public static void noGradientsOnThisThread() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
 
     /** The engine's version, for provenance. */

@@ -90,6 +90,7 @@ public final class ParameterSet {
      * Used by checkpoint loading and snapshot distribution.
      */
     public void load(Map<String, float[]> values) {
+        DjlRuntime.noGradientsOnThisThread();
         if (!values.keySet().equals(arrays.keySet())) {
             throw new IllegalArgumentException(
                     "parameter names differ: expected " + arrays.keySet() + " but got " + values.keySet());
@@ -109,6 +110,7 @@ public final class ParameterSet {
 
     /** Copies the values of another set with the same names and shapes (no gradient link). */
     public void copyFrom(ParameterSet other) {
+        DjlRuntime.noGradientsOnThisThread();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             NDArray src = other.get(e.getKey());
             e.getValue().set(src.toByteBuffer());
@@ -117,6 +119,7 @@ public final class ParameterSet {
 
     /** this ← decay·this + (1 − decay)·other, in place; for evaluation-only EMA copies. */
     public void emaUpdate(ParameterSet other, float decay) {
+        DjlRuntime.noGradientsOnThisThread();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             NDArray mine = e.getValue();
             try (NDArray scaled = other.get(e.getKey()).mul(1f - decay)) {

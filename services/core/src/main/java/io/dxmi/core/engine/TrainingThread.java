@@ -23,7 +23,9 @@ public final class TrainingThread {
         return t;
     });
 
-    private TrainingThread() {}
+    private TrainingThread() {
+        executor.execute(DjlRuntime::noGradientsOnThisThread);
+    }
 
     /** The process-wide instance. */
     public static TrainingThread shared() {

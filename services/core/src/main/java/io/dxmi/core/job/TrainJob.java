@@ -224,29 +224,15 @@ public final class TrainJob {
             ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
 
             long e0 = System.nanoTime();
-            MeanStd sw = finalEvaluator.slicedWasserstein(model::sample);
-            double auc = finalEvaluator.energyAuc(model::energy);
-            double aucRaw = finalEvaluator.energyAuc(x -> model.energy(x, model.values()));
-            float[] samples = model.sample(sampleCount, new Rng(config.seed() + 77));
-            CsvDataset.write(output.resolve(SAMPLES), samples, data.dimension(),
-                    DataPreparation.columnNames(data.dimension()));
+            RunReport.Quality[] quality = new RunReport.Quality[1];
+            ObjectNode r = RunReport.evaluate(model, data, finalEvaluator, sampleCount, output, quality);
+            MeanStd sw = quality[0].sw();
+            double auc = quality[0].auc();
+            double aucRaw = quality[0].aucRaw();
             evalSeconds += (System.nanoTime() - e0) / 1e9;
             double wall = (System.nanoTime() - t0) / 1e9;
             long done = trainer.iteration() - startIteration;
 
-            ObjectNode r = JSON.createObjectNode();
-            r.put("sw_mean", sw.mean());
-            r.put("sw_std", sw.std());
-            r.put("auc", auc);
-            r.put("auc_raw", aucRaw);
-            r.put("auc_energy", model.emaValues() != null
-                    ? "EMA of the energy weights (decay " + config.energyEmaDecay() + "); auc_raw is the last iterate"
-                    : "the last iterate");
-            r.put("steps", config.samplerSteps());
-            r.put("tau", config.tauEntropy() == config.tauVelocity() ? config.tauEntropy() : Double.NaN);
-            r.put("tau_entropy", config.tauEntropy());
-            r.put("tau_velocity", config.tauVelocity());
-            r.put("seed", config.seed());
             r.put("iterations", trainer.iteration());
             r.put("iterations_this_run", done);
             r.put("wall_seconds", wall);
@@ -263,19 +249,10 @@ public final class TrainJob {
                 r.put("target", "SW <= " + TARGET_SW + " and AUC >= " + TARGET_AUC
                         + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)");
             }
-            r.put("peak_rss_mib", ResourceUsage.peakResidentMiB());
             r.put("skipped_updates", trainer.skippedUpdates());
             r.put("recoveries", trainer.recoveries());
-            r.set("sigmas", JSON.valueToTree(model.sampler().sigmas()));
-            r.put("sw_convention", SlicedWasserstein.CONVENTION);
-            r.put("evaluation", finalEvaluator.describe());
-            r.put("auc_box", data.evaluationBoxDescription());
-            r.set("data", JSON.valueToTree(dataInfo));
             r.set("notes", JSON.valueToTree(notes));
-            r.set("config", JSON.valueToTree(config));
-            r.set("pretrain_config", JSON.valueToTree(model.samplerConfig()));
-            r.put("engine", DjlRuntime.engineVersion());
-            ModelDirectory.writeJson(output.resolve(RESULT), r);
+            RunReport.write(output, r);
             ObjectNode end = MetricsLog.record("final");
             ObjectNode headline = r.deepCopy();
             headline.remove(java.util.List.of("config", "pretrain_config", "data", "notes", "sw_convention",

@@ -71,6 +71,7 @@ public final class Consumer implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+  private static final java.time.Duration POLL_TIMEOUT = java.time.Duration.ofMillis(10);
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -137,6 +138,9 @@ public final class Consumer implements AutoCloseable {
       try {
         stream = KafkaConsumer.create(vertx, settings.consumerProperties(groupId), new StringDeserializer(),
             new ByteArrayDeserializer()).asStream();
+        // A resumed partition is fetched only at the next poll: with Vert.x's 1 s default, a paused
+        // consumer (backpressure, in-flight limit 1) waited up to a second per record.
+        stream.pollTimeout(POLL_TIMEOUT);
         stream.exceptionHandler(e -> LOG.warn("Kafka consumer error (group {}): {}", groupId, e.toString()));
         stream.partitionsAssignedHandler(this::onAssigned);
         stream.partitionsRevokedHandler(this::onRevoked);

@@ -1,0 +1,230 @@
+package io.dxmi.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.job.PretrainJob;
+import io.dxmi.core.job.RunReport;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.ebmlearner.EbmLearnerVerticle;
+import io.dxmi.evaluator.EvaluatorVerticle;
+import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunTopics;
+import io.dxmi.pipeline.ServiceOptions;
+import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.pipeline.Submission;
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.dxmi.sampleractor.SamplerActorVerticle;
+import io.dxmi.valuelearner.ValueLearnerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default: a real Kafka broker (KRaft, in this JVM, its data under the run
+ * directory), every service of the pipeline deployed in one Vert.x instance (gradient work
+ * serialised on the process's training thread), a run from submission to the final report —
+ * the same result.json and samples.csv as {@code dxmi train}.
+ */
+final class EmbeddedRun {
+
+    /** Settings of one embedded run. */
+    record Settings(DataSource data, String dataSource, Path out, Path pretrained, DxmiConfig config,
+            PretrainConfig pretrainConfig, String mode, int actors, int maxStaleness, int checkpointEvery,
+            int evalEvery, String run) {}
+
+    /** Headline figures. */
+    record Outcome(double swMean, double swStd, double auc, double iterationsPerSecond, double wallSeconds) {}
+
+    private final Settings s;
+    private final ProgressListener listener;
+    private final PrintStream log;
+
+    EmbeddedRun(Settings settings, ProgressListener listener, PrintStream log) {
+        this.s = settings;
+        this.listener = listener;
+        this.log = log;
+    }
+
+    Outcome run() throws Exception {
+        DjlRuntime.configureFromEnvironment();
+        long t0 = System.nanoTime();
+        Files.createDirectories(s.out());
+        Path kafkaDir = s.out().resolve("kafka");
+        deleteRecursively(kafkaDir);
+        Path stateDir = s.out().resolve("state");
+        deleteRecursively(stateDir);
+        List<Metrics> allMetrics = new ArrayList<>();
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start()) {
+            log.println("broker: " + broker.bootstrapServers() + " (data in " + kafkaDir + ")");
+            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers())
+                    .optClientIdPrefix("dxmi-run").build();
+            long p0 = System.nanoTime();
+            RunPlan plan;
+            try (DdpmModel ddpm = s.pretrained() != null ? ModelStore.loadDdpm(s.pretrained())
+                    : PretrainJob.builder().setData(s.data()).setConfig(s.pretrainConfig())
+                            .optOutput(s.out().resolve("pretrained")).optListener(listener).build().run()) {
+                plan = Submission.plan(s.run(), s.config(), ddpm, s.data(), s.dataSource(), s.mode(),
+                        s.maxStaleness(), s.checkpointEvery(), s.evalEvery());
+                Metrics submitMetrics = Metrics.create("submit");
+                try (PipelineContext ctx = PipelineContext.open(vertx, kafka, s.run(), "submit", submitMetrics)) {
+                    Submission.submit(ctx, plan, ddpm);
+                }
+            }
+            double pretrainSeconds = (System.nanoTime() - p0) / 1e9;
+
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            java.util.function.BiFunction<String, String, ServiceOptions> options = (service, id) -> {
+                Metrics m = Metrics.create(service);
+                ports.put(service + ("0".equals(id) ? "" : "-" + id), m.startHttp(0));
+                allMetrics.add(m);
+                return new ServiceOptions(kafka, s.run(), id, stateDir, m, Duration.ofMinutes(2));
+            };
+            long t1 = System.nanoTime();
+            EbmLearnerVerticle ebm = new EbmLearnerVerticle(options.apply(EbmLearnerVerticle.ROLE, "0"));
+            ValueLearnerVerticle value = new ValueLearnerVerticle(options.apply(ValueLearnerVerticle.ROLE, "0"));
+            EvaluatorVerticle evaluator = new EvaluatorVerticle(options.apply(EvaluatorVerticle.ROLE, "0"));
+            List<SamplerActorVerticle> actors = new ArrayList<>();
+            int actorCount = plan.sync() ? 1 : s.actors();
+            for (int i = 0; i < actorCount; i++) {
+                actors.add(new SamplerActorVerticle(options.apply(SamplerActorVerticle.ROLE, Integer.toString(i))));
+            }
+            await(vertx.deployVerticle(ebm));
+            await(vertx.deployVerticle(value));
+            await(vertx.deployVerticle(evaluator));
+            for (SamplerActorVerticle a : actors) {
+                await(vertx.deployVerticle(a));
+            }
+            ports.forEach((k, v) -> log.println("metrics: " + k + " http://localhost:" + v + "/metrics"));
+
+            long total = plan.iterations();
+            while (!value.finished().isComplete()) {
+                Thread.sleep(500);
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("ebm_it", (double) ebm.iteration());
+                if (!evaluator.reports().isEmpty()) {
+                    var last = evaluator.reports().get(evaluator.reports().size() - 1);
+                    m.put("sw", last.getMetrics().getOrDefault("sw", Double.NaN));
+                    m.put("auc", last.getMetrics().getOrDefault("auc", Double.NaN));
+                }
+                listener.onProgress("run (" + plan.mode() + ")", value.iteration(), total, m);
+                if (value.finished().failed()) {
+                    throw new IllegalStateException("the value-learner failed: " + value.finished().cause());
+                }
+            }
+            await(value.finished());
+            double trainSeconds = (System.nanoTime() - t1) / 1e9;
+            listener.onProgress("run (" + plan.mode() + ")", total, total, Map.of());
+            // The last EBM version the value-learner used is the final energy (sync: exactly total).
+            long produced = actors.stream().mapToLong(SamplerActorVerticle::produced).sum();
+            for (SamplerActorVerticle a : actors) {
+                await(vertx.undeploy(a.deploymentID()));
+            }
+            evaluator.finished().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            await(vertx.undeploy(evaluator.deploymentID()));
+
+            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm);
+            await(vertx.undeploy(ebm.deploymentID()));
+            await(vertx.undeploy(value.deploymentID()));
+            return outcome;
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            allMetrics.forEach(Metrics::close);
+        }
+    }
+
+    /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
+    private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
+            double trainSeconds, long produced, EbmLearnerVerticle ebm) throws Exception {
+        Path latest;
+        try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
+            latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
+                    .orElseThrow(() -> new IllegalStateException("the value-learner left no checkpoint"));
+        }
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(latest.resolve("model"));
+        try (DxmiModel model = loaded.model();
+                SnapshotFollower follower = new SnapshotFollower(kafka, new RunTopics(s.run()),
+                        Set.of(RunTopics.EBM), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("final"))
+                        .start()) {
+            DxmiTrainer trainer = new DxmiTrainer(model, s.data()::sample);
+            trainer.restoreState(loaded.state());
+            SnapshotFollower.Versioned energy = follower.await(RunTopics.EBM, plan.iterations())
+                    .get(2, TimeUnit.MINUTES);
+            model.loadEnergyWeights(energy.weights());
+            ModelStore.saveDxmi(s.out(), trainer, DataInfo.of(s.data()), null);
+
+            Evaluator evaluator = Evaluator.builder().setData(s.data()).optSeed(plan.spec().config().seed() + 1000)
+                    .build();
+            RunReport.Quality[] q = new RunReport.Quality[1];
+            long e0 = System.nanoTime();
+            ObjectNode r = RunReport.evaluate(model, s.data(), evaluator, 10_000, s.out(), q);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            r.put("iterations", plan.iterations());
+            r.put("wall_seconds", wall);
+            r.put("pretrain_seconds", pretrainSeconds);
+            r.put("train_seconds", trainSeconds);
+            r.put("eval_seconds", (System.nanoTime() - e0) / 1e9);
+            r.put("iterations_per_second", plan.iterations() / Math.max(trainSeconds, 1e-9));
+            r.put("mode", plan.mode());
+            r.put("actors", plan.sync() ? 1 : s.actors());
+            r.put("max_staleness", plan.maxStaleness());
+            r.put("batches_rolled_out", produced);
+            r.put("ebm_iterations", ebm.iteration());
+            r.put("ebm_version_used", energy.version());
+            r.put("trainer", "distributed pipeline (embedded Kafka broker, all services in one JVM)");
+            r.put("skipped_updates", trainer.skippedUpdates());
+            RunReport.write(s.out(), r);
+            return new Outcome(q[0].sw().mean(), q[0].sw().std(), q[0].auc(),
+                    plan.iterations() / Math.max(trainSeconds, 1e-9), wall);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static String describeMetrics(Map<String, Integer> ports) {
+        StringBuilder sb = new StringBuilder();
+        ports.forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
+        return sb.toString().trim();
+    }
+
+    static Path modelDir(Path out) {
+        return out.resolve(ModelDirectory.MANIFEST).getParent();
+    }
+}

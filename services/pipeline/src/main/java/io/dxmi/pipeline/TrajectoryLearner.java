@@ -1,0 +1,190 @@
+package io.dxmi.pipeline;
+
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.core.engine.TrainingThread;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.platform.messaging.Consumer;
+import io.dxmi.platform.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the two learners share: consume the run's trajectory batches in order, one at a time;
+ * skip redeliveries (a batch whose offset is below the checkpointed next offset was already
+ * applied); run the learner's phase on the process's training thread; publish; checkpoint every
+ * {@link RunPlan#checkpointEvery()} iterations; stop after the plan's iterations. A malformed
+ * batch goes to the dead-letter topic with its reason and the learner goes on.
+ */
+public abstract class TrajectoryLearner extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrajectoryLearner.class);
+
+    protected final ServiceOptions options;
+    private final Promise<Void> finished = Promise.promise();
+    protected PipelineContext context;
+    protected RunPlan plan;
+    protected DxmiModel model;
+    protected DxmiTrainer trainer;
+    protected DataInfo dataInfo;
+    private LearnerCheckpoints checkpoints;
+    private Consumer consumer;
+    private volatile long nextOffset;
+    private volatile boolean done;
+    private Metrics.Family<?> lossGauges;
+    private io.prometheus.metrics.core.datapoints.CounterDataPoint iterationsCounter;
+    private io.prometheus.metrics.core.datapoints.CounterDataPoint skippedCounter;
+    private io.prometheus.metrics.core.datapoints.CounterDataPoint recoveriesCounter;
+    private long reportedSkipped;
+    private long reportedRecoveries;
+
+    protected TrajectoryLearner(ServiceOptions options) {
+        this.options = options;
+    }
+
+    /** The service's name, also its consumer group. */
+    protected abstract String role();
+
+    /**
+     * After the trainer exists and any checkpoint is restored (blocking; off the event loop):
+     * start followers, publish initial snapshots.
+     */
+    protected abstract void initialise(boolean restored) throws Exception;
+
+    /** Learns from one batch; completes when the result is published. */
+    protected abstract CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch);
+
+    /** The position to store besides the trainer (for example the EBM version used). */
+    protected long otherVersion() {
+        return -1;
+    }
+
+    /** Completes when the plan's iterations are done. */
+    public Future<Void> finished() {
+        return finished.future();
+    }
+
+    public long iteration() {
+        return trainer == null ? 0 : trainer.iteration();
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.executeBlocking(() -> {
+            context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
+            plan = context.awaitPlan(options.planTimeout());
+            DataSource data = PipelineContext.openData(plan);
+            dataInfo = DataInfo.of(data);
+            model = plan.spec().newModel();
+            trainer = new DxmiTrainer(model, data::sample);
+            checkpoints = new LearnerCheckpoints(options.stateDir().resolve(role()));
+            var restored = checkpoints.restore(trainer);
+            nextOffset = restored.map(LearnerCheckpoints.Position::nextOffset).orElse(0L);
+            restored.ifPresent(p -> LOG.info("{} resumed at iteration {} (next offset {})", role(), p.iteration(),
+                    p.nextOffset()));
+            registerMetrics();
+            initialise(restored.isPresent());
+            done = trainer.iteration() >= plan.iterations();
+            return null;
+        }).compose(v -> {
+            if (done) {
+                finished.tryComplete();
+                return Future.succeededFuture();
+            }
+            consumer = Consumer.builder().setVertx(vertx).setSettings(options.settings()).setGroupId(
+                    "dxmi-" + options.run() + "-" + role()).setTopics(context.topics().trajectories())
+                    .setHandler(this::handle).optDeadLetters(context.deadLetters()).optMaxInFlight(1)
+                    .optStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
+                    .optMetrics(options.metrics()).build();
+            return consumer.start();
+        });
+    }
+
+    private void registerMetrics() {
+        Metrics m = options.metrics();
+        iterationsCounter = m.counterFamily("dxmi_iterations_total", "Learner iterations", "run").labels(options.run());
+        skippedCounter = m.counter("dxmi_skipped_updates_total", "Updates refused for non-finite values");
+        recoveriesCounter = m.counter("dxmi_guard_recoveries_total", "Rollbacks to the last good state");
+        lossGauges = m.gaugeFamily("dxmi_loss", "Latest loss of each kind", "kind");
+    }
+
+    /** Records an iteration's figures in the metrics. */
+    protected void record(IterationStats s, Map<String, Double> losses) {
+        iterationsCounter.inc();
+        losses.forEach((k, v) -> {
+            if (!v.isNaN()) {
+                ((io.prometheus.metrics.core.datapoints.GaugeDataPoint) lossGauges.labels(k)).set(v);
+            }
+        });
+        skippedCounter.inc(Math.max(0, trainer.skippedUpdates() - reportedSkipped));
+        reportedSkipped = trainer.skippedUpdates();
+        recoveriesCounter.inc(Math.max(0, trainer.recoveries() - reportedRecoveries));
+        reportedRecoveries = trainer.recoveries();
+    }
+
+    private Future<Void> handle(ConsumerRecord<String, byte[]> record) {
+        if (record.offset() < nextOffset || done) {
+            return Future.succeededFuture(); // already applied before a restart, or the run is over
+        }
+        int steps = plan.spec().config().samplerSteps();
+        TrajectoryMessages.Decoded batch = TrajectoryMessages.decode(record.value(), options.run(), steps,
+                plan.spec().config().batchSize(), plan.spec().data().dimension());
+        CompletableFuture<Void> f = learn(batch).thenCompose(stats -> {
+            nextOffset = record.offset() + 1;
+            if (trainer.iteration() >= plan.iterations()) {
+                done = true;
+            }
+            if (done || trainer.iteration() % plan.checkpointEvery() == 0) {
+                return TrainingThread.shared().submit(() -> {
+                    checkpoints.save(trainer, dataInfo,
+                            new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion()));
+                    return null;
+                }).thenCompose(v -> done ? onFinish() : CompletableFuture.completedFuture(null));
+            }
+            return CompletableFuture.completedFuture(null);
+        }).thenApply(v -> {
+            if (done) {
+                finished.tryComplete();
+            }
+            return null;
+        });
+        return Future.fromCompletionStage(f, vertx.getOrCreateContext());
+    }
+
+    /** Called once after the last iteration (and its checkpoint). */
+    protected CompletableFuture<Void> onFinish() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> c = consumer == null ? Future.succeededFuture() : consumer.closeAsync();
+        return c.compose(v -> vertx.executeBlocking(() -> {
+            closeResources();
+            if (context != null) {
+                context.close();
+            }
+            // Native memory is freed on the training thread, after any step still running there.
+            if (model != null) {
+                TrainingThread.shared().submit(() -> {
+                    model.close();
+                    return null;
+                }).get();
+            }
+            return null;
+        }));
+    }
+
+    /** Releases followers and the like (blocking). */
+    protected void closeResources() {}
+}

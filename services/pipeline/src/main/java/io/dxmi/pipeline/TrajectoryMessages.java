@@ -1,0 +1,61 @@
+package io.dxmi.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.dxmi.core.dxmi.Trajectories;
+import io.dxmi.schemas.TrajectoryBatch;
+import io.dxmi.schemas.codec.Codecs;
+import io.dxmi.schemas.codec.Tensors;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Trajectory batches between tensors and their Avro messages, with the checks a consumer needs. */
+public final class TrajectoryMessages {
+
+    private TrajectoryMessages() {}
+
+    /** Encodes T+1 states (B, D) rolled out by {@code actorId} with policy {@code policyVersion}. */
+    public static byte[] encode(String runId, String actorId, long policyVersion, long iteration, NDArray[] states) {
+        int steps = states.length - 1;
+        int batch = (int) states[0].getShape().get(0);
+        int dim = (int) states[0].getShape().get(1);
+        TrajectoryBatch msg = TrajectoryBatch.newBuilder().setRunId(runId).setBatchId(UUID.randomUUID().toString())
+                .setActorId(actorId).setPolicyVersion(policyVersion).setSteps(steps).setBatchSize(batch)
+                .setDimension(dim).setSampleShape(List.of(dim)).setCreatedAtMillis(System.currentTimeMillis())
+                .setStates(Tensors.pack(Trajectories.pack(states))).setIteration(iteration).build();
+        return Codecs.encode(msg);
+    }
+
+    /** A decoded, checked batch. */
+    public record Decoded(TrajectoryBatch message, float[] states) {
+
+        public NDArray[] toArrays(NDManager manager) {
+            return Trajectories.unpack(states, message.getSteps(), message.getBatchSize(), message.getDimension(),
+                    manager);
+        }
+    }
+
+    /**
+     * Decodes and checks a batch against what the run expects; any mismatch is an
+     * IllegalArgumentException naming it (the consumer dead-letters the message).
+     */
+    public static Decoded decode(byte[] bytes, String runId, int steps, int batchSize, int dimension) {
+        TrajectoryBatch m = Codecs.decode(TrajectoryBatch.class, bytes);
+        if (!runId.equals(m.getRunId())) {
+            throw new IllegalArgumentException("trajectory batch of run '" + m.getRunId() + "', expected '" + runId + "'");
+        }
+        if (m.getSteps() != steps || m.getBatchSize() != batchSize || m.getDimension() != dimension) {
+            throw new IllegalArgumentException("trajectory batch has T=" + m.getSteps() + ", B=" + m.getBatchSize()
+                    + ", D=" + m.getDimension() + "; the run expects T=" + steps + ", B=" + batchSize + ", D="
+                    + dimension);
+        }
+        float[] states = Tensors.unpack(m.getStates(), (steps + 1) * batchSize * dimension);
+        for (float v : states) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("trajectory batch " + m.getBatchId() + " holds non-finite states");
+            }
+        }
+        return new Decoded(m, states);
+    }
+}

@@ -1,0 +1,143 @@
+package io.dxmi.valuelearner;
+
+import ai.djl.ndarray.NDManager;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.core.engine.TrainingThread;
+import io.dxmi.pipeline.RunTopics;
+import io.dxmi.pipeline.ServiceOptions;
+import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.pipeline.Snapshots;
+import io.dxmi.pipeline.TrajectoryLearner;
+import io.dxmi.pipeline.TrajectoryMessages;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Policy evaluation and improvement. In the synchronous mode batch i waits for EBM version i+1
+ * (the energy after its step on the same batch), which makes the pipeline Algorithm 1 exactly;
+ * in the asynchronous mode it uses the newest energy it holds.
+ */
+public final class ValueLearnerVerticle extends TrajectoryLearner {
+
+    public static final String ROLE = "value-learner";
+    /** Snapshot name of the value network (published at checkpoints and at the end). */
+    public static final String VALUE = "value";
+
+    private SnapshotFollower follower;
+    private Snapshots snapshots;
+    private long loadedEbmVersion = -1;
+    private GaugeDataPoint policyVersion;
+    private GaugeDataPoint ebmVersion;
+    private GaugeDataPoint snapshotBytes;
+    private DistributionDataPoint staleness;
+    private GaugeDataPoint[] sigmaGauges;
+
+    public ValueLearnerVerticle(ServiceOptions options) {
+        super(options);
+    }
+
+    @Override
+    protected String role() {
+        return ROLE;
+    }
+
+    @Override
+    protected long otherVersion() {
+        return loadedEbmVersion;
+    }
+
+    @Override
+    protected void initialise(boolean restored) throws Exception {
+        var m = options.metrics();
+        policyVersion = m.gauge("dxmi_policy_version", "Newest policy version published");
+        ebmVersion = m.gauge("dxmi_ebm_version", "EBM version in use");
+        snapshotBytes = m.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model").labels("policy");
+        staleness = m.histogram("dxmi_staleness_versions",
+                "Policy versions between a batch's policy and the learner's", 0, 1, 2, 4, 8, 16, 32);
+        int steps = plan.spec().config().samplerSteps();
+        sigmaGauges = new GaugeDataPoint[steps];
+        var sigmaFamily = m.gaugeFamily("dxmi_sigma", "The policy's noise scale per step", "step");
+        for (int k = 0; k < steps; k++) {
+            sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
+        }
+        follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.POLICY, RunTopics.EBM),
+                context.deadLetters(), m).start();
+        snapshots = context.snapshots(plan);
+        if (!restored) {
+            // The initial policy (the pretrained sampler) is published by whoever submitted the run.
+            SnapshotFollower.Versioned v0 = follower.await(RunTopics.POLICY, 0)
+                    .get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            TrainingThread.shared().submit(() -> {
+                model.loadPolicyWeights(v0.weights());
+                return null;
+            }).get();
+        } else {
+            // Versions only move forward, even when this learner restarts behind what it published.
+            SnapshotFollower.Versioned newest = follower.newest(RunTopics.POLICY);
+            if (newest != null && newest.version() > trainer.iteration()) {
+                org.slf4j.LoggerFactory.getLogger(getClass()).info(
+                        "resumed at iteration {} behind published policy v{}", trainer.iteration(), newest.version());
+            }
+        }
+        policyVersion.set(trainer.iteration());
+    }
+
+    @Override
+    protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
+        long need = plan.sync() ? trainer.iteration() + 1 : 0;
+        long batchPolicy = batch.message().getPolicyVersion();
+        return follower.await(RunTopics.EBM, need).thenCompose(ebm -> TrainingThread.shared().submit(() -> {
+            if (ebm.version() != loadedEbmVersion) {
+                model.loadEnergyWeights(ebm.weights());
+                loadedEbmVersion = ebm.version();
+            }
+            IterationStats stats;
+            try (NDManager scope = model.manager().newSubManager()) {
+                DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
+                stats = trainer.completeIteration(null, p);
+            }
+            return new Object[] {stats, model.policyWeights()};
+        })).thenCompose(out -> {
+            IterationStats stats = (IterationStats) out[0];
+            @SuppressWarnings("unchecked")
+            Map<String, float[]> weights = (Map<String, float[]>) out[1];
+            long version = trainer.iteration();
+            staleness.observe(Math.max(0, version - 1 - batchPolicy));
+            Map<String, Double> losses = new LinkedHashMap<>();
+            losses.put("value", stats.valueLoss());
+            losses.put("policy", stats.policyLoss());
+            record(stats, losses);
+            for (int k = 0; k < sigmaGauges.length; k++) {
+                sigmaGauges[k].set(stats.sigmas()[k]);
+            }
+            ebmVersion.set(loadedEbmVersion);
+            return snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights)
+                    .toCompletionStage().thenApply(manifest -> {
+                        policyVersion.set(version);
+                        snapshotBytes.set(manifest.size());
+                        return stats;
+                    });
+        });
+    }
+
+    @Override
+    protected CompletableFuture<Void> onFinish() {
+        return TrainingThread.shared().submit(model::valueWeights).thenCompose(w -> snapshots
+                .publish(VALUE, trainer.iteration(), trainer.iteration(), -1, w).toCompletionStage()
+                .thenApply(m -> (Void) null));
+    }
+
+    @Override
+    protected void closeResources() {
+        if (follower != null) {
+            follower.close();
+        }
+    }
+}
