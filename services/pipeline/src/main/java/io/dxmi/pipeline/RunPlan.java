@@ -53,6 +53,9 @@ public record RunPlan(RunSpec spec, String mode, int maxStaleness, int checkpoin
     public static RunPlan decode(byte[] bytes) {
         try {
             RunPlan plan = ModelDirectory.json().readValue(bytes, RunPlan.class);
+            if (plan == null) {
+                throw new IllegalArgumentException("run plan is empty (JSON null)");
+            }
             if (plan.spec() == null || plan.spec().config() == null || plan.spec().data() == null) {
                 throw new IllegalArgumentException("run plan lacks its spec");
             }

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * Receives blobs published by {@link ChunkedBlobs}: reads the manifest topic from the beginning (no consumer
  * group: every assembler sees every manifest), keeps the newest version per name, fetches that version's chunks
  * from the partition and offset the manifest names, and checks size and SHA-256 <em>before</em> calling the
- * handler. A blob that fails the check (or whose chunks are gone) is discarded, counted, logged and, when a
- * {@link DeadLetterPublisher} is set, its manifest is dead-lettered.
+ * handler. A blob that fails the check (or whose chunks are gone, or that the handler throws on) is discarded,
+ * counted, logged and, when a {@link DeadLetterPublisher} is set, its manifest is dead-lettered.
  *
  * <p>A late starter first catches up with the manifest topic and only then fetches, so it downloads only the
  * newest version of each name, not the history. Versions not newer than the last one handled are ignored.
@@ -115,7 +115,7 @@ public final class BlobAssembler implements AutoCloseable {
     return delivered.get();
   }
 
-  /** Blobs (or manifests) refused: bad digest, missing chunks, undecodable records. */
+  /** Blobs (or manifests) refused: bad digest, missing chunks, undecodable records, handler failures. */
   public long rejected() {
     return rejected.get();
   }
@@ -224,7 +224,9 @@ public final class BlobAssembler implements AutoCloseable {
       try {
         handler.accept(blob);
       } catch (Exception e) {
+        // The handler could not use it (e.g. undecodable content): dead-letter it like a failed check.
         LOG.error("Blob handler failed for {} v{}", m.name(), m.version(), e);
+        reject(p.record(), m, e);
       }
     }
   }

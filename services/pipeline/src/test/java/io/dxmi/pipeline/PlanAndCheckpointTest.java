@@ -1,0 +1,191 @@
+package io.dxmi.pipeline;
+
+import static io.dxmi.pipeline.PipelineTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.ToyDatasets;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.DdpmPretrainer;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The run plan through the spec topic, submission, and a learner's checkpoints. */
+class PlanAndCheckpointTest {
+
+    @TempDir
+    static Path dataDir;
+
+    static EmbeddedKafkaBroker broker;
+    static KafkaSettings settings;
+    static Vertx vertx;
+    static Metrics metrics;
+    static DataSource ds;
+    static DdpmModel pretrained;
+
+    @BeforeAll
+    static void start() {
+        DjlRuntime.configure(1);
+        broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir.resolve("kafka")).build().start();
+        settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
+        vertx = Vertx.vertx();
+        metrics = Metrics.create("test");
+        ds = ToyDatasets.byName("8gaussians");
+        pretrained = new DdpmPretrainer(PipelineTestSupport.tinyPretrain(), ProgressListener.NONE)
+                .train(2, Normalization.identity(2), ds::sample);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pretrained != null) {
+            pretrained.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static RunPlan plan(String run, String mode, int staleness) {
+        return Submission.plan(run, PipelineTestSupport.tinyConfig(), pretrained, ds, "8gaussians", mode, staleness,
+                10, 10);
+    }
+
+    private static void assertSamePlan(RunPlan expected, RunPlan actual) {
+        assertEquals(expected.spec().runId(), actual.spec().runId());
+        assertEquals(expected.spec().config(), actual.spec().config());
+        assertEquals(expected.spec().samplerConfig(), actual.spec().samplerConfig());
+        assertEquals(expected.spec().dataSource(), actual.spec().dataSource());
+        assertArrayEquals(expected.spec().shift(), actual.spec().shift());
+        assertArrayEquals(expected.spec().scale(), actual.spec().scale());
+        DataInfo a = expected.spec().data();
+        DataInfo b = actual.spec().data();
+        assertEquals(a.name(), b.name());
+        assertEquals(a.dimension(), b.dimension());
+        assertEquals(a.contentHash(), b.contentHash());
+        assertArrayEquals(a.boxLo(), b.boxLo());
+        assertArrayEquals(a.boxHi(), b.boxHi());
+        assertEquals(expected.mode(), actual.mode());
+        assertEquals(expected.maxStaleness(), actual.maxStaleness());
+        assertEquals(expected.checkpointEvery(), actual.checkpointEvery());
+        assertEquals(expected.evalEvery(), actual.evalEvery());
+        assertEquals(expected.iterations(), actual.iterations());
+    }
+
+    @Test
+    void planRoundTripsAndNewestWins() throws Exception {
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "planned", "submit", metrics)) {
+            RunPlan first = plan("planned", "sync", 7);
+            assertEquals(ValueSharing.SEPARATE, first.spec().config().valueSharing());
+            assertEquals(0, first.maxStaleness(), "sync runs in lockstep");
+            // The wire form alone round-trips.
+            assertSamePlan(first, RunPlan.decode(first.encode()));
+
+            await(ctx.publishPlan(first));
+            RunPlan got = ctx.awaitPlan(Duration.ofSeconds(20));
+            assertSamePlan(first, got);
+            assertTrue(got.sync());
+
+            RunPlan second = plan("planned", "async", 3);
+            await(ctx.publishPlan(second));
+            RunPlan newer = ctx.awaitPlan(Duration.ofSeconds(20));
+            assertSamePlan(second, newer);
+            assertEquals("async", newer.mode());
+            assertEquals(3, newer.maxStaleness());
+            // The data the plan names opens locally and is the same data.
+            assertEquals(ds.contentHash(), PipelineContext.openData(newer).contentHash());
+        }
+    }
+
+    @Test
+    void submissionPublishesPlanAndInitialPolicy() throws Exception {
+        RunPlan plan = plan("submitted", "sync", 0);
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "submitted", "submit", metrics)) {
+            Submission.submit(ctx, plan, pretrained);
+            assertSamePlan(plan, ctx.awaitPlan(Duration.ofSeconds(20)));
+            try (SnapshotFollower f = new SnapshotFollower(settings, ctx.topics(), Set.of(RunTopics.POLICY),
+                    ctx.deadLetters(), metrics).start()) {
+                SnapshotFollower.Versioned v0 = f.await(RunTopics.POLICY, 0).get(30, TimeUnit.SECONDS);
+                assertEquals(0, v0.version());
+                assertEquals(-1L, v0.meta().getProvenance().getParentVersion());
+                Map<String, float[]> expected = Submission.initialPolicy(plan, pretrained);
+                assertEquals(expected.keySet(), v0.weights().keySet());
+                expected.forEach((k, w) -> assertArrayEquals(w, v0.weights().get(k), k));
+            }
+        }
+    }
+
+    @Test
+    void checkpointRestoresTrainerExactly() throws Exception {
+        RunPlan plan = plan("checkpointed", "sync", 0);
+        Path dir = dataDir.resolve("checkpoints");
+        LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir);
+        try (DxmiModel fresh = plan.spec().newModel()) {
+            assertEquals(Optional.empty(), checkpoints.restore(new DxmiTrainer(fresh, ds::sample)),
+                    "no checkpoint yet");
+        }
+
+        Map<String, float[]> saved;
+        LearnerCheckpoints.Position position = new LearnerCheckpoints.Position(17, 3, 2);
+        try (DxmiModel model = plan.spec().newModel()) {
+            DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
+            for (int i = 0; i < 3; i++) {
+                trainer.step();
+            }
+            assertEquals(3, trainer.iteration());
+            checkpoints.save(trainer, DataInfo.of(ds), position);
+            saved = model.weights();
+        }
+
+        try (DxmiModel model = plan.spec().newModel()) {
+            DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
+            assertEquals(0, trainer.iteration());
+            assertTrue(differs(saved, model.weights()), "training moved the weights away from the initial ones");
+            Optional<LearnerCheckpoints.Position> restored = new LearnerCheckpoints(dir).restore(trainer);
+            assertEquals(Optional.of(position), restored);
+            assertEquals(3, trainer.iteration());
+            Map<String, float[]> back = model.weights();
+            assertEquals(saved.keySet(), back.keySet());
+            saved.forEach((k, w) -> {
+                float[] b = back.get(k);
+                assertEquals(w.length, b.length, k);
+                for (int i = 0; i < w.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(w[i]), Float.floatToRawIntBits(b[i]), k + "[" + i + "]");
+                }
+            });
+        }
+    }
+
+    private static boolean differs(Map<String, float[]> a, Map<String, float[]> b) {
+        for (Map.Entry<String, float[]> e : a.entrySet()) {
+            if (!java.util.Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

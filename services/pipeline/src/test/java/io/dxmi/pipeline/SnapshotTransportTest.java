@@ -1,0 +1,172 @@
+package io.dxmi.pipeline;
+
+import static io.dxmi.pipeline.PipelineTestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.dxmi.schemas.WeightSnapshot;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Snapshots through a real broker: large payloads, late starters, versions that only move forward. */
+class SnapshotTransportTest {
+
+    @TempDir
+    static Path dataDir;
+
+    static EmbeddedKafkaBroker broker;
+    static KafkaSettings settings;
+    static Vertx vertx;
+    static Metrics metrics;
+
+    @BeforeAll
+    static void start() {
+        broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir).build().start();
+        settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
+        vertx = Vertx.vertx();
+        metrics = Metrics.create("test");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Map<String, float[]> small(float base) {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        w.put("net.w", new float[] {base, base + 1, -base, Float.MIN_VALUE});
+        w.put("log_sigma", new float[] {base / 7});
+        return w;
+    }
+
+    private static SnapshotFollower follower(PipelineContext ctx) {
+        return new SnapshotFollower(settings, ctx.topics(), Set.of(RunTopics.POLICY), ctx.deadLetters(), metrics)
+                .start();
+    }
+
+    @Test
+    void largeSnapshotArrivesIntact() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("big");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "big", "test-learner", metrics);
+                SnapshotFollower follower = follower(ctx)) {
+            int n = 13_500_000; // 54 MB
+            float[] big = new float[n];
+            for (int i = 0; i < n; i++) {
+                big[i] = (i % 1000) * 0.001f - (i % 7) + i * 1e-7f;
+            }
+            big[0] = Float.MAX_VALUE;
+            big[n - 1] = -0.0f;
+            float[] tiny = {1.5f, -2.25f, 3e-38f};
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            weights.put("big", big);
+            weights.put("tiny", tiny);
+            byte[] payload = WeightBlobs.encode(weights);
+            long size = payload.length;
+            assertTrue(size >= 50_000_000L, "payload " + size);
+            String sha = Snapshots.sha256(payload);
+            payload = null;
+
+            CompletableFuture<SnapshotFollower.Versioned> got = follower.await(RunTopics.POLICY, 1);
+            await(ctx.snapshots(plan).publish(RunTopics.POLICY, 1, 1, 0, weights));
+            SnapshotFollower.Versioned v = got.get(60, TimeUnit.SECONDS);
+
+            assertEquals(1, v.version());
+            assertEquals(Set.of("big", "tiny"), v.weights().keySet());
+            float[] bigBack = v.weights().get("big");
+            assertEquals(n, bigBack.length);
+            for (int i = 0; i < n; i++) {
+                if (Float.floatToRawIntBits(big[i]) != Float.floatToRawIntBits(bigBack[i])) {
+                    throw new AssertionError("float " + i + " differs: " + big[i] + " vs " + bigBack[i]);
+                }
+            }
+            assertArrayEquals(tiny, v.weights().get("tiny"));
+
+            WeightSnapshot meta = v.meta();
+            assertEquals("policy", meta.getModel());
+            assertEquals(1L, meta.getVersion());
+            assertEquals(1L, meta.getStep());
+            assertEquals("big", meta.getRunId());
+            assertEquals(size, meta.getSizeBytes());
+            assertEquals(sha, meta.getSha256());
+            assertEquals(0L, meta.getProvenance().getParentVersion());
+            assertEquals("test-learner", meta.getProvenance().getProducer());
+            assertEquals(plan.spec().data().contentHash(), meta.getProvenance().getDataHash());
+        }
+    }
+
+    @Test
+    void lateStarterGetsNewestThenLiveVersions() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("late");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "late", "test-learner", metrics)) {
+            Snapshots snapshots = ctx.snapshots(plan);
+            for (int v = 1; v <= 3; v++) {
+                await(snapshots.publish(RunTopics.POLICY, v, v, v - 1, small(v)));
+            }
+            try (SnapshotFollower follower = follower(ctx)) {
+                SnapshotFollower.Versioned first = follower.await(RunTopics.POLICY, 0).get(30, TimeUnit.SECONDS);
+                assertEquals(3, first.version(), "a late starter's first version is the newest");
+                assertArrayEquals(small(3).get("net.w"), first.weights().get("net.w"));
+                assertEquals(3, follower.newest(RunTopics.POLICY).version());
+                // Give the assembler a moment: older versions must never show up afterwards.
+                Thread.sleep(500);
+                assertEquals(1, follower.received(), "only the newest version is fetched on catch-up");
+
+                CompletableFuture<SnapshotFollower.Versioned> live = follower.await(RunTopics.POLICY, 4);
+                await(snapshots.publish(RunTopics.POLICY, 4, 4, 3, small(4)));
+                SnapshotFollower.Versioned v4 = live.get(30, TimeUnit.SECONDS);
+                assertEquals(4, v4.version());
+                assertEquals(4L, v4.meta().getVersion());
+                assertArrayEquals(small(4).get("log_sigma"), v4.weights().get("log_sigma"));
+                assertSame(v4, follower.newest(RunTopics.POLICY));
+            }
+        }
+    }
+
+    @Test
+    void versionsOnlyMoveForward() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("forward");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "forward", "test-learner", metrics);
+                SnapshotFollower follower = follower(ctx)) {
+            Snapshots snapshots = ctx.snapshots(plan);
+            await(snapshots.publish(RunTopics.POLICY, 5, 5, 4, small(5)));
+            assertEquals(5, follower.await(RunTopics.POLICY, 5).get(30, TimeUnit.SECONDS).version());
+            // A restarted producer republishes an older number, then a newer one follows.
+            await(snapshots.publish(RunTopics.POLICY, 2, 2, 1, small(2)));
+            CompletableFuture<SnapshotFollower.Versioned> six = follower.await(RunTopics.POLICY, 6);
+            Thread.sleep(1000);
+            assertEquals(5, follower.newest(RunTopics.POLICY).version(), "v2 after v5 must not replace v5");
+            assertArrayEquals(small(5).get("net.w"), follower.newest(RunTopics.POLICY).weights().get("net.w"));
+            assertTrue(!six.isDone());
+            await(snapshots.publish(RunTopics.POLICY, 6, 6, 5, small(6)));
+            assertEquals(6, six.get(30, TimeUnit.SECONDS).version());
+            assertEquals(2, follower.received());
+
+            // A follower started now also ends at the newest, whatever the order on the topic.
+            try (SnapshotFollower late = follower(ctx)) {
+                assertEquals(6, late.await(RunTopics.POLICY, 0).get(30, TimeUnit.SECONDS).version());
+                assertNotNull(late.newest(RunTopics.POLICY));
+            }
+        }
+    }
+}
