@@ -40,7 +40,7 @@ public final class PipelineContext implements AutoCloseable {
 
     private PipelineContext(Vertx vertx, KafkaSettings settings, RunTopics topics, String service, Metrics metrics) {
         this.vertx = vertx;
-        this.settings = settings;
+        this.settings = withLowLatency(settings);
         this.topics = topics;
         this.service = service;
         this.metrics = metrics;
@@ -55,6 +55,18 @@ public final class PipelineContext implements AutoCloseable {
             deadLettersCounter.labels(reason == null ? "unknown" : reason.getClass().getSimpleName()).inc();
             return toTopic.publish(topic, partition, offset, key, payload, reason);
         };
+    }
+
+    /**
+     * The synchronous mode is a chain of round trips (actor → ebm-learner → value-learner →
+     * actor), each a produce and a fetch: send at once (linger 0) unless the user chose otherwise.
+     */
+    static KafkaSettings withLowLatency(KafkaSettings s) {
+        if (s.properties().containsKey("linger.ms") || s.properties().containsKey("producer.linger.ms")) {
+            return s;
+        }
+        return KafkaSettings.builder().setBootstrapServers(s.bootstrapServers()).optClientIdPrefix(s.clientIdPrefix())
+                .optProperty("producer.linger.ms", "0").optProperties(s.properties()).build();
     }
 
     /** Opens the context (blocking: creates topics); call off the event loop. */

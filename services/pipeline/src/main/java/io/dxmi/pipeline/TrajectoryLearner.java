@@ -105,6 +105,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
                     "dxmi-" + options.run() + "-" + role()).setTopics(context.topics().trajectories())
                     .setHandler(this::handle).optDeadLetters(context.deadLetters()).optMaxInFlight(1)
                     .optStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
+                    .optManualAssignment(true)
                     .optMetrics(options.metrics()).build();
             return consumer.start();
         });

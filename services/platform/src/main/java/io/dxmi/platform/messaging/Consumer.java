@@ -83,6 +83,7 @@ public final class Consumer implements AutoCloseable {
   private final Duration commitInterval;
   private final Duration closeTimeout;
   private final Map<TopicPartition, Long> startOffsets;
+  private final boolean manualAssignment;
   private final Metrics metrics;
 
   private final AtomicLong processed = new AtomicLong();
@@ -116,6 +117,10 @@ public final class Consumer implements AutoCloseable {
     this.commitInterval = b.commitInterval;
     this.closeTimeout = b.closeTimeout;
     this.startOffsets = Map.copyOf(b.startOffsets);
+    this.manualAssignment = b.manualAssignment;
+    if (manualAssignment && startOffsets.isEmpty()) {
+      throw new IllegalArgumentException("manual assignment needs the partitions' start offsets");
+    }
     this.metrics = b.metrics;
   }
 
@@ -146,7 +151,13 @@ public final class Consumer implements AutoCloseable {
         stream.partitionsRevokedHandler(this::onRevoked);
         stream.handler(this::onRecord);
         commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commit());
-        stream.subscribe(topics).onComplete(started);
+        if (manualAssignment) {
+          // No group membership: a restarted instance need not wait for the dead one's session to expire.
+          Set<TopicPartition> tps = new java.util.HashSet<>(startOffsets.keySet());
+          stream.assign(tps).onSuccess(ignored -> onAssigned(tps)).<Void>mapEmpty().onComplete(started);
+        } else {
+          stream.subscribe(topics).onComplete(started);
+        }
       } catch (RuntimeException e) {
         started.fail(e);
       }
@@ -227,7 +238,13 @@ public final class Consumer implements AutoCloseable {
   /** Blocking close; do not call on an event loop. */
   @Override
   public void close() {
-    closeAsync().await();
+    try {
+      closeAsync().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("closing the consumer failed: " + e.getMessage(), e);
+    }
   }
 
   private void onAssigned(Set<TopicPartition> tps) {
@@ -426,6 +443,7 @@ public final class Consumer implements AutoCloseable {
     private Duration commitInterval = Duration.ofSeconds(1);
     private Duration closeTimeout = Duration.ofSeconds(10);
     private Map<TopicPartition, Long> startOffsets = Map.of();
+    private boolean manualAssignment;
     private Metrics metrics;
 
     private Builder() {
@@ -494,6 +512,17 @@ public final class Consumer implements AutoCloseable {
     }
 
     /** Optional: positions saved with a checkpoint ({@link #offsets()}); applied once when assigned. */
+    /**
+     * Consume exactly the partitions of {@link #optStartOffsets} from those offsets, without joining
+     * a consumer group (offsets are still committed under the group id). For a single owner that
+     * keeps its own position (a learner's checkpoint): a restart starts at once instead of
+     * waiting for the dead instance's group session to expire.
+     */
+    public Builder optManualAssignment(boolean manual) {
+      this.manualAssignment = manual;
+      return this;
+    }
+
     public Builder optStartOffsets(Map<TopicPartition, Long> offsets) {
       this.startOffsets = Objects.requireNonNull(offsets);
       return this;

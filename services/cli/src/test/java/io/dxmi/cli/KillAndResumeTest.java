@@ -1,0 +1,131 @@
+package io.dxmi.cli;
+
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.ToyDatasets;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.DdpmPretrainer;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.ebmlearner.EbmLearnerVerticle;
+import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunTopics;
+import io.dxmi.pipeline.ServiceOptions;
+import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.pipeline.Submission;
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.dxmi.sampleractor.SamplerActorVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kill -9} of the value-learner in the middle of a run: it runs as its own process
+ * ({@code dxmi service value-learner}); after SIGKILL a new process resumes from its checkpoint
+ * and the run finishes.
+ */
+class KillAndResumeTest {
+
+    @TempDir
+    Path tmp;
+
+    private Process valueLearner(String bootstrap, Path stateDir, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dai.djl.pytorch.num_threads=1");
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(DxmiCommand.class.getName());
+        cmd.addAll(List.of("service", "value-learner", "--bootstrap", bootstrap, "--run", "killed", "--state-dir",
+                stateDir.toString(), "--metrics-port", "0", "--plan-timeout", "60"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        return pb.start();
+    }
+
+    @Test
+    void aKilledValueLearnerResumesFromItsCheckpointAndTheRunFinishes() throws Exception {
+        DjlRuntime.configure(1);
+        DataSource data = ToyDatasets.byName("8gaussians");
+        int total = 60;
+        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(total)
+                .optNetwork(new NetworkConfig(16, 2, 16)).optSeed(4).build();
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
+                .start();
+                DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 100, 64, 2e-3f, true,
+                        new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
+                        .train(2, Normalization.identity(2), data::sample)) {
+            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
+            RunPlan plan = Submission.plan("killed", cfg, ddpm, data, "8gaussians", "sync", 0, 10, 1000);
+            try (PipelineContext ctx = PipelineContext.open(vertx, kafka, "killed", "submit", Metrics.create("t"))) {
+                Submission.submit(ctx, plan, ddpm);
+            }
+            Path state = tmp.resolve("state");
+            EbmLearnerVerticle ebm = new EbmLearnerVerticle(new ServiceOptions(kafka, "killed", "0", state,
+                    Metrics.create("ebm"), Duration.ofMinutes(1)));
+            SamplerActorVerticle actor = new SamplerActorVerticle(new ServiceOptions(kafka, "killed", "0", state,
+                    Metrics.create("actor"), Duration.ofMinutes(1)));
+            await(vertx.deployVerticle(ebm));
+            await(vertx.deployVerticle(actor));
+
+            try (SnapshotFollower policies = new SnapshotFollower(kafka, new RunTopics("killed"),
+                    Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
+                    .start()) {
+                Path log1 = tmp.resolve("value-1.log");
+                Process first = valueLearner(broker.bootstrapServers(), state, log1);
+                policies.await(RunTopics.POLICY, 25).get(3, TimeUnit.MINUTES);
+                first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+                assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+                assertTrue(first.exitValue() != 0, "killed, not exited");
+
+                Path log2 = tmp.resolve("value-2.log");
+                Process second = valueLearner(broker.bootstrapServers(), state, log2);
+                boolean ended = second.waitFor(4, TimeUnit.MINUTES);
+                if (!ended) {
+                    second.destroyForcibly();
+                }
+                assertTrue(ended, "the restarted learner finishes the run: " + Files.readString(log2)
+                        + " / policy v" + policies.newest(RunTopics.POLICY).version() + ", ebm " + ebm.iteration()
+                        + ", actor " + actor.produced());
+                String out = Files.readString(log2, StandardCharsets.UTF_8);
+                assertEquals(0, second.exitValue(), out);
+                assertTrue(out.contains("resumed at iteration 20") || out.contains("resumed at iteration 30")
+                        || out.contains("resumed at iteration 10"), out);
+                assertTrue(out.contains("the run is done"), out);
+                assertEquals(total, policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).version());
+                ebm.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    }
+}
