@@ -25,7 +25,7 @@ final class DxmiOptions {
     Float tauVelocity;
 
     @Option(names = "--iterations", description = "DxMI iterations (default: ${DEFAULT-VALUE}).",
-            defaultValue = "4000")
+            defaultValue = "6000")
     int iterations;
 
     @Option(names = "--pretrain-iterations", description = "Pretraining steps when pretraining (default: ${DEFAULT-VALUE}).",

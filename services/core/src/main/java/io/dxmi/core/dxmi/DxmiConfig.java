@@ -12,7 +12,7 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param tauVelocity τ₂, weight of the running velocity cost (default 0.1; a single τ sets both)
  * @param gamma weight of the energy's square regulariser (default 1)
  * @param batchSize B: data rows and trajectories per iteration (default 256)
- * @param iterations iterations of Algorithm 1 (default 4000)
+ * @param iterations iterations of Algorithm 1 (default 6000)
  * @param samplerLearningRate Adam rate of the sampler's mean network (default 3e-5)
  * @param sigmaLearningRate Adam rate of the log σ_t (default 1e-3)
  * @param valueLearningRate Adam rate of the value network (and of the shared energy; default 1e-3)
@@ -115,7 +115,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float tauVelocity = 0.1f;
         private float gamma = 1f;
         private int batchSize = 256;
-        private int iterations = 4000;
+        private int iterations = 6000;
         private float samplerLearningRate = 3e-5f;
         private float sigmaLearningRate = 1e-3f;
         private float valueLearningRate = 1e-3f;
