@@ -129,16 +129,23 @@ public final class PipelineContext implements AutoCloseable {
             TopicPartition p = new TopicPartition(topics.spec(), 0);
             c.assign(List.of(p));
             c.seekToBeginning(List.of(p));
-            byte[] found = null;
+            RunPlan found = null;
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (RunPlan.KEY.equals(r.key())) {
-                        found = r.value();
+                    if (!RunPlan.KEY.equals(r.key())) {
+                        continue;
+                    }
+                    try {
+                        found = RunPlan.decode(r.value());
+                    } catch (IllegalArgumentException e) {
+                        // A bad plan never stops a service: set it aside and wait for a good one.
+                        deadLetters.publish(r.topic(), r.partition(), r.offset(),
+                                r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value(), e);
                     }
                 }
                 long end = c.endOffsets(List.of(p)).get(p);
                 if (found != null && c.position(p) >= end) {
-                    return RunPlan.decode(found);
+                    return found;
                 }
             }
         }
