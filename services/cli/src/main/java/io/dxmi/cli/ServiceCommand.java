@@ -40,12 +40,13 @@ final class ServiceCommand implements Callable<Integer> {
             description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--state-dir", defaultValue = "state", paramLabel = "DIR",
+    @Option(names = {"--state-dir", "--checkpoint-dir"}, defaultValue = "state", paramLabel = "DIR",
             description = "Learners' checkpoints (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--actor-id", defaultValue = "0",
-            description = "This actor's id; actor 0 draws the single-process trainer's noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--actor-id",
+            description = "This actor's id (default: host name and process id, so scaled actors draw different noise);"
+                    + " actor 0 draws exactly the single-process trainer's noise.")
     String actorId;
 
     @Option(names = "--plan-timeout", defaultValue = "300",
@@ -64,13 +65,26 @@ final class ServiceCommand implements Callable<Integer> {
         }
     }
 
+    private static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "host";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
     @Override
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
         String service = name.name().replace('_', '-');
         Metrics metrics = Metrics.create(service);
         int port = metrics.startHttp(metricsPort);
-        ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, actorId, stateDir,
+        String id = actorId != null ? actorId : defaultInstanceId();
+        ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, id, stateDir,
                 metrics, Duration.ofSeconds(planTimeout));
         Vertx vertx = Vertx.vertx();
         VerticleBase verticle;
@@ -100,9 +114,9 @@ final class ServiceCommand implements Callable<Integer> {
                 finished = v.finished();
             }
         }
-        String id = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
+        String deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
         GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30));
-        shutdown.registerVertx(vertx).registerDeployment(vertx, id).register("metrics", metrics::close).installHook();
+        shutdown.registerVertx(vertx).registerDeployment(vertx, deployment).register("metrics", metrics::close).installHook();
         System.err.println(service + " of run '" + kafka.run + "' started; metrics at http://localhost:" + port
                 + "/metrics");
         finished.toCompletionStage().toCompletableFuture().get();

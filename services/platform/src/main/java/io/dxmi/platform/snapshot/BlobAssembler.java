@@ -220,7 +220,7 @@ public final class BlobAssembler implements AutoCloseable {
       }
       delivered.incrementAndGet();
       count("delivered");
-      LOG.info("Blob {} v{} assembled ({} bytes, sha256 ok)", m.name(), m.version(), m.size());
+      LOG.debug("Blob {} v{} assembled ({} bytes, sha256 ok)", m.name(), m.version(), m.size());
       try {
         handler.accept(blob);
       } catch (Exception e) {
