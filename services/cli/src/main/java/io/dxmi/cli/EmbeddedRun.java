@@ -147,7 +147,7 @@ final class EmbeddedRun {
             evaluator.finished().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
             await(vertx.undeploy(evaluator.deploymentID()));
 
-            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm);
+            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value);
             await(vertx.undeploy(ebm.deploymentID()));
             await(vertx.undeploy(value.deploymentID()));
             return outcome;
@@ -159,7 +159,7 @@ final class EmbeddedRun {
 
     /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
     private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
-            double trainSeconds, long produced, EbmLearnerVerticle ebm) throws Exception {
+            double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value) throws Exception {
         Path latest;
         try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
             latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
@@ -194,6 +194,8 @@ final class EmbeddedRun {
             r.put("max_staleness", plan.maxStaleness());
             r.put("batches_rolled_out", produced);
             r.put("ebm_iterations", ebm.iteration());
+            r.put("staleness_max", value.maxStaleness());
+            r.put("staleness_mean", value.meanStaleness());
             r.put("ebm_version_used", energy.version());
             r.put("trainer", "distributed pipeline (embedded Kafka broker, all services in one JVM)");
             r.put("skipped_updates", trainer.skippedUpdates());

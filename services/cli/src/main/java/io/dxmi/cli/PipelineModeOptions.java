@@ -10,7 +10,7 @@ final class PipelineModeOptions {
     String mode;
 
     @Option(names = "--max-staleness", defaultValue = "2", paramLabel = "K",
-            description = "async: extra batches an actor may roll out on one policy version (default: ${DEFAULT-VALUE}).")
+            description = "async: policy versions a batch may lag behind the iteration that learns from it (default: ${DEFAULT-VALUE}).")
     int maxStaleness;
 
     @Option(names = "--checkpoint-every", defaultValue = "200",

@@ -81,6 +81,7 @@ class PipelineIntegrationTest {
         assertEquals(a.get("auc").asDouble(), b.get("auc").asDouble(), 0.0);
         assertEquals(a.get("auc_raw").asDouble(), b.get("auc_raw").asDouble(), 0.0);
         assertEquals("sync", b.get("mode").asText());
+        assertEquals(0, b.get("staleness_max").asLong());
 
         // Every trained weight is bit-identical (optimizer moments live in different processes).
         Map<String, float[]> wa = TensorArchive.read(single.resolve("weights.dxt")).tensors();
@@ -105,6 +106,10 @@ class PipelineIntegrationTest {
         assertEquals(2, r.get("actors").asInt());
         assertEquals(30, r.get("iterations").asInt());
         assertTrue(r.get("batches_rolled_out").asLong() >= 30, r.toString());
+        // Each actor keeps at most K+1 unlearned batches in flight, so with N actors a batch is at
+        // most N(K+1) - 1 versions stale: 3 here (N = 2, K = 1).
+        assertTrue(r.get("staleness_max").asLong() <= 3, r.toString());
+        assertTrue(r.get("batches_rolled_out").asLong() <= 30 + 2 * 2, r.toString());
         assertTrue(Double.isFinite(r.get("sw_mean").asDouble()));
     }
 }

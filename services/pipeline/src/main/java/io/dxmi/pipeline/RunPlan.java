@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  *
  * @param spec what to train (identical initial weights everywhere)
  * @param mode "sync" (Algorithm 1 exactly, one actor) or "async" (actors run ahead)
- * @param maxStaleness async: batches an actor may roll out on one policy version beyond the first
+ * @param maxStaleness async: how many policy versions a batch may lag behind the iteration that learns from it
  * @param checkpointEvery learner iterations between checkpoints
  * @param evalEvery policy versions between evaluations
  */

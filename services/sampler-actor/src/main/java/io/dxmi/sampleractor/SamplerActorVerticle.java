@@ -27,10 +27,11 @@ import java.util.concurrent.TimeUnit;
  * Rolls out batches with the newest policy on its own thread (inference only: no gradient
  * collector, so it may run beside the learners' training thread).
  *
- * <p>Pacing: the actor may roll out at most {@code 1 + maxStaleness} batches on one policy
- * version, then waits for a newer one. In the synchronous mode (staleness 0, one actor) that is
- * Algorithm 1's lockstep; the first actor ("0") then draws exactly the single-process trainer's
- * rollout noise.
+ * <p>Pacing: a batch is consumed at the learner iteration equal to its offset on the
+ * single-partition trajectories topic, so the actor rolls out its next batch only with a policy
+ * at most {@code maxStaleness} versions behind that iteration. In the synchronous mode
+ * (staleness 0, one actor) that is Algorithm 1's lockstep; the first actor ("0") then draws
+ * exactly the single-process trainer's rollout noise.
  */
 public final class SamplerActorVerticle extends VerticleBase {
 
@@ -92,11 +93,13 @@ public final class SamplerActorVerticle extends VerticleBase {
         int batch = plan.spec().config().batchSize();
         long total = plan.iterations();
         long loaded = -1;
-        int onThisVersion = 0;
+        long lastOffset = -1;
         try {
             while (!stopping) {
-                // Wait until a policy we may still roll out on is available.
-                long need = onThisVersion > plan.maxStaleness() ? loaded + 1 : Math.max(loaded, 0);
+                // The trajectories topic has one partition: a batch's offset is the learner iteration
+                // that will consume it. So the next batch (offset > lastOffset) is at most K versions
+                // stale if it is rolled out with policy version >= lastOffset + 1 - K.
+                long need = Math.max(0, lastOffset + 1 - plan.maxStaleness());
                 SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, need).get(1, TimeUnit.DAYS);
                 if (policy.version() >= total) {
                     break;
@@ -104,7 +107,6 @@ public final class SamplerActorVerticle extends VerticleBase {
                 if (policy.version() != loaded) {
                     model.loadPolicyWeights(policy.weights());
                     loaded = policy.version();
-                    onThisVersion = 0;
                     version.set(loaded);
                 }
                 byte[] message;
@@ -112,10 +114,9 @@ public final class SamplerActorVerticle extends VerticleBase {
                     NDArray[] states = model.sampler().rollout(batch, rng, scope);
                     message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, loaded, states);
                 }
-                context.producer().send(context.topics().trajectories(), options.instanceId(), message)
-                        .toCompletionStage().toCompletableFuture().get();
+                lastOffset = context.producer().send(context.topics().trajectories(), options.instanceId(), message)
+                        .toCompletionStage().toCompletableFuture().get().offset();
                 produced++;
-                onThisVersion++;
                 rollouts.inc();
             }
             finished.tryComplete();

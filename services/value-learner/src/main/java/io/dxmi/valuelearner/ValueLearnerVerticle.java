@@ -38,9 +38,22 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     private GaugeDataPoint snapshotBytes;
     private DistributionDataPoint staleness;
     private GaugeDataPoint[] sigmaGauges;
+    private volatile long maxStaleness;
+    private volatile double stalenessSum;
 
     public ValueLearnerVerticle(ServiceOptions options) {
         super(options);
+    }
+
+    /** The largest staleness seen: policy versions between a batch's policy and the learner's. */
+    public long maxStaleness() {
+        return maxStaleness;
+    }
+
+    /** Mean staleness over the batches learned by this instance. */
+    public double meanStaleness() {
+        long n = trainer == null ? 0 : trainer.iteration();
+        return n == 0 ? 0 : stalenessSum / n;
     }
 
     @Override
@@ -109,7 +122,10 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             @SuppressWarnings("unchecked")
             Map<String, float[]> weights = (Map<String, float[]>) out[1];
             long version = trainer.iteration();
-            staleness.observe(Math.max(0, version - 1 - batchPolicy));
+            long lag = Math.max(0, version - 1 - batchPolicy);
+            staleness.observe(lag);
+            maxStaleness = Math.max(maxStaleness, lag);
+            stalenessSum += lag;
             Map<String, Double> losses = new LinkedHashMap<>();
             losses.put("value", stats.valueLoss());
             losses.put("policy", stats.policyLoss());
