@@ -141,13 +141,17 @@ final class EmbeddedRun {
             listener.onProgress("run (" + plan.mode() + ")", total, total, Map.of());
             // The last EBM version the value-learner used is the final energy (sync: exactly total).
             long produced = actors.stream().mapToLong(SamplerActorVerticle::produced).sum();
+            Map<String, Double> breakdown = new LinkedHashMap<>(actors.get(0).phaseMillis());
+            breakdown.putAll(ebm.phaseMillis());
+            breakdown.putAll(value.phaseMillis());
             for (SamplerActorVerticle a : actors) {
                 await(vertx.undeploy(a.deploymentID()));
             }
             evaluator.finished().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
             await(vertx.undeploy(evaluator.deploymentID()));
 
-            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value);
+            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value,
+                    breakdown);
             await(vertx.undeploy(ebm.deploymentID()));
             await(vertx.undeploy(value.deploymentID()));
             return outcome;
@@ -159,7 +163,8 @@ final class EmbeddedRun {
 
     /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
     private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
-            double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value) throws Exception {
+            double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value,
+            Map<String, Double> breakdown) throws Exception {
         Path latest;
         try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
             latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
@@ -194,6 +199,7 @@ final class EmbeddedRun {
             r.put("max_staleness", plan.maxStaleness());
             r.put("batches_rolled_out", produced);
             r.put("ebm_iterations", ebm.iteration());
+            r.set("time_breakdown_ms", ModelDirectory.json().valueToTree(breakdown));
             r.put("staleness_max", value.maxStaleness());
             r.put("staleness_mean", value.meanStaleness());
             r.put("ebm_version_used", energy.version());

@@ -55,7 +55,11 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
     @Override
     protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
         int steps = plan.spec().config().samplerSteps();
+        long t0 = System.nanoTime();
+        long[] mark = new long[1];
         return TrainingThread.shared().submit(() -> {
+            phases.record("ebm.queue", System.nanoTime() - t0);
+            long s0 = System.nanoTime();
             IterationStats stats;
             float[] energies;
             try (NDManager scope = model.manager().newSubManager()) {
@@ -64,7 +68,10 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
                 stats = trainer.completeIteration(e, null);
                 energies = model.values().energy(x[steps]).toFloatArray();
             }
-            return new Object[] {stats, model.energyWeights(), energies};
+            Object[] result = {stats, model.energyWeights(), energies};
+            mark[0] = System.nanoTime();
+            phases.record("ebm.step", mark[0] - s0);
+            return result;
         }).thenCompose(out -> {
             IterationStats stats = (IterationStats) out[0];
             @SuppressWarnings("unchecked")
@@ -79,13 +86,18 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
             RewardBatch reward = RewardBatch.newBuilder().setRunId(options.run())
                     .setBatchId(batch.message().getBatchId()).setEbmVersion(version)
                     .setEnergies(Tensors.pack(energies)).setCreatedAtMillis(System.currentTimeMillis()).build();
-            return snapshots.publish(RunTopics.EBM, version, version, version - 1, weights)
-                    .compose(manifest -> {
+            CompletableFuture<IterationStats> published = snapshots.publish(RunTopics.EBM, version, version,
+                    version - 1, weights).compose(manifest -> {
                         snapshotBytes.set(manifest.size());
                         ebmVersion.set(version);
                         return context.producer().send(context.topics().rewards(), batch.message().getBatchId(),
                                 Codecs.encode(reward));
-                    }).toCompletionStage().thenApply(r -> stats);
+                    }).toCompletionStage().toCompletableFuture().thenApply(r -> {
+                        phases.record("ebm.publish", System.nanoTime() - mark[0]);
+                        return stats;
+                    });
+            // Asynchronous: step on the next batch while this snapshot and its rewards are sent.
+            return plan.sync() ? published : CompletableFuture.completedFuture(stats);
         });
     }
 }

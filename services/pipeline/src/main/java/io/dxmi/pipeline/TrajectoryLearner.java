@@ -37,6 +37,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
     protected DxmiModel model;
     protected DxmiTrainer trainer;
     protected DataInfo dataInfo;
+    protected PhaseTimes phases;
     private LearnerCheckpoints checkpoints;
     private Consumer consumer;
     private volatile long nextOffset;
@@ -74,6 +75,11 @@ public abstract class TrajectoryLearner extends VerticleBase {
         return finished.future();
     }
 
+    /** Where this learner's time went (mean milliseconds per phase). */
+    public java.util.Map<String, Double> phaseMillis() {
+        return phases == null ? java.util.Map.of() : phases.meanMillis();
+    }
+
     public long iteration() {
         return trainer == null ? 0 : trainer.iteration();
     }
@@ -93,6 +99,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
             restored.ifPresent(p -> LOG.info("{} resumed at iteration {} (next offset {})", role(), p.iteration(),
                     p.nextOffset()));
             registerMetrics();
+            phases = new PhaseTimes(options.metrics());
             initialise(restored.isPresent());
             done = trainer.iteration() >= plan.iterations();
             return null;

@@ -47,6 +47,7 @@ public final class SamplerActorVerticle extends VerticleBase {
     private Thread loop;
     private volatile boolean stopping;
     private volatile long produced;
+    private io.dxmi.pipeline.PhaseTimes phases;
 
     public SamplerActorVerticle(ServiceOptions options) {
         this.options = options;
@@ -54,6 +55,11 @@ public final class SamplerActorVerticle extends VerticleBase {
 
     public Future<Void> finished() {
         return finished.future();
+    }
+
+    /** Where this actor's time went (mean milliseconds per phase). */
+    public java.util.Map<String, Double> phaseMillis() {
+        return phases == null ? java.util.Map.of() : phases.meanMillis();
     }
 
     public long produced() {
@@ -89,6 +95,7 @@ public final class SamplerActorVerticle extends VerticleBase {
         CounterDataPoint rollouts = m.counterFamily("dxmi_iterations_total", "Rollouts (actors)", "run")
                 .labels(options.run());
         GaugeDataPoint version = m.gauge("dxmi_policy_version", "Policy version the actor samples with");
+        phases = new io.dxmi.pipeline.PhaseTimes(m);
         Rng rng = rolloutStream();
         int batch = plan.spec().config().batchSize();
         long total = plan.iterations();
@@ -100,7 +107,10 @@ public final class SamplerActorVerticle extends VerticleBase {
                 // that will consume it. So the next batch (offset > lastOffset) is at most K versions
                 // stale if it is rolled out with policy version >= lastOffset + 1 - K.
                 long need = Math.max(0, lastOffset + 1 - plan.maxStaleness());
+                long t0 = System.nanoTime();
                 SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, need).get(1, TimeUnit.DAYS);
+                long t1 = System.nanoTime();
+                phases.record("actor.wait_policy", t1 - t0);
                 if (policy.version() >= total) {
                     break;
                 }
@@ -110,12 +120,16 @@ public final class SamplerActorVerticle extends VerticleBase {
                     version.set(loaded);
                 }
                 byte[] message;
+                long t2 = System.nanoTime();
                 try (NDManager scope = model.manager().newSubManager()) {
                     NDArray[] states = model.sampler().rollout(batch, rng, scope);
                     message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, loaded, states);
                 }
+                long t3 = System.nanoTime();
+                phases.record("actor.rollout", t3 - t2);
                 lastOffset = context.producer().send(context.topics().trajectories(), options.instanceId(), message)
                         .toCompletionStage().toCompletableFuture().get().offset();
+                phases.record("actor.send", System.nanoTime() - t3);
                 produced++;
                 rollouts.inc();
             }

@@ -106,7 +106,11 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
         long need = plan.sync() ? trainer.iteration() + 1 : 0;
         long batchPolicy = batch.message().getPolicyVersion();
+        long t0 = System.nanoTime();
+        long[] marks = new long[2];
         return follower.await(RunTopics.EBM, need).thenCompose(ebm -> TrainingThread.shared().submit(() -> {
+            marks[0] = System.nanoTime();
+            phases.record("value.wait_ebm", marks[0] - t0);
             if (ebm.version() != loadedEbmVersion) {
                 model.loadEnergyWeights(ebm.weights());
                 loadedEbmVersion = ebm.version();
@@ -116,7 +120,10 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
                 DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
                 stats = trainer.completeIteration(null, p);
             }
-            return new Object[] {stats, model.policyWeights()};
+            Object[] result = {stats, model.policyWeights()};
+            marks[1] = System.nanoTime();
+            phases.record("value.step", marks[1] - marks[0]);
+            return result;
         })).thenCompose(out -> {
             IterationStats stats = (IterationStats) out[0];
             @SuppressWarnings("unchecked")
@@ -134,12 +141,16 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
                 sigmaGauges[k].set(stats.sigmas()[k]);
             }
             ebmVersion.set(loadedEbmVersion);
-            return snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights)
-                    .toCompletionStage().thenApply(manifest -> {
+            CompletableFuture<IterationStats> published = snapshots.publish(RunTopics.POLICY, version, version,
+                    version - 1, weights).toCompletionStage().toCompletableFuture().thenApply(manifest -> {
+                        phases.record("value.publish", System.nanoTime() - marks[1]);
                         policyVersion.set(version);
                         snapshotBytes.set(manifest.size());
                         return stats;
                     });
+            // Synchronous: the actor waits for this policy, so the batch is done when it is out. Asynchronous:
+            // learn the next batch while it is sent (one producer keeps the versions in order).
+            return plan.sync() ? published : CompletableFuture.completedFuture(stats);
         });
     }
 

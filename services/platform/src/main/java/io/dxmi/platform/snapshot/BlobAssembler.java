@@ -232,6 +232,13 @@ public final class BlobAssembler implements AutoCloseable {
   }
 
   private AssembledBlob fetch(KafkaConsumer<String, byte[]> chunks, BlobManifest m) throws Exception {
+    if (m.inline() != null) {
+      if (m.inline().length != m.size()
+          || !MessageDigest.isEqual(MessageDigest.getInstance("SHA-256").digest(m.inline()), m.sha256())) {
+        throw new IOException("Inline blob " + m.name() + " v" + m.version() + " does not match its size or SHA-256");
+      }
+      return new AssembledBlob(m, m.inline(), null);
+    }
     if (m.chunkPartition() < 0 || m.firstOffset() < 0 || m.chunkTopic().isEmpty()) {
       throw new IOException("Manifest has no chunk location: " + m);
     }

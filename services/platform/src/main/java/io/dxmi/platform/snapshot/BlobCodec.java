@@ -27,6 +27,8 @@ public final class BlobCodec {
   public static final Schema CHUNK_SCHEMA = load("BlobChunk.avsc");
   /** Manifest schema. */
   public static final Schema MANIFEST_SCHEMA = load("BlobManifest.avsc");
+  /** The first manifest schema (before inline blobs); records written with it stay readable. */
+  public static final Schema MANIFEST_SCHEMA_V1 = load("BlobManifest.v1.avsc");
 
   private static final BinaryMessageEncoder<GenericRecord> CHUNK_ENC =
       new BinaryMessageEncoder<>(GenericData.get(), CHUNK_SCHEMA);
@@ -36,6 +38,10 @@ public final class BlobCodec {
       new BinaryMessageEncoder<>(GenericData.get(), MANIFEST_SCHEMA);
   private static final BinaryMessageDecoder<GenericRecord> MANIFEST_DEC =
       new BinaryMessageDecoder<>(GenericData.get(), MANIFEST_SCHEMA);
+
+  static {
+    MANIFEST_DEC.addSchema(MANIFEST_SCHEMA_V1);
+  }
 
   private BlobCodec() {
   }
@@ -70,6 +76,7 @@ public final class BlobCodec {
     r.put("chunkTopic", m.chunkTopic());
     r.put("chunkPartition", m.chunkPartition());
     r.put("firstOffset", m.firstOffset());
+    r.put("inline", m.inline() == null ? null : ByteBuffer.wrap(m.inline()));
     return bytes(MANIFEST_ENC, r);
   }
 
@@ -80,7 +87,8 @@ public final class BlobCodec {
     ((Map<?, ?>) r.get("attributes")).forEach((k, v) -> attrs.put(k.toString(), v.toString()));
     return new BlobManifest(r.get("name").toString(), (Long) r.get("version"), (Long) r.get("size"),
         (Integer) r.get("count"), toBytes((ByteBuffer) r.get("sha256")), attrs, r.get("chunkTopic").toString(),
-        (Integer) r.get("chunkPartition"), (Long) r.get("firstOffset"));
+        (Integer) r.get("chunkPartition"), (Long) r.get("firstOffset"),
+        r.get("inline") == null ? null : toBytes((ByteBuffer) r.get("inline")));
   }
 
   private static byte[] bytes(BinaryMessageEncoder<GenericRecord> enc, GenericRecord r) {

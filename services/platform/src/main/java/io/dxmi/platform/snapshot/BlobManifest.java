@@ -15,9 +15,16 @@ import java.util.Map;
  * @param chunkTopic the topic holding the chunks
  * @param chunkPartition the partition holding them (one key, so one partition)
  * @param firstOffset the offset of the first chunk, where a reader starts
+ * @param inline the whole blob when it travels in the manifest (small blobs), else null
  */
 public record BlobManifest(String name, long version, long size, int count, byte[] sha256,
-    Map<String, String> attributes, String chunkTopic, int chunkPartition, long firstOffset) {
+    Map<String, String> attributes, String chunkTopic, int chunkPartition, long firstOffset, byte[] inline) {
+
+  /** A manifest of a chunked blob. */
+  public BlobManifest(String name, long version, long size, int count, byte[] sha256, Map<String, String> attributes,
+      String chunkTopic, int chunkPartition, long firstOffset) {
+    this(name, version, size, count, sha256, attributes, chunkTopic, chunkPartition, firstOffset, null);
+  }
 
   /** Copies the attributes so the manifest stays immutable. */
   public BlobManifest {
@@ -36,7 +43,9 @@ public record BlobManifest(String name, long version, long size, int count, byte
 
   @Override
   public String toString() {
-    return "BlobManifest{" + name + " v" + version + ", " + size + " B in " + count + " chunks at " + chunkTopic + "-"
-        + chunkPartition + "@" + firstOffset + ", sha256=" + sha256Hex() + ", " + attributes + "}";
+    String where = inline != null ? "inline" : count + " chunks at " + chunkTopic + "-" + chunkPartition + "@"
+        + firstOffset;
+    return "BlobManifest{" + name + " v" + version + ", " + size + " B " + where + ", sha256=" + sha256Hex() + ", "
+        + attributes + "}";
   }
 }
