@@ -238,13 +238,7 @@ public final class Consumer implements AutoCloseable {
   /** Blocking close; do not call on an event loop. */
   @Override
   public void close() {
-    try {
-      closeAsync().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("closing the consumer failed: " + e.getMessage(), e);
-    }
+    Blocking.await(closeAsync(), "closing the consumer");
   }
 
   private void onAssigned(Set<TopicPartition> tps) {

@@ -71,12 +71,6 @@ public final class Producer implements AutoCloseable {
   /** Blocking close; do not call on an event loop (Vert.x's await is for virtual threads only). */
   @Override
   public void close() {
-    try {
-      closeAsync().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("closing the producer failed: " + e.getMessage(), e);
-    }
+    Blocking.await(closeAsync(), "closing the producer");
   }
 }
