@@ -39,6 +39,15 @@ public final class Snapshots {
     /** Publishes {@code weights} as version {@code version} of {@code model}. */
     public Future<BlobManifest> publish(String model, long version, long step, long parentVersion,
             Map<String, float[]> weights) {
+        for (Map.Entry<String, float[]> e : weights.entrySet()) {
+            for (float v : e.getValue()) {
+                if (!Float.isFinite(v)) {
+                    // The trainer's guard should never let this happen; consumers must never see it.
+                    return Future.failedFuture(new IllegalStateException("refusing to publish " + model + " v"
+                            + version + ": tensor " + e.getKey() + " holds non-finite values"));
+                }
+            }
+        }
         byte[] payload = WeightBlobs.encode(weights);
         String sha = sha256(payload);
         WeightSnapshot meta = WeightSnapshot.newBuilder().setRunId(runId).setModel(model).setVersion(version)

@@ -122,6 +122,23 @@ class PlanAndCheckpointTest {
     }
 
     @Test
+    void aMalformedPlanIsSetAsideAndTheGoodOneUsed() throws Exception {
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "garbled", "submit", metrics)) {
+            // A bad plan first (a service must not die on it), then a good one.
+            await(ctx.producer().send(ctx.topics().spec(), RunPlan.KEY, "{not a plan".getBytes()));
+            RunPlan good = plan("garbled", "sync", 0);
+            await(ctx.publishPlan(good));
+            assertSamePlan(good, ctx.awaitPlan(Duration.ofSeconds(20)));
+            try (PipelineTestSupport.TopicReader dead = new PipelineTestSupport.TopicReader(settings,
+                    ctx.topics().deadLetters())) {
+                var envelope = dead.awaitDeadLetter(e -> e.reason().contains("malformed run plan"),
+                        Duration.ofSeconds(20), "the bad plan's dead letter");
+                assertEquals(ctx.topics().spec(), envelope.sourceTopic());
+            }
+        }
+    }
+
+    @Test
     void submissionPublishesPlanAndInitialPolicy() throws Exception {
         RunPlan plan = plan("submitted", "sync", 0);
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "submitted", "submit", metrics)) {

@@ -1,0 +1,28 @@
+package io.dxmi.pipeline;
+
+import io.dxmi.platform.snapshot.ChunkedBlobs;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Non-finite weights are refused before anything is sent (no broker needed: nothing reaches it). */
+class NonFiniteSnapshotTest {
+
+    @Test
+    void nonFiniteWeightsAreNeverPublished() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        // A producer for an address where no broker listens: nothing may be sent.
+        var producer = io.dxmi.platform.messaging.Producer.create(vertx,
+                io.dxmi.platform.config.KafkaSettings.builder().setBootstrapServers("127.0.0.1:9").build());
+        Snapshots snapshots = new Snapshots(ChunkedBlobs.builder().setVertx(vertx).setProducer(producer)
+                .setChunkTopic("c").setManifestTopic("m").build(), "run", "test", "cfg", "data");
+        var f = snapshots.publish("policy", 1, 1, 0, Map.of("w", new float[] {1f, Float.NaN}));
+        assertTrue(f.failed());
+        assertTrue(f.cause().getMessage().contains("non-finite"), f.cause().getMessage());
+        var g = snapshots.publish("policy", 1, 1, 0, Map.of("w", new float[] {Float.POSITIVE_INFINITY}));
+        assertTrue(g.failed());
+        vertx.close();
+    }
+}
