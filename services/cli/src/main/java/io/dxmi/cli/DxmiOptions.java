@@ -79,7 +79,9 @@ final class DxmiOptions {
             defaultValue = "0.999")
     float energyEma;
 
-    @Option(names = "--cosine-decay", description = "Decay the policy's learning rates (sampler, sigma) along a half cosine to 0.")
+    @Option(names = "--cosine-decay", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Decay the policy's learning rates (sampler, sigma) along a half cosine to 0;"
+                    + " --no-cosine-decay keeps them constant as in the reference (default: ${DEFAULT-VALUE}).")
     boolean cosineDecay;
 
     @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",

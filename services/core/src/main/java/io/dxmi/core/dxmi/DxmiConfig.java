@@ -34,7 +34,8 @@ import io.dxmi.core.nn.NetworkConfig;
  *     restores its last good state (default 3)
  * @param snapshotEvery iterations between in-memory good-state snapshots (default 100)
  * @param cosineDecay decay the policy's learning rates (sampler network and σ) along a half
- *     cosine to 0 over {@code iterations} (default false: constant rates, as in the reference)
+ *     cosine to 0 over {@code iterations} (default true; the reference keeps them constant, which
+ *     left the final samples swinging: see the README's sweep)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -135,7 +136,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
-        private boolean cosineDecay;
+        private boolean cosineDecay = true;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
