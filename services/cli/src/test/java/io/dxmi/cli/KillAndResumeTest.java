@@ -23,7 +23,10 @@ import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.dxmi.pipeline.TrajectoryLearner;
+import io.dxmi.valuelearner.ValueLearnerVerticle;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -40,16 +43,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code kill -9} of the value-learner in the middle of a run: it runs as its own process
- * ({@code dxmi service value-learner}); after SIGKILL a new process resumes from its checkpoint
- * and the run finishes.
+ * {@code kill -9} of a learner in the middle of a run: it runs as its own process
+ * ({@code dxmi service value-learner} or {@code ebm-learner}); after SIGKILL a new process
+ * resumes from its checkpoint and the run finishes. Actors and evaluators hold no state.
  */
 class KillAndResumeTest {
 
     @TempDir
     Path tmp;
 
-    private Process valueLearner(String bootstrap, Path stateDir, Path log) throws Exception {
+
+    private Process learner(String role, String bootstrap, Path stateDir, Path log) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -59,15 +63,16 @@ class KillAndResumeTest {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(DxmiCommand.class.getName());
-        cmd.addAll(List.of("service", "value-learner", "--bootstrap", bootstrap, "--run", "killed", "--state-dir",
+        cmd.addAll(List.of("service", role, "--bootstrap", bootstrap, "--run", "killed", "--state-dir",
                 stateDir.toString(), "--metrics-port", "0", "--plan-timeout", "60"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         return pb.start();
     }
 
-    @Test
-    void aKilledValueLearnerResumesFromItsCheckpointAndTheRunFinishes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"value-learner", "ebm-learner"})
+    void aKilledLearnerResumesFromItsCheckpointAndTheRunFinishes(String killed) throws Exception {
         DjlRuntime.configure(1);
         DataSource data = ToyDatasets.byName("8gaussians");
         int total = 60;
@@ -85,31 +90,34 @@ class KillAndResumeTest {
                 Submission.submit(ctx, plan, ddpm);
             }
             Path state = tmp.resolve("state");
-            EbmLearnerVerticle ebm = new EbmLearnerVerticle(new ServiceOptions(kafka, "killed", "0", state,
-                    Metrics.create("ebm"), Duration.ofMinutes(1)));
+            // The other learner runs in this JVM; the killed one as its own process.
+            ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
+                    Duration.ofMinutes(1));
+            TrajectoryLearner other = killed.equals("value-learner") ? new EbmLearnerVerticle(inJvm)
+                    : new ValueLearnerVerticle(inJvm);
             SamplerActorVerticle actor = new SamplerActorVerticle(new ServiceOptions(kafka, "killed", "0", state,
                     Metrics.create("actor"), Duration.ofMinutes(1)));
-            await(vertx.deployVerticle(ebm));
+            await(vertx.deployVerticle(other));
             await(vertx.deployVerticle(actor));
 
             try (SnapshotFollower policies = new SnapshotFollower(kafka, new RunTopics("killed"),
                     Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
                     .start()) {
-                Path log1 = tmp.resolve("value-1.log");
-                Process first = valueLearner(broker.bootstrapServers(), state, log1);
+                Path log1 = tmp.resolve(killed + "-1.log");
+                Process first = learner(killed, broker.bootstrapServers(), state, log1);
                 policies.await(RunTopics.POLICY, 25).get(3, TimeUnit.MINUTES);
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
                 assertTrue(first.waitFor(30, TimeUnit.SECONDS));
                 assertTrue(first.exitValue() != 0, "killed, not exited");
 
-                Path log2 = tmp.resolve("value-2.log");
-                Process second = valueLearner(broker.bootstrapServers(), state, log2);
+                Path log2 = tmp.resolve(killed + "-2.log");
+                Process second = learner(killed, broker.bootstrapServers(), state, log2);
                 boolean ended = second.waitFor(4, TimeUnit.MINUTES);
                 if (!ended) {
                     second.destroyForcibly();
                 }
                 assertTrue(ended, "the restarted learner finishes the run: " + Files.readString(log2)
-                        + " / policy v" + policies.newest(RunTopics.POLICY).version() + ", ebm " + ebm.iteration()
+                        + " / policy v" + policies.newest(RunTopics.POLICY).version() + ", other " + other.iteration()
                         + ", actor " + actor.produced());
                 String out = Files.readString(log2, StandardCharsets.UTF_8);
                 assertEquals(0, second.exitValue(), out);
@@ -117,7 +125,7 @@ class KillAndResumeTest {
                         || out.contains("resumed at iteration 10"), out);
                 assertTrue(out.contains("the run is done"), out);
                 assertEquals(total, policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).version());
-                ebm.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                other.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
             }
         } finally {
