@@ -225,14 +225,4 @@ final class EmbeddedRun {
             }
         }
     }
-
-    static String describeMetrics(Map<String, Integer> ports) {
-        StringBuilder sb = new StringBuilder();
-        ports.forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
-        return sb.toString().trim();
-    }
-
-    static Path modelDir(Path out) {
-        return out.resolve(ModelDirectory.MANIFEST).getParent();
-    }
 }

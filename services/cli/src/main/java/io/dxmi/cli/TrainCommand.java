@@ -2,12 +2,8 @@ package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.DataSources;
-import io.dxmi.core.dxmi.DxmiConfig;
-import io.dxmi.core.dxmi.TimeCost;
-import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.job.TrainResult;
-import io.dxmi.core.nn.NetworkConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,7 +2,6 @@ package io.dxmi.core.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dxmi.core.data.CsvDataset;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
