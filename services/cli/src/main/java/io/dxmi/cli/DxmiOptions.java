@@ -98,6 +98,13 @@ final class DxmiOptions {
 
     enum Cost { running, sigmoid, constant }
 
+    /** Steps and tau have no defaults: a run must name them. */
+    void requireStepsAndTau(picocli.CommandLine.Model.CommandSpec spec) {
+        if (steps == null || tau == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps and --tau are required");
+        }
+    }
+
     /** The DxMI configuration these flags describe (steps and tau must be set). */
     DxmiConfig config(long seed) {
         DxmiConfig.Builder b = DxmiConfig.builder().optSamplerSteps(steps).optTau(tau).optIterations(iterations)

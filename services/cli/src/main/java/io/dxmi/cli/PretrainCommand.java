@@ -1,7 +1,6 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.DataSources;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.job.PretrainJob;
@@ -18,9 +17,8 @@ import java.util.concurrent.Callable;
         description = "Pretrain a DDPM (epsilon-prediction, linear beta schedule) and save it as a model directory.")
 final class PretrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|FILE.csv",
-            description = "A built-in data set (8gaussians, 25gaussians, 2spirals, checkerboard, rings) or a CSV file.")
-    String data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the model.")
     Path out;
@@ -58,7 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataSource source = DataSources.resolve(data);
+        DataSource source = data.open();
         PretrainConfig cfg = config(diffusionSteps, iterations, batch, learningRate, hidden, layers, common.seed);
         long t0 = System.nanoTime();
         try (DdpmModel model = PretrainJob.builder().setData(source).setConfig(cfg).optOutput(out)

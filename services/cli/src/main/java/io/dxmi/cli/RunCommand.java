@@ -1,7 +1,6 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.DataSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +22,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|FILE.csv",
-            description = "A built-in data set (8gaussians, 25gaussians, 2spirals, checkerboard, rings) or a CSV file.")
-    String data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
     Path out;
@@ -50,17 +48,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dxmi.steps == null || dxmi.tau == null) {
-            throw new ParameterException(spec.commandLine(), "--steps and --tau are required");
-        }
+        dxmi.requireStepsAndTau(spec);
         if (actors < 1) {
             throw new ParameterException(spec.commandLine(), "--actors must be at least 1");
         }
         if ("sync".equals(pipeline.mode) && actors != 1) {
             throw new ParameterException(spec.commandLine(), "--mode sync runs exactly one actor (Algorithm 1); use --mode async for more");
         }
-        DataSource source = DataSources.resolve(data);
-        EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data, out, pretrained,
+        DataSource source = data.open();
+        EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
                 dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
         EmbeddedRun.Outcome o = new EmbeddedRun(settings, common.progress(), System.err).run();

@@ -1,7 +1,6 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.DataSources;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
@@ -14,7 +13,6 @@ import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,9 +31,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|FILE.csv",
-            description = "A built-in data set or a CSV file (every service must reach the same file).")
-    String data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--pretrained", paramLabel = "DIR", description = "Start from this pretrained DDPM directory.")
     Path pretrained;
@@ -55,18 +52,16 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (dxmi.steps == null || dxmi.tau == null) {
-            throw new ParameterException(spec.commandLine(), "--steps and --tau are required");
-        }
+        dxmi.requireStepsAndTau(spec);
         DjlRuntime.configureFromEnvironment();
-        DataSource source = DataSources.resolve(data);
+        DataSource source = data.open();
         Vertx vertx = Vertx.vertx();
         try (DdpmModel ddpm = pretrained != null ? ModelStore.loadDdpm(pretrained)
                 : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(common.seed))
                         .optOutput(out.resolve("pretrained")).optListener(common.progress()).build().run();
                 PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run,
                         "submit", Metrics.create("submit"))) {
-            RunPlan plan = Submission.plan(kafka.run, dxmi.config(common.seed), ddpm, source, data, pipeline.mode,
+            RunPlan plan = Submission.plan(kafka.run, dxmi.config(common.seed), ddpm, source, data.data, pipeline.mode,
                     pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery);
             Submission.submit(context, plan, ddpm);
             System.out.println("submitted run '" + kafka.run + "' (" + plan.mode() + ", " + plan.iterations()

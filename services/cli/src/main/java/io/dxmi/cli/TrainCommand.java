@@ -1,7 +1,6 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.DataSources;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.job.TrainResult;
 import picocli.CommandLine.Command;
@@ -25,9 +24,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|FILE.csv",
-            description = "A built-in data set (8gaussians, 25gaussians, 2spirals, checkerboard, rings) or a CSV file.")
-    String data;
+    @Mixin
+    DataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
     Path out;
@@ -57,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DataSource source = DataSources.resolve(data);
+        DataSource source = data.open();
         TrainResult r;
         if (resume) {
             if (pretrained != null || noPretrain) {
