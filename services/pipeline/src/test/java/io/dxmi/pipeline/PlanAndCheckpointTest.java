@@ -122,6 +122,19 @@ class PlanAndCheckpointTest {
     }
 
     @Test
+    void theContextsProducerSendsWithoutLingerUnlessTheUserChoseOne() throws Exception {
+        // Sync mode is a chain of produce/fetch round trips: a 5 ms linger per send cost ~15 ms an iteration.
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "latency", "test", metrics)) {
+            assertEquals("0", ctx.producer().properties().get("linger.ms"));
+        }
+        KafkaSettings chosen = KafkaSettings.builder().setBootstrapServers(settings.bootstrapServers())
+                .optProperty("producer.linger.ms", "20").build();
+        try (PipelineContext ctx = PipelineContext.open(vertx, chosen, "latency", "test", metrics)) {
+            assertEquals("20", ctx.producer().properties().get("linger.ms"));
+        }
+    }
+
+    @Test
     void aMalformedPlanIsSetAsideAndTheGoodOneUsed() throws Exception {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "garbled", "submit", metrics)) {
             // A bad plan first (a service must not die on it), then a good one.

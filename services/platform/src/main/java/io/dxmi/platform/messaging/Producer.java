@@ -1,5 +1,6 @@
 package io.dxmi.platform.messaging;
 
+import java.util.Map;
 import java.util.Objects;
 
 import io.dxmi.platform.config.KafkaSettings;
@@ -25,17 +26,25 @@ public final class Producer implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
+  private final Map<String, String> properties;
 
-  private Producer(KafkaProducer<String, byte[]> producer) {
+  private Producer(KafkaProducer<String, byte[]> producer, Map<String, String> properties) {
     this.producer = producer;
     this.stream = producer.asStream();
+    this.properties = Map.copyOf(properties);
   }
 
   /** Creates a producer from the settings' {@link KafkaSettings#producerProperties()}. */
   public static Producer create(Vertx vertx, KafkaSettings settings) {
     Objects.requireNonNull(vertx, "vertx");
-    return new Producer(KafkaProducer.create(vertx, settings.producerProperties(), new StringSerializer(),
-        new ByteArraySerializer()));
+    Map<String, String> properties = settings.producerProperties();
+    return new Producer(KafkaProducer.create(vertx, properties, new StringSerializer(), new ByteArraySerializer()),
+        properties);
+  }
+
+  /** The Kafka client properties the producer was created with (secrets included: do not log them). */
+  public Map<String, String> properties() {
+    return properties;
   }
 
   /** Sends one record; the future completes when the broker acknowledged it. */
