@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
  * and this class's own {@code main} runs every plug-in on the class path under the name
  * {@code external-evaluator}.
  */
-@Command(mixinStandardHelpOptions = true,
+@Command(mixinStandardHelpOptions = true, version = "dxmi 0.1.0",
         description = {"Evaluate a running DxMI run with metric plug-ins, as a process of its own; exits when the "
                 + "run is done. Reports go to dxmi.RUN.evaluations under this evaluator's name."})
 public final class ExternalEvaluatorCommand implements Callable<Integer> {
@@ -104,7 +104,9 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
                 EvaluationMetrics.byId(plugins), err));
         cl.setCommandName(defaultName);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println(defaultName + ": " + ex);
+            // The user's mistakes (unknown plug-in, bad option) by their message; anything else by its type too.
+            boolean usersMistake = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException;
+            commandLine.getErr().println(defaultName + ": " + (usersMistake ? ex.getMessage() : ex.toString()));
             return 1;
         });
         return cl.execute(args);

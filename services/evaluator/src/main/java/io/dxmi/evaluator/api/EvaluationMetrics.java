@@ -50,7 +50,7 @@ public final class EvaluationMetrics {
         for (String id : ids) {
             EvaluationMetric m = available.get(id);
             if (m == null) {
-                throw new IllegalArgumentException("unknown metric plug-in '" + id + "'; on the class path: "
+                throw new IllegalArgumentException("unknown metric plug-in '" + id + "'; available: "
                         + String.join(", ", available.keySet()));
             }
             if (!chosen.contains(m)) {
