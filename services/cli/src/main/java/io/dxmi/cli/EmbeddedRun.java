@@ -17,6 +17,7 @@ import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
+import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
@@ -120,6 +121,8 @@ final class EmbeddedRun {
                 await(vertx.deployVerticle(a));
             }
             ports.forEach((k, v) -> log.println("metrics: " + k + " http://localhost:" + v + "/metrics"));
+            log.println("evaluator plug-ins: " + String.join(", ",
+                    evaluator.plugins().stream().map(EvaluationMetric::id).toList()));
 
             long total = plan.iterations();
             while (!value.finished().isComplete()) {

@@ -1,7 +1,9 @@
 package io.dxmi.evaluator;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.eval.Evaluator;
+import io.dxmi.evaluator.api.EvaluationContext;
+import io.dxmi.evaluator.api.EvaluationMetric;
+import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -9,7 +11,6 @@ import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.pipeline.SnapshotLoopService;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
-import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,25 +19,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Evaluates the newest policy and energy every {@link io.dxmi.pipeline.RunPlan#evalEvery()}
- * policy versions and at the end, with a light protocol (5,000 samples, 500 directions,
- * 1 sampling) so that it keeps up; the run's final figures use the full protocol.
+ * policy versions (or every {@code optEvery}) and at the end, with a set of metric plug-ins
+ * ({@link io.dxmi.evaluator.api}): by default every plug-in on the class path, which includes the
+ * built-in SW and AUC with a light protocol (5,000 samples, 500 directions, 1 sampling) so that
+ * it keeps up; the run's final figures use the full protocol.
+ *
+ * <p>The same verticle, under another name and with its own plug-ins, is the separate-process
+ * evaluator of {@link ExternalEvaluatorCommand}: the name is its service name, and its reports
+ * carry {@code <name>-<instance id>} as their evaluator.
  */
 public final class EvaluatorVerticle extends SnapshotLoopService {
 
     public static final String ROLE = "evaluator";
 
+    /** Rows the light protocol draws per evaluation. */
+    static final int SAMPLES = 5000;
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+
+    private final String name;
+    private final List<EvaluationMetric> plugins;
+    private final int every;
+    private final Map<String, String> metricOptions;
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
 
+    /** The run's evaluator with every plug-in on the class path. */
     public EvaluatorVerticle(ServiceOptions options) {
-        super(options);
+        this(builder().setOptions(options).validated());
+    }
+
+    private EvaluatorVerticle(Builder b) {
+        super(b.options);
+        this.name = b.name;
+        this.plugins = b.plugins;
+        this.every = b.every;
+        this.metricOptions = Map.copyOf(b.metricOptions);
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
     protected String role() {
-        return ROLE;
+        return name;
     }
 
     @Override
@@ -49,38 +79,108 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         return List.copyOf(reports);
     }
 
+    /** The plug-ins this evaluator runs, in order. */
+    public List<EvaluationMetric> plugins() {
+        return plugins;
+    }
+
     @Override
     protected void loop() throws Exception {
-        var m = options.metrics();
-        GaugeDataPoint sw = m.gauge("dxmi_eval_sw", "Sliced Wasserstein distance of the newest evaluation");
-        GaugeDataPoint auc = m.gauge("dxmi_eval_auc", "Energy AUC of the newest evaluation");
         DataSource data = PipelineContext.openData(plan);
-        Evaluator evaluator = Evaluator.builder().setData(data).optSamples(5000).optRepeats(1).optDirections(500)
-                .optSeed(plan.spec().config().seed() + 2000).build();
+        MetricRunner runner = new MetricRunner(plugins, options.metrics());
+        EvaluationContext.Builder contexts = EvaluationContext.builder().setData(data).setSampler(model::sample)
+                .optEnergy(model::energy).optSeed(plan.spec().config().seed() + 2000).optSamples(SAMPLES)
+                .optPlan(plan).optOptions(metricOptions);
         long total = plan.iterations();
-        long next = Math.min(plan.evalEvery(), total);
+        long interval = every > 0 ? every : plan.evalEvery();
+        long next = Math.min(interval, total);
         while (true) {
             SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, next).get(1, TimeUnit.DAYS);
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
                     .get(1, TimeUnit.DAYS);
             model.loadPolicyWeights(policy.weights());
             model.loadEnergyWeights(ebm.weights());
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("sw", evaluator.slicedWasserstein(model::sample).mean());
-            metrics.put("auc", evaluator.energyAuc(model::energy));
-            sw.set(metrics.get("sw"));
-            auc.set(metrics.get("auc"));
+            Map<String, Double> metrics = new LinkedHashMap<>(
+                    runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
             EvaluationReport report = EvaluationReport.newBuilder().setRunId(options.run())
                     .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
                     .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
-                    .setEvaluator(ROLE + "-" + options.instanceId()).build();
+                    .setEvaluator(name + "-" + options.instanceId()).build();
             context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
                     Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
             reports.add(report);
             if (policy.version() >= total) {
                 return;
             }
-            next = Math.min(total, (policy.version() / plan.evalEvery() + 1) * plan.evalEvery());
+            next = Math.min(total, (policy.version() / interval + 1) * interval);
+        }
+    }
+
+    /**
+     * Builder: {@code setOptions} is required; by default the verticle is the run's evaluator
+     * ({@value #ROLE}) running every plug-in on the class path every {@code evalEvery} versions.
+     */
+    public static final class Builder {
+        private ServiceOptions options;
+        private String name = ROLE;
+        private List<EvaluationMetric> plugins;
+        private int every;
+        private final Map<String, String> metricOptions = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder setOptions(ServiceOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** The service and evaluator name (lower-case letters, digits, '-'). */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** The plug-ins to run, in order (default: every one discovered on the class path). */
+        public Builder optPlugins(List<? extends EvaluationMetric> plugins) {
+            this.plugins = List.copyOf(plugins);
+            return this;
+        }
+
+        /** Policy versions between evaluations (default 0: the run plan's evalEvery). */
+        public Builder optEvery(int every) {
+            this.every = every;
+            return this;
+        }
+
+        /** Options handed to the plug-ins ({@link EvaluationContext#options()}). */
+        public Builder optMetricOptions(Map<String, String> metricOptions) {
+            this.metricOptions.putAll(metricOptions);
+            return this;
+        }
+
+        public EvaluatorVerticle build() {
+            return new EvaluatorVerticle(validated());
+        }
+
+        private Builder validated() {
+            if (options == null) {
+                throw new IllegalStateException("EvaluatorVerticle needs setOptions");
+            }
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalStateException("an evaluator name is lower-case letters, digits and '-', got '"
+                        + name + "'");
+            }
+            if (every < 0) {
+                throw new IllegalStateException("the evaluation interval must be >= 0 (0: the plan's), got " + every);
+            }
+            if (plugins == null) {
+                plugins = List.copyOf(EvaluationMetrics.discover().values());
+            }
+            if (plugins.isEmpty()) {
+                throw new IllegalStateException("evaluator '" + name + "' has no metric plug-ins");
+            }
+            EvaluationMetrics.byId(plugins); // malformed or clashing ids fail here, before the run
+            return this;
         }
     }
 }

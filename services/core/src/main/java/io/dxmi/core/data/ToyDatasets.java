@@ -2,6 +2,7 @@ package io.dxmi.core.data;
 
 import io.dxmi.core.random.Rng;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The built-in 2D data sets of the paper's toy experiments (generators after FFJORD's
@@ -14,6 +15,11 @@ public final class ToyDatasets {
 
     /** FFJORD rescales the Gaussian mixtures by this constant (about sqrt 2). */
     private static final double MIXTURE_SCALE = 1.414;
+
+    /** Standard deviation of each 8gaussians mode before the rescaling. */
+    private static final double EIGHT_STD = 0.5;
+    /** Standard deviation of each 25gaussians mode before the rescaling. */
+    private static final double TWENTY_FIVE_STD = 0.3;
 
     private static final double[] EIGHT_X = new double[8];
     private static final double[] EIGHT_Y = new double[8];
@@ -65,6 +71,29 @@ public final class ToyDatasets {
         };
     }
 
+    /**
+     * The modes of a built-in Gaussian mixture (8gaussians, 25gaussians) in data coordinates, as
+     * the generator draws them; empty for the other data sets. Mode k of 8gaussians lies at angle
+     * k*pi/4.
+     */
+    public static Optional<MixtureModes> mixtureModes(String name) {
+        if ("8gaussians".equals(name)) {
+            double[][] centres = new double[8][];
+            for (int k = 0; k < 8; k++) {
+                centres[k] = new double[] {EIGHT_X[k] / MIXTURE_SCALE, EIGHT_Y[k] / MIXTURE_SCALE};
+            }
+            return Optional.of(new MixtureModes(centres, EIGHT_STD / MIXTURE_SCALE));
+        }
+        if ("25gaussians".equals(name)) {
+            double[][] centres = new double[25][];
+            for (int k = 0; k < 25; k++) {
+                centres[k] = new double[] {(k / 5 - 2) * 2 / MIXTURE_SCALE, (k % 5 - 2) * 2 / MIXTURE_SCALE};
+            }
+            return Optional.of(new MixtureModes(centres, TWENTY_FIVE_STD / MIXTURE_SCALE));
+        }
+        return Optional.empty();
+    }
+
     /** The message for a name that is neither built in nor a CSV file. */
     static String unknownMessage(String name) {
         return "unknown data set '" + name + "'; built-in data sets: " + String.join(", ", NAMES)
@@ -73,16 +102,16 @@ public final class ToyDatasets {
 
     private static void eightGaussians(Rng rng, float[] out, int o) {
         int k = rng.nextInt(8);
-        double x = EIGHT_X[k] + 0.5 * rng.nextGaussian();
-        double y = EIGHT_Y[k] + 0.5 * rng.nextGaussian();
+        double x = EIGHT_X[k] + EIGHT_STD * rng.nextGaussian();
+        double y = EIGHT_Y[k] + EIGHT_STD * rng.nextGaussian();
         out[o] = (float) (x / MIXTURE_SCALE);
         out[o + 1] = (float) (y / MIXTURE_SCALE);
     }
 
     private static void twentyFiveGaussians(Rng rng, float[] out, int o) {
         int k = rng.nextInt(25);
-        double x = (k / 5 - 2) * 2 + 0.3 * rng.nextGaussian();
-        double y = (k % 5 - 2) * 2 + 0.3 * rng.nextGaussian();
+        double x = (k / 5 - 2) * 2 + TWENTY_FIVE_STD * rng.nextGaussian();
+        double y = (k % 5 - 2) * 2 + TWENTY_FIVE_STD * rng.nextGaussian();
         out[o] = (float) (x / MIXTURE_SCALE);
         out[o + 1] = (float) (y / MIXTURE_SCALE);
     }
