@@ -1,10 +1,9 @@
 package io.dxmi.core.diffusion;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.Normalization;
@@ -82,7 +81,7 @@ public final class DdpmPretrainer {
                 NDArray xtA = step.create(xt, new Shape(batch, dimension));
                 NDArray embA = step.create(emb, new Shape(batch, embDim));
                 NDArray epsA = step.create(eps, new Shape(batch, dimension));
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (GradientRecorder gc = GradientRecorder.open()) {
                     NDArray pred = model.epsNet().forward(xtA, embA);
                     NDArray l = pred.sub(epsA).square().mean();
                     loss = l.getFloat();

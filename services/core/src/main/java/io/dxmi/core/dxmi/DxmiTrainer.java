@@ -1,13 +1,12 @@
 package io.dxmi.core.dxmi;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
@@ -204,7 +203,7 @@ public final class DxmiTrainer {
         try (NDManager it = scope.newSubManager()) {
             float[] pos = model.normalization().toModel(data.apply(b, dataRng));
             NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(b, dim)), samples));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray en = values.energy(both);
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
                 NDArray eNeg = en.get(new NDIndex("{}:", b));
@@ -277,7 +276,7 @@ public final class DxmiTrainer {
                 }
                 target = target.sub((float) (config.tauEntropy() * Math.log(sigmas[t])));
                 float vl;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                try (GradientRecorder gc = GradientRecorder.open()) {
                     NDArray loss = DxmiLosses.temporalDifference(values.value(x[t], t), target);
                     vl = loss.getFloat();
                     if (Float.isFinite(vl)) {
@@ -298,7 +297,7 @@ public final class DxmiTrainer {
                 java.util.Arrays.fill(s2rows, k * b, (k + 1) * b, (float) s2[k]);
             }
             NDArray s2col = it.create(s2rows, new Shape((long) steps * b, 1));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray eps = sampler.network().forward(current, policyEmbedding);
                 NDArray logSigmaRows = stepOneHot.matMul(sampler.logSigmas(it).reshape(steps, 1));
                 NDArray next = current.mul(policyA).add(eps.mul(policyB)).add(noise.mul(logSigmaRows.exp()));
