@@ -2,6 +2,7 @@ package io.dxmi.core.data;
 
 import io.dxmi.core.random.Rng;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The built-in 2D data sets of the paper's toy experiments (generators after FFJORD's
@@ -14,6 +15,10 @@ public final class ToyDatasets {
 
     /** FFJORD rescales the Gaussian mixtures by this constant (about sqrt 2). */
     private static final double MIXTURE_SCALE = 1.414;
+
+    /** Per-mode standard deviations before the rescaling. */
+    private static final double EIGHT_STD = 0.5;
+    private static final double TWENTY_FIVE_STD = 0.3;
 
     private static final double[] EIGHT_X = new double[8];
     private static final double[] EIGHT_Y = new double[8];
@@ -65,6 +70,35 @@ public final class ToyDatasets {
         };
     }
 
+    /**
+     * The closed-form density of a built-in Gaussian-mixture set (8gaussians, 25gaussians), in
+     * data units; empty for the others, which have no simple closed form.
+     */
+    public static Optional<GaussianMixture> mixture(String name) {
+        if ("8gaussians".equals(name)) {
+            float[] means = new float[16];
+            for (int k = 0; k < 8; k++) {
+                means[2 * k] = (float) (EIGHT_X[k] / MIXTURE_SCALE);
+                means[2 * k + 1] = (float) (EIGHT_Y[k] / MIXTURE_SCALE);
+            }
+            return Optional.of(new GaussianMixture(means, EIGHT_STD / MIXTURE_SCALE, 2));
+        }
+        if ("25gaussians".equals(name)) {
+            float[] means = new float[50];
+            for (int k = 0; k < 25; k++) {
+                means[2 * k] = (float) (gridCentre(k / 5) / MIXTURE_SCALE);
+                means[2 * k + 1] = (float) (gridCentre(k % 5) / MIXTURE_SCALE);
+            }
+            return Optional.of(new GaussianMixture(means, TWENTY_FIVE_STD / MIXTURE_SCALE, 2));
+        }
+        return Optional.empty();
+    }
+
+    /** Coordinate of row or column i (0…4) of the 25-Gaussian grid, before rescaling. */
+    private static double gridCentre(int i) {
+        return (i - 2) * 2;
+    }
+
     /** The message for a name that is neither built in nor a CSV file. */
     static String unknownMessage(String name) {
         return "unknown data set '" + name + "'; built-in data sets: " + String.join(", ", NAMES)
@@ -73,16 +107,16 @@ public final class ToyDatasets {
 
     private static void eightGaussians(Rng rng, float[] out, int o) {
         int k = rng.nextInt(8);
-        double x = EIGHT_X[k] + 0.5 * rng.nextGaussian();
-        double y = EIGHT_Y[k] + 0.5 * rng.nextGaussian();
+        double x = EIGHT_X[k] + EIGHT_STD * rng.nextGaussian();
+        double y = EIGHT_Y[k] + EIGHT_STD * rng.nextGaussian();
         out[o] = (float) (x / MIXTURE_SCALE);
         out[o + 1] = (float) (y / MIXTURE_SCALE);
     }
 
     private static void twentyFiveGaussians(Rng rng, float[] out, int o) {
         int k = rng.nextInt(25);
-        double x = (k / 5 - 2) * 2 + 0.3 * rng.nextGaussian();
-        double y = (k % 5 - 2) * 2 + 0.3 * rng.nextGaussian();
+        double x = gridCentre(k / 5) + TWENTY_FIVE_STD * rng.nextGaussian();
+        double y = gridCentre(k % 5) + TWENTY_FIVE_STD * rng.nextGaussian();
         out[o] = (float) (x / MIXTURE_SCALE);
         out[o + 1] = (float) (y / MIXTURE_SCALE);
     }
