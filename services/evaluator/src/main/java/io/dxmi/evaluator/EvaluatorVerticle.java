@@ -2,6 +2,8 @@ package io.dxmi.evaluator;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.figures.MetricHistory;
+import io.dxmi.core.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -11,6 +13,10 @@ import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,13 +28,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Evaluates the newest policy and energy every {@link io.dxmi.pipeline.RunPlan#evalEvery()}
  * policy versions and at the end, with a light protocol (5,000 samples, 500 directions,
- * 1 sampling) so that it keeps up; the run's final figures use the full protocol.
+ * 1 sampling) so that it keeps up; the run's final figures use the full protocol. With a
+ * figures directory it redraws the run's PNG figures before publishing each report.
  */
 public final class EvaluatorVerticle extends SnapshotLoopService {
 
     public static final String ROLE = "evaluator";
 
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluatorVerticle.class);
+
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
+    private RunFigures figures;
 
     public EvaluatorVerticle(ServiceOptions options) {
         super(options);
@@ -70,10 +80,11 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             metrics.put("auc", evaluator.energyAuc(model::energy));
             sw.set(metrics.get("sw"));
             auc.set(metrics.get("auc"));
+            List<String> figureFiles = writeFigures(data, policy.version(), metrics);
             EvaluationReport report = EvaluationReport.newBuilder().setRunId(options.run())
                     .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
                     .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
-                    .setEvaluator(ROLE + "-" + options.instanceId()).build();
+                    .setEvaluator(ROLE + "-" + options.instanceId()).setFigures(figureFiles).build();
             context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
                     Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
             reports.add(report);
@@ -81,6 +92,40 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                 return;
             }
             next = Math.min(total, (policy.version() / plan.evalEvery() + 1) * plan.evalEvery());
+        }
+    }
+
+    /** The metrics of these reports as a history for the figures. */
+    public static MetricHistory history(List<EvaluationReport> reports) {
+        MetricHistory history = new MetricHistory();
+        for (EvaluationReport r : reports) {
+            history.add(r.getIteration(), r.getMetrics());
+        }
+        return history;
+    }
+
+    /**
+     * Redraws the figures (when a directory is configured) from the reports so far and this
+     * evaluation, before the report is published: a dashboard reacting to the report finds the
+     * new files. The evaluator follows only the energy, not the value network. Returns the
+     * files' paths for the report (none without a directory, or when drawing failed: figures
+     * are a view, not worth stopping the evaluations for).
+     */
+    private List<String> writeFigures(DataSource data, long iteration, Map<String, Double> metrics) {
+        if (options.figuresDir() == null) {
+            return List.of();
+        }
+        if (figures == null) {
+            figures = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed())
+                    .optValuesUnavailable("V(x, t) lives in the value-learner;\nthe evaluator follows only the energy")
+                    .build();
+        }
+        MetricHistory history = history(reports()).add(iteration, metrics);
+        try {
+            return figures.write(model, history, options.figuresDir()).files().stream().map(Path::toString).toList();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
+            return List.of();
         }
     }
 }

@@ -67,38 +67,48 @@ public final class RunFigures {
     }
 
     /**
-     * Draws and writes every figure for the model's current weights and the history so far.
+     * What one {@link #write} produced.
      *
-     * @return the milliseconds it took (evaluation, drawing and writing)
+     * @param files the files written, in a fixed order
+     * @param millis how long it took (evaluation, drawing and writing)
      */
-    public long write(DxmiModel model, MetricHistory history, Path dir) throws IOException {
+    public record Written(List<Path> files, long millis) {}
+
+    /** Draws and writes every figure for the model's current weights and the history so far. */
+    public Written write(DxmiModel model, MetricHistory history, Path dir) throws IOException {
         long t0 = System.nanoTime();
+        List<Path> files = new ArrayList<>();
         String when = history.lastIteration() >= 0 ? ", iteration " + history.lastIteration() : "";
         if (grid != null && model.dimension() == 2) {
             float[] energy = ModelFields.energy(model, gridRows);
-            float[] samples = model.sample(sampleCount, new Rng(seed));
-            PngFiles.writeAtomically(SamplesEnergyFigure.draw("Samples over the learned energy \u2014 " + data.name()
-                    + when, grid, energy, samples, dataPoints), dir.resolve(SAMPLES_ENERGY));
-            PngFiles.writeAtomically(ValueStepsFigure.draw("Value V(x, t) at each step t = 0\u2026"
+            float[] samples = sampleCount > 0 ? model.sample(sampleCount, new Rng(seed)) : new float[0];
+            files.add(write(SamplesEnergyFigure.draw("Samples over the learned energy \u2014 " + data.name()
+                    + when, grid, energy, samples, dataPoints), dir, SAMPLES_ENERGY));
+            files.add(write(ValueStepsFigure.draw("Value V(x, t) at each step t = 0\u2026"
                     + model.values().steps() + " \u2014 " + data.name() + when, grid, values(model, energy),
-                    missingValueReason), dir.resolve(VALUE_STEPS));
+                    missingValueReason), dir, VALUE_STEPS));
             Optional<TrueEnergy.Field> truth = trueEnergy();
             if (truth.isPresent()) {
-                PngFiles.writeAtomically(TrueVsLearnedFigure.draw("True vs learned energy \u2014 " + data.name()
-                        + when, grid, truth.get().values(), truth.get().method(), energy),
-                        dir.resolve(TRUE_VS_LEARNED));
+                files.add(write(TrueVsLearnedFigure.draw("True vs learned energy \u2014 " + data.name()
+                        + when, grid, truth.get().values(), truth.get().method(), energy), dir, TRUE_VS_LEARNED));
             }
         }
-        writeMetricCurves(history, dir);
-        return (System.nanoTime() - t0) / 1_000_000;
+        files.add(writeMetricCurves(history, dir));
+        return new Written(List.copyOf(files), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Writes only {@value #METRIC_CURVES} (needs no model). */
-    public void writeMetricCurves(MetricHistory history, Path dir) throws IOException {
+    /** Writes only {@value #METRIC_CURVES} (needs no model); returns the file. */
+    public Path writeMetricCurves(MetricHistory history, Path dir) throws IOException {
         boolean losses = history.has(MetricHistory.ENERGY_LOSS) || history.has(MetricHistory.VALUE_LOSS)
                 || history.has(MetricHistory.POLICY_LOSS);
-        PngFiles.writeAtomically(MetricCurvesFigure.draw("Metrics over training \u2014 " + data.name(), history,
-                losses ? WITH_LOSSES : QUALITY_ONLY), dir.resolve(METRIC_CURVES));
+        return write(MetricCurvesFigure.draw("Metrics over training \u2014 " + data.name(), history,
+                losses ? WITH_LOSSES : QUALITY_ONLY), dir, METRIC_CURVES);
+    }
+
+    private static Path write(java.awt.image.BufferedImage image, Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        PngFiles.writeAtomically(image, file);
+        return file;
     }
 
     private List<float[]> values(DxmiModel model, float[] energy) {

@@ -73,7 +73,9 @@ class FigureFilesTest {
         try (DxmiModel model = tinyModel(ValueSharing.SHARED, 5, 2)) {
             figures.write(model, history, dir);
             // A rewrite (the next evaluation) replaces the files and leaves no temp file behind.
-            figures.write(model, history.add(30, Map.of("sw", 0.3, "auc", 0.8)), dir);
+            RunFigures.Written written = figures.write(model, history.add(30, Map.of("sw", 0.3, "auc", 0.8)), dir);
+            assertEquals(4, written.files().size());
+            assertTrue(written.files().stream().allMatch(Files::isRegularFile));
         }
         assertEquals(List.of(RunFigures.TRUE_VS_LEARNED, RunFigures.METRIC_CURVES, RunFigures.SAMPLES_ENERGY,
                 RunFigures.VALUE_STEPS), names(dir));
