@@ -79,7 +79,7 @@ final class HeatMap {
             c.textMiddle(s, left + width + 5, y, Canvas.TICK, Canvas.Align.LEFT);
         }
         if (label != null) {
-            c.verticalText(label, left + width + 10 + widest + c.ascent(Canvas.LABEL) / 2.0, top + height / 2.0,
+            c.verticalText(label, left + width + 14 + widest + c.ascent(Canvas.LABEL) / 2.0, top + height / 2.0,
                     Canvas.LABEL);
         }
     }

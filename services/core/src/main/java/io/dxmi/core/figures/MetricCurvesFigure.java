@@ -87,7 +87,7 @@ final class MetricCurvesFigure {
             }
         }
         g.setClip(old);
-        legend(c, area, panel.series(), drawn);
+        legend(c, area, points, panel.series(), drawn);
     }
 
     /** Draws one curve; false when it has no finite point. */
@@ -120,7 +120,8 @@ final class MetricCurvesFigure {
         return any;
     }
 
-    private static void legend(Canvas c, PlotArea area, List<Series> all, List<Series> drawn) {
+    private static void legend(Canvas c, PlotArea area, List<MetricHistory.Point> points, List<Series> all,
+            List<Series> drawn) {
         if (drawn.isEmpty()) {
             return;
         }
@@ -131,8 +132,9 @@ final class MetricCurvesFigure {
         }
         int boxW = w + 44;
         int boxH = 8 + 18 * drawn.size();
-        int x = area.right() - boxW - 8;
-        int y = area.top() + 8;
+        int[] corner = emptiestCorner(area, points, drawn, boxW, boxH);
+        int x = corner[0];
+        int y = corner[1];
         g.setColor(new Color(255, 255, 255, 220));
         g.fillRect(x, y, boxW, boxH);
         g.setColor(Color.GRAY);
@@ -148,6 +150,52 @@ final class MetricCurvesFigure {
             g.setColor(Color.BLACK);
             c.textMiddle(s.label(), x + 36, yy, Canvas.TICK, Canvas.Align.LEFT);
         }
+    }
+
+    /** The top-left of the inner corner (top right, bottom right, top left, bottom left) covering fewest points. */
+    private static int[] emptiestCorner(PlotArea area, List<MetricHistory.Point> points, List<Series> drawn, int w,
+            int h) {
+        int[][] corners = {{area.right() - w - 8, area.top() + 8}, {area.right() - w - 8, area.bottom() - h - 8},
+            {area.left() + 8, area.top() + 8}, {area.left() + 8, area.bottom() - h - 8}};
+        int[] best = corners[0];
+        double fewest = Double.POSITIVE_INFINITY;
+        for (int[] corner : corners) {
+            double covered = 0;
+            for (Series s : drawn) {
+                MetricHistory.Point previous = null;
+                for (MetricHistory.Point pt : points) {
+                    // Points and the midpoints of segments: a line through the box counts too.
+                    covered += inside(area, pt, pt, s.key(), corner, w, h);
+                    if (previous != null) {
+                        covered += inside(area, previous, pt, s.key(), corner, w, h);
+                    }
+                    previous = pt;
+                }
+            }
+            if (covered < fewest) {
+                fewest = covered;
+                best = corner;
+            }
+        }
+        return best;
+    }
+
+    private static int inside(PlotArea area, MetricHistory.Point a, MetricHistory.Point b, String key, int[] corner,
+            int w, int h) {
+        double va = a.values().getOrDefault(key, Double.NaN);
+        double vb = b.values().getOrDefault(key, Double.NaN);
+        if (!Double.isFinite(va) || !Double.isFinite(vb)) {
+            return 0;
+        }
+        int hits = 0;
+        for (double f = 0; f <= 1.0; f += 0.125) {
+            double x = area.px(a.iteration() + f * (b.iteration() - a.iteration()));
+            double y = area.py(va + f * (vb - va));
+            if (x >= corner[0] && x <= corner[0] + w && y >= corner[1] && y <= corner[1] + h) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     private static void extend(double[] range, double v) {

@@ -12,7 +12,7 @@ final class SamplesEnergyFigure {
     static final int WIDTH = 720;
     static final int HEIGHT = 660;
     private static final int PLOT = 520;
-    private static final Color DATA = new Color(255, 140, 40, 110);
+    private static final Color DATA = new Color(255, 140, 40, 150);
     private static final Color SAMPLE = new Color(255, 255, 255, 220);
     private static final Color SAMPLE_EDGE = new Color(0, 0, 0, 120);
 
@@ -58,15 +58,17 @@ final class SamplesEnergyFigure {
         Graphics2D g = c.graphics();
         int x = area.left() + 8;
         int y = area.top() + 8;
+        String samplesText = "generated samples (" + samples + ")";
+        int w = 34 + Math.max(c.textWidth(samplesText, Canvas.TICK), c.textWidth("data (" + data + ")", Canvas.TICK));
         g.setColor(new Color(255, 255, 255, 200));
-        g.fillRect(x, y, 170, data > 0 ? 42 : 24);
+        g.fillRect(x, y, w, data > 0 ? 42 : 24);
         g.setColor(Color.BLACK);
-        g.drawRect(x, y, 170, data > 0 ? 42 : 24);
+        g.drawRect(x, y, w, data > 0 ? 42 : 24);
         g.setColor(Color.WHITE);
         g.fillOval(x + 8, y + 8, 8, 8);
         g.setColor(Color.BLACK);
         g.drawOval(x + 8, y + 8, 8, 8);
-        c.textMiddle("generated samples (" + samples + ")", x + 24, y + 12, Canvas.TICK, Canvas.Align.LEFT);
+        c.textMiddle(samplesText, x + 24, y + 12, Canvas.TICK, Canvas.Align.LEFT);
         if (data > 0) {
             g.setColor(new Color(255, 140, 40));
             g.fillOval(x + 8, y + 26, 8, 8);
