@@ -11,6 +11,8 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.figures.MetricHistory;
+import io.dxmi.core.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.RunReport;
 import io.dxmi.core.model.DataInfo;
@@ -108,7 +110,8 @@ final class EmbeddedRun {
             long t1 = System.nanoTime();
             EbmLearnerVerticle ebm = new EbmLearnerVerticle(options.apply(EbmLearnerVerticle.ROLE, "0"));
             ValueLearnerVerticle value = new ValueLearnerVerticle(options.apply(ValueLearnerVerticle.ROLE, "0"));
-            EvaluatorVerticle evaluator = new EvaluatorVerticle(options.apply(EvaluatorVerticle.ROLE, "0"));
+            EvaluatorVerticle evaluator = new EvaluatorVerticle(options.apply(EvaluatorVerticle.ROLE, "0")
+                    .withFiguresDir(RunFigures.directoryOf(s.out())));
             List<SamplerActorVerticle> actors = new ArrayList<>();
             int actorCount = plan.sync() ? 1 : s.actors();
             for (int i = 0; i < actorCount; i++) {
@@ -154,7 +157,7 @@ final class EmbeddedRun {
             await(vertx.undeploy(evaluator.deploymentID()));
 
             Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value,
-                    breakdown);
+                    breakdown, EvaluatorVerticle.history(evaluator.reports()));
             await(vertx.undeploy(ebm.deploymentID()));
             await(vertx.undeploy(value.deploymentID()));
             return outcome;
@@ -167,7 +170,7 @@ final class EmbeddedRun {
     /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
     private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
             double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value,
-            Map<String, Double> breakdown) throws Exception {
+            Map<String, Double> breakdown, MetricHistory history) throws Exception {
         Path latest;
         try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
             latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
@@ -184,6 +187,9 @@ final class EmbeddedRun {
                     .get(2, TimeUnit.MINUTES);
             model.loadEnergyWeights(energy.weights());
             ModelStore.saveDxmi(s.out(), trainer, DataInfo.of(s.data()), null);
+            // The evaluator holds only the energy; the assembled model has the values too.
+            RunFigures.builder().setData(s.data()).optSeed(plan.spec().config().seed()).build()
+                    .write(model, history, RunFigures.directoryOf(s.out()));
 
             Evaluator evaluator = Evaluator.builder().setData(s.data()).optSeed(plan.spec().config().seed() + 1000)
                     .build();

@@ -54,6 +54,10 @@ final class ServiceCommand implements Callable<Integer> {
                     + " actor 0 draws exactly the single-process trainer's noise.")
     String actorId;
 
+    @Option(names = "--figures-dir", paramLabel = "DIR",
+            description = "Evaluator only: redraw the run's PNG figures here at each evaluation (default: none).")
+    Path figuresDir;
+
     @Option(names = "--plan-timeout", defaultValue = "300",
             description = "Seconds to wait for the run plan (default: ${DEFAULT-VALUE}).")
     long planTimeout;
@@ -98,7 +102,7 @@ final class ServiceCommand implements Callable<Integer> {
         int port = metrics.startHttp(metricsPort);
         String id = actorId != null ? actorId : defaultInstanceId();
         ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, id, stateDir,
-                metrics, Duration.ofSeconds(planTimeout));
+                metrics, Duration.ofSeconds(planTimeout), figuresDir);
         Vertx vertx = Vertx.vertx();
         VerticleBase verticle;
         Future<Void> finished;

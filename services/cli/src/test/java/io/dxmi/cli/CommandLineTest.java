@@ -86,6 +86,22 @@ class CommandLineTest {
     }
 
     @Test
+    void trainDrawsTheFourFiguresAsPngFiles() throws Exception {
+        Path figures = model.resolve("figures");
+        for (String name : List.of("samples-energy.png", "value-steps.png", "energy-true-vs-learned.png",
+                "metric-curves.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(figures.resolve(name).toFile());
+            assertTrue(image != null && image.getWidth() > 300 && image.getHeight() > 300, name);
+        }
+        try (var files = Files.list(figures)) {
+            assertEquals(4, files.count(), "only the four figures, no temp files");
+        }
+        long drawn = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"figureMillis\"")).count();
+        assertEquals(2, drawn, "redrawn at each evaluation");
+    }
+
+    @Test
     void sampleAndEnergyWorkFromScripts() throws Exception {
         Path samples = tmp.resolve("s.csv");
         Run s = dxmi("sample", "--model", model.toString(), "--n", "123", "--out", samples.toString());

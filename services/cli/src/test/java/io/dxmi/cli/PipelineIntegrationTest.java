@@ -10,6 +10,7 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.TensorArchive;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -111,5 +113,10 @@ class PipelineIntegrationTest {
         assertTrue(r.get("staleness_max").asLong() <= 3, r.toString());
         assertTrue(r.get("batches_rolled_out").asLong() <= 30 + 2 * 2, r.toString());
         assertTrue(Double.isFinite(r.get("sw_mean").asDouble()));
+        // The evaluator draws the figures at each evaluation, the end redraws them with the values.
+        for (String name : List.of(RunFigures.SAMPLES_ENERGY, RunFigures.VALUE_STEPS, RunFigures.TRUE_VS_LEARNED,
+                RunFigures.METRIC_CURVES)) {
+            assertTrue(javax.imageio.ImageIO.read(out.resolve("figures").resolve(name).toFile()) != null, name);
+        }
     }
 }

@@ -4,6 +4,8 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.evaluator.api.EvaluationContext;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
+import io.dxmi.core.figures.MetricHistory;
+import io.dxmi.core.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -12,6 +14,10 @@ import io.dxmi.pipeline.SnapshotLoopService;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,10 +37,14 @@ import java.util.regex.Pattern;
  * <p>The same verticle, under another name and with its own plug-ins, is the separate-process
  * evaluator of {@link ExternalEvaluatorCommand}: the name is its service name, and its reports
  * carry {@code <name>-<instance id>} as their evaluator.
+ *
+ * <p>With a figures directory it redraws the run's PNG figures before publishing each report.
  */
 public final class EvaluatorVerticle extends SnapshotLoopService {
 
     public static final String ROLE = "evaluator";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluatorVerticle.class);
 
     /** Rows the light protocol draws per evaluation. */
     static final int SAMPLES = 5000;
@@ -46,6 +56,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     private final int every;
     private final Map<String, String> metricOptions;
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
+    private RunFigures figures;
 
     /** The run's evaluator with every plug-in on the class path. */
     public EvaluatorVerticle(ServiceOptions options) {
@@ -102,10 +113,11 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             model.loadEnergyWeights(ebm.weights());
             Map<String, Double> metrics = new LinkedHashMap<>(
                     runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
+            List<String> figureFiles = writeFigures(data, policy.version(), metrics);
             EvaluationReport report = EvaluationReport.newBuilder().setRunId(options.run())
                     .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
                     .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
-                    .setEvaluator(name + "-" + options.instanceId()).build();
+                    .setEvaluator(name + "-" + options.instanceId()).setFigures(figureFiles).build();
             context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
                     Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
             reports.add(report);
@@ -181,6 +193,40 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             }
             EvaluationMetrics.byId(plugins); // malformed or clashing ids fail here, before the run
             return this;
+        }
+    }
+
+    /** The metrics of these reports as a history for the figures. */
+    public static MetricHistory history(List<EvaluationReport> reports) {
+        MetricHistory history = new MetricHistory();
+        for (EvaluationReport r : reports) {
+            history.add(r.getIteration(), r.getMetrics());
+        }
+        return history;
+    }
+
+    /**
+     * Redraws the figures (when a directory is configured) from the reports so far and this
+     * evaluation, before the report is published: a dashboard reacting to the report finds the
+     * new files. The evaluator follows only the energy, not the value network. Returns the
+     * files' paths for the report (none without a directory, or when drawing failed: figures
+     * are a view, not worth stopping the evaluations for).
+     */
+    private List<String> writeFigures(DataSource data, long iteration, Map<String, Double> metrics) {
+        if (options.figuresDir() == null) {
+            return List.of();
+        }
+        if (figures == null) {
+            figures = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed())
+                    .optValuesUnavailable("V(x, t) lives in the value-learner;\nthe evaluator follows only the energy")
+                    .build();
+        }
+        MetricHistory history = history(reports()).add(iteration, metrics);
+        try {
+            return figures.write(model, history, options.figuresDir()).files().stream().map(Path::toString).toList();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
+            return List.of();
         }
     }
 }

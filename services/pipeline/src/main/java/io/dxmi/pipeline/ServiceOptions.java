@@ -15,6 +15,19 @@ import java.time.Duration;
  * @param stateDir where a learner keeps its checkpoints (unused by stateless services)
  * @param metrics the process's metrics registry
  * @param planTimeout how long to wait for the run plan at start
+ * @param figuresDir where an evaluator redraws the run's figures at each evaluation; null = none
  */
 public record ServiceOptions(KafkaSettings settings, String run, String instanceId, Path stateDir, Metrics metrics,
-        Duration planTimeout) {}
+        Duration planTimeout, Path figuresDir) {
+
+    /** Options without a figures directory. */
+    public ServiceOptions(KafkaSettings settings, String run, String instanceId, Path stateDir, Metrics metrics,
+            Duration planTimeout) {
+        this(settings, run, instanceId, stateDir, metrics, planTimeout, null);
+    }
+
+    /** These options with a figures directory. */
+    public ServiceOptions withFiguresDir(Path dir) {
+        return new ServiceOptions(settings, run, instanceId, stateDir, metrics, planTimeout, dir);
+    }
+}

@@ -16,9 +16,8 @@ public final class ToyDatasets {
     /** FFJORD rescales the Gaussian mixtures by this constant (about sqrt 2). */
     private static final double MIXTURE_SCALE = 1.414;
 
-    /** Standard deviation of each 8gaussians mode before the rescaling. */
+    /** Per-mode standard deviations before the rescaling. */
     private static final double EIGHT_STD = 0.5;
-    /** Standard deviation of each 25gaussians mode before the rescaling. */
     private static final double TWENTY_FIVE_STD = 0.3;
 
     private static final double[] EIGHT_X = new double[8];
@@ -72,26 +71,41 @@ public final class ToyDatasets {
     }
 
     /**
+     * The closed-form density of a built-in Gaussian-mixture set (8gaussians, 25gaussians), in
+     * data units; empty for the others, which have no simple closed form.
+     */
+    public static Optional<GaussianMixture> mixture(String name) {
+        if ("8gaussians".equals(name)) {
+            float[] means = new float[16];
+            for (int k = 0; k < 8; k++) {
+                means[2 * k] = (float) (EIGHT_X[k] / MIXTURE_SCALE);
+                means[2 * k + 1] = (float) (EIGHT_Y[k] / MIXTURE_SCALE);
+            }
+            return Optional.of(new GaussianMixture(means, EIGHT_STD / MIXTURE_SCALE, 2));
+        }
+        if ("25gaussians".equals(name)) {
+            float[] means = new float[50];
+            for (int k = 0; k < 25; k++) {
+                means[2 * k] = (float) (gridCentre(k / 5) / MIXTURE_SCALE);
+                means[2 * k + 1] = (float) (gridCentre(k % 5) / MIXTURE_SCALE);
+            }
+            return Optional.of(new GaussianMixture(means, TWENTY_FIVE_STD / MIXTURE_SCALE, 2));
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The modes of a built-in Gaussian mixture (8gaussians, 25gaussians) in data coordinates, as
      * the generator draws them; empty for the other data sets. Mode k of 8gaussians lies at angle
      * k*pi/4.
      */
     public static Optional<MixtureModes> mixtureModes(String name) {
-        if ("8gaussians".equals(name)) {
-            double[][] centres = new double[8][];
-            for (int k = 0; k < 8; k++) {
-                centres[k] = new double[] {EIGHT_X[k] / MIXTURE_SCALE, EIGHT_Y[k] / MIXTURE_SCALE};
-            }
-            return Optional.of(new MixtureModes(centres, EIGHT_STD / MIXTURE_SCALE));
-        }
-        if ("25gaussians".equals(name)) {
-            double[][] centres = new double[25][];
-            for (int k = 0; k < 25; k++) {
-                centres[k] = new double[] {(k / 5 - 2) * 2 / MIXTURE_SCALE, (k % 5 - 2) * 2 / MIXTURE_SCALE};
-            }
-            return Optional.of(new MixtureModes(centres, TWENTY_FIVE_STD / MIXTURE_SCALE));
-        }
-        return Optional.empty();
+        return mixture(name).map(GaussianMixture::modes);
+    }
+
+    /** Coordinate of row or column i (0…4) of the 25-Gaussian grid, before rescaling. */
+    private static double gridCentre(int i) {
+        return (i - 2) * 2;
     }
 
     /** The message for a name that is neither built in nor a CSV file. */
@@ -110,8 +124,8 @@ public final class ToyDatasets {
 
     private static void twentyFiveGaussians(Rng rng, float[] out, int o) {
         int k = rng.nextInt(25);
-        double x = (k / 5 - 2) * 2 + TWENTY_FIVE_STD * rng.nextGaussian();
-        double y = (k % 5 - 2) * 2 + TWENTY_FIVE_STD * rng.nextGaussian();
+        double x = gridCentre(k / 5) + TWENTY_FIVE_STD * rng.nextGaussian();
+        double y = gridCentre(k % 5) + TWENTY_FIVE_STD * rng.nextGaussian();
         out[o] = (float) (x / MIXTURE_SCALE);
         out[o + 1] = (float) (y / MIXTURE_SCALE);
     }

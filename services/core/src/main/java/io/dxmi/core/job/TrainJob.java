@@ -13,6 +13,8 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.figures.MetricHistory;
+import io.dxmi.core.figures.RunFigures;
 import io.dxmi.core.metrics.MeanStd;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
@@ -24,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DxMI training from the command line's point of view: obtain a starting sampler (load a
@@ -31,9 +35,12 @@ import java.util.Map;
  * and checkpoints, evaluate with the full protocol, and write the run directory:
  * {@code result.json}, {@code samples.csv}, {@code metrics.jsonl} and the model
  * ({@code model.json}, {@code weights.dxt}), which is also the checkpoint that
- * {@link #resume} continues from.
+ * {@link #resume} continues from. Figures of the run ({@link RunFigures}) are redrawn into
+ * {@code figures/} at every periodic evaluation.
  */
 public final class TrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
     public static final String RESULT = "result.json";
     public static final String SAMPLES = "samples.csv";
@@ -167,6 +174,10 @@ public final class TrainJob {
         boolean checkTarget = "8gaussians".equals(data.name()) && config.samplerSteps() == 5;
         long total = config.iterations();
         long startIteration = trainer.iteration();
+        RunFigures figures = RunFigures.builder().setData(data).optSeed(config.seed()).build();
+        MetricHistory history = previousEvaluations(output.resolve(METRICS), startIteration);
+        double figureSeconds = 0;
+        boolean figuresCurrent = false;
         try (MetricsLog log = new MetricsLog(output.resolve(METRICS))) {
             ObjectNode start = MetricsLog.record("start");
             start.set("config", JSON.valueToTree(config));
@@ -192,6 +203,13 @@ public final class TrainJob {
                     ev.put("sw", lastSw);
                     ev.put("auc", lastAuc);
                     ev.put("trainSeconds", trainSeconds);
+                    history.add(it, Map.of(MetricHistory.SW, lastSw, MetricHistory.AUC, lastAuc,
+                            MetricHistory.ENERGY_LOSS, stats.energyLoss(), MetricHistory.VALUE_LOSS, stats.valueLoss(),
+                            MetricHistory.POLICY_LOSS, stats.policyLoss()));
+                    long millis = writeFigures(figures, model, history);
+                    figureSeconds += millis / 1e3;
+                    figuresCurrent = it == total;
+                    ev.put("figureMillis", millis);
                     log.append(ev);
                 }
                 if (it % reportEvery == 0 || evalNow || it == total) {
@@ -221,6 +239,9 @@ public final class TrainJob {
                 }
             }
             ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
+            if (!figuresCurrent) {
+                figureSeconds += writeFigures(figures, model, history) / 1e3;
+            }
 
             long e0 = System.nanoTime();
             RunReport.Quality[] quality = new RunReport.Quality[1];
@@ -238,6 +259,7 @@ public final class TrainJob {
             r.put("pretrain_seconds", pretrainSeconds);
             r.put("train_seconds", trainSeconds);
             r.put("eval_seconds", evalSeconds);
+            r.put("figure_seconds", figureSeconds);
             r.put("iterations_per_second", done / Math.max(trainSeconds, 1e-9));
             if (checkTarget) {
                 if (timeToTarget != null) {
@@ -259,6 +281,41 @@ public final class TrainJob {
             end.setAll(headline);
             log.append(end);
             return new TrainResult(sw, auc, aucRaw, trainer.iteration(), trainSeconds, wall);
+        }
+    }
+
+    /** The periodic evaluations up to {@code upTo} already in the metrics log (a resumed run's curves start there). */
+    private static MetricHistory previousEvaluations(Path metrics, long upTo) throws IOException {
+        MetricHistory history = new MetricHistory();
+        if (upTo <= 0 || !Files.isRegularFile(metrics)) {
+            return history;
+        }
+        for (String line : Files.readAllLines(metrics)) {
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                continue; // a line cut short by a crash
+            }
+            long it = n.path("iteration").asLong(-1);
+            if ("eval".equals(n.path("kind").asText()) && it >= 0 && it <= upTo) {
+                history.add(it, Map.of(MetricHistory.SW, n.path("sw").asDouble(Double.NaN), MetricHistory.AUC,
+                        n.path("auc").asDouble(Double.NaN)));
+            }
+        }
+        return history;
+    }
+
+    /**
+     * Redraws the figures into {@code figures/}; returns the milliseconds taken. A figure that
+     * cannot be written is logged, not fatal: the training run matters more than its pictures.
+     */
+    private long writeFigures(RunFigures figures, DxmiModel model, MetricHistory history) {
+        try {
+            return figures.write(model, history, RunFigures.directoryOf(output)).millis();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not write the figures into {}: {}", RunFigures.directoryOf(output), e.toString());
+            return 0;
         }
     }
 
