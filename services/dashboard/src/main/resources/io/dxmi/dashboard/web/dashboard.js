@@ -230,7 +230,9 @@
     $('progress-text').textContent = text;
     $('progress-fill').style.width = (frac * 100).toFixed(1) + '%';
     var rate = pr.iterationsPerSecond, rateText = '';
-    if (rate !== null && rate !== undefined && isFinite(rate)) {
+    if (total && it !== null && it >= total) {
+      rateText = 'finished';
+    } else if (rate !== null && rate !== undefined && isFinite(rate)) {
       rateText = rate.toFixed(1) + ' it/s';
       if (total && it < total && rate > 0) { rateText += ' · about ' + duration((total - it) / rate) + ' left'; }
     }
@@ -280,7 +282,7 @@
       if (s.memoryBytes) { values.push('<span><i>RSS</i> ' + (s.memoryBytes / 1048576).toFixed(0) + ' MiB</span>'); }
       if (s.deadLetters) { values.push('<span><i>dead letters</i> ' + int(s.deadLetters) + '</span>'); }
       var status = s.up ? '<span class="badge up">up</span>'
-        : '<span class="badge down" title="' + esc(s.error || '') + '">down</span>';
+        : '<span class="badge down">down</span><div class="svc-error">' + esc(s.error || '') + '</div>';
       return '<tr data-service="' + esc(s.name) + '" data-up="' + s.up + '" data-iteration="' +
         (s.iteration === null ? '' : s.iteration) + '"><td><div class="svc-name">' + esc(s.name) +
         '</div><div class="svc-url"><a href="' + esc(s.url) + '" target="_blank">' + esc(s.url) + '</a></div></td><td>' +
@@ -293,7 +295,8 @@
 
   function renderFigures() {
     var box = $('figures'), f = state.figures || { files: {} };
-    if (!state.hasRunDir) { $('figures-note').textContent = 'no run directory was given to this dashboard'; }
+    $('figures-note').textContent = state.hasRunDir ? 'from the evaluator, refreshed with each evaluation'
+      : 'no run directory was given to this dashboard';
     var names = Object.keys(FIGURE_TITLES);
     if (!box.children.length) {
       box.innerHTML = names.map(function (n) {
