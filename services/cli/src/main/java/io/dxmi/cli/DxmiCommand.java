@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
 @Command(name = "dxmi", mixinStandardHelpOptions = true, version = "dxmi 0.1.0",
         description = "DxMI: few-step diffusion samplers and energy-based models trained by maximum-entropy IRL.",
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
-            ServiceCommand.class, BrokerCommand.class, SampleCommand.class, EnergyCommand.class,
+            ServiceCommand.class, BrokerCommand.class, DashboardCommand.class, SampleCommand.class, EnergyCommand.class,
             Table1Command.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 

@@ -17,6 +17,8 @@ import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.RunReport;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.dashboard.DashboardSettings;
+import io.dxmi.dashboard.DashboardVerticle;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetric;
@@ -62,14 +64,30 @@ final class EmbeddedRun {
     /** Headline figures. */
     record Outcome(double swMean, double swStd, double auc, double iterationsPerSecond, double wallSeconds) {}
 
+    /**
+     * The live dashboard of the run.
+     *
+     * @param port HTTP port (a free port when it is taken; 0 = any free port)
+     * @param keepServing after the run, call {@code onFinished} and keep serving until the process is stopped
+     * @param onFinished what to do with the outcome before serving on (print it); may be null
+     */
+    record Dashboard(int port, boolean keepServing, java.util.function.Consumer<Outcome> onFinished) {}
+
     private final Settings s;
     private final ProgressListener listener;
     private final PrintStream log;
+    private Dashboard dashboard;
 
     EmbeddedRun(Settings settings, ProgressListener listener, PrintStream log) {
         this.s = settings;
         this.listener = listener;
         this.log = log;
+    }
+
+    /** Serves the live dashboard during the run (default: none). */
+    EmbeddedRun withDashboard(Dashboard d) {
+        this.dashboard = d;
+        return this;
     }
 
     Outcome run() throws Exception {
@@ -86,6 +104,13 @@ final class EmbeddedRun {
             log.println("broker: " + broker.bootstrapServers() + " (data in " + kafkaDir + ")");
             KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers())
                     .optClientIdPrefix("dxmi-run").build();
+            // Before pretraining, so that the user can open the page and watch from the start.
+            DashboardVerticle dash = dashboard == null ? null : DashboardLauncher.start(vertx,
+                    DashboardSettings.builder().setRun(s.run()).setKafka(kafka).optRunDir(s.out()), dashboard.port(),
+                    log);
+            if (dash != null) {
+                log.println("dashboard: " + dash.url());
+            }
             long p0 = System.nanoTime();
             RunPlan plan;
             try (DdpmModel ddpm = s.pretrained() != null ? ModelStore.loadDdpm(s.pretrained())
@@ -126,6 +151,9 @@ final class EmbeddedRun {
             ports.forEach((k, v) -> log.println("metrics: " + k + " http://localhost:" + v + "/metrics"));
             log.println("evaluator plug-ins: " + String.join(", ",
                     evaluator.plugins().stream().map(EvaluationMetric::id).toList()));
+            if (dash != null) {
+                ports.forEach((k, v) -> dash.watch(k, java.net.URI.create("http://localhost:" + v + "/metrics")));
+            }
 
             long total = plan.iterations();
             while (!value.finished().isComplete()) {
@@ -160,6 +188,13 @@ final class EmbeddedRun {
                     breakdown, EvaluatorVerticle.history(evaluator.reports()));
             await(vertx.undeploy(ebm.deploymentID()));
             await(vertx.undeploy(value.deploymentID()));
+            if (dash != null && dashboard.keepServing()) {
+                if (dashboard.onFinished() != null) {
+                    dashboard.onFinished().accept(outcome);
+                }
+                log.println("dashboard: the run is done; still serving " + dash.url() + " (Ctrl-C to stop)");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
             return outcome;
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

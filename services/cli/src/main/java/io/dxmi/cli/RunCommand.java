@@ -37,6 +37,17 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--run-name", defaultValue = "embedded", description = "The run's name (default: ${DEFAULT-VALUE}).")
     String runName;
 
+    @Option(names = "--dashboard-port", defaultValue = "" + DashboardLauncher.DEFAULT_PORT, paramLabel = "P",
+            description = "Port of the live dashboard; a free port when it is taken, 0 = any free port"
+                    + " (default: ${DEFAULT-VALUE}). Its address is printed at start.")
+    int dashboardPort;
+
+    @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--keep-dashboard", description = "Keep serving the dashboard after the run until Ctrl-C.")
+    boolean keepDashboard;
+
     @Mixin
     PipelineModeOptions pipeline;
 
@@ -55,15 +66,29 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if ("sync".equals(pipeline.mode) && actors != 1) {
             throw new ParameterException(spec.commandLine(), "--mode sync runs exactly one actor (Algorithm 1); use --mode async for more");
         }
+        if (dashboardPort < 0 || dashboardPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--dashboard-port must be 0-65535, got " + dashboardPort);
+        }
+        if (noDashboard && keepDashboard) {
+            throw new ParameterException(spec.commandLine(), "--keep-dashboard and --no-dashboard exclude each other");
+        }
         DataSource source = data.open();
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
                 dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
-        EmbeddedRun.Outcome o = new EmbeddedRun(settings, common.progress(), System.err).run();
+        EmbeddedRun run = new EmbeddedRun(settings, common.progress(), System.err);
+        if (!noDashboard) {
+            run.withDashboard(new EmbeddedRun.Dashboard(dashboardPort, keepDashboard, this::report));
+        }
+        EmbeddedRun.Outcome o = run.run();
+        report(o);
+        return 0;
+    }
+
+    private void report(EmbeddedRun.Outcome o) {
         System.out.printf(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f  %.1f it/s (%s), %.1f s in all%n", o.swMean(),
                 o.swStd(), o.auc(), o.iterationsPerSecond(), pipeline.mode, o.wallSeconds());
         System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv")
                 + " and the model in " + out);
-        return 0;
     }
 }
