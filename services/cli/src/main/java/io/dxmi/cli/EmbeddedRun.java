@@ -51,7 +51,7 @@ import java.util.stream.Stream;
 /**
  * The embedded default: a real Kafka broker (KRaft, in this JVM, its data under the run
  * directory), every service of the pipeline deployed in one Vert.x instance (gradient work
- * serialised on the process's training thread), a run from submission to the final report —
+ * on one training thread per learner, in parallel), a run from submission to the final report —
  * the same result.json and samples.csv as {@code dxmi train}.
  */
 final class EmbeddedRun {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
-import io.dxmi.core.engine.TrainingThread;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.Snapshots;
@@ -46,7 +45,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
         // Publish the current energy so that a late or restarted value-learner always finds one
         // (version 0 is the initial energy, identical to the single-process trainer's).
         long version = trainer.iteration();
-        Map<String, float[]> weights = TrainingThread.shared().submit(model::energyWeights).get();
+        Map<String, float[]> weights = training.submit(model::energyWeights).get();
         snapshots.publish(RunTopics.EBM, version, version, version - 1, weights).toCompletionStage()
                 .toCompletableFuture().get();
         ebmVersion.set(version);
@@ -57,7 +56,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
         int steps = plan.spec().config().samplerSteps();
         long t0 = System.nanoTime();
         long[] mark = new long[1];
-        return TrainingThread.shared().submit(() -> {
+        return training.submit(() -> {
             phases.record("ebm.queue", System.nanoTime() - t0);
             long s0 = System.nanoTime();
             IterationStats stats;

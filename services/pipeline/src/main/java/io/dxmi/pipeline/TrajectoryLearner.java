@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the two learners share: consume the run's trajectory batches in order, one at a time;
  * skip redeliveries (a batch whose offset is below the checkpointed next offset was already
- * applied); run the learner's phase on the process's training thread; publish; checkpoint every
+ * applied); run the learner's phase on its own training thread (learners of one process train
+ * in parallel); publish; checkpoint every
  * {@link RunPlan#checkpointEvery()} iterations; stop after the plan's iterations. A malformed
  * batch goes to the dead-letter topic with its reason and the learner goes on.
  */
@@ -38,6 +39,8 @@ public abstract class TrajectoryLearner extends VerticleBase {
     protected DxmiTrainer trainer;
     protected DataInfo dataInfo;
     protected PhaseTimes phases;
+    /** Where this learner's gradient work, checkpoints and model release run. */
+    protected TrainingThread training;
     private LearnerCheckpoints checkpoints;
     private Consumer consumer;
     private volatile long nextOffset;
@@ -87,6 +90,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
+            training = TrainingThread.start("dxmi-training-" + role() + "-" + options.instanceId());
             context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
             plan = context.awaitPlan(options.planTimeout());
             DataSource data = PipelineContext.openData(plan);
@@ -153,7 +157,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
                 done = true;
             }
             if (done || trainer.iteration() % plan.checkpointEvery() == 0) {
-                return TrainingThread.shared().submit(() -> {
+                return training.submit(() -> {
                     checkpoints.save(trainer, dataInfo,
                             new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion()));
                     return null;
@@ -184,10 +188,13 @@ public abstract class TrajectoryLearner extends VerticleBase {
             }
             // Native memory is freed on the training thread, after any step still running there.
             if (model != null) {
-                TrainingThread.shared().submit(() -> {
+                training.submit(() -> {
                     model.close();
                     return null;
                 }).get();
+            }
+            if (training != null) {
+                training.close();
             }
             return null;
         }));

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Rolls out batches with the newest policy on its own thread (inference only: no gradient
- * collector, so it may run beside the learners' training thread).
+ * collector, so it may run beside the learners' training threads).
  *
  * <p>Pacing: a batch is consumed at the learner iteration equal to its offset on the
  * single-partition trajectories topic, so the actor rolls out its next batch only with a policy

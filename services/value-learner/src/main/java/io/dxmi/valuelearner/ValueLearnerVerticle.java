@@ -3,7 +3,6 @@ package io.dxmi.valuelearner;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
-import io.dxmi.core.engine.TrainingThread;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
@@ -87,7 +86,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             // The initial policy (the pretrained sampler) is published by whoever submitted the run.
             SnapshotFollower.Versioned v0 = follower.await(RunTopics.POLICY, 0)
                     .get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            TrainingThread.shared().submit(() -> {
+            training.submit(() -> {
                 model.loadPolicyWeights(v0.weights());
                 return null;
             }).get();
@@ -108,7 +107,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
         long batchPolicy = batch.message().getPolicyVersion();
         long t0 = System.nanoTime();
         long[] marks = new long[2];
-        return follower.await(RunTopics.EBM, need).thenCompose(ebm -> TrainingThread.shared().submit(() -> {
+        return follower.await(RunTopics.EBM, need).thenCompose(ebm -> training.submit(() -> {
             marks[0] = System.nanoTime();
             phases.record("value.wait_ebm", marks[0] - t0);
             if (ebm.version() != loadedEbmVersion) {
@@ -156,7 +155,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
 
     @Override
     protected CompletableFuture<Void> onFinish() {
-        return TrainingThread.shared().submit(model::valueWeights).thenCompose(w -> snapshots
+        return training.submit(model::valueWeights).thenCompose(w -> snapshots
                 .publish(VALUE, trainer.iteration(), trainer.iteration(), -1, w).toCompletionStage()
                 .thenApply(m -> (Void) null));
     }

@@ -4,32 +4,33 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The one thread of a process on which gradient work runs.
+ * The thread on which one learner's gradient work runs, one after the other.
  *
- * <p>DJL's PyTorch engine allows a single open gradient collector per process, across all
- * threads; two learners in one JVM (the embedded default runs every service in one process)
- * must therefore take turns. Submitting every training step here serialises them without
- * locks. Inference (rollouts, evaluation) may run on any other thread.
+ * <p>A learner's steps, checkpoints and model release go through its own training thread, so
+ * that its native tensors are only ever touched by one thread and its steps keep their order.
+ * Learners of one process (the embedded default runs every service in one JVM) each have their
+ * own and train at the same time: gradients are recorded per thread ({@link GradientRecorder}).
+ * Gradient recording is off on the thread between steps, as on every inference thread.
  */
-public final class TrainingThread {
+public final class TrainingThread implements AutoCloseable {
 
-    private static final TrainingThread SHARED = new TrainingThread();
+    private final ExecutorService executor;
 
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "dxmi-training");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private TrainingThread() {
+    private TrainingThread(String name) {
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
         executor.execute(DjlRuntime::noGradientsOnThisThread);
     }
 
-    /** The process-wide instance. */
-    public static TrainingThread shared() {
-        return SHARED;
+    /** Starts a training thread with the given thread name. */
+    public static TrainingThread start(String name) {
+        return new TrainingThread(name);
     }
 
     /** Runs {@code work} on the training thread; the future completes with its result or failure. */
@@ -43,5 +44,16 @@ public final class TrainingThread {
             }
         });
         return f;
+    }
+
+    /** Lets submitted work finish (up to a minute), then stops the thread. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
