@@ -37,6 +37,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--run-name", defaultValue = "embedded", description = "The run's name (default: ${DEFAULT-VALUE}).")
     String runName;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "First service's Prometheus port, the others counting up from it; 0 = any free ports"
+                    + " (default: ${DEFAULT-VALUE}). The endpoints are printed at start.")
+    int metricsPort;
+
     @Mixin
     PipelineModeOptions pipeline;
 
@@ -59,11 +64,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
                 dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
-        EmbeddedRun.Outcome o = new EmbeddedRun(settings, common.progress(), System.err).run();
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);
+        }
+        EmbeddedRun.Outcome o = new EmbeddedRun(settings, common.progress(), System.err).metricsPort(metricsPort)
+                .run();
         System.out.printf(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f  %.1f it/s (%s), %.1f s in all%n", o.swMean(),
                 o.swStd(), o.auc(), o.iterationsPerSecond(), pipeline.mode, o.wallSeconds());
-        System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv")
-                + " and the model in " + out);
+        System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv") + ", "
+                + out.resolve("metrics.jsonl") + " and the model in " + out);
         return 0;
     }
 }
