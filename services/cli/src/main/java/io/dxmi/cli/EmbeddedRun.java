@@ -100,7 +100,10 @@ final class EmbeddedRun {
         List<Metrics> allMetrics = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
         try (MetricsLog metricsLog = new MetricsLog(s.out().resolve(io.dxmi.core.job.TrainJob.METRICS));
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start()) {
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start();
+                // Closed before the broker: services still deployed (an interrupted run) stop while it is up.
+                AutoCloseable services = () -> vertx.close().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS)) {
             log.println("broker: " + broker.bootstrapServers() + " (data in " + kafkaDir + ")");
             KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers())
                     .optClientIdPrefix("dxmi-run").build();
