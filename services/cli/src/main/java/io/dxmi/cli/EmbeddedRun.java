@@ -13,6 +13,7 @@ import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
 import io.dxmi.core.figures.MetricHistory;
 import io.dxmi.core.figures.RunFigures;
+import io.dxmi.core.job.MetricsLog;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.RunReport;
 import io.dxmi.core.model.DataInfo;
@@ -32,6 +33,7 @@ import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
+import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +54,9 @@ import java.util.stream.Stream;
  * The embedded default: a real Kafka broker (KRaft, in this JVM, its data under the run
  * directory), every service of the pipeline deployed in one Vert.x instance (gradient work
  * on one training thread per learner, in parallel), a run from submission to the final report —
- * the same result.json and samples.csv as {@code dxmi train}.
+ * the same result.json, samples.csv and metrics.jsonl as {@code dxmi train}. Each service
+ * exports its Prometheus metrics on a port of its own. Interrupting the thread that runs it stops
+ * the run (services, broker and metrics endpoints are closed).
  */
 final class EmbeddedRun {
 
@@ -77,6 +81,8 @@ final class EmbeddedRun {
     private final ProgressListener listener;
     private final PrintStream log;
     private Dashboard dashboard;
+    private int metricsPort;
+    private java.util.function.Consumer<Map<String, Integer>> onMetricsEndpoints = ports -> {};
 
     EmbeddedRun(Settings settings, ProgressListener listener, PrintStream log) {
         this.s = settings;
@@ -90,6 +96,18 @@ final class EmbeddedRun {
         return this;
     }
 
+    /** The first service's metrics port, the next services' counting up from it; 0 (default) = any free ports. */
+    EmbeddedRun metricsPort(int firstPort) {
+        this.metricsPort = firstPort;
+        return this;
+    }
+
+    /** Called once every service is deployed, with each service's metrics port by name. */
+    EmbeddedRun onMetricsEndpoints(java.util.function.Consumer<Map<String, Integer>> callback) {
+        this.onMetricsEndpoints = callback;
+        return this;
+    }
+
     Outcome run() throws Exception {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
@@ -98,9 +116,15 @@ final class EmbeddedRun {
         deleteRecursively(kafkaDir);
         Path stateDir = s.out().resolve("state");
         deleteRecursively(stateDir);
+        // A new run: its log starts empty (the broker's data and the states were deleted too).
+        Files.deleteIfExists(s.out().resolve(io.dxmi.core.job.TrainJob.METRICS));
         List<Metrics> allMetrics = new ArrayList<>();
         Vertx vertx = Vertx.vertx();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start()) {
+        try (MetricsLog metricsLog = new MetricsLog(s.out().resolve(io.dxmi.core.job.TrainJob.METRICS));
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start();
+                // Closed before the broker: services still deployed (an interrupted run) stop while it is up.
+                AutoCloseable services = () -> vertx.close().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS)) {
             log.println("broker: " + broker.bootstrapServers() + " (data in " + kafkaDir + ")");
             KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers())
                     .optClientIdPrefix("dxmi-run").build();
@@ -125,10 +149,18 @@ final class EmbeddedRun {
             }
             double pretrainSeconds = (System.nanoTime() - p0) / 1e9;
 
+            ObjectNode start = MetricsLog.record("start");
+            start.set("config", ModelDirectory.json().valueToTree(s.config()));
+            start.put("mode", plan.mode());
+            start.put("actors", plan.sync() ? 1 : s.actors());
+            start.put("run", s.run());
+            metricsLog.append(start);
+
             Map<String, Integer> ports = new LinkedHashMap<>();
             java.util.function.BiFunction<String, String, ServiceOptions> options = (service, id) -> {
                 Metrics m = Metrics.create(service);
-                ports.put(service + ("0".equals(id) ? "" : "-" + id), m.startHttp(0));
+                ports.put(service + ("0".equals(id) ? "" : "-" + id),
+                        m.startHttp(metricsPort == 0 ? 0 : metricsPort + ports.size()));
                 allMetrics.add(m);
                 return new ServiceOptions(kafka, s.run(), id, stateDir, m, Duration.ofMinutes(2));
             };
@@ -154,10 +186,13 @@ final class EmbeddedRun {
             if (dash != null) {
                 ports.forEach((k, v) -> dash.watch(k, java.net.URI.create("http://localhost:" + v + "/metrics")));
             }
+            onMetricsEndpoints.accept(Map.copyOf(ports));
 
             long total = plan.iterations();
+            RunLog runLog = new RunLog(metricsLog, t1);
             while (!value.finished().isComplete()) {
                 Thread.sleep(500);
+                runLog.update(ebm, value, evaluator);
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("ebm_it", (double) ebm.iteration());
                 if (!evaluator.reports().isEmpty()) {
@@ -172,6 +207,7 @@ final class EmbeddedRun {
             }
             await(value.finished());
             double trainSeconds = (System.nanoTime() - t1) / 1e9;
+            runLog.update(ebm, value, evaluator);
             listener.onProgress("run (" + plan.mode() + ")", total, total, Map.of());
             // The last EBM version the value-learner used is the final energy (sync: exactly total).
             long produced = actors.stream().mapToLong(SamplerActorVerticle::produced).sum();
@@ -183,9 +219,10 @@ final class EmbeddedRun {
             }
             evaluator.finished().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
             await(vertx.undeploy(evaluator.deploymentID()));
+            runLog.update(ebm, value, evaluator);
 
             Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value,
-                    breakdown, EvaluatorVerticle.history(evaluator.reports()));
+                    breakdown, EvaluatorVerticle.history(evaluator.reports()), metricsLog);
             await(vertx.undeploy(ebm.deploymentID()));
             await(vertx.undeploy(value.deploymentID()));
             if (dash != null && dashboard.keepServing()) {
@@ -205,7 +242,7 @@ final class EmbeddedRun {
     /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
     private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
             double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value,
-            Map<String, Double> breakdown, MetricHistory history) throws Exception {
+            Map<String, Double> breakdown, MetricHistory history, MetricsLog metricsLog) throws Exception {
         Path latest;
         try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
             latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
@@ -250,8 +287,47 @@ final class EmbeddedRun {
             r.put("trainer", "distributed pipeline (embedded Kafka broker, all services in one JVM)");
             r.put("skipped_updates", trainer.skippedUpdates());
             RunReport.write(s.out(), r);
+            metricsLog.append(MetricsLog.finalRecord(r));
             return new Outcome(q[0].sw().mean(), q[0].sw().std(), q[0].auc(),
                     plan.iterations() / Math.max(trainSeconds, 1e-9), wall);
+        }
+    }
+
+    /**
+     * Writes the run's progress to metrics.jsonl as {@code dxmi train} does: a {@code train}
+     * record per new value-learner iteration seen (the energy's figures from the ebm-learner), and
+     * an {@code eval} record per new evaluator report.
+     */
+    private static final class RunLog {
+        private final MetricsLog log;
+        private final long startNanos;
+        private long loggedIteration;
+        private int loggedReports;
+
+        RunLog(MetricsLog log, long startNanos) {
+            this.log = log;
+            this.startNanos = startNanos;
+        }
+
+        void update(EbmLearnerVerticle ebm, ValueLearnerVerticle value, EvaluatorVerticle evaluator) {
+            long it = value.iteration();
+            if (it > loggedIteration && value.lastStats() != null) {
+                double seconds = (System.nanoTime() - startNanos) / 1e9;
+                ObjectNode rec = MetricsLog.trainRecord(it, it / Math.max(seconds, 1e-9), ebm.lastStats(),
+                        value.lastStats());
+                rec.put("ebmIteration", ebm.iteration());
+                log.append(rec);
+                loggedIteration = it;
+            }
+            List<EvaluationReport> reports = evaluator.reports();
+            for (; loggedReports < reports.size(); loggedReports++) {
+                EvaluationReport r = reports.get(loggedReports);
+                ObjectNode ev = MetricsLog.evalRecord(r.getIteration(),
+                        r.getMetrics().getOrDefault("sw", Double.NaN), r.getMetrics().getOrDefault("auc", Double.NaN));
+                ev.put("policyVersion", r.getPolicyVersion());
+                ev.put("ebmVersion", r.getEbmVersion());
+                log.append(ev);
+            }
         }
     }
 

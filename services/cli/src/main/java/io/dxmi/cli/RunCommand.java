@@ -48,6 +48,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--keep-dashboard", description = "Keep serving the dashboard after the run until Ctrl-C.")
     boolean keepDashboard;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "First service's Prometheus port, the others counting up from it; 0 = any free ports"
+                    + " (default: ${DEFAULT-VALUE}). The endpoints are printed at start.")
+    int metricsPort;
+
     @Mixin
     PipelineModeOptions pipeline;
 
@@ -76,7 +81,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
                 dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
-        EmbeddedRun run = new EmbeddedRun(settings, common.progress(), System.err);
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);
+        }
+        EmbeddedRun run = new EmbeddedRun(settings, common.progress(), System.err).metricsPort(metricsPort);
         if (!noDashboard) {
             run.withDashboard(new EmbeddedRun.Dashboard(dashboardPort, keepDashboard, this::report));
         }
@@ -88,7 +96,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     private void report(EmbeddedRun.Outcome o) {
         System.out.printf(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f  %.1f it/s (%s), %.1f s in all%n", o.swMean(),
                 o.swStd(), o.auc(), o.iterationsPerSecond(), pipeline.mode, o.wallSeconds());
-        System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv")
-                + " and the model in " + out);
+        System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv") + ", "
+                + out.resolve("metrics.jsonl") + " and the model in " + out);
     }
 }

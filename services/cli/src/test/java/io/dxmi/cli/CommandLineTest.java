@@ -83,6 +83,12 @@ class CommandLineTest {
         long evals = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
                 .filter(l -> l.contains("\"kind\":\"eval\"")).count();
         assertEquals(2, evals);
+        String lastTrain = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"kind\":\"train\"")).reduce((x, y) -> y).orElseThrow();
+        assertTrue(lastTrain.contains("\"it_s\":"), lastTrain);
+        // Pretraining logs its progress beside the pretrained model.
+        assertTrue(Files.readAllLines(model.resolve("pretrained/metrics.jsonl")).stream()
+                .anyMatch(l -> l.contains("\"kind\":\"pretrain\"") && l.contains("\"loss\":")));
     }
 
     @Test

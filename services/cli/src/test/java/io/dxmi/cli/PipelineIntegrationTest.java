@@ -118,5 +118,31 @@ class PipelineIntegrationTest {
                 RunFigures.METRIC_CURVES)) {
             assertTrue(javax.imageio.ImageIO.read(out.resolve("figures").resolve(name).toFile()) != null, name);
         }
+
+        // metrics.jsonl: the same record kinds as 'dxmi train', in order.
+        ObjectMapper json = new ObjectMapper();
+        java.util.List<JsonNode> log = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            log.add(json.readTree(line));
+        }
+        assertEquals("start", log.get(0).get("kind").asText());
+        assertEquals("final", log.get(log.size() - 1).get("kind").asText());
+        assertEquals(30, log.get(log.size() - 1).get("iterations").asInt());
+        var train = log.stream().filter(n -> n.get("kind").asText().equals("train")).toList();
+        assertTrue(!train.isEmpty(), log.toString());
+        JsonNode lastTrain = train.get(train.size() - 1);
+        assertEquals(30, lastTrain.get("iteration").asInt());
+        assertTrue(lastTrain.get("it_s").asDouble() > 0, lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("energyLoss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("policyLoss").asDouble()), lastTrain.toString());
+        assertEquals(3, lastTrain.get("sigmas").size());
+        assertEquals(3, lastTrain.get("velocityScales").size());
+        var evals = log.stream().filter(n -> n.get("kind").asText().equals("eval")).toList();
+        // One record per evaluator report: it evaluates the newest policy, so it may skip a version when behind.
+        var evaluated = evals.stream().map(n -> n.get("iteration").asInt()).toList();
+        assertTrue(!evaluated.isEmpty() && evaluated.get(evaluated.size() - 1) == 30, evaluated.toString());
+        for (int i = 1; i < evaluated.size(); i++) {
+            assertTrue(evaluated.get(i) > evaluated.get(i - 1), evaluated.toString());
+        }
     }
 }

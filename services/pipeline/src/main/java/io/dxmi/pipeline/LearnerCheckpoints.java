@@ -41,6 +41,12 @@ public final class LearnerCheckpoints {
         });
     }
 
+    /** When the newest checkpoint was written (its directory's modification time, epoch ms); 0 when none. */
+    public long newestMillis() throws IOException {
+        Optional<Path> latest = store.latest();
+        return latest.isEmpty() ? 0 : Files.getLastModifiedTime(latest.get()).toMillis();
+    }
+
     /** Restores the newest checkpoint into {@code trainer}, if there is one. */
     public Optional<Position> restore(DxmiTrainer trainer) throws IOException {
         Optional<Path> latest = store.latest();

@@ -47,7 +47,7 @@ public final class PipelineContext implements AutoCloseable {
         try (Admin admin = Admin.create(new HashMap<>(settings.adminProperties()))) {
             topics.ensureAll(admin);
         }
-        this.producer = Producer.create(vertx, this.settings);
+        this.producer = Producer.create(vertx, this.settings, metrics);
         DeadLetterPublisher toTopic = DeadLetters.toTopic(producer, topics.deadLetters());
         var deadLettersCounter = metrics.counterFamily("dxmi_dead_letters_total",
                 "Messages sent to the dead-letter topic", "reason");

@@ -51,6 +51,10 @@ public abstract class TrajectoryLearner extends VerticleBase {
     private io.prometheus.metrics.core.datapoints.CounterDataPoint recoveriesCounter;
     private long reportedSkipped;
     private long reportedRecoveries;
+    private volatile IterationStats lastStats;
+    private volatile Map<String, Double> lastLosses = Map.of();
+    /** Wall-clock time of the newest checkpoint (written or restored), epoch ms; 0 = none yet. */
+    private volatile long lastCheckpointMillis;
 
     protected TrajectoryLearner(ServiceOptions options) {
         this.options = options;
@@ -87,6 +91,16 @@ public abstract class TrajectoryLearner extends VerticleBase {
         return trainer == null ? 0 : trainer.iteration();
     }
 
+    /** The newest iteration's figures, or null before the first. */
+    public IterationStats lastStats() {
+        return lastStats;
+    }
+
+    /** The newest iteration's losses by kind (as in {@code dxmi_loss}); empty before the first. */
+    public Map<String, Double> lastLosses() {
+        return lastLosses;
+    }
+
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
@@ -99,6 +113,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
             trainer = new DxmiTrainer(model, data::sample);
             checkpoints = new LearnerCheckpoints(options.stateDir().resolve(role()));
             var restored = checkpoints.restore(trainer);
+            lastCheckpointMillis = checkpoints.newestMillis();
             nextOffset = restored.map(LearnerCheckpoints.Position::nextOffset).orElse(0L);
             restored.ifPresent(p -> LOG.info("{} resumed at iteration {} (next offset {})", role(), p.iteration(),
                     p.nextOffset()));
@@ -128,10 +143,16 @@ public abstract class TrajectoryLearner extends VerticleBase {
         skippedCounter = m.counter("dxmi_skipped_updates_total", "Updates refused for non-finite values");
         recoveriesCounter = m.counter("dxmi_guard_recoveries_total", "Rollbacks to the last good state");
         lossGauges = m.gaugeFamily("dxmi_loss", "Latest loss of each kind", "kind");
+        // Computed at each scrape, so a learner stuck between checkpoints shows a growing age.
+        m.gauge("dxmi_checkpoint_age_seconds", "Seconds since the newest checkpoint (NaN before the first)",
+                () -> lastCheckpointMillis == 0 ? Double.NaN
+                        : (System.currentTimeMillis() - lastCheckpointMillis) / 1000.0);
     }
 
     /** Records an iteration's figures in the metrics. */
     protected void record(IterationStats s, Map<String, Double> losses) {
+        lastStats = s;
+        lastLosses = Map.copyOf(losses);
         iterationsCounter.inc();
         losses.forEach((k, v) -> {
             if (!v.isNaN()) {
@@ -160,6 +181,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
                 return training.submit(() -> {
                     checkpoints.save(trainer, dataInfo,
                             new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion()));
+                    lastCheckpointMillis = System.currentTimeMillis();
                     return null;
                 }).thenCompose(v -> done ? onFinish() : CompletableFuture.completedFuture(null));
             }

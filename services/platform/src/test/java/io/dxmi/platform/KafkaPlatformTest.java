@@ -23,6 +23,7 @@ import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.messaging.Consumer;
 import io.dxmi.platform.messaging.DeadLetters;
 import io.dxmi.platform.messaging.Producer;
+import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.platform.snapshot.AssembledBlob;
 import io.dxmi.platform.snapshot.BlobAssembler;
 import io.dxmi.platform.snapshot.BlobChunk;
@@ -276,6 +277,115 @@ class KafkaPlatformTest {
     }
     producer.close();
     ctx.completeNow();
+  }
+
+  @Test
+  @Order(4)
+  void perTopicCountersCountMessagesAndBytes(Vertx vertx) throws Exception {
+    Topics.ensure(admin, "traffic-a", 1, Map.of());
+    Topics.ensure(admin, "traffic-b", 2, Map.of());
+    try (Metrics produced = Metrics.create("traffic-producer"); Metrics consumed = Metrics.create("traffic-consumer")) {
+      Producer producer = Producer.create(vertx, settings, produced);
+      for (int i = 0; i < 5; i++) {
+        producer.send("traffic-a", "k" + i, new byte[10]).await(); // 2 + 10 bytes each
+      }
+      for (int i = 0; i < 3; i++) {
+        producer.send("traffic-b", null, new byte[100]).await();
+      }
+      assertEquals(5, value(produced, "dxmi_messages_produced_total", "topic", "traffic-a"));
+      assertEquals(60, value(produced, "dxmi_bytes_produced_total", "topic", "traffic-a"));
+      assertEquals(3, value(produced, "dxmi_messages_produced_total", "topic", "traffic-b"));
+      assertEquals(300, value(produced, "dxmi_bytes_produced_total", "topic", "traffic-b"));
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("traffic-group")
+          .setTopics("traffic-a", "traffic-b").setHandler(r -> Future.succeededFuture()).optMetrics(consumed)
+          .build();
+      consumer.start().await();
+      waitFor(() -> consumer.processed() == 8, "all 8 records processed");
+      assertEquals(5, value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-a", "outcome", "ok"));
+      assertEquals(60, value(consumed, "dxmi_bytes_consumed_total", "topic", "traffic-a"));
+      assertEquals(3, value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-b", "outcome", "ok"));
+      assertEquals(300, value(consumed, "dxmi_bytes_consumed_total", "topic", "traffic-b"));
+      consumer.closeAsync().await();
+      producer.close();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void consumerLagCountsRecordsNotYetProcessed(Vertx vertx) throws Exception {
+    Topics.ensure(admin, "lag-t", 1, Map.of());
+    Producer producer = Producer.create(vertx, settings);
+    for (int i = 0; i < 10; i++) {
+      producer.send("lag-t", null, new byte[] {(byte) i}).await();
+    }
+    List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
+    try (Metrics m = Metrics.create("lag-test")) {
+      // One record at a time, each held until the test completes it.
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("lag-group")
+          .setTopics("lag-t").optMaxInFlight(1).optMetrics(m).optLagInterval(Duration.ofMillis(100))
+          .setHandler(r -> {
+            io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+            held.add(p);
+            return p.future();
+          }).build();
+      consumer.start().await();
+      waitFor(() -> lag(m, "lag-t") == 10, "lag 10 while the first record is in its handler");
+      for (int i = 0; i < 4; i++) {
+        int next = i + 1;
+        waitFor(() -> held.size() >= next, "record " + next + " handed over");
+        held.get(i).complete();
+      }
+      waitFor(() -> lag(m, "lag-t") == 6, "lag 6 after 4 processed");
+      producer.send("lag-t", null, new byte[] {42}).await();
+      waitFor(() -> lag(m, "lag-t") == 7, "a new record raises the lag");
+      for (int i = 4; i < 11; i++) {
+        int next = i + 1;
+        waitFor(() -> held.size() >= next, "record " + next + " handed over");
+        held.get(i).complete();
+      }
+      waitFor(() -> lag(m, "lag-t") == 0, "no lag once everything is processed");
+      consumer.closeAsync().await();
+    }
+    producer.close();
+  }
+
+  private static double lag(Metrics m, String topic) {
+    return value(m, "dxmi_consumer_lag_records", "topic", topic, "partition", "0");
+  }
+
+  /** The value of the sample of {@code name} with these label values, NaN when absent. */
+  static double value(Metrics m, String name, String... labels) {
+    for (io.prometheus.metrics.model.snapshots.MetricSnapshot snap : m.registry().scrape()) {
+      String n = snap.getMetadata().getPrometheusName();
+      if (!name.equals(n) && !name.equals(n + "_total")) {
+        continue;
+      }
+      points:
+      for (io.prometheus.metrics.model.snapshots.DataPointSnapshot p : snap.getDataPoints()) {
+        for (int i = 0; i < labels.length; i += 2) {
+          if (!labels[i + 1].equals(p.getLabels().get(labels[i]))) {
+            continue points;
+          }
+        }
+        if (p instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c) {
+          return c.getValue();
+        }
+        if (p instanceof io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot g) {
+          return g.getValue();
+        }
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(20);
+    }
   }
 
   @Test

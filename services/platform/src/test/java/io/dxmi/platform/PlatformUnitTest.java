@@ -112,9 +112,27 @@ class PlatformUnitTest {
       String body = r.body();
       assertTrue(body.contains("steps_total{service=\"unit-test\"} 3.0"), body);
       assertTrue(body.contains("messages_total{service=\"unit-test\",topic=\"t1\"} 1.0"), body);
-      assertTrue(body.contains("native_memory_bytes{service=\"unit-test\"}"), body);
+      assertTrue(body.contains("dxmi_native_memory_bytes{service=\"unit-test\"}"), body);
       assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics registered");
-      assertTrue(Metrics.nativeMemoryBytes() > 1e6);
+      assertTrue(body.contains("process_resident_memory_bytes"), "process metrics registered");
+      double rss = Metrics.residentSetBytes();
+      assertTrue(rss > 1e6, "RSS " + rss);
+      double nativeBytes = Metrics.nativeMemoryEstimateBytes();
+      assertTrue(nativeBytes >= 0 && nativeBytes < rss, "native " + nativeBytes + " of RSS " + rss);
     }
+  }
+
+  @Test
+  void residentSetIsReadFromProcStatus(@TempDir Path dir) throws Exception {
+    Path status = dir.resolve("status");
+    Files.writeString(status, "Name:\tjava\nVmPeak:\t 9999 kB\nVmRSS:\t  123456 kB\nThreads:\t42\n");
+    assertEquals(123456 * 1024.0, Metrics.residentSetBytes(status));
+    Files.writeString(status, "Name:\tjava\n");
+    assertEquals(-1, Metrics.residentSetBytes(status), "no VmRSS line");
+    assertEquals(-1, Metrics.residentSetBytes(dir.resolve("missing")), "no file");
+    // The real one agrees with the JVM's view: at least the heap in use is resident.
+    double rss = Metrics.residentSetBytes();
+    long heapUsed = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    assertTrue(rss > heapUsed / 2.0, "RSS " + rss + " vs heap used " + heapUsed);
   }
 }

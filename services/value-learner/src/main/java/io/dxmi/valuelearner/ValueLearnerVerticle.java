@@ -37,6 +37,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     private GaugeDataPoint snapshotBytes;
     private DistributionDataPoint staleness;
     private GaugeDataPoint[] sigmaGauges;
+    private GaugeDataPoint[] velocityScaleGauges;
     private volatile long maxStaleness;
     private volatile double stalenessSum;
 
@@ -76,8 +77,12 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
         int steps = plan.spec().config().samplerSteps();
         sigmaGauges = new GaugeDataPoint[steps];
         var sigmaFamily = m.gaugeFamily("dxmi_sigma", "The policy's noise scale per step", "step");
+        velocityScaleGauges = new GaugeDataPoint[steps];
+        var velocityFamily = m.gaugeFamily("dxmi_velocity_scale_squared",
+                "AVR's s_t^2 per step: running mean of the squared step (x_{t+1} - x_t)^2, per dimension", "step");
         for (int k = 0; k < steps; k++) {
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
+            velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
         follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.POLICY, RunTopics.EBM),
                 context.deadLetters(), m).start();
@@ -138,6 +143,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             record(stats, losses);
             for (int k = 0; k < sigmaGauges.length; k++) {
                 sigmaGauges[k].set(stats.sigmas()[k]);
+                velocityScaleGauges[k].set(stats.velocityScales()[k]);
             }
             ebmVersion.set(loadedEbmVersion);
             CompletableFuture<IterationStats> published = snapshots.publish(RunTopics.POLICY, version, version,

@@ -16,4 +16,12 @@ public interface ProgressListener {
      * @param metrics current key metrics (losses, σ, evaluation results), in display order
      */
     void onProgress(String phase, long done, long total, Map<String, Double> metrics);
+
+    /** This listener, then {@code next}, for every report. */
+    default ProgressListener andThen(ProgressListener next) {
+        return (phase, done, total, metrics) -> {
+            onProgress(phase, done, total, metrics);
+            next.onProgress(phase, done, total, metrics);
+        };
+    }
 }

@@ -1,6 +1,8 @@
 package io.dxmi.core.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.ModelDirectory;
 
 import java.io.BufferedWriter;
@@ -14,6 +16,11 @@ import java.nio.file.StandardOpenOption;
 /**
  * A JSON-lines log of metrics in the run directory: one object per line, appended and flushed,
  * so that a crash loses at most the line being written and other tools can tail it.
+ *
+ * <p>Record kinds, shared by {@code dxmi train} and {@code dxmi run}: {@code start} (the
+ * configuration), {@code train} ({@link #trainRecord}), {@code eval} ({@link #evalRecord}) and
+ * {@code final} ({@link #finalRecord}); pretraining and Table 1 log their progress reports
+ * ({@link #progressRecords}).
  */
 public final class MetricsLog implements AutoCloseable {
 
@@ -31,6 +38,78 @@ public final class MetricsLog implements AutoCloseable {
         n.put("kind", kind);
         n.put("time", System.currentTimeMillis() / 1000.0);
         return n;
+    }
+
+    /**
+     * A {@code train} record: the iteration, the training rate (it_s, iterations per second of
+     * training so far) and the losses, σ_t and s_t². The energy's figures come from
+     * {@code energy}, the value's and the policy's from {@code policy}: the same stats in one
+     * process, each learner's own in the pipeline.
+     */
+    public static ObjectNode trainRecord(long iteration, double iterationsPerSecond, IterationStats energy,
+            IterationStats policy) {
+        ObjectNode rec = record("train");
+        rec.put("iteration", iteration);
+        rec.put("it_s", iterationsPerSecond);
+        if (energy != null) {
+            rec.put("energyLoss", energy.energyLoss());
+            rec.put("energyData", energy.energyData());
+            rec.put("energySamples", energy.energySamples());
+        }
+        if (policy != null) {
+            rec.put("valueLoss", policy.valueLoss());
+            rec.put("policyLoss", policy.policyLoss());
+            rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
+            rec.set("velocityScales", ModelDirectory.json().valueToTree(policy.velocityScales()));
+        }
+        return rec;
+    }
+
+    /** An {@code eval} record: the quick evaluation's SW and AUC at an iteration. */
+    public static ObjectNode evalRecord(long iteration, double sw, double auc) {
+        ObjectNode ev = record("eval");
+        ev.put("iteration", iteration);
+        ev.put("sw", sw);
+        ev.put("auc", auc);
+        return ev;
+    }
+
+    /** The {@code final} record: result.json's figures without its long descriptive parts. */
+    public static ObjectNode finalRecord(ObjectNode result) {
+        ObjectNode end = record("final");
+        ObjectNode headline = result.deepCopy();
+        headline.remove(java.util.List.of("config", "pretrain_config", "data", "notes", "sw_convention",
+                "evaluation"));
+        end.setAll(headline);
+        return end;
+    }
+
+    /**
+     * A listener that appends each progress report as a record of {@code kind}: the phase, the
+     * iteration, the total, it_s (iterations per second since the phase's first report) and the
+     * report's metrics.
+     */
+    public ProgressListener progressRecords(String kind) {
+        String[] phase = {null};
+        long[] first = new long[2]; // nanoTime and iteration of the phase's first report
+        return (name, done, total, metrics) -> {
+            long now = System.nanoTime();
+            if (!name.equals(phase[0])) {
+                phase[0] = name;
+                first[0] = now;
+                first[1] = done;
+            }
+            ObjectNode rec = record(kind);
+            rec.put("phase", name);
+            rec.put("iteration", done);
+            rec.put("total", total);
+            double seconds = (now - first[0]) / 1e9;
+            if (seconds > 0) {
+                rec.put("it_s", (done - first[1]) / seconds);
+            }
+            metrics.forEach(rec::put);
+            append(rec);
+        };
     }
 
     public synchronized void append(ObjectNode record) {

@@ -33,11 +33,24 @@ public final class PretrainJob {
         return new Builder();
     }
 
-    /** Trains, saves to the output directory (when set) and returns the model (caller closes it). */
+    /**
+     * Trains, saves to the output directory (when set, with the progress reports in its
+     * metrics.jsonl) and returns the model (caller closes it).
+     */
     public DdpmModel run() throws IOException {
+        if (output == null) {
+            return train(listener);
+        }
+        java.nio.file.Files.deleteIfExists(output.resolve(TrainJob.METRICS)); // a new model: a new log
+        try (MetricsLog log = new MetricsLog(output.resolve(TrainJob.METRICS))) {
+            return train(listener.andThen(log.progressRecords("pretrain")));
+        }
+    }
+
+    private DdpmModel train(ProgressListener progress) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
-        DdpmPretrainer pretrainer = new DdpmPretrainer(config, listener);
+        DdpmPretrainer pretrainer = new DdpmPretrainer(config, progress);
         DdpmModel model = pretrainer.train(data.dimension(), DataPreparation.normalizationFor(data), data::sample);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (output != null) {

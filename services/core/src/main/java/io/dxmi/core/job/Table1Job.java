@@ -64,11 +64,22 @@ public final class Table1Job {
         return b.build();
     }
 
-    /** Runs every row for every seed; writes table1.md and table1.json into the output directory. */
+    /**
+     * Runs every row for every seed; writes table1.md, table1.json and metrics.jsonl (one
+     * {@code table1} record per finished run; each run's own log is in its directory) into the
+     * output directory.
+     */
     public Table1Report run() throws IOException {
+        Files.createDirectories(output);
+        Files.deleteIfExists(output.resolve(TrainJob.METRICS));
+        try (MetricsLog log = new MetricsLog(output.resolve(TrainJob.METRICS))) {
+            return run(log.progressRecords("table1"));
+        }
+    }
+
+    private Table1Report run(ProgressListener runLog) throws IOException {
         DjlRuntime.configureFromEnvironment();
         DataSource data = ToyDatasets.byName("8gaussians");
-        Files.createDirectories(output);
         // key → per-seed SW means, per-seed SW stds, per-seed AUCs
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -89,7 +100,7 @@ public final class Table1Job {
                     }
                 }
             }
-            progress(++done, seeds * runsPerSeed, t0);
+            progress(++done, seeds * runsPerSeed, t0, runLog);
             for (int t : new int[] {5, 10, 100}) {
                 PretrainConfig cfg = base.withDiffusionSteps(t);
                 try (DdpmModel ddpm = PretrainJob.builder().setData(data).setConfig(cfg)
@@ -97,14 +108,14 @@ public final class Table1Job {
                         .optListener(phase("seed " + s + " pretrain " + t + "-step DDPM")).build().run()) {
                     put(results, "trained/" + t, ev.slicedWasserstein((n, r) -> ddpm.sample(n, t, r)), Double.NaN);
                 }
-                progress(++done, seeds * runsPerSeed, t0);
+                progress(++done, seeds * runsPerSeed, t0, runLog);
             }
             for (String tau : TAUS) {
                 runDxmi(results, data, seedDir.resolve("dxmi-tau" + tau), tau, s, ddpmDir, true);
-                progress(++done, seeds * runsPerSeed, t0);
+                progress(++done, seeds * runsPerSeed, t0, runLog);
             }
             runDxmi(results, data, seedDir.resolve("dxmi-tau0.1-nopretrain"), "0.1", s, null, false);
-            progress(++done, seeds * runsPerSeed, t0);
+            progress(++done, seeds * runsPerSeed, t0, runLog);
         }
 
         Evaluator ev = evaluator(data, 0);
@@ -159,10 +170,11 @@ public final class Table1Job {
         return (phase, d, total, metrics) -> listener.onProgress(name, d, total, metrics);
     }
 
-    private void progress(int done, int total, long t0) {
+    private void progress(int done, int total, long t0, ProgressListener runLog) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("elapsed_s", (System.nanoTime() - t0) / 1e9);
         listener.onProgress("table1 runs", done, total, m);
+        runLog.onProgress("table1 runs", done, total, m);
     }
 
     private static void put(Map<String, List<double[]>> results, String key, MeanStd sw, double auc) {

@@ -198,10 +198,7 @@ public final class TrainJob {
                     if (checkTarget && timeToTarget == null && lastSw <= TARGET_SW && lastAuc >= TARGET_AUC) {
                         timeToTarget = pretrainSeconds + trainSeconds;
                     }
-                    ObjectNode ev = MetricsLog.record("eval");
-                    ev.put("iteration", it);
-                    ev.put("sw", lastSw);
-                    ev.put("auc", lastAuc);
+                    ObjectNode ev = MetricsLog.evalRecord(it, lastSw, lastAuc);
                     ev.put("trainSeconds", trainSeconds);
                     history.add(it, Map.of(MetricHistory.SW, lastSw, MetricHistory.AUC, lastAuc,
                             MetricHistory.ENERGY_LOSS, stats.energyLoss(), MetricHistory.VALUE_LOSS, stats.valueLoss(),
@@ -213,15 +210,8 @@ public final class TrainJob {
                     log.append(ev);
                 }
                 if (it % reportEvery == 0 || evalNow || it == total) {
-                    ObjectNode rec = MetricsLog.record("train");
-                    rec.put("iteration", it);
-                    rec.put("energyLoss", stats.energyLoss());
-                    rec.put("valueLoss", stats.valueLoss());
-                    rec.put("policyLoss", stats.policyLoss());
-                    rec.put("energyData", stats.energyData());
-                    rec.put("energySamples", stats.energySamples());
-                    rec.set("sigmas", JSON.valueToTree(stats.sigmas()));
-                    rec.set("velocityScales", JSON.valueToTree(stats.velocityScales()));
+                    ObjectNode rec = MetricsLog.trainRecord(it,
+                            (it - startIteration) / Math.max(trainSeconds, 1e-9), stats, stats);
                     rec.put("skippedUpdates", trainer.skippedUpdates());
                     rec.put("recoveries", trainer.recoveries());
                     log.append(rec);
@@ -274,12 +264,7 @@ public final class TrainJob {
             r.put("recoveries", trainer.recoveries());
             r.set("notes", JSON.valueToTree(notes));
             RunReport.write(output, r);
-            ObjectNode end = MetricsLog.record("final");
-            ObjectNode headline = r.deepCopy();
-            headline.remove(java.util.List.of("config", "pretrain_config", "data", "notes", "sw_convention",
-                    "evaluation"));
-            end.setAll(headline);
-            log.append(end);
+            log.append(MetricsLog.finalRecord(r));
             return new TrainResult(sw, auc, aucRaw, trainer.iteration(), trainSeconds, wall);
         }
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -56,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: all state lives on one Vert.x context (the one the consumer starts on); handlers are called there
  * and must not block (use {@code executeBlocking} or a worker). Lifetime: {@link #start()}, then
  * {@link #closeAsync()} (waits for running handlers up to a limit, commits, closes).
+ *
+ * <p>Metrics (when set): records and bytes per topic and outcome ({@link TopicTraffic#consumed}) and, every
+ * {@link Builder#optLagInterval lag interval}, {@code dxmi_consumer_lag_records{topic,partition}}: the
+ * partition's end offset minus the first record not yet processed (queued and running records count as lag).
  */
 public final class Consumer implements AutoCloseable {
 
@@ -85,6 +89,8 @@ public final class Consumer implements AutoCloseable {
   private final Map<TopicPartition, Long> startOffsets;
   private final boolean manualAssignment;
   private final Metrics metrics;
+  private final TopicTraffic traffic;
+  private final Duration lagInterval;
 
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -104,6 +110,8 @@ public final class Consumer implements AutoCloseable {
   private boolean paused;
   private boolean closing;
   private long commitTimer = -1;
+  private long lagTimer = -1;
+  private boolean lagPending;
   private Promise<Void> drained;
 
   private Consumer(Builder b) {
@@ -122,6 +130,8 @@ public final class Consumer implements AutoCloseable {
       throw new IllegalArgumentException("manual assignment needs the partitions' start offsets");
     }
     this.metrics = b.metrics;
+    this.traffic = metrics == null ? null : TopicTraffic.consumed(metrics);
+    this.lagInterval = b.lagInterval;
   }
 
   /** Returns a new builder. */
@@ -151,6 +161,9 @@ public final class Consumer implements AutoCloseable {
         stream.partitionsRevokedHandler(this::onRevoked);
         stream.handler(this::onRecord);
         commitTimer = vertx.setPeriodic(commitInterval.toMillis(), id -> commit());
+        if (metrics != null) {
+          lagTimer = vertx.setPeriodic(lagInterval.toMillis(), id -> updateLag());
+        }
         if (manualAssignment) {
           // No group membership: a restarted instance need not wait for the dead one's session to expire.
           Set<TopicPartition> tps = new java.util.HashSet<>(startOffsets.keySet());
@@ -215,6 +228,7 @@ public final class Consumer implements AutoCloseable {
       }
       closing = true;
       vertx.cancelTimer(commitTimer);
+      vertx.cancelTimer(lagTimer);
       dropQueued(null);
       drained = Promise.promise();
       if (running == 0) {
@@ -322,12 +336,12 @@ public final class Consumer implements AutoCloseable {
   private void completed(ConsumerRecord<String, byte[]> r, AsyncResult<Void> ar) {
     if (ar.succeeded()) {
       processed.incrementAndGet();
-      count("ok", r.topic());
+      count("ok", r, true);
       finish(r);
       return;
     }
     failed.incrementAndGet();
-    count("failed", r.topic());
+    count("failed", r, true);
     LOG.warn("Handler failed for {}-{}@{} (group {}): {}", r.topic(), r.partition(), r.offset(), groupId,
         DeadLetters.describe(ar.cause()));
     if (deadLetters == null) {
@@ -344,12 +358,12 @@ public final class Consumer implements AutoCloseable {
     dl.onComplete(dar -> context.runOnContext(v -> {
       if (dar.succeeded()) {
         deadLettered.incrementAndGet();
-        count("dead_lettered", r.topic());
+        count("dead_lettered", r, false);
       } else {
         // Never stall the partition on a dead-letter outage: the loss is logged and counted instead.
         LOG.error("Dead letter for {}-{}@{} could not be published: {}", r.topic(), r.partition(), r.offset(),
             dar.cause().toString());
-        count("dead_letter_failed", r.topic());
+        count("dead_letter_failed", r, false);
       }
       finish(r);
     }));
@@ -410,13 +424,68 @@ public final class Consumer implements AutoCloseable {
     }
   }
 
-  private void count(String outcome, String topic) {
-    if (metrics != null) {
-      CounterDataPoint c = metrics.counterFamily("messages_consumed_total",
-          "Records consumed, by topic and outcome (ok, failed, dead_lettered, dead_letter_failed)", "topic", "outcome")
-          .labels(topic, outcome);
-      c.inc();
+  private void count(String outcome, ConsumerRecord<String, byte[]> r, boolean countBytes) {
+    if (traffic != null) {
+      traffic.consumed(r.topic(), outcome, r.key(), r.value(), countBytes);
     }
+  }
+
+  /**
+   * Asks the broker for the assigned partitions' end offsets (on the Kafka client's worker thread, never the
+   * event loop) and sets the lag gauges on this context. One request at a time: a slow broker skips ticks.
+   */
+  private void updateLag() {
+    if (closing || lagPending || assigned.isEmpty()) {
+      return;
+    }
+    lagPending = true;
+    Set<TopicPartition> tps = Set.copyOf(assigned);
+    stream.endOffsets(tps).onComplete(ar -> context.runOnContext(v -> {
+      lagPending = false;
+      if (ar.failed()) {
+        LOG.debug("End offsets for lag failed (group {}): {}", groupId, ar.cause().toString());
+        return;
+      }
+      for (Map.Entry<TopicPartition, Long> e : ar.result().entrySet()) {
+        TopicPartition tp = e.getKey();
+        long end = e.getValue();
+        Long next = nextToProcess(tp);
+        if (next != null) {
+          if (assigned.contains(tp)) {
+            lagGauge(tp).set(lag(end, next));
+          }
+        } else {
+          // Nothing received yet: the fetch position is where processing will start.
+          stream.position(tp).onSuccess(pos -> context.runOnContext(x -> {
+            if (assigned.contains(tp) && nextToProcess(tp) == null) {
+              lagGauge(tp).set(lag(end, pos));
+            }
+          }));
+        }
+      }
+    }));
+  }
+
+  /** The first offset not yet processed in {@code tp}, or null when nothing is known yet. */
+  private Long nextToProcess(TopicPartition tp) {
+    PartitionState st = partitions.get(tp);
+    if (st != null && !st.pending.isEmpty()) {
+      return st.pending.first();
+    }
+    if (st != null && st.next >= 0) {
+      return st.next;
+    }
+    Long done = committable.get(tp);
+    return done != null ? done : startOffsets.get(tp);
+  }
+
+  private GaugeDataPoint lagGauge(TopicPartition tp) {
+    return TopicTraffic.lagGauge(metrics, tp.topic(), tp.partition());
+  }
+
+  /** Records not yet processed: the end offset minus the next offset to process, never negative. */
+  static long lag(long endOffset, long nextToProcess) {
+    return Math.max(0, endOffset - nextToProcess);
   }
 
   private static final class PartitionState {
@@ -439,6 +508,7 @@ public final class Consumer implements AutoCloseable {
     private Map<TopicPartition, Long> startOffsets = Map.of();
     private boolean manualAssignment;
     private Metrics metrics;
+    private Duration lagInterval = Duration.ofSeconds(2);
 
     private Builder() {
     }
@@ -522,9 +592,15 @@ public final class Consumer implements AutoCloseable {
       return this;
     }
 
-    /** Optional: counts records by outcome in {@code messages_consumed_total}. */
+    /** Optional: counts records and bytes per topic and outcome, and exports the consumer lag. */
     public Builder optMetrics(Metrics metrics) {
       this.metrics = metrics;
+      return this;
+    }
+
+    /** Optional: how often the consumer lag is measured, one end-offsets request each (default 2 s). */
+    public Builder optLagInterval(Duration d) {
+      this.lagInterval = Objects.requireNonNull(d);
       return this;
     }
 

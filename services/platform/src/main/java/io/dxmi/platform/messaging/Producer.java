@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -27,19 +28,29 @@ public final class Producer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
   private final Map<String, String> properties;
+  private final TopicTraffic traffic; // null: not counted
 
-  private Producer(KafkaProducer<String, byte[]> producer, Map<String, String> properties) {
+  private Producer(KafkaProducer<String, byte[]> producer, Map<String, String> properties, TopicTraffic traffic) {
     this.producer = producer;
     this.stream = producer.asStream();
     this.properties = Map.copyOf(properties);
+    this.traffic = traffic;
   }
 
   /** Creates a producer from the settings' {@link KafkaSettings#producerProperties()}. */
   public static Producer create(Vertx vertx, KafkaSettings settings) {
+    return create(vertx, settings, null);
+  }
+
+  /**
+   * Creates a producer that also counts acknowledged records and bytes per topic in {@code metrics}
+   * ({@link TopicTraffic#produced}); null metrics count nothing.
+   */
+  public static Producer create(Vertx vertx, KafkaSettings settings, Metrics metrics) {
     Objects.requireNonNull(vertx, "vertx");
     Map<String, String> properties = settings.producerProperties();
     return new Producer(KafkaProducer.create(vertx, properties, new StringSerializer(), new ByteArraySerializer()),
-        properties);
+        properties, metrics == null ? null : TopicTraffic.produced(metrics));
   }
 
   /** The Kafka client properties the producer was created with (secrets included: do not log them). */
@@ -49,17 +60,25 @@ public final class Producer implements AutoCloseable {
 
   /** Sends one record; the future completes when the broker acknowledged it. */
   public Future<RecordMetadata> send(String topic, String key, byte[] value) {
-    return stream.send(new ProducerRecord<>(topic, key, value));
+    return send(new ProducerRecord<>(topic, key, value));
   }
 
   /** Sends one record with headers (metadata that is not part of the payload). */
   public Future<RecordMetadata> send(String topic, String key, byte[] value, RecordHeaders headers) {
-    return stream.send(new ProducerRecord<>(topic, null, key, value, headers));
+    return send(new ProducerRecord<>(topic, null, key, value, headers));
   }
 
   /** Sends a record to an explicit partition. */
   public Future<RecordMetadata> send(String topic, int partition, String key, byte[] value) {
-    return stream.send(new ProducerRecord<>(topic, partition, key, value));
+    return send(new ProducerRecord<>(topic, partition, key, value));
+  }
+
+  private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+    Future<RecordMetadata> sent = stream.send(record);
+    if (traffic != null) {
+      sent.onSuccess(md -> traffic.produced(record.topic(), record.key(), record.value()));
+    }
+    return sent;
   }
 
   /** Completes when every record sent so far is acknowledged. */

@@ -2,6 +2,8 @@ package io.dxmi.platform.metrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +25,9 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The Prometheus metrics of one process (one service): its own registry, JVM metrics, a native-memory gauge and
- * an optional HTTP exporter ({@code /metrics}).
+ * The Prometheus metrics of one process (one service): its own registry, JVM and process metrics (among them
+ * {@code process_resident_memory_bytes}, read from {@code /proc/self/status}), an estimate of native memory
+ * ({@code dxmi_native_memory_bytes}) and an optional HTTP exporter ({@code /metrics}).
  *
  * <p>Every metric made through the helpers carries a {@code service} label first, so one Prometheus can tell the
  * services apart without relabelling. Helpers are idempotent per name: asking twice for a metric returns the one
@@ -51,8 +54,8 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Metrics for {@code service} in a new registry, with JVM metrics and the {@code native_memory_bytes} gauge;
-   * no exporter yet (see {@link #startHttp}).
+   * Metrics for {@code service} in a new registry, with JVM and process metrics and the
+   * {@code dxmi_native_memory_bytes} gauge; no exporter yet (see {@link #startHttp}).
    */
   public static Metrics create(String service) {
     if (service == null || service.isBlank()) {
@@ -60,8 +63,11 @@ public final class Metrics implements AutoCloseable {
     }
     Metrics m = new Metrics(service, new PrometheusRegistry());
     JvmMetrics.builder().register(m.registry);
-    m.gauge("native_memory_bytes", "Resident set size of the process (VmRSS): heap plus native memory",
-        Metrics::nativeMemoryBytes);
+    // PyTorch allocates outside the JVM and DJL reports nothing of it: what the process holds beyond what the
+    // JVM has committed is the best cheap estimate (it also counts thread stacks, libraries and malloc arenas).
+    m.gauge("dxmi_native_memory_bytes",
+        "Estimated native memory: resident set size minus the JVM's committed heap and non-heap memory",
+        Metrics::nativeMemoryEstimateBytes);
     return m;
   }
 
@@ -149,9 +155,14 @@ public final class Metrics implements AutoCloseable {
   }
 
   /** Resident set size of this process from {@code /proc/self/status} (VmRSS), in bytes; -1 where unavailable. */
-  public static double nativeMemoryBytes() {
+  public static double residentSetBytes() {
+    return residentSetBytes(PROC_STATUS);
+  }
+
+  /** VmRSS from a file in the format of {@code /proc/<pid>/status}, in bytes; -1 when absent or unreadable. */
+  public static double residentSetBytes(Path status) {
     try {
-      for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.US_ASCII)) {
+      for (String line : Files.readAllLines(status, StandardCharsets.US_ASCII)) {
         if (line.startsWith("VmRSS:")) {
           String[] parts = line.substring(6).trim().split("\\s+");
           return Long.parseLong(parts[0]) * 1024.0; // reported in kB
@@ -161,6 +172,23 @@ public final class Metrics implements AutoCloseable {
       // Not Linux, or /proc not mounted: report "unknown" instead of failing the scrape.
     }
     return -1;
+  }
+
+  /**
+   * Native memory estimate: resident set size minus the JVM's committed heap and non-heap memory (what the JVM
+   * may touch), never below 0; -1 where the resident set size is unknown. It over-counts by thread stacks,
+   * shared libraries and the JVM's own native structures, and under-counts committed JVM pages not yet touched.
+   */
+  public static double nativeMemoryEstimateBytes() {
+    return nativeMemoryEstimateBytes(residentSetBytes(), ManagementFactory.getMemoryMXBean());
+  }
+
+  static double nativeMemoryEstimateBytes(double rss, MemoryMXBean memory) {
+    if (rss < 0) {
+      return -1;
+    }
+    double jvm = memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted();
+    return Math.max(0, rss - jvm);
   }
 
   /** Stops the HTTP exporter, if any. */

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.messaging.DeadLetterPublisher;
+import io.dxmi.platform.messaging.TopicTraffic;
 import io.dxmi.platform.metrics.Metrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -67,6 +68,7 @@ public final class BlobAssembler implements AutoCloseable {
   private final Path spoolDir;
   private final Duration fetchTimeout;
   private final Metrics metrics;
+  private final TopicTraffic traffic;
 
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -88,6 +90,7 @@ public final class BlobAssembler implements AutoCloseable {
     this.spoolDir = b.spoolDir;
     this.fetchTimeout = b.fetchTimeout;
     this.metrics = b.metrics;
+    this.traffic = metrics == null ? null : TopicTraffic.consumed(metrics);
   }
 
   /** Returns a new builder. */
@@ -153,8 +156,10 @@ public final class BlobAssembler implements AutoCloseable {
       while (running) {
         ConsumerRecords<String, byte[]> records = manifests.poll(POLL);
         for (ConsumerRecord<String, byte[]> r : records) {
+          countConsumed(r);
           onManifest(r);
         }
+        exportLag(tps);
         // Catch up first: during start-up the topic may still hold several versions per name.
         if (records.isEmpty() || caughtUp(tps)) {
           fetchPending(chunks);
@@ -261,6 +266,7 @@ public final class BlobAssembler implements AutoCloseable {
               + " chunks of " + key);
         }
         for (ConsumerRecord<String, byte[]> r : chunks.poll(POLL)) {
+          countConsumed(r);
           if (!key.equals(r.key()) || r.value() == null) {
             continue; // another blob's chunk interleaved on the same partition
           }
@@ -318,9 +324,28 @@ public final class BlobAssembler implements AutoCloseable {
     }
   }
 
+  private void countConsumed(ConsumerRecord<String, byte[]> r) {
+    if (traffic != null) {
+      traffic.consumed(r.topic(), "ok", r.key(), r.value(), true);
+    }
+  }
+
+  /** The manifest consumer's lag from its last fetch (no broker request), as {@code dxmi_consumer_lag_records}. */
+  private void exportLag(List<TopicPartition> tps) {
+    if (metrics == null) {
+      return;
+    }
+    for (TopicPartition tp : tps) {
+      OptionalLong lag = manifests.currentLag(tp);
+      if (lag.isPresent()) {
+        TopicTraffic.lagGauge(metrics, tp.topic(), tp.partition()).set(lag.getAsLong());
+      }
+    }
+  }
+
   private void count(String outcome) {
     if (metrics != null) {
-      metrics.counterFamily("blobs_total", "Blobs assembled, by topic and outcome (delivered, rejected)", "topic",
+      metrics.counterFamily("dxmi_blobs_total", "Blobs assembled, by topic and outcome (delivered, rejected)", "topic",
           "outcome").labels(manifestTopic, outcome).inc();
     }
   }
@@ -467,7 +492,10 @@ public final class BlobAssembler implements AutoCloseable {
       return this;
     }
 
-    /** Optional: counts blobs in {@code blobs_total}. */
+    /**
+     * Optional: counts blobs in {@code dxmi_blobs_total}, records and bytes read per topic, and the manifest
+     * topic's consumer lag.
+     */
     public Builder optMetrics(Metrics metrics) {
       this.metrics = metrics;
       return this;
