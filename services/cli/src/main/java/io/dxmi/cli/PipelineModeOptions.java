@@ -18,6 +18,6 @@ final class PipelineModeOptions {
     int checkpointEvery;
 
     @Option(names = "--eval-every", defaultValue = "500",
-            description = "Policy versions between evaluations (default: ${DEFAULT-VALUE}).")
+            description = "Policy versions between evaluations, 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.Snapshots;
@@ -59,6 +60,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
         return training.submit(() -> {
             phases.record("ebm.queue", System.nanoTime() - t0);
             long s0 = System.nanoTime();
+            long cpu0 = PhaseTimes.threadCpuNanos();
             IterationStats stats;
             float[] energies;
             try (NDManager scope = model.manager().newSubManager()) {
@@ -70,6 +72,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
             Object[] result = {stats, model.energyWeights(), energies};
             mark[0] = System.nanoTime();
             phases.record("ebm.step", mark[0] - s0);
+            phases.record("ebm.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
             return result;
         }).thenCompose(out -> {
             IterationStats stats = (IterationStats) out[0];

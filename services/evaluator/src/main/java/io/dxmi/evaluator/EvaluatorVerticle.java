@@ -104,7 +104,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                 .optPlan(plan).optOptions(metricOptions);
         long total = plan.iterations();
         long interval = every > 0 ? every : plan.evalEvery();
-        long next = Math.min(interval, total);
+        long next = interval > 0 ? Math.min(interval, total) : total; // 0: the final version only
         while (true) {
             SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, next).get(1, TimeUnit.DAYS);
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
@@ -124,7 +124,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             if (policy.version() >= total) {
                 return;
             }
-            next = Math.min(total, (policy.version() / interval + 1) * interval);
+            next = interval > 0 ? Math.min(total, (policy.version() / interval + 1) * interval) : total;
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PhaseTimes {
 
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
+            .getThreadMXBean();
     private static final double[] BOUNDS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
 
     private final Metrics.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> histogram;
@@ -32,6 +34,14 @@ public final class PhaseTimes {
         histogram.labels(phase).observe(s);
         seconds.computeIfAbsent(phase, k -> new DoubleAdder()).add(s);
         counts.computeIfAbsent(phase, k -> new LongAdder()).increment();
+    }
+
+    /**
+     * The calling thread's CPU time in nanoseconds. A step's CPU time beside its wall time tells
+     * work from waiting for a core (recorded as phase {@code <name>_cpu}).
+     */
+    public static long threadCpuNanos() {
+        return CPU.getCurrentThreadCpuTime();
     }
 
     /** Mean milliseconds per occurrence of each phase. */

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  * @param mode "sync" (Algorithm 1 exactly, one actor) or "async" (actors run ahead)
  * @param maxStaleness async: how many policy versions a batch may lag behind the iteration that learns from it
  * @param checkpointEvery learner iterations between checkpoints
- * @param evalEvery policy versions between evaluations
+ * @param evalEvery policy versions between evaluations; 0 = only the final version
  */
 public record RunPlan(RunSpec spec, String mode, int maxStaleness, int checkpointEvery, int evalEvery) {
 
@@ -28,8 +28,9 @@ public record RunPlan(RunSpec spec, String mode, int maxStaleness, int checkpoin
         if (maxStaleness < 0) {
             throw new IllegalArgumentException("max staleness must be >= 0, got " + maxStaleness);
         }
-        if (checkpointEvery < 1 || evalEvery < 1) {
-            throw new IllegalArgumentException("checkpoint and evaluation intervals must be >= 1");
+        if (checkpointEvery < 1 || evalEvery < 0) {
+            throw new IllegalArgumentException("the checkpoint interval must be >= 1 and the evaluation interval >= 0,"
+                    + " got " + checkpointEvery + " and " + evalEvery);
         }
     }
 

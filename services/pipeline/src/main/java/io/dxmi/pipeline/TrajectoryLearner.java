@@ -129,7 +129,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
             }
             consumer = Consumer.builder().setVertx(vertx).setSettings(options.settings()).setGroupId(
                     "dxmi-" + options.run() + "-" + role()).setTopics(context.topics().trajectories())
-                    .setHandler(this::handle).optDeadLetters(context.deadLetters()).optMaxInFlight(1)
+                    .setHandler(this::handle).optDeadLetters(context.deadLetters()).optMaxInFlight(1).optMaxQueued(8)
                     .optStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
                     .optManualAssignment(true)
                     .optMetrics(options.metrics()).build();

@@ -122,6 +122,16 @@ class PlanAndCheckpointTest {
     }
 
     @Test
+    void evaluationEveryZeroMeansOnlyAtTheEndAndNegativeIsRefused() {
+        RunPlan p = plan("intervals", "sync", 0);
+        RunPlan endOnly = new RunPlan(p.spec(), p.mode(), p.maxStaleness(), p.checkpointEvery(), 0);
+        assertEquals(0, RunPlan.decode(endOnly.encode()).evalEvery());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new RunPlan(p.spec(), p.mode(), p.maxStaleness(), p.checkpointEvery(), -1));
+        assertTrue(e.getMessage().contains("evaluation interval"), e.getMessage());
+    }
+
+    @Test
     void theContextsProducerSendsWithoutLingerUnlessTheUserChoseOne() throws Exception {
         // Sync mode is a chain of produce/fetch round trips: a 5 ms linger per send cost ~15 ms an iteration.
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "latency", "test", metrics)) {

@@ -349,6 +349,49 @@ class KafkaPlatformTest {
     producer.close();
   }
 
+  @Test
+  @Order(4)
+  void sequentialConsumerFetchesAheadOnlyWithAQueue(Vertx vertx) throws Exception {
+    // One handler at a time (a learner); records arrive one by one while the first is held.
+    for (int maxQueued : new int[] {0, 4}) {
+      String topic = "ahead-" + maxQueued;
+      Topics.ensure(admin, topic, 1, Map.of());
+      Producer producer = Producer.create(vertx, settings);
+      List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
+      List<Long> order = new CopyOnWriteArrayList<>();
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("g-" + topic)
+          .setTopics(topic).optMaxInFlight(1).optMaxQueued(maxQueued).setHandler(r -> {
+            order.add(r.offset());
+            io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+            held.add(p);
+            return p.future();
+          }).build();
+      consumer.start().await();
+      producer.send(topic, null, new byte[] {0}).await();
+      waitFor(() -> held.size() == 1, "the first record in its handler");
+      for (int i = 1; i <= 3; i++) {
+        producer.send(topic, null, new byte[] {(byte) i}).await();
+        if (maxQueued > 0) {
+          int n = i;
+          waitFor(() -> consumer.queued() == n, n + " records fetched ahead");
+        }
+      }
+      if (maxQueued == 0) {
+        Thread.sleep(500); // paused: nothing more is fetched while the first record is held
+        assertEquals(0, consumer.queued());
+      }
+      for (int i = 0; i < 4; i++) {
+        int next = i + 1;
+        waitFor(() -> held.size() >= next, "record " + next + " handed over");
+        assertEquals(1, held.size() - i, "one handler at a time");
+        held.get(i).complete();
+      }
+      assertEquals(List.of(0L, 1L, 2L, 3L), order);
+      consumer.closeAsync().await();
+      producer.close();
+    }
+  }
+
   private static double lag(Metrics m, String topic) {
     return value(m, "dxmi_consumer_lag_records", "topic", topic, "partition", "0");
   }

@@ -3,6 +3,7 @@ package io.dxmi.valuelearner;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
@@ -114,6 +115,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
         long[] marks = new long[2];
         return follower.await(RunTopics.EBM, need).thenCompose(ebm -> training.submit(() -> {
             marks[0] = System.nanoTime();
+            long cpu0 = PhaseTimes.threadCpuNanos();
             phases.record("value.wait_ebm", marks[0] - t0);
             if (ebm.version() != loadedEbmVersion) {
                 model.loadEnergyWeights(ebm.weights());
@@ -127,6 +129,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             Object[] result = {stats, model.policyWeights()};
             marks[1] = System.nanoTime();
             phases.record("value.step", marks[1] - marks[0]);
+            phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
             return result;
         })).thenCompose(out -> {
             IterationStats stats = (IterationStats) out[0];

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * idempotent or deduplicate). A handler that throws or fails never stops the consumer: the record is logged,
  * counted, sent to the {@link DeadLetterPublisher} (when one is set) and then committed past.
  *
- * <p>Backpressure: at most {@code maxInFlight} handlers run at once. Beyond that, records are queued locally and
- * the assigned <em>partitions</em> are paused. Pausing the Vert.x stream itself would stop polling, and a consumer
+ * <p>Backpressure: at most {@code maxInFlight} handlers run at once, and up to {@code maxQueued} more records wait
+ * in a local queue (so the next record is at hand when a handler finishes, instead of one poll later). Beyond
+ * that the assigned <em>partitions</em> are paused. Pausing the Vert.x stream itself would stop polling, and a consumer
  * that does not poll within {@code max.poll.interval.ms} is expelled from its group; paused partitions keep the
  * poll loop and the group membership alive. Records already fetched still arrive, so the queue is bounded by
  * {@code max.poll.records}.
@@ -84,6 +85,7 @@ public final class Consumer implements AutoCloseable {
   private final RecordHandler handler;
   private final DeadLetterPublisher deadLetters;
   private final int maxInFlight;
+  private final int maxQueued;
   private final Duration commitInterval;
   private final Duration closeTimeout;
   private final Map<TopicPartition, Long> startOffsets;
@@ -107,6 +109,7 @@ public final class Consumer implements AutoCloseable {
   private final Set<TopicPartition> startApplied = new HashSet<>();
   private final ArrayDeque<ConsumerRecord<String, byte[]>> queue = new ArrayDeque<>();
   private int running;
+  private volatile int queuedCount; // queue.size(), readable from any thread
   private boolean paused;
   private boolean closing;
   private long commitTimer = -1;
@@ -122,6 +125,7 @@ public final class Consumer implements AutoCloseable {
     this.handler = b.handler;
     this.deadLetters = b.deadLetters;
     this.maxInFlight = b.maxInFlight;
+    this.maxQueued = b.maxQueued;
     this.commitInterval = b.commitInterval;
     this.closeTimeout = b.closeTimeout;
     this.startOffsets = Map.copyOf(b.startOffsets);
@@ -196,6 +200,11 @@ public final class Consumer implements AutoCloseable {
   /** Records whose handler succeeded. */
   public long processed() {
     return processed.get();
+  }
+
+  /** Records fetched and waiting for a free handler slot. */
+  public int queued() {
+    return queuedCount;
   }
 
   /** Records whose handler failed or threw. */
@@ -307,7 +316,8 @@ public final class Consumer implements AutoCloseable {
     } else {
       queue.add(r);
     }
-    if (!paused && running + queue.size() >= maxInFlight && !assigned.isEmpty()) {
+    queuedCount = queue.size();
+    if (!paused && running + queue.size() >= maxInFlight + maxQueued && !assigned.isEmpty()) {
       paused = true;
       stream.pause(Set.copyOf(assigned));
     }
@@ -381,7 +391,8 @@ public final class Consumer implements AutoCloseable {
     while (!closing && running < maxInFlight && !queue.isEmpty()) {
       dispatch(queue.poll());
     }
-    if (paused && !closing && running + queue.size() <= maxInFlight / 2) {
+    queuedCount = queue.size();
+    if (paused && !closing && running + queue.size() <= (maxInFlight + maxQueued) / 2) {
       paused = false;
       stream.resume(Set.copyOf(assigned));
     }
@@ -422,6 +433,7 @@ public final class Consumer implements AutoCloseable {
         it.remove();
       }
     }
+    queuedCount = queue.size();
   }
 
   private void count(String outcome, ConsumerRecord<String, byte[]> r, boolean countBytes) {
@@ -503,6 +515,7 @@ public final class Consumer implements AutoCloseable {
     private RecordHandler handler;
     private DeadLetterPublisher deadLetters;
     private int maxInFlight = 16;
+    private int maxQueued;
     private Duration commitInterval = Duration.ofSeconds(1);
     private Duration closeTimeout = Duration.ofSeconds(10);
     private Map<TopicPartition, Long> startOffsets = Map.of();
@@ -560,6 +573,19 @@ public final class Consumer implements AutoCloseable {
         throw new IllegalArgumentException("maxInFlight must be at least 1, got " + n);
       }
       this.maxInFlight = n;
+      return this;
+    }
+
+    /**
+     * Optional: records fetched ahead and queued beyond those in flight before the partitions are paused (default
+     * 0). With strictly sequential processing ({@code maxInFlight} 1) a few queued records save one poll round
+     * (up to the poll timeout plus a fetch) per record.
+     */
+    public Builder optMaxQueued(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("maxQueued must be at least 0, got " + n);
+      }
+      this.maxQueued = n;
       return this;
     }
 
