@@ -283,6 +283,7 @@ final class EmbeddedRun {
             r.set("time_breakdown_ms", ModelDirectory.json().valueToTree(breakdown));
             r.put("staleness_max", value.maxStaleness());
             r.put("staleness_mean", value.meanStaleness());
+            r.put("pacing_violations", value.pacingViolations());
             r.put("ebm_version_used", energy.version());
             r.put("trainer", "distributed pipeline (embedded Kafka broker, all services in one JVM)");
             r.put("skipped_updates", trainer.skippedUpdates());

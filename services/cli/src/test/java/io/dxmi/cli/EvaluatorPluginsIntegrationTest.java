@@ -117,6 +117,7 @@ class EvaluatorPluginsIntegrationTest {
             await(vertx.deployVerticle(actor));
 
             await(value.finished());
+            await(ebm.finished()); // its last rewards may still be in flight: close only after
             await(evaluator.finished());
             assertEquals(0, external.get(2, TimeUnit.MINUTES), "the separate evaluator's exit code");
 

@@ -108,9 +108,10 @@ class PipelineIntegrationTest {
         assertEquals(2, r.get("actors").asInt());
         assertEquals(30, r.get("iterations").asInt());
         assertTrue(r.get("batches_rolled_out").asLong() >= 30, r.toString());
-        // Each actor keeps at most K+1 unlearned batches in flight, so with N actors a batch is at
-        // most N(K+1) - 1 versions stale: 3 here (N = 2, K = 1).
-        assertTrue(r.get("staleness_max").asLong() <= 3, r.toString());
+        // Every actor rolled out each batch with a policy at most K = 1 versions behind the offset its
+        // own previous batch implies (staleness itself is measured: it also depends on the other actor).
+        assertEquals(0, r.get("pacing_violations").asLong(), r.toString());
+        assertTrue(r.get("staleness_mean").asDouble() > 0, r.toString());
         assertTrue(r.get("batches_rolled_out").asLong() <= 30 + 2 * 2, r.toString());
         assertTrue(Double.isFinite(r.get("sw_mean").asDouble()));
         // The evaluator draws the figures at each evaluation, the end redraws them with the values.

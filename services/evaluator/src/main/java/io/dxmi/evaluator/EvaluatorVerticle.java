@@ -57,6 +57,8 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     private final Map<String, String> metricOptions;
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
     private RunFigures figures;
+    private RunFigures figuresWithoutValues;
+    private long loadedValueVersion = -1;
 
     /** The run's evaluator with every plug-in on the class path. */
     public EvaluatorVerticle(ServiceOptions options) {
@@ -82,7 +84,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
 
     @Override
     protected Set<String> follows() {
-        return Set.of(RunTopics.POLICY, RunTopics.EBM);
+        return Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
     }
 
     /** Reports published so far, oldest first. */
@@ -196,6 +198,29 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         }
     }
 
+    /**
+     * Loads the value network of this iteration for the V(x, t) panels: the value-learner
+     * publishes it right after the policy of the same version, so it is waited for briefly; an
+     * older one is used when it does not come (an external evaluator's own cadence). False when
+     * none has arrived yet.
+     */
+    private boolean loadValueNetwork(long iteration) throws InterruptedException {
+        SnapshotFollower.Versioned value;
+        try {
+            value = follower.await(RunTopics.VALUE, iteration).get(2, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            value = follower.newest(RunTopics.VALUE);
+        }
+        if (value == null) {
+            return false;
+        }
+        if (value.version() != loadedValueVersion) {
+            model.loadValueWeights(value.weights());
+            loadedValueVersion = value.version();
+        }
+        return true;
+    }
+
     /** The metrics of these reports as a history for the figures. */
     public static MetricHistory history(List<EvaluationReport> reports) {
         MetricHistory history = new MetricHistory();
@@ -217,15 +242,21 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             return List.of();
         }
         if (figures == null) {
-            figures = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed())
-                    .optValuesUnavailable("V(x, t) lives in the value-learner;\nthe evaluator follows only the energy")
+            figures = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed()).build();
+            figuresWithoutValues = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed())
+                    .optValuesUnavailable("no value snapshot yet:\nthe value-learner publishes one every evaluation")
                     .build();
         }
         MetricHistory history = history(reports()).add(iteration, metrics);
         try {
-            return figures.write(model, history, options.figuresDir()).files().stream().map(Path::toString).toList();
+            boolean values = loadValueNetwork(iteration);
+            return (values ? figures : figuresWithoutValues).write(model, history, options.figuresDir()).files()
+                    .stream().map(Path::toString).toList();
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: the loop ends at its next wait
             return List.of();
         }
     }

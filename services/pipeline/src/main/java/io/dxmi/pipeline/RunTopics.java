@@ -19,6 +19,8 @@ public record RunTopics(String run) {
     public static final String POLICY = "policy";
     /** Snapshot name of the energy (and its EMA copy). */
     public static final String EBM = "ebm";
+    /** Snapshot name of the value network (the value-learner's; at evaluations and at the end). */
+    public static final String VALUE = "value";
 
     public RunTopics {
         if (run == null || !RUN_NAME.matcher(run).matches()) {

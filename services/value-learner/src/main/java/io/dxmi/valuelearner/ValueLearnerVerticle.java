@@ -10,6 +10,7 @@ import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.pipeline.Snapshots;
 import io.dxmi.pipeline.TrajectoryLearner;
 import io.dxmi.pipeline.TrajectoryMessages;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class ValueLearnerVerticle extends TrajectoryLearner {
 
     public static final String ROLE = "value-learner";
-    /** Snapshot name of the value network (published at checkpoints and at the end). */
-    public static final String VALUE = "value";
+    /** Snapshot name of the value network (published at every evaluation and at the end). */
+    public static final String VALUE = RunTopics.VALUE;
 
     private SnapshotFollower follower;
     private Snapshots snapshots;
@@ -40,6 +41,9 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     private GaugeDataPoint[] sigmaGauges;
     private GaugeDataPoint[] velocityScaleGauges;
     private volatile long maxStaleness;
+    private volatile long pacingViolations;
+    private CounterDataPoint pacingViolationsCounter;
+    private final Map<String, Long> lastOffsetByActor = new java.util.HashMap<>();
     private volatile double stalenessSum;
 
     public ValueLearnerVerticle(ServiceOptions options) {
@@ -49,6 +53,16 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     /** The largest staleness seen: policy versions between a batch's policy and the learner's. */
     public long maxStaleness() {
         return maxStaleness;
+    }
+
+    /**
+     * Batches rolled out with a policy older than their actor's pacing allows (its previous
+     * batch's offset + 1 − K): always 0 unless an actor misbehaves. This, not a bound on
+     * staleness, is what {@code --max-staleness} guarantees: a batch's staleness also depends on
+     * how many batches other actors send between an actor's taking a policy and its send.
+     */
+    public long pacingViolations() {
+        return pacingViolations;
     }
 
     /** Mean staleness over the batches learned by this instance. */
@@ -73,6 +87,8 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
         policyVersion = m.gauge("dxmi_policy_version", "Newest policy version published");
         ebmVersion = m.gauge("dxmi_ebm_version", "EBM version in use");
         snapshotBytes = m.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model").labels("policy");
+        pacingViolationsCounter = m.counter("dxmi_pacing_violations_total",
+                "Batches rolled out with an older policy than their actor's pacing allows");
         staleness = m.histogram("dxmi_staleness_versions",
                 "Policy versions between a batch's policy and the learner's", 0, 1, 2, 4, 8, 16, 32);
         int steps = plan.spec().config().samplerSteps();
@@ -111,6 +127,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
     protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
         long need = plan.sync() ? trainer.iteration() + 1 : 0;
         long batchPolicy = batch.message().getPolicyVersion();
+        checkPacing(batch.message().getActorId().toString(), trainer.iteration(), batchPolicy);
         long t0 = System.nanoTime();
         long[] marks = new long[2];
         return follower.await(RunTopics.EBM, need).thenCompose(ebm -> training.submit(() -> {
@@ -126,7 +143,10 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
                 DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
                 stats = trainer.completeIteration(null, p);
             }
-            Object[] result = {stats, model.policyWeights()};
+            // The value network goes out at the evaluation cadence too, for the evaluator's V(x, t) figure.
+            long it = trainer.iteration();
+            boolean valueDue = plan.evalEvery() > 0 && it % plan.evalEvery() == 0 && it < plan.iterations();
+            Object[] result = {stats, model.policyWeights(), valueDue ? model.valueWeights() : null};
             marks[1] = System.nanoTime();
             phases.record("value.step", marks[1] - marks[0]);
             phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
@@ -156,10 +176,25 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
                         snapshotBytes.set(manifest.size());
                         return stats;
                     });
+            if (out[2] != null) {
+                @SuppressWarnings("unchecked")
+                Map<String, float[]> valueWeights = (Map<String, float[]>) out[2];
+                snapshots.publish(VALUE, version, version, -1, valueWeights).onFailure(e -> org.slf4j.LoggerFactory
+                        .getLogger(getClass()).warn("value snapshot v{} not published: {}", version, e.toString()));
+            }
             // Synchronous: the actor waits for this policy, so the batch is done when it is out. Asynchronous:
             // learn the next batch while it is sent (one producer keeps the versions in order).
             return plan.sync() ? published : CompletableFuture.completedFuture(stats);
         });
+    }
+
+    /** One partition: a batch's offset is the iteration that learns it. Called in order, on one thread. */
+    private void checkPacing(String actor, long offset, long policy) {
+        Long previous = lastOffsetByActor.put(actor, offset);
+        if (!plan.sync() && previous != null && policy < previous + 1 - plan.maxStaleness()) {
+            pacingViolations++;
+            pacingViolationsCounter.inc();
+        }
     }
 
     @Override
