@@ -2,6 +2,7 @@ package io.dxmi.cli;
 
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
+import io.dxmi.evaluator.MetricSelectionOptions;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -19,10 +20,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code dxmi service NAME}: one service of a distributed run, as its own process. */
@@ -62,13 +59,8 @@ final class ServiceCommand implements Callable<Integer> {
             description = "Seconds to wait for the run plan (default: ${DEFAULT-VALUE}).")
     long planTimeout;
 
-    @Option(names = "--metric", paramLabel = "ID",
-            description = "Evaluator: run only this metric plug-in (repeatable; default: every plug-in on the class path).")
-    List<String> metricIds = new ArrayList<>();
-
-    @Option(names = "--metric-option", paramLabel = "KEY=VALUE",
-            description = "Evaluator: an option for the plug-ins, e.g. mode_coverage.drop_fraction=0.2 (repeatable).")
-    Map<String, String> metricOptions = new LinkedHashMap<>();
+    @Mixin
+    MetricSelectionOptions metricSelection = new MetricSelectionOptions(); // evaluator only
 
     static final class NameConverter implements picocli.CommandLine.ITypeConverter<Name> {
         @Override
@@ -127,8 +119,8 @@ final class ServiceCommand implements Callable<Integer> {
             }
             default: {
                 EvaluatorVerticle v = EvaluatorVerticle.builder().setOptions(options)
-                        .optPlugins(EvaluationMetrics.select(EvaluationMetrics.discover(), metricIds))
-                        .optMetricOptions(metricOptions).build();
+                        .optPlugins(metricSelection.select(EvaluationMetrics.discover()))
+                        .optMetricOptions(metricSelection.options()).build();
                 verticle = v;
                 finished = v.finished();
             }

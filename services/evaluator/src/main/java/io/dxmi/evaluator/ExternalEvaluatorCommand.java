@@ -14,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +52,8 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
             description = "Policy versions between evaluations; 0 = the run's --eval-every (default: ${DEFAULT-VALUE}).")
     int every;
 
-    @Option(names = "--metric", paramLabel = "ID",
-            description = "Run only this plug-in (repeatable; default: all of this evaluator's plug-ins).")
-    List<String> metricIds = new ArrayList<>();
-
-    @Option(names = "--metric-option", paramLabel = "KEY=VALUE",
-            description = "An option for the plug-ins, e.g. mode_coverage.drop_fraction=0.2 (repeatable).")
-    Map<String, String> metricOptions = new LinkedHashMap<>();
+    @picocli.CommandLine.Mixin
+    MetricSelectionOptions metricSelection = new MetricSelectionOptions();
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "This evaluator's name (lower-case, digits, '-'); reports carry NAME-INSTANCE.")
@@ -115,7 +109,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
-        List<EvaluationMetric> chosen = EvaluationMetrics.select(available, metricIds);
+        List<EvaluationMetric> chosen = metricSelection.select(available);
         Metrics metrics = Metrics.create(name);
         int port = metrics.startHttp(metricsPort);
         KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + name)
@@ -123,7 +117,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
         String id = instanceId != null ? instanceId : defaultInstanceId();
         EvaluatorVerticle evaluator = EvaluatorVerticle.builder()
                 .setOptions(new ServiceOptions(settings, run, id, null, metrics, Duration.ofSeconds(planTimeout)))
-                .optName(name).optPlugins(chosen).optEvery(every).optMetricOptions(metricOptions).build();
+                .optName(name).optPlugins(chosen).optEvery(every).optMetricOptions(metricSelection.options()).build();
         Vertx vertx = Vertx.vertx();
         // Steps run in reverse: undeploy, then the exporter, then Vert.x.
         GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30)).registerVertx(vertx)
