@@ -142,7 +142,7 @@ final class EmbeddedRun {
                             .optOutput(s.out().resolve("pretrained")).optListener(listener).build().run()) {
                 plan = Submission.plan(s.run(), s.config(), ddpm, s.data(), s.dataSource(), s.mode(),
                         s.maxStaleness(), s.checkpointEvery(), s.evalEvery());
-                Metrics submitMetrics = Metrics.create("submit");
+                Metrics submitMetrics = PipelineContext.metricsFor("submit", s.run());
                 try (PipelineContext ctx = PipelineContext.open(vertx, kafka, s.run(), "submit", submitMetrics)) {
                     Submission.submit(ctx, plan, ddpm);
                 }
@@ -158,7 +158,7 @@ final class EmbeddedRun {
 
             Map<String, Integer> ports = new LinkedHashMap<>();
             java.util.function.BiFunction<String, String, ServiceOptions> options = (service, id) -> {
-                Metrics m = Metrics.create(service);
+                Metrics m = PipelineContext.metricsFor(service, s.run());
                 ports.put(service + ("0".equals(id) ? "" : "-" + id),
                         m.startHttp(metricsPort == 0 ? 0 : metricsPort + ports.size()));
                 allMetrics.add(m);

@@ -5,6 +5,7 @@ import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.MetricSelectionOptions;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetrics;
+import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
 import io.dxmi.platform.metrics.Metrics;
@@ -90,7 +91,7 @@ final class ServiceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
         String service = name.name().replace('_', '-');
-        Metrics metrics = Metrics.create(service);
+        Metrics metrics = PipelineContext.metricsFor(service, kafka.run);
         int port = metrics.startHttp(metricsPort);
         String id = actorId != null ? actorId : defaultInstanceId();
         ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, id, stateDir,

@@ -8,7 +8,6 @@ import io.dxmi.core.job.PretrainJob;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.Submission;
-import io.dxmi.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +59,7 @@ final class SubmitCommand implements Callable<Integer> {
                 : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(common.seed))
                         .optOutput(out.resolve("pretrained")).optListener(common.progress()).build().run();
                 PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run,
-                        "submit", Metrics.create("submit"))) {
+                        "submit", PipelineContext.metricsFor("submit", kafka.run))) {
             RunPlan plan = Submission.plan(kafka.run, dxmi.config(common.seed), ddpm, source, data.data, pipeline.mode,
                     pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery);
             Submission.submit(context, plan, ddpm);

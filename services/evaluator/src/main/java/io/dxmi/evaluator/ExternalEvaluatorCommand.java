@@ -3,6 +3,7 @@ package io.dxmi.evaluator;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
+import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
@@ -110,7 +111,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
         List<EvaluationMetric> chosen = metricSelection.select(available);
-        Metrics metrics = Metrics.create(name);
+        Metrics metrics = PipelineContext.metricsFor(name, run);
         int port = metrics.startHttp(metricsPort);
         KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + name)
                 .optProperties(kafkaProperties).build();

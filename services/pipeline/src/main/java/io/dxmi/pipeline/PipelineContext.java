@@ -69,6 +69,14 @@ public final class PipelineContext implements AutoCloseable {
                 .optProperty("producer.linger.ms", "0").optProperties(s.properties()).build();
     }
 
+    /**
+     * A service's metrics, every one of them labelled with the run ({@code run="RUN"}) besides the
+     * service, so that one Prometheus and one dashboard can tell runs apart.
+     */
+    public static Metrics metricsFor(String service, String run) {
+        return Metrics.create(service, Map.of("run", run));
+    }
+
     /** Opens the context (blocking: creates topics); call off the event loop. */
     public static PipelineContext open(Vertx vertx, KafkaSettings settings, String run, String service,
             Metrics metrics) {

@@ -139,7 +139,7 @@ public abstract class TrajectoryLearner extends VerticleBase {
 
     private void registerMetrics() {
         Metrics m = options.metrics();
-        iterationsCounter = m.counterFamily("dxmi_iterations_total", "Learner iterations", "run").labels(options.run());
+        iterationsCounter = m.counter("dxmi_iterations_total", "Learner iterations");
         skippedCounter = m.counter("dxmi_skipped_updates_total", "Updates refused for non-finite values");
         recoveriesCounter = m.counter("dxmi_guard_recoveries_total", "Rollbacks to the last good state");
         lossGauges = m.gaugeFamily("dxmi_loss", "Latest loss of each kind", "kind");

@@ -123,6 +123,22 @@ class PlatformUnitTest {
   }
 
   @Test
+  void constantLabelsGoOnEveryOwnMetric() throws Exception {
+    try (Metrics m = Metrics.create("unit-test", Map.of("run", "r1"))) {
+      m.counter("steps_total", "Training steps").inc(2);
+      m.gaugeFamily("loss", "Loss", "kind").labels("value").set(0.5);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, m.registry().scrape());
+      String body = out.toString(StandardCharsets.UTF_8);
+      assertTrue(body.contains("steps_total{run=\"r1\",service=\"unit-test\"} 2.0"), body);
+      assertTrue(body.contains("loss{kind=\"value\",run=\"r1\",service=\"unit-test\"} 0.5"), body);
+      assertTrue(body.contains("dxmi_native_memory_bytes{run=\"r1\",service=\"unit-test\"}"), body);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Metrics.create("x", Map.of("service", "y")));
+    assertThrows(IllegalArgumentException.class, () -> Metrics.create("x", Map.of("run", " ")));
+  }
+
+  @Test
   void residentSetIsReadFromProcStatus(@TempDir Path dir) throws Exception {
     Path status = dir.resolve("status");
     Files.writeString(status, "Name:\tjava\nVmPeak:\t 9999 kB\nVmRSS:\t  123456 kB\nThreads:\t42\n");

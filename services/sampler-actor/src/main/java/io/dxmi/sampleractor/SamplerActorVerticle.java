@@ -68,8 +68,7 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
     @Override
     protected void loop() throws Exception {
         var m = options.metrics();
-        CounterDataPoint rollouts = m.counterFamily("dxmi_iterations_total", "Rollouts (actors)", "run")
-                .labels(options.run());
+        CounterDataPoint rollouts = m.counter("dxmi_iterations_total", "Rollouts (actors)");
         GaugeDataPoint version = m.gauge("dxmi_policy_version", "Policy version the actor samples with");
         phases = new PhaseTimes(m);
         Rng rng = rolloutStream();

@@ -44,12 +44,15 @@ public final class Metrics implements AutoCloseable {
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
   private final String service;
+  private final io.prometheus.metrics.model.snapshots.Labels constantLabels;
   private final PrometheusRegistry registry;
   private final Map<String, Object> byName = new ConcurrentHashMap<>();
   private volatile HTTPServer http;
 
-  private Metrics(String service, PrometheusRegistry registry) {
+  private Metrics(String service, Map<String, String> constantLabels, PrometheusRegistry registry) {
     this.service = service;
+    this.constantLabels = io.prometheus.metrics.model.snapshots.Labels.of(
+        constantLabels.keySet().toArray(String[]::new), constantLabels.values().toArray(String[]::new));
     this.registry = registry;
   }
 
@@ -58,10 +61,24 @@ public final class Metrics implements AutoCloseable {
    * {@code dxmi_native_memory_bytes} gauge; no exporter yet (see {@link #startHttp}).
    */
   public static Metrics create(String service) {
+    return create(service, Map.of());
+  }
+
+  /**
+   * Metrics for {@code service} whose own metrics (not the JVM's) also carry {@code constantLabels}, for example
+   * the job a process belongs to, so that one Prometheus can tell several apart.
+   */
+  public static Metrics create(String service, Map<String, String> constantLabels) {
     if (service == null || service.isBlank()) {
       throw new IllegalArgumentException("Metrics need a service name");
     }
-    Metrics m = new Metrics(service, new PrometheusRegistry());
+    for (Map.Entry<String, String> e : constantLabels.entrySet()) {
+      if (SERVICE_LABEL.equals(e.getKey()) || e.getValue() == null || e.getValue().isBlank()) {
+        throw new IllegalArgumentException("Constant label " + e.getKey() + "=" + e.getValue()
+            + " is not allowed: a name other than '" + SERVICE_LABEL + "' and a non-blank value are");
+      }
+    }
+    Metrics m = new Metrics(service, new java.util.TreeMap<>(constantLabels), new PrometheusRegistry());
     JvmMetrics.builder().register(m.registry);
     // PyTorch allocates outside the JVM and DJL reports nothing of it: what the process holds beyond what the
     // JVM has committed is the best cheap estimate (it also counts thread stacks, libraries and malloc arenas).
@@ -114,7 +131,7 @@ public final class Metrics implements AutoCloseable {
     if (!name.endsWith("_total")) {
       throw new IllegalArgumentException("Counter name '" + name + "' must end in _total");
     }
-    Counter c = registered(name, () -> Counter.builder().name(name).help(help).labelNames(withService(labelNames))
+    Counter c = registered(name, () -> Counter.builder().name(name).help(help).constLabels(constantLabels).labelNames(withService(labelNames))
         .register(registry), Counter.class);
     return new Family<>(c::labelValues);
   }
@@ -126,14 +143,14 @@ public final class Metrics implements AutoCloseable {
 
   /** A settable gauge family with extra labels after {@code service}. */
   public Family<GaugeDataPoint> gaugeFamily(String name, String help, String... labelNames) {
-    Gauge g = registered(name, () -> Gauge.builder().name(name).help(help).labelNames(withService(labelNames))
+    Gauge g = registered(name, () -> Gauge.builder().name(name).help(help).constLabels(constantLabels).labelNames(withService(labelNames))
         .register(registry), Gauge.class);
     return new Family<>(g::labelValues);
   }
 
   /** A gauge whose value is read from {@code value} at each scrape. */
   public void gauge(String name, String help, DoubleSupplier value) {
-    registered(name, () -> GaugeWithCallback.builder().name(name).help(help).labelNames(SERVICE_LABEL)
+    registered(name, () -> GaugeWithCallback.builder().name(name).help(help).constLabels(constantLabels).labelNames(SERVICE_LABEL)
         .callback(cb -> cb.call(value.getAsDouble(), service)).register(registry), GaugeWithCallback.class);
   }
 
@@ -146,7 +163,7 @@ public final class Metrics implements AutoCloseable {
   public Family<DistributionDataPoint> histogramFamily(String name, String help, double[] upperBounds,
       String... labelNames) {
     Histogram h = registered(name, () -> {
-      Histogram.Builder b = Histogram.builder().name(name).help(help).labelNames(withService(labelNames));
+      Histogram.Builder b = Histogram.builder().name(name).help(help).constLabels(constantLabels).labelNames(withService(labelNames));
       // Classic buckets: every Prometheus version can scrape them.
       b = upperBounds.length > 0 ? b.classicOnly().classicUpperBounds(upperBounds) : b.classicOnly();
       return b.register(registry);
