@@ -160,7 +160,13 @@ public final class Consumer implements AutoCloseable {
         // A resumed partition is fetched only at the next poll: with Vert.x's 1 s default, a paused
         // consumer (backpressure, in-flight limit 1) waited up to a second per record.
         stream.pollTimeout(POLL_TIMEOUT);
-        stream.exceptionHandler(e -> LOG.warn("Kafka consumer error (group {}): {}", groupId, e.toString()));
+        stream.exceptionHandler(e -> {
+          if (closing && e instanceof org.apache.kafka.common.errors.WakeupException) {
+            LOG.debug("Consumer woken up while closing (group {})", groupId); // how a close interrupts a poll
+          } else {
+            LOG.warn("Kafka consumer error (group {}): {}", groupId, e.toString());
+          }
+        });
         stream.partitionsAssignedHandler(this::onAssigned);
         stream.partitionsRevokedHandler(this::onRevoked);
         stream.handler(this::onRecord);
@@ -414,7 +420,11 @@ public final class Consumer implements AutoCloseable {
       return Future.succeededFuture();
     }
     return stream.commit(toCommit).<Void>mapEmpty().onFailure(e -> {
-      LOG.warn("Offset commit failed (group {}): {}", groupId, e.toString());
+      if (closing && e instanceof org.apache.kafka.common.errors.WakeupException) {
+        LOG.debug("Offset commit interrupted by the close (group {})", groupId);
+      } else {
+        LOG.warn("Offset commit failed (group {}): {}", groupId, e.toString());
+      }
       // Mark dirty again so the next tick retries.
       toCommit.keySet().forEach(tp -> {
         PartitionState st = partitions.get(tp);
