@@ -3,7 +3,7 @@
 #   CPU (default):  docker build -t dxmi:cpu .
 #   GPU (CUDA):     docker build --build-arg MAVEN_PROFILES=-Pgpu -t dxmi:gpu .
 #
-# The `gpu` Maven profile swaps ai.djl.pytorch:pytorch-native-cpu for a CUDA flavour
+# The `gpu` Maven profile (root pom.xml) swaps ai.djl.pytorch:pytorch-native-cpu for a CUDA flavour
 # (pytorch-native-cu124, classifier linux-x86_64) on the class path; DJL then picks the CUDA
 # natives offline. The GPU build is untested here (no GPU, and the CUDA natives are not served
 # to the build machines); see infra/README.md.
