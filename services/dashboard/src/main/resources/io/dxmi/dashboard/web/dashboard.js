@@ -109,7 +109,18 @@
     if (xMax === xMin) { xMin -= 1; xMax += 1; }
     if (yMax === yMin) { var pad = Math.abs(yMin) * 0.1 || 1; yMin -= pad; yMax += pad; }
     var yPad = (yMax - yMin) * 0.06; yMin -= yPad; yMax += yPad;
-    var left = 58, right = 12, top = series.length > 1 ? 24 : 10, bottom = 30;
+    // The legend wraps into as many right-aligned rows as the series' names need.
+    var legendRows = [];
+    if (series.length > 1) {
+      var row = [], rowWidth = 0, room = w - 58 - 12;
+      series.forEach(function (s) {
+        var itemWidth = g.measureText(s.name).width + 24;
+        if (row.length > 0 && rowWidth + itemWidth > room) { legendRows.push(row); row = []; rowWidth = 0; }
+        row.push(s); rowWidth += itemWidth;
+      });
+      legendRows.push(row);
+    }
+    var left = 58, right = 12, top = legendRows.length > 0 ? legendRows.length * 16 + 8 : 10, bottom = 30;
     var pw = w - left - right, ph = h - top - bottom;
     function X(v) { return left + (v - xMin) / (xMax - xMin) * pw; }
     function Y(v) { return top + (1 - (v - yMin) / (yMax - yMin)) * ph; }
@@ -149,17 +160,17 @@
     });
 
     // legend
-    if (series.length > 1) {
-      var lx = left + pw;
-      g.textBaseline = 'middle'; g.textAlign = 'right'; g.font = '11px system-ui, sans-serif';
-      for (var i = series.length - 1; i >= 0; i--) {
-        var label = series[i].name;
-        g.fillStyle = '#39414f'; g.fillText(label, lx, 10);
+    g.textBaseline = 'middle'; g.textAlign = 'right'; g.font = '11px system-ui, sans-serif';
+    legendRows.forEach(function (items, r) {
+      var lx = left + pw, ly = 10 + r * 16;
+      for (var i = items.length - 1; i >= 0; i--) {
+        var label = items[i].name;
+        g.fillStyle = '#39414f'; g.fillText(label, lx, ly);
         lx -= g.measureText(label).width + 6;
-        g.fillStyle = series[i].color; g.fillRect(lx - 10, 6, 10, 8);
+        g.fillStyle = items[i].color; g.fillRect(lx - 10, ly - 4, 10, 8);
         lx -= 18;
       }
-    }
+    });
     canvas.dataset.points = String(drawn);
   }
 
