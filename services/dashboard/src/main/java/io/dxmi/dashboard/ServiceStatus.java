@@ -48,7 +48,7 @@ final class ServiceStatus {
         policyVersion = boxed(metrics.first("dxmi_policy_version"));
         ebmVersion = boxed(metrics.first("dxmi_ebm_version"));
         deadLetters = boxed(metrics.sum("dxmi_dead_letters_total"));
-        memoryBytes = boxed(metrics.first("native_memory_bytes"));
+        memoryBytes = boxed(metrics.first("process_resident_memory_bytes")); // the whole process (JVM + native)
         evalSw = boxed(metrics.first("dxmi_eval_sw"));
         evalAuc = boxed(metrics.first("dxmi_eval_auc"));
         OptionalDouble count = metrics.sum("dxmi_staleness_versions_count");

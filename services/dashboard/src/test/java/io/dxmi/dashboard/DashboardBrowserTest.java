@@ -142,6 +142,9 @@ class DashboardBrowserTest {
         chromium.await("(function(){var r=document.querySelector('tr[data-service=\"value-learner\"]');"
                 + "return r ? r.dataset.up + '/' + r.dataset.iteration : null;})()", "true/42"::equals, WAIT,
                 "value-learner up at iteration 42");
+        chromium.await("(function(){var r=document.querySelector('tr[data-service=\"value-learner\"]');"
+                + "return r ? r.textContent : '';})()", v -> ((String) v).contains("RSS 715 MiB"), WAIT,
+                "value-learner's resident memory from process_resident_memory_bytes");
         chromium.await("(function(){var r=document.querySelector('tr[data-service=\"ebm-learner\"]');"
                 + "return r ? r.dataset.up : null;})()", "false"::equals, WAIT, "ebm-learner down");
         fakeIteration.set(50);
@@ -231,7 +234,7 @@ class DashboardBrowserTest {
                 "dxmi_ebm_version{service=\"value-learner\"} %2$d",
                 "dxmi_staleness_versions_count{service=\"value-learner\"} %2$d",
                 "dxmi_staleness_versions_sum{service=\"value-learner\"} 0.0",
-                "native_memory_bytes{service=\"value-learner\"} 7.5E8",
+                "process_resident_memory_bytes 7.5E8",
                 ""), RUN, iteration, -0.1 - iteration * 1e-3, 1.0 / iteration, 0.1 + iteration * 1e-3);
     }
 
