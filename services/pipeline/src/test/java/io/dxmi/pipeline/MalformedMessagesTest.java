@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.engine.DjlRuntime;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
-import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.messaging.DeadLetters;
-import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.platform.snapshot.BlobChunk;
 import io.dxmi.platform.snapshot.BlobCodec;
 import io.dxmi.platform.snapshot.BlobManifest;
@@ -23,16 +20,11 @@ import io.dxmi.schemas.WeightSnapshot;
 import io.dxmi.schemas.codec.Codecs;
 import io.dxmi.schemas.codec.SchemaException;
 import io.dxmi.schemas.codec.Tensors;
-import io.vertx.core.Vertx;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -45,36 +37,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Garbage on every topic the pipeline consumes: consumers go on, and the garbage is dead-lettered with a reason. */
-class MalformedMessagesTest {
+class MalformedMessagesTest extends BrokerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final byte[] GARBAGE = "\u00c3\u0001not an avro record at all".getBytes(StandardCharsets.ISO_8859_1);
-
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafkaBroker broker;
-    static KafkaSettings settings;
-    static Vertx vertx;
-    static Metrics metrics;
-
-    @BeforeAll
-    static void start() {
-        broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir).build().start();
-        settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-        vertx = Vertx.vertx();
-        metrics = Metrics.create("test");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static String meta(String run, long version, long size) {
         WeightSnapshot m = WeightSnapshot.newBuilder().setRunId(run).setModel("policy").setVersion(version)

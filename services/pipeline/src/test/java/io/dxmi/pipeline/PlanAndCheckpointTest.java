@@ -16,14 +16,10 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
-import io.dxmi.platform.metrics.Metrics;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,25 +29,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** The run plan through the spec topic, submission, and a learner's checkpoints. */
-class PlanAndCheckpointTest {
+class PlanAndCheckpointTest extends BrokerTestBase {
 
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafkaBroker broker;
-    static KafkaSettings settings;
-    static Vertx vertx;
-    static Metrics metrics;
     static DataSource ds;
     static DdpmModel pretrained;
 
     @BeforeAll
     static void start() {
         DjlRuntime.configure(1);
-        broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir.resolve("kafka")).build().start();
-        settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-        vertx = Vertx.vertx();
-        metrics = Metrics.create("test");
         ds = ToyDatasets.byName("8gaussians");
         pretrained = new DdpmPretrainer(PipelineTestSupport.tinyPretrain(), ProgressListener.NONE)
                 .train(2, Normalization.identity(2), ds::sample);
@@ -61,12 +46,6 @@ class PlanAndCheckpointTest {
     static void stop() throws Exception {
         if (pretrained != null) {
             pretrained.close();
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

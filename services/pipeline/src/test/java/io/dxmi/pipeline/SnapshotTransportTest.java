@@ -7,17 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
-import io.dxmi.platform.config.KafkaSettings;
-import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.schemas.WeightSnapshot;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,33 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Snapshots through a real broker: large payloads, late starters, versions that only move forward. */
-class SnapshotTransportTest {
-
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafkaBroker broker;
-    static KafkaSettings settings;
-    static Vertx vertx;
-    static Metrics metrics;
-
-    @BeforeAll
-    static void start() {
-        broker = EmbeddedKafkaBroker.builder().setDataDir(dataDir).build().start();
-        settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-        vertx = Vertx.vertx();
-        metrics = Metrics.create("test");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class SnapshotTransportTest extends BrokerTestBase {
 
     private static Map<String, float[]> small(float base) {
         Map<String, float[]> w = new LinkedHashMap<>();
