@@ -75,17 +75,6 @@ final class ServiceCommand implements Callable<Integer> {
         }
     }
 
-    private static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "host";
-            }
-        }
-        return host + "-" + ProcessHandle.current().pid();
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +82,7 @@ final class ServiceCommand implements Callable<Integer> {
         String service = name.name().replace('_', '-');
         Metrics metrics = PipelineContext.metricsFor(service, kafka.run);
         int port = metrics.startHttp(metricsPort);
-        String id = actorId != null ? actorId : defaultInstanceId();
+        String id = actorId != null ? actorId : ServiceOptions.defaultInstanceId();
         ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, id, stateDir,
                 metrics, Duration.ofSeconds(planTimeout), figuresDir);
         Vertx vertx = Vertx.vertx();

@@ -115,7 +115,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
         int port = metrics.startHttp(metricsPort);
         KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + name)
                 .optProperties(kafkaProperties).build();
-        String id = instanceId != null ? instanceId : defaultInstanceId();
+        String id = instanceId != null ? instanceId : ServiceOptions.defaultInstanceId();
         EvaluatorVerticle evaluator = EvaluatorVerticle.builder()
                 .setOptions(new ServiceOptions(settings, run, id, null, metrics, Duration.ofSeconds(planTimeout)))
                 .optName(name).optPlugins(chosen).optEvery(every).optMetricOptions(metricSelection.options()).build();
@@ -137,16 +137,4 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
         }
     }
 
-    /** Host name and process id, so instances on different machines tell their reports apart. */
-    static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "host";
-            }
-        }
-        return host + "-" + ProcessHandle.current().pid();
-    }
 }

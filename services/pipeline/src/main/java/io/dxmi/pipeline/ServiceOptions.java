@@ -30,4 +30,17 @@ public record ServiceOptions(KafkaSettings settings, String run, String instance
     public ServiceOptions withFiguresDir(Path dir) {
         return new ServiceOptions(settings, run, instanceId, stateDir, metrics, planTimeout, dir);
     }
+
+    /** Host name and process id: instances on different machines tell their messages and reports apart. */
+    public static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "host";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
 }
