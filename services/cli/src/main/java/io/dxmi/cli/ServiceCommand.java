@@ -75,7 +75,6 @@ final class ServiceCommand implements Callable<Integer> {
         }
     }
 
-
     @Override
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();

@@ -57,7 +57,6 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     private final Map<String, String> metricOptions;
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
     private RunFigures figures;
-    private RunFigures figuresWithoutValues;
     private long loadedValueVersion = -1;
 
     /** The run's evaluator with every plug-in on the class path. */
@@ -233,7 +232,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     /**
      * Redraws the figures (when a directory is configured) from the reports so far and this
      * evaluation, before the report is published: a dashboard reacting to the report finds the
-     * new files. The evaluator follows only the energy, not the value network. Returns the
+     * new files. V(x, t) comes from the value-learner's newest value snapshot. Returns the
      * files' paths for the report (none without a directory, or when drawing failed: figures
      * are a view, not worth stopping the evaluations for).
      */
@@ -243,15 +242,13 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         }
         if (figures == null) {
             figures = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed()).build();
-            figuresWithoutValues = RunFigures.builder().setData(data).optSeed(plan.spec().config().seed())
-                    .optValuesUnavailable("no value snapshot yet:\nthe value-learner publishes one every evaluation")
-                    .build();
         }
         MetricHistory history = history(reports()).add(iteration, metrics);
         try {
-            boolean values = loadValueNetwork(iteration);
-            return (values ? figures : figuresWithoutValues).write(model, history, options.figuresDir()).files()
-                    .stream().map(Path::toString).toList();
+            String valuesUnavailable = loadValueNetwork(iteration) ? null
+                    : "no value snapshot yet:\nthe value-learner publishes one every evaluation";
+            return figures.write(model, history, options.figuresDir(), valuesUnavailable).files().stream()
+                    .map(Path::toString).toList();
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
             return List.of();

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ValueLearnerVerticle extends TrajectoryLearner {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValueLearnerVerticle.class);
+
     public static final String ROLE = "value-learner";
     /** Snapshot name of the value network (published at every evaluation and at the end). */
     public static final String VALUE = RunTopics.VALUE;
@@ -116,7 +118,7 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             // Versions only move forward, even when this learner restarts behind what it published.
             SnapshotFollower.Versioned newest = follower.newest(RunTopics.POLICY);
             if (newest != null && newest.version() > trainer.iteration()) {
-                org.slf4j.LoggerFactory.getLogger(getClass()).info(
+                LOG.info(
                         "resumed at iteration {} behind published policy v{}", trainer.iteration(), newest.version());
             }
         }
@@ -179,8 +181,8 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             if (out[2] != null) {
                 @SuppressWarnings("unchecked")
                 Map<String, float[]> valueWeights = (Map<String, float[]>) out[2];
-                snapshots.publish(VALUE, version, version, -1, valueWeights).onFailure(e -> org.slf4j.LoggerFactory
-                        .getLogger(getClass()).warn("value snapshot v{} not published: {}", version, e.toString()));
+                snapshots.publish(VALUE, version, version, -1, valueWeights).onFailure(
+                        e -> LOG.warn("value snapshot v{} not published: {}", version, e.toString()));
             }
             // Synchronous: the actor waits for this policy, so the batch is done when it is out. Asynchronous:
             // learn the next batch while it is sent (one producer keeps the versions in order).

@@ -76,6 +76,16 @@ public final class RunFigures {
 
     /** Draws and writes every figure for the model's current weights and the history so far. */
     public Written write(DxmiModel model, MetricHistory history, Path dir) throws IOException {
+        return write(model, history, dir, missingValueReason);
+    }
+
+    /**
+     * As {@link #write(DxmiModel, MetricHistory, Path)}, saying for this call whether the model's
+     * value network is meaningful: {@code valuesUnavailable} non-null greys the V(x, t) panels
+     * t &lt; T out with that reason.
+     */
+    public Written write(DxmiModel model, MetricHistory history, Path dir, String valuesUnavailable)
+            throws IOException {
         long t0 = System.nanoTime();
         List<Path> files = new ArrayList<>();
         String when = history.lastIteration() >= 0 ? ", iteration " + history.lastIteration() : "";
@@ -85,8 +95,8 @@ public final class RunFigures {
             files.add(write(SamplesEnergyFigure.draw("Samples over the learned energy \u2014 " + data.name()
                     + when, grid, energy, samples, dataPoints), dir, SAMPLES_ENERGY));
             files.add(write(ValueStepsFigure.draw("Value V(x, t) at each step t = 0\u2026"
-                    + model.values().steps() + " \u2014 " + data.name() + when, grid, values(model, energy),
-                    missingValueReason), dir, VALUE_STEPS));
+                    + model.values().steps() + " \u2014 " + data.name() + when, grid, values(model, energy, valuesUnavailable),
+                    valuesUnavailable), dir, VALUE_STEPS));
             Optional<TrueEnergy.Field> truth = trueEnergy();
             if (truth.isPresent()) {
                 files.add(write(TrueVsLearnedFigure.draw("True vs learned energy \u2014 " + data.name()
@@ -111,11 +121,11 @@ public final class RunFigures {
         return file;
     }
 
-    private List<float[]> values(DxmiModel model, float[] energy) {
+    private List<float[]> values(DxmiModel model, float[] energy, String valuesUnavailable) {
         int steps = model.values().steps();
         List<float[]> out = new ArrayList<>(steps + 1);
         for (int t = 0; t < steps; t++) {
-            out.add(missingValueReason == null ? ModelFields.value(model, gridRows, t) : null);
+            out.add(valuesUnavailable == null ? ModelFields.value(model, gridRows, t) : null);
         }
         out.add(energy);
         return out;
