@@ -89,6 +89,9 @@ class EvaluatorPluginsIntegrationTest {
         Vertx vertx = Vertx.vertx();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
                 .start();
+                // Closed before the broker (resources close in reverse): services stop while it still answers.
+                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
                 DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 50, 64, 2e-3f, true,
                         new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
                         .train(2, Normalization.identity(2), data::sample)) {
@@ -148,8 +151,6 @@ class EvaluatorPluginsIntegrationTest {
                 assertModeCoverage(r.getMetrics());
                 assertEquals(r.getPolicyVersion(), r.getEbmVersion(), "sync: the energy of the same iteration");
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -81,6 +81,9 @@ class KillAndResumeTest {
         Vertx vertx = Vertx.vertx();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
                 .start();
+                // Closed before the broker (resources close in reverse): services stop while it still answers.
+                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
                 DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 100, 64, 2e-3f, true,
                         new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
                         .train(2, Normalization.identity(2), data::sample)) {
@@ -128,8 +131,6 @@ class KillAndResumeTest {
                 other.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
             }
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.dxmi.platform.config.KafkaSettings;
@@ -224,8 +225,8 @@ public final class Consumer implements AutoCloseable {
   }
 
   /**
-   * Stops taking records, waits for running handlers (up to the close timeout), commits what is done and closes
-   * the Kafka consumer. Records not yet processed will be read again by the group.
+   * Stops taking records, waits for running handlers (up to the close timeout), commits what is done (again up to
+   * the close timeout: a broker that is gone does not hold the close up) and closes the Kafka consumer. Records not yet processed will be read again by the group.
    */
   public Future<Void> closeAsync() {
     Context ctx;
@@ -253,7 +254,9 @@ public final class Consumer implements AutoCloseable {
       drained.future()
           .compose(x -> {
             vertx.cancelTimer(timer);
-            return doCommit().recover(e -> {
+            // Bounded: with the broker gone, Kafka's commitSync would wait its whole API timeout (60 s);
+            // the close below wakes the client up. What was not committed is read again (and deduplicated).
+            return doCommit().timeout(closeTimeout.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
               LOG.warn("Final commit failed (group {}): {}", groupId, e.toString());
               return Future.succeededFuture();
             });
@@ -605,7 +608,7 @@ public final class Consumer implements AutoCloseable {
       return this;
     }
 
-    /** Optional: how long close waits for running handlers (default 10 s). */
+    /** Optional: how long close waits for running handlers, and then for the final commit (default 10 s each). */
     public Builder optCloseTimeout(Duration d) {
       this.closeTimeout = Objects.requireNonNull(d);
       return this;

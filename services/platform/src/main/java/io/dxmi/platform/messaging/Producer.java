@@ -25,6 +25,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Producer implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Producer.class);
+
+  /** How long {@link #closeAsync()} waits for pending records. */
+  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
   private final Map<String, String> properties;
@@ -91,9 +96,18 @@ public final class Producer implements AutoCloseable {
     return producer;
   }
 
-  /** Closes the producer; pending records are sent first (within Kafka's close timeout). */
+  /**
+   * Closes the producer; pending records are sent first, for at most {@link #CLOSE_TIMEOUT} (Kafka's own close
+   * waits without limit, which a broker that is gone turns into a hang). Records still unsent then fail.
+   */
   public Future<Void> closeAsync() {
-    return producer.close();
+    // Bounded twice: Kafka's close can itself wait behind a send blocked on metadata (max.block.ms).
+    return producer.close(CLOSE_TIMEOUT.toMillis())
+        .timeout(CLOSE_TIMEOUT.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          LOG.warn("Producer close did not finish ({}); records not yet acknowledged are lost", e.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Blocking close; do not call on an event loop (Vert.x's await is for virtual threads only). */
