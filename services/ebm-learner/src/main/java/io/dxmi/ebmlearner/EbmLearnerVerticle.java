@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** The energy's learner: one step per batch, then the EBM snapshot and the batch's rewards. */
-public final class EbmLearnerVerticle extends TrajectoryLearner {
+public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearnerVerticle.Outcome> {
 
     public static final String ROLE = "ebm-learner";
 
@@ -52,54 +52,52 @@ public final class EbmLearnerVerticle extends TrajectoryLearner {
         ebmVersion.set(version);
     }
 
+    /** One step's results: the energy after it, and the batch's rewards under that energy. */
+    record Outcome(long version, Map<String, float[]> weights, RewardBatch reward, long steppedAtNanos) {}
+
     @Override
-    protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
+    protected CompletableFuture<Void> inputs(TrajectoryMessages.Decoded batch) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    protected Outcome step(TrajectoryMessages.Decoded batch, Void unused) {
         int steps = plan.spec().config().samplerSteps();
-        long t0 = System.nanoTime();
-        long[] mark = new long[1];
-        return training.submit(() -> {
-            phases.record("ebm.queue", System.nanoTime() - t0);
-            long s0 = System.nanoTime();
-            long cpu0 = PhaseTimes.threadCpuNanos();
-            IterationStats stats;
-            float[] energies;
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDArray[] x = batch.toArrays(scope);
-                DxmiTrainer.EnergyStep e = trainer.energyStep(x[steps], scope);
-                stats = trainer.completeIteration(e, null);
-                energies = model.values().energy(x[steps]).toFloatArray();
-            }
-            Object[] result = {stats, model.energyWeights(), energies};
-            mark[0] = System.nanoTime();
-            phases.record("ebm.step", mark[0] - s0);
-            phases.record("ebm.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
-            return result;
-        }).thenCompose(out -> {
-            IterationStats stats = (IterationStats) out[0];
-            @SuppressWarnings("unchecked")
-            Map<String, float[]> weights = (Map<String, float[]>) out[1];
-            float[] energies = (float[]) out[2];
-            long version = trainer.iteration();
-            Map<String, Double> losses = new LinkedHashMap<>();
-            losses.put("energy", stats.energyLoss());
-            losses.put("energy_data", stats.energyData());
-            losses.put("energy_samples", stats.energySamples());
-            record(stats, losses);
-            RewardBatch reward = RewardBatch.newBuilder().setRunId(options.run())
-                    .setBatchId(batch.message().getBatchId()).setEbmVersion(version)
-                    .setEnergies(Tensors.pack(energies)).setCreatedAtMillis(System.currentTimeMillis()).build();
-            CompletableFuture<IterationStats> published = snapshots.publish(RunTopics.EBM, version, version,
-                    version - 1, weights).compose(manifest -> {
-                        snapshotBytes.set(manifest.size());
-                        ebmVersion.set(version);
-                        return context.producer().send(context.topics().rewards(), batch.message().getBatchId(),
-                                Codecs.encode(reward));
-                    }).toCompletionStage().toCompletableFuture().thenApply(r -> {
-                        phases.record("ebm.publish", System.nanoTime() - mark[0]);
-                        return stats;
-                    });
-            // Asynchronous: step on the next batch while this snapshot and its rewards are sent.
-            return plan.sync() ? published : CompletableFuture.completedFuture(stats);
-        });
+        long s0 = System.nanoTime();
+        long cpu0 = PhaseTimes.threadCpuNanos();
+        IterationStats stats;
+        float[] energies;
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray[] x = batch.toArrays(scope);
+            DxmiTrainer.EnergyStep e = trainer.energyStep(x[steps], scope);
+            stats = trainer.completeIteration(e, null);
+            energies = model.values().energy(x[steps]).toFloatArray();
+        }
+        Map<String, float[]> weights = model.energyWeights();
+        long done = System.nanoTime();
+        phases.record("ebm.step", done - s0);
+        phases.record("ebm.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
+        Map<String, Double> losses = new LinkedHashMap<>();
+        losses.put("energy", stats.energyLoss());
+        losses.put("energy_data", stats.energyData());
+        losses.put("energy_samples", stats.energySamples());
+        record(stats, losses);
+        long version = trainer.iteration();
+        RewardBatch reward = RewardBatch.newBuilder().setRunId(options.run())
+                .setBatchId(batch.message().getBatchId()).setEbmVersion(version)
+                .setEnergies(Tensors.pack(energies)).setCreatedAtMillis(System.currentTimeMillis()).build();
+        return new Outcome(version, weights, reward, done);
+    }
+
+    @Override
+    protected CompletableFuture<Void> publish(Outcome out) {
+        return snapshots.publish(RunTopics.EBM, out.version(), out.version(), out.version() - 1, out.weights())
+                .compose(manifest -> {
+                    snapshotBytes.set(manifest.size());
+                    ebmVersion.set(out.version());
+                    return context.producer().send(context.topics().rewards(),
+                            out.reward().getBatchId().toString(), Codecs.encode(out.reward()));
+                }).toCompletionStage().toCompletableFuture().thenAccept(r -> phases.record("ebm.publish",
+                        System.nanoTime() - out.steppedAtNanos()));
     }
 }

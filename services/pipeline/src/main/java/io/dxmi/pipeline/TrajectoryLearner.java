@@ -18,16 +18,28 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What the two learners share: consume the run's trajectory batches in order, one at a time;
- * skip redeliveries (a batch whose offset is below the checkpointed next offset was already
- * applied); run the learner's phase on its own training thread (learners of one process train
- * in parallel); publish; checkpoint every
- * {@link RunPlan#checkpointEvery()} iterations; stop after the plan's iterations. A malformed
- * batch goes to the dead-letter topic with its reason and the learner goes on.
+ * What the two learners share: consume the run's trajectory batches in order; skip redeliveries
+ * (a batch whose offset is below the checkpointed next offset was already applied); run the
+ * learner's step on its own training thread (learners of one process train in parallel),
+ * checkpointing in the same task every {@link RunPlan#checkpointEvery()} iterations (so a
+ * checkpoint always matches its consumed offset); publish what the step produced on a
+ * publishing thread of its own; stop after the plan's iterations. A malformed batch goes to the
+ * dead-letter topic with its reason and the learner goes on.
+ *
+ * <p>Synchronous mode handles one batch at a time, each done when its results are out (the next
+ * batch cannot exist before). Asynchronous mode keeps the next batch queued on the training
+ * thread while a step runs, and publishes while the next step runs: the training thread never
+ * waits for the event loop or the broker between steps. At most two publications are pending.
+ *
+ * @param <I> what a step needs besides its batch (for example an energy snapshot)
+ * @param <O> what a step produces, to publish
  */
-public abstract class TrajectoryLearner extends VerticleBase {
+public abstract class TrajectoryLearner<I, O> extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrajectoryLearner.class);
 
@@ -55,6 +67,13 @@ public abstract class TrajectoryLearner extends VerticleBase {
     private volatile Map<String, Double> lastLosses = Map.of();
     /** Wall-clock time of the newest checkpoint (written or restored), epoch ms; 0 = none yet. */
     private volatile long lastCheckpointMillis;
+    /** Sends the steps' results in order, so that the training thread goes on with the next step. */
+    private ExecutorService publisher;
+    /** The newest batch's publication (consumer context only): async mode waits for the one before. */
+    private CompletableFuture<Void> lastPublished = CompletableFuture.completedFuture(null);
+
+    /** A step's outcome, and whether it was the plan's last. */
+    private record Stepped<O>(O outcome, boolean last) {}
 
     protected TrajectoryLearner(ServiceOptions options) {
         this.options = options;
@@ -69,8 +88,20 @@ public abstract class TrajectoryLearner extends VerticleBase {
      */
     protected abstract void initialise(boolean restored) throws Exception;
 
-    /** Learns from one batch; completes when the result is published. */
-    protected abstract CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch);
+    /**
+     * Completes with what the step on {@code batch} needs besides it; called on the event loop
+     * in batch order, must not block.
+     */
+    protected abstract CompletableFuture<I> inputs(TrajectoryMessages.Decoded batch);
+
+    /**
+     * The learner's step on one batch (blocking, on the training thread, in batch order); records
+     * the iteration's metrics. Returns what {@link #publish} sends.
+     */
+    protected abstract O step(TrajectoryMessages.Decoded batch, I inputs) throws Exception;
+
+    /** Sends a step's results (snapshots, rewards); called on the publishing thread, in step order. */
+    protected abstract CompletableFuture<Void> publish(O outcome);
 
     /** The position to store besides the trainer (for example the EBM version used). */
     protected long otherVersion() {
@@ -105,6 +136,12 @@ public abstract class TrajectoryLearner extends VerticleBase {
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
             training = TrainingThread.start("dxmi-training-" + role() + "-" + options.instanceId());
+            String publisherName = "dxmi-publish-" + role() + "-" + options.instanceId();
+            publisher = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, publisherName);
+                t.setDaemon(true);
+                return t;
+            });
             context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
             plan = context.awaitPlan(options.planTimeout());
             DataSource data = PipelineContext.openData(plan);
@@ -129,7 +166,8 @@ public abstract class TrajectoryLearner extends VerticleBase {
             }
             consumer = Consumer.builder().setVertx(vertx).setSettings(options.settings()).setGroupId(
                     "dxmi-" + options.run() + "-" + role()).setTopics(context.topics().trajectories())
-                    .setHandler(this::handle).optDeadLetters(context.deadLetters()).optMaxInFlight(1).optMaxQueued(8)
+                    .setHandler(this::handle).optDeadLetters(context.deadLetters())
+                    .optMaxInFlight(plan.sync() ? 1 : 2).optMaxQueued(8)
                     .optStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
                     .optManualAssignment(true)
                     .optMetrics(options.metrics()).build();
@@ -172,27 +210,51 @@ public abstract class TrajectoryLearner extends VerticleBase {
         int steps = plan.spec().config().samplerSteps();
         TrajectoryMessages.Decoded batch = TrajectoryMessages.decode(record.value(), options.run(), steps,
                 plan.spec().config().batchSize(), plan.spec().data().dimension());
-        CompletableFuture<Void> f = learn(batch).thenCompose(stats -> {
-            nextOffset = record.offset() + 1;
-            if (trainer.iteration() >= plan.iterations()) {
-                done = true;
+        long offset = record.offset();
+        CompletableFuture<Stepped<O>> stepped = inputs(batch).thenCompose(in -> training.submit(
+                () -> stepAndCheckpoint(batch, offset, in)));
+        CompletableFuture<Void> previous = lastPublished;
+        CompletableFuture<Void> published = stepped.thenComposeAsync(s -> {
+            if (s == null) {
+                return CompletableFuture.completedFuture(null);
             }
-            if (done || trainer.iteration() % plan.checkpointEvery() == 0) {
-                return training.submit(() -> {
-                    checkpoints.save(trainer, dataInfo,
-                            new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion()));
-                    lastCheckpointMillis = System.currentTimeMillis();
-                    return null;
-                }).thenCompose(v -> done ? onFinish() : CompletableFuture.completedFuture(null));
-            }
-            return CompletableFuture.completedFuture(null);
-        }).thenApply(v -> {
-            if (done) {
+            CompletableFuture<Void> sent = publish(s.outcome()).exceptionally(e -> {
+                // The step is applied and checkpointed: the batch is not at fault, so it is not dead-lettered.
+                LOG.error("{} could not publish after iteration {}: {}", role(), trainer.iteration(), e.toString());
+                return null;
+            });
+            return s.last() ? sent.thenCompose(v -> onFinish()).handle((v, e) -> {
+                if (e != null) {
+                    LOG.error("{} could not finish its run cleanly: {}", role(), e.toString());
+                }
                 finished.tryComplete();
-            }
-            return null;
-        });
-        return Future.fromCompletionStage(f, vertx.getOrCreateContext());
+                return (Void) null;
+            }) : sent;
+        }, publisher);
+        // A batch that failed (and went to the dead letters) must not fail the next one's wait.
+        lastPublished = published.exceptionally(e -> null);
+        // Synchronous: done when the results are out. Asynchronous: when the step is, once the previous
+        // batch's results are out (at most two publications pending).
+        CompletableFuture<Void> handled = plan.sync() ? published
+                : stepped.thenCombine(previous, (s, p) -> (Void) null);
+        return Future.fromCompletionStage(handled, vertx.getOrCreateContext());
+    }
+
+    /** On the training thread: one step, then the checkpoint when due, in the same task. */
+    private Stepped<O> stepAndCheckpoint(TrajectoryMessages.Decoded batch, long offset, I in) throws Exception {
+        if (done) {
+            return null; // queued behind the plan's last batch (asynchronous mode)
+        }
+        O outcome = step(batch, in);
+        nextOffset = offset + 1;
+        boolean last = trainer.iteration() >= plan.iterations();
+        if (last || trainer.iteration() % plan.checkpointEvery() == 0) {
+            checkpoints.save(trainer, dataInfo,
+                    new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion()));
+            lastCheckpointMillis = System.currentTimeMillis();
+        }
+        done = last;
+        return new Stepped<>(outcome, last);
     }
 
     /** Called once after the last iteration (and its checkpoint). */
@@ -204,6 +266,11 @@ public abstract class TrajectoryLearner extends VerticleBase {
     public Future<?> stop() {
         Future<Void> c = consumer == null ? Future.succeededFuture() : consumer.closeAsync();
         return c.compose(v -> vertx.executeBlocking(() -> {
+            if (publisher != null) {
+                // Results already computed still go out (the producer closes below).
+                publisher.shutdown();
+                publisher.awaitTermination(30, TimeUnit.SECONDS);
+            }
             closeResources();
             if (context != null) {
                 context.close();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.platform.messaging.DeadLetters;
 import io.dxmi.platform.snapshot.BlobChunk;
@@ -204,7 +203,7 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     /** A learner that only records what reaches it. */
-    static final class RecordingLearner extends TrajectoryLearner {
+    static final class RecordingLearner extends TrajectoryLearner<Void, Void> {
         final List<TrajectoryMessages.Decoded> learned = new CopyOnWriteArrayList<>();
 
         RecordingLearner(ServiceOptions options) {
@@ -220,8 +219,18 @@ class MalformedMessagesTest extends BrokerTestBase {
         protected void initialise(boolean restored) {}
 
         @Override
-        protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
+        protected CompletableFuture<Void> inputs(TrajectoryMessages.Decoded batch) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        protected Void step(TrajectoryMessages.Decoded batch, Void unused) {
             learned.add(batch);
+            return null;
+        }
+
+        @Override
+        protected CompletableFuture<Void> publish(Void outcome) {
             return CompletableFuture.completedFuture(null);
         }
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * (the energy after its step on the same batch), which makes the pipeline Algorithm 1 exactly;
  * in the asynchronous mode it uses the newest energy it holds.
  */
-public final class ValueLearnerVerticle extends TrajectoryLearner {
+public final class ValueLearnerVerticle
+        extends TrajectoryLearner<SnapshotFollower.Versioned, ValueLearnerVerticle.Outcome> {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValueLearnerVerticle.class);
 
@@ -120,74 +121,81 @@ public final class ValueLearnerVerticle extends TrajectoryLearner {
             if (newest != null && newest.version() > trainer.iteration()) {
                 LOG.info(
                         "resumed at iteration {} behind published policy v{}", trainer.iteration(), newest.version());
+            } else {
+                // The checkpoint may be newer than the last policy that went out before the crash (a
+                // checkpoint is taken with its step, before publishing): the actors wait for it.
+                long version = trainer.iteration();
+                Map<String, float[]> weights = training.submit(model::policyWeights).get();
+                snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights).toCompletionStage()
+                        .toCompletableFuture().get();
             }
         }
         policyVersion.set(trainer.iteration());
     }
 
+    /** One step's results: the policy after it and, at evaluations, the value network. */
+    record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long steppedAtNanos) {}
+
     @Override
-    protected CompletableFuture<IterationStats> learn(TrajectoryMessages.Decoded batch) {
-        long need = plan.sync() ? trainer.iteration() + 1 : 0;
+    protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch) {
+        // Synchronous: batch i waits for EBM version i+1 (one batch at a time, so the iteration is exact).
+        // Asynchronous: any version; the step takes the newest it holds then.
+        return follower.await(RunTopics.EBM, plan.sync() ? trainer.iteration() + 1 : 0);
+    }
+
+    @Override
+    protected Outcome step(TrajectoryMessages.Decoded batch, SnapshotFollower.Versioned awaited) {
+        long s0 = System.nanoTime();
+        long cpu0 = PhaseTimes.threadCpuNanos();
         long batchPolicy = batch.message().getPolicyVersion();
         checkPacing(batch.message().getActorId().toString(), trainer.iteration(), batchPolicy);
-        long t0 = System.nanoTime();
-        long[] marks = new long[2];
-        return follower.await(RunTopics.EBM, need).thenCompose(ebm -> training.submit(() -> {
-            marks[0] = System.nanoTime();
-            long cpu0 = PhaseTimes.threadCpuNanos();
-            phases.record("value.wait_ebm", marks[0] - t0);
-            if (ebm.version() != loadedEbmVersion) {
-                model.loadEnergyWeights(ebm.weights());
-                loadedEbmVersion = ebm.version();
-            }
-            IterationStats stats;
-            try (NDManager scope = model.manager().newSubManager()) {
-                DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
-                stats = trainer.completeIteration(null, p);
-            }
-            // The value network goes out at the evaluation cadence too, for the evaluator's V(x, t) figure.
-            long it = trainer.iteration();
-            boolean valueDue = plan.evalEvery() > 0 && it % plan.evalEvery() == 0 && it < plan.iterations();
-            Object[] result = {stats, model.policyWeights(), valueDue ? model.valueWeights() : null};
-            marks[1] = System.nanoTime();
-            phases.record("value.step", marks[1] - marks[0]);
-            phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
-            return result;
-        })).thenCompose(out -> {
-            IterationStats stats = (IterationStats) out[0];
-            @SuppressWarnings("unchecked")
-            Map<String, float[]> weights = (Map<String, float[]>) out[1];
-            long version = trainer.iteration();
-            long lag = Math.max(0, version - 1 - batchPolicy);
-            staleness.observe(lag);
-            maxStaleness = Math.max(maxStaleness, lag);
-            stalenessSum += lag;
-            Map<String, Double> losses = new LinkedHashMap<>();
-            losses.put("value", stats.valueLoss());
-            losses.put("policy", stats.policyLoss());
-            record(stats, losses);
-            for (int k = 0; k < sigmaGauges.length; k++) {
-                sigmaGauges[k].set(stats.sigmas()[k]);
-                velocityScaleGauges[k].set(stats.velocityScales()[k]);
-            }
-            ebmVersion.set(loadedEbmVersion);
-            CompletableFuture<IterationStats> published = snapshots.publish(RunTopics.POLICY, version, version,
-                    version - 1, weights).toCompletionStage().toCompletableFuture().thenApply(manifest -> {
-                        phases.record("value.publish", System.nanoTime() - marks[1]);
-                        policyVersion.set(version);
-                        snapshotBytes.set(manifest.size());
-                        return stats;
-                    });
-            if (out[2] != null) {
-                @SuppressWarnings("unchecked")
-                Map<String, float[]> valueWeights = (Map<String, float[]>) out[2];
-                snapshots.publish(VALUE, version, version, -1, valueWeights).onFailure(
-                        e -> LOG.warn("value snapshot v{} not published: {}", version, e.toString()));
-            }
-            // Synchronous: the actor waits for this policy, so the batch is done when it is out. Asynchronous:
-            // learn the next batch while it is sent (one producer keeps the versions in order).
-            return plan.sync() ? published : CompletableFuture.completedFuture(stats);
-        });
+        SnapshotFollower.Versioned ebm = plan.sync() ? awaited : follower.newest(RunTopics.EBM);
+        if (ebm.version() != loadedEbmVersion) {
+            model.loadEnergyWeights(ebm.weights());
+            loadedEbmVersion = ebm.version();
+        }
+        IterationStats stats;
+        try (NDManager scope = model.manager().newSubManager()) {
+            DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
+            stats = trainer.completeIteration(null, p);
+        }
+        // The value network goes out at the evaluation cadence too, for the evaluator's V(x, t) figure.
+        long version = trainer.iteration();
+        boolean valueDue = plan.evalEvery() > 0 && version % plan.evalEvery() == 0 && version < plan.iterations();
+        Outcome out = new Outcome(version, model.policyWeights(), valueDue ? model.valueWeights() : null,
+                System.nanoTime());
+        phases.record("value.step", out.steppedAtNanos() - s0);
+        phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
+
+        long lag = Math.max(0, version - 1 - batchPolicy);
+        staleness.observe(lag);
+        maxStaleness = Math.max(maxStaleness, lag);
+        stalenessSum += lag;
+        Map<String, Double> losses = new LinkedHashMap<>();
+        losses.put("value", stats.valueLoss());
+        losses.put("policy", stats.policyLoss());
+        record(stats, losses);
+        for (int k = 0; k < sigmaGauges.length; k++) {
+            sigmaGauges[k].set(stats.sigmas()[k]);
+            velocityScaleGauges[k].set(stats.velocityScales()[k]);
+        }
+        ebmVersion.set(loadedEbmVersion);
+        return out;
+    }
+
+    @Override
+    protected CompletableFuture<Void> publish(Outcome out) {
+        long version = out.version();
+        if (out.value() != null) {
+            snapshots.publish(VALUE, version, version, -1, out.value()).onFailure(
+                    e -> LOG.warn("value snapshot v{} not published: {}", version, e.toString()));
+        }
+        return snapshots.publish(RunTopics.POLICY, version, version, version - 1, out.policy()).toCompletionStage()
+                .toCompletableFuture().thenAccept(manifest -> {
+                    phases.record("value.publish", System.nanoTime() - out.steppedAtNanos());
+                    policyVersion.set(version);
+                    snapshotBytes.set(manifest.size());
+                });
     }
 
     /** One partition: a batch's offset is the iteration that learns it. Called in order, on one thread. */
