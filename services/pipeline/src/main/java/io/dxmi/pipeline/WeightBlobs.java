@@ -2,10 +2,7 @@ package io.dxmi.pipeline;
 
 import io.dxmi.core.model.TensorArchive;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,19 +17,13 @@ public final class WeightBlobs {
     public static byte[] encode(Map<String, float[]> weights) {
         TensorArchive a = new TensorArchive();
         weights.forEach(a::put);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            a.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return a.toBytes();
     }
 
     /** Decodes and verifies; a damaged payload is an IllegalArgumentException. */
     public static LinkedHashMap<String, float[]> decode(byte[] bytes, String source) {
         try {
-            return new LinkedHashMap<>(TensorArchive.read(new ByteArrayInputStream(bytes), source).tensors());
+            return new LinkedHashMap<>(TensorArchive.fromBytes(bytes, source).tensors());
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

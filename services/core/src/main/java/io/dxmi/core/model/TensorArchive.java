@@ -1,20 +1,18 @@
 package io.dxmi.core.model;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -99,7 +97,7 @@ public final class TensorArchive {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         String hash;
-        try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        try (OutputStream raw = Files.newOutputStream(tmp)) {
             hash = write(raw);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -111,29 +109,49 @@ public final class TensorArchive {
 
     /** Writes to a stream (not closed); returns the hex SHA-256 trailer. */
     public String write(OutputStream raw) throws IOException {
-        MessageDigest sha = sha256();
-        DataOutputStream out = new DataOutputStream(new DigestOutputStream(raw, sha));
-        out.writeInt(MAGIC);
-        out.writeInt(FORMAT_VERSION);
-        out.writeInt(tensors.size());
+        byte[] bytes = toBytes();
+        raw.write(bytes);
+        raw.flush();
+        return HexFormat.of().formatHex(bytes, bytes.length - 32, bytes.length);
+    }
+
+    /**
+     * The archive as one array, trailer included: exactly what {@link #write(OutputStream)}
+     * writes. Sized up front and filled in one pass (snapshots are encoded every iteration of the
+     * synchronous pipeline, where stream layers and buffer growth cost more than the hash).
+     */
+    public byte[] toBytes() {
+        byte[][] names = new byte[tensors.size()][];
+        long size = 12 + 32;
+        int i = 0;
         for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-            out.writeUTF(e.getKey());
+            names[i] = modifiedUtf8(e.getKey());
+            size += names[i].length + 4 + 8L * shapes.get(e.getKey()).length + 8 + 4L * e.getValue().length;
+            i++;
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("a tensor archive of " + size + " bytes does not fit one array");
+        }
+        byte[] out = new byte[(int) size];
+        ByteBuffer b = ByteBuffer.wrap(out); // big-endian framing
+        b.putInt(MAGIC).putInt(FORMAT_VERSION).putInt(tensors.size());
+        i = 0;
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            b.put(names[i++]);
             long[] shape = shapes.get(e.getKey());
-            out.writeInt(shape.length);
+            b.putInt(shape.length);
             for (long d : shape) {
-                out.writeLong(d);
+                b.putLong(d);
             }
             float[] v = e.getValue();
-            out.writeLong(v.length);
-            ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(v);
-            out.write(buf.array());
+            b.putLong(v.length);
+            ByteBuffer.wrap(out, b.position(), v.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v);
+            b.position(b.position() + v.length * 4);
         }
-        out.flush();
-        byte[] digest = sha.digest();
-        raw.write(digest);
-        raw.flush();
-        return HexFormat.of().formatHex(digest);
+        MessageDigest sha = sha256();
+        sha.update(out, 0, b.position());
+        b.put(sha.digest());
+        return out;
     }
 
     /** Reads and verifies an archive; a damaged or foreign file gives an IOException naming it. */
@@ -141,56 +159,86 @@ public final class TensorArchive {
         if (!Files.isRegularFile(file)) {
             throw new IOException("tensor archive not found: " + file);
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, file.toString());
-        }
+        return fromBytes(Files.readAllBytes(file), file.toString());
     }
 
-    /** Reads and verifies an archive from a stream. */
+    /** Reads and verifies an archive from a stream (read to its end). */
     public static TensorArchive read(InputStream raw, String source) throws IOException {
-        MessageDigest sha = sha256();
-        DataInputStream in = new DataInputStream(new DigestInputStream(raw, sha));
+        return fromBytes(raw.readAllBytes(), source);
+    }
+
+    /** Reads and verifies an archive held in {@code bytes}; {@code source} names it in errors. */
+    public static TensorArchive fromBytes(byte[] bytes, String source) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
         TensorArchive archive = new TensorArchive();
         try {
-            if (in.readInt() != MAGIC) {
+            if (b.getInt() != MAGIC) {
                 throw new IOException(source + " is not a DxMI tensor archive (bad magic)");
             }
-            int version = in.readInt();
+            int version = b.getInt();
             if (version > FORMAT_VERSION || version < 1) {
                 throw new IOException(source + " has tensor archive format " + version
                         + "; this build reads up to " + FORMAT_VERSION);
             }
-            int count = in.readInt();
+            int count = b.getInt();
             for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                int rank = in.readInt();
+                String name = readModifiedUtf8(b);
+                int rank = b.getInt();
                 if (rank < 0 || rank > 16) {
                     throw new IOException(source + ": tensor " + name + " has an impossible rank " + rank);
                 }
                 long[] shape = new long[rank];
                 for (int r = 0; r < rank; r++) {
-                    shape[r] = in.readLong();
+                    shape[r] = b.getLong();
                 }
-                long n = in.readLong();
+                long n = b.getLong();
                 if (n < 0 || n > Integer.MAX_VALUE / 4) {
                     throw new IOException(source + ": tensor " + name + " has an impossible size " + n);
                 }
-                byte[] bytes = new byte[(int) n * 4];
-                in.readFully(bytes);
+                if (b.remaining() < n * 4) {
+                    throw new BufferUnderflowException();
+                }
                 float[] v = new float[(int) n];
-                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                ByteBuffer.wrap(bytes, b.position(), (int) n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                b.position(b.position() + (int) n * 4);
                 archive.put(name, shape, v);
             }
-            byte[] expected = sha.digest();
+            MessageDigest sha = sha256();
+            sha.update(bytes, 0, b.position());
             byte[] stored = new byte[32];
-            new DataInputStream(raw).readFully(stored);
-            if (!MessageDigest.isEqual(expected, stored)) {
+            b.get(stored);
+            if (!MessageDigest.isEqual(sha.digest(), stored)) {
                 throw new IOException(source + " is damaged: its SHA-256 does not match its contents");
             }
-        } catch (EOFException e) {
+        } catch (BufferUnderflowException e) {
             throw new IOException(source + " is truncated", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + " is damaged: " + e.getMessage(), e); // e.g. a shape that does not match
         }
         return archive;
+    }
+
+    /** A name as {@link DataOutputStream#writeUTF} writes it (two length bytes, modified UTF-8). */
+    private static byte[] modifiedUtf8(String name) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(name.length() + 2);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(name);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("tensor name too long: " + name.length() + " characters", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String readModifiedUtf8(ByteBuffer b) throws IOException {
+        int length = Short.toUnsignedInt(b.getShort());
+        if (b.remaining() < length) {
+            throw new BufferUnderflowException();
+        }
+        b.position(b.position() - 2);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(b.array(), b.position(), length + 2));
+        String name = in.readUTF();
+        b.position(b.position() + length + 2);
+        return name;
     }
 
     private static MessageDigest sha256() {

@@ -78,6 +78,28 @@ class TensorArchiveTest {
         assertBitExact(SPECIAL, b.get("special"));
     }
 
+    /**
+     * An archive written by the first release (stream writer, kept frozen in the test resources):
+     * today's single-array writer must produce the same bytes, and the reader must read it.
+     */
+    @Test
+    void frozenFirstReleaseArchiveIsReadAndReproducedByteForByte() throws IOException {
+        byte[] frozen;
+        try (var in = TensorArchiveTest.class.getResourceAsStream("archive-v1.dxmt")) {
+            frozen = in.readAllBytes();
+        }
+        TensorArchive expected = sample().put("ünïcode name", new float[] {7f});
+        assertArrayEquals(frozen, expected.toBytes());
+        TensorArchive read = TensorArchive.fromBytes(frozen, "archive-v1.dxmt");
+        assertEquals(List.copyOf(expected.tensors().keySet()), List.copyOf(read.tensors().keySet()));
+        for (String name : expected.tensors().keySet()) {
+            assertBitExact(expected.get(name), read.get(name));
+            assertArrayEquals(expected.shape(name), read.shape(name), name);
+        }
+        assertEquals("bb9108f696f4fc34932e63154ac2c81c83cff9ba01e0ca7e39c5d601703efa48",
+                HexFormat.of().formatHex(frozen, frozen.length - 32, frozen.length));
+    }
+
     @Test
     void flippedPayloadByteIsDamaged() throws IOException {
         Path f = dir.resolve("a.dxmt");
