@@ -78,6 +78,8 @@ public final class Consumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
   private static final java.time.Duration POLL_TIMEOUT = java.time.Duration.ofMillis(10);
+  /** How long a close waits for the Kafka client itself, after the close timeout. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -225,8 +227,8 @@ public final class Consumer implements AutoCloseable {
   }
 
   /**
-   * Stops taking records, waits for running handlers (up to the close timeout), commits what is done (again up to
-   * the close timeout: a broker that is gone does not hold the close up) and closes the Kafka consumer. Records not yet processed will be read again by the group.
+   * Stops taking records, waits for running handlers, commits what is done (both within the close timeout: a
+   * broker that is gone does not hold the close up) and closes the Kafka consumer. Records not yet processed will be read again by the group.
    */
   public Future<Void> closeAsync() {
     Context ctx;
@@ -250,18 +252,27 @@ public final class Consumer implements AutoCloseable {
       if (running == 0) {
         drained.tryComplete();
       }
+      long deadline = System.nanoTime() + closeTimeout.toNanos();
       long timer = vertx.setTimer(closeTimeout.toMillis(), id -> drained.tryComplete());
       drained.future()
           .compose(x -> {
             vertx.cancelTimer(timer);
-            // Bounded: with the broker gone, Kafka's commitSync would wait its whole API timeout (60 s);
-            // the close below wakes the client up. What was not committed is read again (and deduplicated).
-            return doCommit().timeout(closeTimeout.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
+            // Handlers and the final commit share one close timeout: with the broker gone, Kafka's commitSync
+            // would wait its whole API timeout (60 s), and a handler waiting for a send would too; the close
+            // below wakes the client up. What was not committed is read again (and deduplicated).
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            return doCommit().timeout(left, TimeUnit.MILLISECONDS).recover(e -> {
               LOG.warn("Final commit failed (group {}): {}", groupId, e.toString());
               return Future.succeededFuture();
             });
           })
-          .compose(x -> stream.close())
+          // Kafka's client runs its calls one after another on one thread: a close queued behind a call that
+          // waits for a broker that is gone waits too. Bounded; the thread ends when that call gives up.
+          .compose(x -> stream.close().timeout(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).recover(e -> {
+            LOG.warn("Kafka consumer of group {} did not close within {} ms (broker unreachable?); going on",
+                groupId, CLOSE_GRACE.toMillis());
+            return Future.succeededFuture();
+          }))
           .onComplete(done);
     });
     return done.future();
@@ -608,7 +619,7 @@ public final class Consumer implements AutoCloseable {
       return this;
     }
 
-    /** Optional: how long close waits for running handlers, and then for the final commit (default 10 s each). */
+    /** Optional: how long close waits for running handlers and the final commit together (default 10 s). */
     public Builder optCloseTimeout(Duration d) {
       this.closeTimeout = Objects.requireNonNull(d);
       return this;

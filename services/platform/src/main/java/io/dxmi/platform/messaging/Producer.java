@@ -28,7 +28,7 @@ public final class Producer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Producer.class);
 
   /** How long {@link #closeAsync()} waits for pending records. */
-  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
+  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
