@@ -1,0 +1,104 @@
+package io.dxmi.cli;
+
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.ToyDatasets;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.DdpmPretrainer;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.pipeline.LearnerCheckpoints;
+import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunTopics;
+import io.dxmi.pipeline.ServiceOptions;
+import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.pipeline.Submission;
+import io.dxmi.platform.broker.EmbeddedKafkaBroker;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.dxmi.valuelearner.ValueLearnerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A learner checkpoints a step before it publishes the step's model; if it dies in between, the
+ * actors wait for a version that never came. A value-learner restored from a checkpoint newer
+ * than any policy on the topic must therefore publish that policy itself, with the checkpoint's
+ * weights.
+ */
+class LearnerRestartPublishesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void restoredValueLearnerPublishesThePolicyOfItsCheckpoint() throws Exception {
+        DjlRuntime.configure(1);
+        DataSource data = ToyDatasets.byName("8gaussians");
+        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(20)
+                .optNetwork(new NetworkConfig(16, 2, 16)).optSeed(3).build();
+        Vertx vertx = Vertx.vertx();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
+                .start();
+                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+                DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 20, 64, 2e-3f, true,
+                        new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
+                        .train(2, Normalization.identity(2), data::sample)) {
+            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
+            RunPlan plan = Submission.plan("restart", cfg, ddpm, data, "8gaussians", "sync", 0, 5, 1000);
+            try (PipelineContext ctx = PipelineContext.open(vertx, kafka, "restart", "submit", Metrics.create("t"))) {
+                Submission.submit(ctx, plan, ddpm); // the plan and policy version 0, nothing newer
+            }
+
+            // A checkpoint at iteration 3 whose policy never went out (the learner died before publishing).
+            Path state = tmp.resolve("state");
+            Map<String, float[]> checkpointed;
+            try (DxmiModel model = plan.spec().newModel()) {
+                DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
+                for (int i = 0; i < 3; i++) {
+                    trainer.step();
+                }
+                new LearnerCheckpoints(state.resolve(ValueLearnerVerticle.ROLE)).save(trainer, DataInfo.of(data),
+                        new LearnerCheckpoints.Position(3, 3, 3));
+                checkpointed = model.policyWeights();
+            }
+
+            ValueLearnerVerticle learner = new ValueLearnerVerticle(new ServiceOptions(kafka, "restart", "0", state,
+                    Metrics.create("value"), Duration.ofMinutes(1)));
+            await(vertx.deployVerticle(learner));
+            try (SnapshotFollower policies = new SnapshotFollower(kafka, new RunTopics("restart"),
+                    Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
+                    .start()) {
+                SnapshotFollower.Versioned v = policies.await(RunTopics.POLICY, 3).get(1, TimeUnit.MINUTES);
+                assertEquals(3, v.version());
+                assertEquals(3, learner.iteration());
+                for (Map.Entry<String, float[]> e : checkpointed.entrySet()) {
+                    assertArrayEquals(e.getValue(), v.weights().get(e.getKey()), 0f, e.getKey());
+                }
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+    }
+}
