@@ -104,31 +104,31 @@ public final class ValueLearnerVerticle
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
-        follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.POLICY, RunTopics.EBM),
+        // The energy only: this learner is the policy's source, so following the policy topic would
+        // fetch, verify and decode every policy it publishes itself.
+        follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.EBM),
                 context.deadLetters(), m).start();
         snapshots = context.snapshots(plan);
         if (!restored) {
             // The initial policy (the pretrained sampler) is published by whoever submitted the run.
-            SnapshotFollower.Versioned v0 = follower.await(RunTopics.POLICY, 0)
-                    .get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            SnapshotFollower.Versioned v0;
+            try (SnapshotFollower initial = new SnapshotFollower(options.settings(), context.topics(),
+                    Set.of(RunTopics.POLICY), context.deadLetters(), m).start()) {
+                v0 = initial.await(RunTopics.POLICY, 0).get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
             training.submit(() -> {
                 model.loadPolicyWeights(v0.weights());
                 return null;
             }).get();
         } else {
-            // Versions only move forward, even when this learner restarts behind what it published.
-            SnapshotFollower.Versioned newest = follower.newest(RunTopics.POLICY);
-            if (newest != null && newest.version() > trainer.iteration()) {
-                LOG.info(
-                        "resumed at iteration {} behind published policy v{}", trainer.iteration(), newest.version());
-            } else {
-                // The checkpoint may be newer than the last policy that went out before the crash (a
-                // checkpoint is taken with its step, before publishing): the actors wait for it.
-                long version = trainer.iteration();
-                Map<String, float[]> weights = training.submit(model::policyWeights).get();
-                snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights).toCompletionStage()
-                        .toCompletableFuture().get();
-            }
+            // The checkpoint may be newer than the last policy that went out before the crash (a checkpoint
+            // is taken with its step, before publishing): the actors would wait for it. Followers ignore it
+            // when they already hold a newer version.
+            long version = trainer.iteration();
+            Map<String, float[]> weights = training.submit(model::policyWeights).get();
+            snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights).toCompletionStage()
+                    .toCompletableFuture().get();
+            LOG.info("resumed at iteration {}; published policy v{}", version, version);
         }
         policyVersion.set(trainer.iteration());
     }
