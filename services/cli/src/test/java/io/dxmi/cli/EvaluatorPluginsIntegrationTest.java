@@ -1,27 +1,13 @@
 package io.dxmi.cli;
 
-import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.ToyDatasets;
-import io.dxmi.core.diffusion.DdpmModel;
-import io.dxmi.core.diffusion.DdpmPretrainer;
-import io.dxmi.core.diffusion.PretrainConfig;
-import io.dxmi.core.dxmi.DxmiConfig;
-import io.dxmi.core.engine.DjlRuntime;
-import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.model.Normalization;
-import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationContext;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.examples.modecoverage.ModeCoverageMain;
-import io.dxmi.pipeline.PipelineContext;
-import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
-import io.dxmi.pipeline.Submission;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
@@ -81,25 +67,11 @@ class EvaluatorPluginsIntegrationTest {
 
     @Test
     void builtInAndSeparateEvaluatorsBothPublishReports() throws Exception {
-        DjlRuntime.configure(1);
-        DataSource data = ToyDatasets.byName("8gaussians");
         int total = 6;
-        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(total)
-                .optNetwork(new NetworkConfig(16, 2, 16)).optSeed(5).build();
-        Vertx vertx = Vertx.vertx();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
-                .start();
-                // Closed before the broker (resources close in reverse): services stop while it still answers.
-                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
-                DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 50, 64, 2e-3f, true,
-                        new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
-                        .train(2, Normalization.identity(2), data::sample)) {
-            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-            RunPlan plan = Submission.plan(RUN, cfg, ddpm, data, "8gaussians", "sync", 0, 10, 3);
-            try (PipelineContext ctx = PipelineContext.open(vertx, kafka, RUN, "submit", Metrics.create("t"))) {
-                Submission.submit(ctx, plan, ddpm);
-            }
+        try (TinyRun fixture = TinyRun.start(tmp, 50)) {
+            Vertx vertx = fixture.vertx();
+            KafkaSettings kafka = fixture.kafka();
+            fixture.submit(RUN, TinyRun.config(total, 5), "sync", 0, 10, 3);
             Path state = tmp.resolve("state");
             Metrics evaluatorMetrics = Metrics.create(EvaluatorVerticle.ROLE);
             List<EvaluationMetric> plugins = new ArrayList<>(EvaluationMetrics.discover().values());
@@ -112,7 +84,7 @@ class EvaluatorPluginsIntegrationTest {
             SamplerActorVerticle actor = new SamplerActorVerticle(options(kafka, state, "actor"));
             // The separate evaluator, through its real command line; it joins while the run goes on.
             CompletableFuture<Integer> external = CompletableFuture.supplyAsync(() -> ModeCoverageMain.run(
-                    "--bootstrap", broker.bootstrapServers(), "--run", RUN, "--every", "2", "--instance-id", "it",
+                    "--bootstrap", fixture.bootstrap(), "--run", RUN, "--every", "2", "--instance-id", "it",
                     "--metrics-port", "0", "--plan-timeout", "60"));
             await(vertx.deployVerticle(evaluator));
             await(vertx.deployVerticle(ebm));

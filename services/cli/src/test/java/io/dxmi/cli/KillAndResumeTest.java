@@ -2,24 +2,10 @@ package io.dxmi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.ToyDatasets;
-import io.dxmi.core.diffusion.DdpmModel;
-import io.dxmi.core.diffusion.DdpmPretrainer;
-import io.dxmi.core.diffusion.PretrainConfig;
-import io.dxmi.core.dxmi.DxmiConfig;
-import io.dxmi.core.engine.DjlRuntime;
-import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.model.Normalization;
-import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
-import io.dxmi.pipeline.PipelineContext;
-import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
-import io.dxmi.pipeline.Submission;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
@@ -31,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,25 +60,11 @@ class KillAndResumeTest {
     @ParameterizedTest
     @CsvSource({"value-learner, sync", "ebm-learner, sync", "value-learner, async"})
     void aKilledLearnerResumesFromItsCheckpointAndTheRunFinishes(String killed, String mode) throws Exception {
-        DjlRuntime.configure(1);
-        DataSource data = ToyDatasets.byName("8gaussians");
         int total = 60;
-        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(total)
-                .optNetwork(new NetworkConfig(16, 2, 16)).optSeed(4).build();
-        Vertx vertx = Vertx.vertx();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
-                .start();
-                // Closed before the broker (resources close in reverse): services stop while it still answers.
-                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
-                DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 100, 64, 2e-3f, true,
-                        new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
-                        .train(2, Normalization.identity(2), data::sample)) {
-            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-            RunPlan plan = Submission.plan("killed", cfg, ddpm, data, "8gaussians", mode, 1, 10, 1000);
-            try (PipelineContext ctx = PipelineContext.open(vertx, kafka, "killed", "submit", Metrics.create("t"))) {
-                Submission.submit(ctx, plan, ddpm);
-            }
+        try (TinyRun fixture = TinyRun.start(tmp, 100)) {
+            Vertx vertx = fixture.vertx();
+            KafkaSettings kafka = fixture.kafka();
+            fixture.submit("killed", TinyRun.config(total, 4), mode, 1, 10, 1000);
             Path state = tmp.resolve("state");
             // The other learner runs in this JVM; the killed one as its own process.
             ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
@@ -109,14 +80,14 @@ class KillAndResumeTest {
                     Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
                     .start()) {
                 Path log1 = tmp.resolve(killed + "-1.log");
-                Process first = learner(killed, broker.bootstrapServers(), state, log1);
+                Process first = learner(killed, fixture.bootstrap(), state, log1);
                 policies.await(RunTopics.POLICY, 25).get(3, TimeUnit.MINUTES);
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
                 assertTrue(first.waitFor(30, TimeUnit.SECONDS));
                 assertTrue(first.exitValue() != 0, "killed, not exited");
 
                 Path log2 = tmp.resolve(killed + "-2.log");
-                Process second = learner(killed, broker.bootstrapServers(), state, log2);
+                Process second = learner(killed, fixture.bootstrap(), state, log2);
                 boolean ended = second.waitFor(4, TimeUnit.MINUTES);
                 if (!ended) {
                     second.destroyForcibly();

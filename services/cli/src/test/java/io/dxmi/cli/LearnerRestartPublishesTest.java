@@ -1,26 +1,14 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.ToyDatasets;
-import io.dxmi.core.diffusion.DdpmModel;
-import io.dxmi.core.diffusion.DdpmPretrainer;
-import io.dxmi.core.diffusion.PretrainConfig;
-import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.DxmiTrainer;
-import io.dxmi.core.engine.DjlRuntime;
-import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.DataInfo;
-import io.dxmi.core.model.Normalization;
-import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.pipeline.LearnerCheckpoints;
-import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
-import io.dxmi.pipeline.Submission;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
@@ -51,23 +39,12 @@ class LearnerRestartPublishesTest {
 
     @Test
     void restoredValueLearnerPublishesThePolicyOfItsCheckpoint() throws Exception {
-        DjlRuntime.configure(1);
-        DataSource data = ToyDatasets.byName("8gaussians");
-        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(20)
-                .optNetwork(new NetworkConfig(16, 2, 16)).optSeed(3).build();
-        Vertx vertx = Vertx.vertx();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()
-                .start();
-                AutoCloseable stopServices = () -> vertx.close().toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
-                DdpmModel ddpm = new DdpmPretrainer(new PretrainConfig(1000, 1e-4, 0.02, 20, 64, 2e-3f, true,
-                        new NetworkConfig(16, 2, 16), 1L), ProgressListener.NONE)
-                        .train(2, Normalization.identity(2), data::sample)) {
-            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
-            RunPlan plan = Submission.plan("restart", cfg, ddpm, data, "8gaussians", "sync", 0, 5, 1000);
-            try (PipelineContext ctx = PipelineContext.open(vertx, kafka, "restart", "submit", Metrics.create("t"))) {
-                Submission.submit(ctx, plan, ddpm); // the plan and policy version 0, nothing newer
-            }
+        try (TinyRun fixture = TinyRun.start(tmp, 20)) {
+            Vertx vertx = fixture.vertx();
+            KafkaSettings kafka = fixture.kafka();
+            DataSource data = fixture.data();
+            // The plan and policy version 0, nothing newer.
+            RunPlan plan = fixture.submit("restart", TinyRun.config(20, 3), "sync", 0, 5, 1000);
 
             // A checkpoint at iteration 3 whose policy never went out (the learner died before publishing).
             Path state = tmp.resolve("state");
