@@ -2,6 +2,7 @@ package io.dxmi.cli;
 
 import io.dxmi.dashboard.DashboardSettings;
 import io.dxmi.dashboard.DashboardVerticle;
+import io.dxmi.pipeline.RunConnectionOptions;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 final class DashboardCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    RunConnectionOptions kafka;
 
     @Option(names = "--port", defaultValue = "" + DashboardLauncher.DEFAULT_PORT,
             description = "HTTP port; a free port when it is taken; 0 = any free port (default: ${DEFAULT-VALUE}).")
@@ -42,7 +43,7 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DashboardSettings.Builder settings = DashboardSettings.builder().setRun(kafka.run)
+        DashboardSettings.Builder settings = DashboardSettings.builder().setRun(kafka.run())
                 .setKafka(kafka.settings("dxmi-dashboard")).optHost(host).optRunDir(runDir);
         endpoints.forEach((name, url) -> {
             try {
@@ -60,7 +61,7 @@ final class DashboardCommand implements Callable<Integer> {
             throw new IllegalStateException("the dashboard did not start: " + DxmiCommand.describe(
                     e.getCause() != null ? e.getCause() : e), e);
         }
-        System.err.println("dashboard of run '" + kafka.run + "': " + dashboard.url());
+        System.err.println("dashboard of run '" + kafka.run() + "': " + dashboard.url());
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(10));
         shutdown.registerVertx(vertx).register("stop", stopped::countDown).installHook();

@@ -6,6 +6,7 @@ import io.dxmi.evaluator.MetricSelectionOptions;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunConnectionOptions;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
 import io.dxmi.platform.metrics.Metrics;
@@ -37,7 +38,7 @@ final class ServiceCommand implements Callable<Integer> {
     Name name;
 
     @Mixin
-    KafkaOptions kafka;
+    RunConnectionOptions kafka;
 
     @Option(names = "--metrics-port", defaultValue = "9400",
             description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
@@ -79,10 +80,10 @@ final class ServiceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
         String service = name.name().replace('_', '-');
-        Metrics metrics = PipelineContext.metricsFor(service, kafka.run);
+        Metrics metrics = PipelineContext.metricsFor(service, kafka.run());
         int port = metrics.startHttp(metricsPort);
         String id = actorId != null ? actorId : ServiceOptions.defaultInstanceId();
-        ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run, id, stateDir,
+        ServiceOptions options = new ServiceOptions(kafka.settings("dxmi-" + service), kafka.run(), id, stateDir,
                 metrics, Duration.ofSeconds(planTimeout), figuresDir);
         Vertx vertx = Vertx.vertx();
         VerticleBase verticle;
@@ -117,7 +118,7 @@ final class ServiceCommand implements Callable<Integer> {
         String deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
         GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30));
         shutdown.registerVertx(vertx).registerDeployment(vertx, deployment).register("metrics", metrics::close).installHook();
-        System.err.println(service + " of run '" + kafka.run + "' started; metrics at http://localhost:" + port
+        System.err.println(service + " of run '" + kafka.run() + "' started; metrics at http://localhost:" + port
                 + "/metrics");
         finished.toCompletionStage().toCompletableFuture().get();
         System.err.println(service + ": the run is done");

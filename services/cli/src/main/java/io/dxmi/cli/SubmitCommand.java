@@ -6,6 +6,7 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunConnectionOptions;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.Submission;
 import io.vertx.core.Vertx;
@@ -28,7 +29,7 @@ final class SubmitCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    RunConnectionOptions kafka;
 
     @Mixin
     DataOption data;
@@ -58,13 +59,13 @@ final class SubmitCommand implements Callable<Integer> {
         try (DdpmModel ddpm = pretrained != null ? ModelStore.loadDdpm(pretrained)
                 : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(common.seed))
                         .optOutput(out.resolve("pretrained")).optListener(common.progress()).build().run();
-                PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run,
-                        "submit", PipelineContext.metricsFor("submit", kafka.run))) {
-            RunPlan plan = Submission.plan(kafka.run, dxmi.config(common.seed), ddpm, source, data.data, pipeline.mode,
+                PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run(),
+                        "submit", PipelineContext.metricsFor("submit", kafka.run()))) {
+            RunPlan plan = Submission.plan(kafka.run(), dxmi.config(common.seed), ddpm, source, data.data, pipeline.mode,
                     pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery);
             Submission.submit(context, plan, ddpm);
-            System.out.println("submitted run '" + kafka.run + "' (" + plan.mode() + ", " + plan.iterations()
-                    + " iterations) to " + kafka.bootstrap);
+            System.out.println("submitted run '" + kafka.run() + "' (" + plan.mode() + ", " + plan.iterations()
+                    + " iterations) to " + kafka.bootstrap());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }

@@ -4,6 +4,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunConnectionOptions;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,16 +38,8 @@ import java.util.concurrent.Callable;
                 + "run is done. Reports go to dxmi.RUN.evaluations under this evaluator's name."})
 public final class ExternalEvaluatorCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
-
-    @Option(names = "--run", required = true, paramLabel = "RUN", description = "The run's name.")
-    String run;
-
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "Any Kafka client property (repeatable).")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    @picocli.CommandLine.Mixin
+    RunConnectionOptions connection = new RunConnectionOptions();
 
     @Option(names = "--every", defaultValue = "0", paramLabel = "N",
             description = "Policy versions between evaluations; 0 = the run's --eval-every (default: ${DEFAULT-VALUE}).")
@@ -111,10 +103,10 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlRuntime.configureFromEnvironment();
         List<EvaluationMetric> chosen = metricSelection.select(available);
+        String run = connection.run();
         Metrics metrics = PipelineContext.metricsFor(name, run);
         int port = metrics.startHttp(metricsPort);
-        KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + name)
-                .optProperties(kafkaProperties).build();
+        KafkaSettings settings = connection.settings("dxmi-" + name);
         String id = instanceId != null ? instanceId : ServiceOptions.defaultInstanceId();
         EvaluatorVerticle evaluator = EvaluatorVerticle.builder()
                 .setOptions(new ServiceOptions(settings, run, id, null, metrics, Duration.ofSeconds(planTimeout)))

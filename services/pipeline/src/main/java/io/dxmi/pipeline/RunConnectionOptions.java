@@ -1,4 +1,4 @@
-package io.dxmi.cli;
+package io.dxmi.pipeline;
 
 import io.dxmi.platform.config.KafkaSettings;
 import picocli.CommandLine.Option;
@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where the Kafka cluster is and which run to join. */
-final class KafkaOptions {
+/**
+ * Where the Kafka cluster is and which run to join: the picocli options that every process of a
+ * run shares ({@code dxmi service}, {@code submit}, {@code dashboard}, separate evaluators).
+ */
+public final class RunConnectionOptions {
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Kafka bootstrap servers.")
@@ -20,7 +23,16 @@ final class KafkaOptions {
             description = "Any Kafka client property, e.g. security.protocol=SASL_SSL (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
 
-    KafkaSettings settings(String clientIdPrefix) {
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public String run() {
+        return run;
+    }
+
+    /** The Kafka settings, client ids starting with {@code clientIdPrefix}. */
+    public KafkaSettings settings(String clientIdPrefix) {
         return KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix(clientIdPrefix)
                 .optProperties(properties).build();
     }
