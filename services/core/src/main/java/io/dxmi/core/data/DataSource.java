@@ -8,8 +8,13 @@ public interface DataSource {
     /** Short name: the built-in set's name or the CSV file's name. */
     String name();
 
-    /** Number of values per row. */
+    /** Number of values per row (the product of {@link #shape()}'s dimensions). */
     int dimension();
+
+    /** The shape of one sample: a vector of {@link #dimension()} values unless overridden (images). */
+    default SampleShape shape() {
+        return SampleShape.vector(dimension());
+    }
 
     /** n i.i.d. rows, row-major (for a finite data set: uniform draws with replacement). */
     float[] sample(int n, Rng rng);
