@@ -1,9 +1,12 @@
 package io.dxmi.schemas.codec;
 
+import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
+import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.RewardBatch;
 import io.dxmi.schemas.SnapshotChunk;
+import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
 import java.io.ByteArrayOutputStream;
@@ -47,21 +50,35 @@ public final class Codecs {
 
   static final String SERIALIZABLE_PACKAGES_PROPERTY = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
+  /** The largest bytes or string field a message may hold unless the JVM sets Avro's own limits. */
+  static final int MAX_FIELD_BYTES = 16 << 20;
+  static final String BYTES_LIMIT_PROPERTY = "org.apache.avro.limits.bytes.maxLength";
+  static final String STRING_LIMIT_PROPERTY = "org.apache.avro.limits.string.maxLength";
+
   private static final String HISTORY = "/io/dxmi/schemas/history/";
   private static final int HEADER_LENGTH = 10;
   private static final byte MAGIC_0 = (byte) 0xC3;
   private static final byte MAGIC_1 = (byte) 0x01;
 
-  /** Every top-level message record; nested records (SnapshotProvenance) are not listed. */
+  /** Every top-level message record; nested records (SnapshotProvenance, ScoreTimings, AnomalyMap) are not listed. */
   private static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
       TrajectoryBatch.class, RewardBatch.class, WeightSnapshot.class, SnapshotChunk.class,
-      EvaluationReport.class, DeadLetter.class);
+      EvaluationReport.class, DeadLetter.class, Frame.class, AnomalyScore.class,
+      ThresholdChange.class);
 
   static {
     // Before any decoder exists: Avro 1.12.2 refuses to instantiate classes outside trusted
     // packages. The property is read once, when Avro's ClassSecurityValidator is first loaded...
     System.setProperty(SERIALIZABLE_PACKAGES_PROPERTY,
         withPackage(System.getProperty(SERIALIZABLE_PACKAGES_PROPERTY), GENERATED_PACKAGE));
+    // A corrupted length prefix must not make Avro allocate gigabytes (an OutOfMemoryError is no
+    // SchemaException, and it would take a service down): no message field is near 16 MiB (Kafka
+    // records here are at most 2 MB). Read once, when Avro's SystemLimitException is first loaded.
+    for (String limit : List.of(BYTES_LIMIT_PROPERTY, STRING_LIMIT_PROPERTY)) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, Integer.toString(MAX_FIELD_BYTES));
+      }
+    }
     // ...so if something in this JVM loaded it earlier, also trust the package explicitly.
     ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
         ClassSecurityValidator.getGlobal(),

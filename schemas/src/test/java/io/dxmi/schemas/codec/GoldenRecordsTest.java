@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
+import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.RewardBatch;
 import io.dxmi.schemas.SnapshotChunk;
 import io.dxmi.schemas.SnapshotProvenance;
+import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
 import java.io.IOException;
@@ -136,6 +139,59 @@ class GoldenRecordsTest {
     assertEquals("io.dxmi.schemas.codec.SchemaException", r.getErrorClass());
     assertEquals("ebm-learner-0", r.getService());
     assertEquals(1_700_000_002_000L, r.getFailedAtMillis());
+  }
+
+  @Test
+  void frameV1() throws IOException {
+    Frame r = Codecs.decode(Frame.class, golden("Frame.v1.bin"));
+    assertEquals("cam-07", r.getCameraId());
+    assertEquals(123_456L, r.getFrameId());
+    assertEquals(1_700_000_003_000_123L, r.getCaptureTimeMicros());
+    assertEquals("raw", r.getEncoding());
+    assertEquals(3, r.getWidth());
+    assertEquals(2, r.getHeight());
+    assertEquals(1, r.getChannels());
+    assertArrayEquals(new byte[] {0, 1, 2, 127, (byte) 128, (byte) 255}, bytes(r.getData()));
+    assertEquals(1, r.getLabel());
+    assertEquals(7, r.getSourceClass());
+  }
+
+  @Test
+  void anomalyScoreV1() throws IOException {
+    AnomalyScore r = Codecs.decode(AnomalyScore.class, golden("AnomalyScore.v1.bin"));
+    assertEquals("cam-07", r.getCameraId());
+    assertEquals(123_456L, r.getFrameId());
+    assertEquals(1_700_000_003_000_123L, r.getCaptureTimeMicros());
+    assertEquals(2.75, r.getEnergy());
+    assertEquals(0.625, r.getScore());
+    assertTrue(r.getAnomalous());
+    assertEquals(1.5, r.getThreshold());
+    assertEquals("cal-0123456789ab", r.getThresholdId());
+    assertEquals("fmnist-0@9f86d081884c", r.getModelVersion());
+    assertEquals(1, r.getLabel());
+    assertEquals(1_700_000_003_001_000L, r.getTimings().getReceivedAtMicros());
+    assertEquals(1_700_000_003_004_500L, r.getTimings().getScoredAtMicros());
+    assertEquals(32, r.getTimings().getBatchSize());
+    assertEquals("scorer-a", r.getScorer());
+    assertEquals(2, r.getMap().getHeight());
+    assertEquals(2, r.getMap().getWidth());
+    assertArrayEquals(new float[] {0f, 0.5f, 1.25f, -0.75f}, Tensors.unpack(r.getMap().getValues(), 4));
+  }
+
+  @Test
+  void thresholdChangeV1() throws IOException {
+    ThresholdChange r = Codecs.decode(ThresholdChange.class, golden("ThresholdChange.v1.bin"));
+    assertEquals("anomaly-scorer", r.getScorerGroup());
+    assertEquals("thr-00000000002a", r.getThresholdId());
+    assertEquals(1.5, r.getThreshold());
+    assertEquals(-3.25, r.getScoreMin());
+    assertEquals(9.5, r.getScoreMax());
+    assertEquals("fpr", r.getMethod());
+    assertEquals(0.01, r.getTargetFpr());
+    assertEquals("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", r.getDataHash());
+    assertEquals("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", r.getModelWeightsSha256());
+    assertEquals("cli", r.getIssuedBy());
+    assertEquals(1_700_000_004_000L, r.getCreatedAtMillis());
   }
 
   @Test

@@ -1,10 +1,15 @@
 package io.dxmi.schemas.codec;
 
+import io.dxmi.schemas.AnomalyMap;
+import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
+import io.dxmi.schemas.Frame;
+import io.dxmi.schemas.ScoreTimings;
 import io.dxmi.schemas.RewardBatch;
 import io.dxmi.schemas.SnapshotChunk;
 import io.dxmi.schemas.SnapshotProvenance;
+import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
 import java.nio.ByteBuffer;
@@ -102,6 +107,28 @@ public final class GoldenWriter {
         .setReason("unknown schema fingerprint 0x0123456789abcdef")
         .setErrorClass("io.dxmi.schemas.codec.SchemaException").setService("ebm-learner-0")
         .setFailedAtMillis(1_700_000_002_000L).build();
-    return List.of(trajectories, rewards, snapshot, chunk, report, dead);
+    Frame frame = Frame.newBuilder()
+        .setCameraId("cam-07").setFrameId(123_456L).setCaptureTimeMicros(1_700_000_003_000_123L)
+        .setEncoding("raw").setWidth(3).setHeight(2).setChannels(1)
+        .setData(ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 127, (byte) 128, (byte) 255}))
+        .setLabel(1).setSourceClass(7).build();
+    AnomalyScore score = AnomalyScore.newBuilder()
+        .setCameraId("cam-07").setFrameId(123_456L).setCaptureTimeMicros(1_700_000_003_000_123L)
+        .setEnergy(2.75).setScore(0.625).setAnomalous(true).setThreshold(1.5)
+        .setThresholdId("cal-0123456789ab").setModelVersion("fmnist-0@9f86d081884c")
+        .setLabel(1)
+        .setTimings(ScoreTimings.newBuilder().setReceivedAtMicros(1_700_000_003_001_000L)
+            .setScoredAtMicros(1_700_000_003_004_500L).setBatchSize(32).build())
+        .setScorer("scorer-a")
+        .setMap(AnomalyMap.newBuilder().setHeight(2).setWidth(2)
+            .setValues(Tensors.pack(new float[] {0f, 0.5f, 1.25f, -0.75f})).build())
+        .build();
+    ThresholdChange threshold = ThresholdChange.newBuilder()
+        .setScorerGroup("anomaly-scorer").setThresholdId("thr-00000000002a").setThreshold(1.5)
+        .setScoreMin(-3.25).setScoreMax(9.5).setMethod("fpr").setTargetFpr(0.01)
+        .setDataHash("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        .setModelWeightsSha256("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+        .setIssuedBy("cli").setCreatedAtMillis(1_700_000_004_000L).build();
+    return List.of(trajectories, rewards, snapshot, chunk, report, dead, frame, score, threshold);
   }
 }
