@@ -1,0 +1,96 @@
+package io.dxmi.anomalyscorer;
+
+import io.dxmi.core.anomaly.CalibrationFile;
+import io.dxmi.core.model.ModelDirectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model directory ({@code --model DIR}), watched: when its weights or its calibration change
+ * (a retrained model copied in, {@code dxmi calibrate} run again) the new model is loaded and
+ * verified on this source's thread and offered for the next batch. A directory caught half
+ * written fails its hash check and is read again at the next tick.
+ */
+final class DirectoryModelSource implements ModelSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryModelSource.class);
+
+    private final Path dir;
+    private final Duration interval;
+    private volatile boolean running = true;
+    private Thread watcher;
+    private String stamp;
+
+    DirectoryModelSource(Path dir, Duration interval) {
+        this.dir = dir;
+        this.interval = interval;
+    }
+
+    @Override
+    public void start(ScorerState state) throws IOException {
+        stamp = stamp();
+        state.offerModel(ScoringModel.fromDirectory(dir));
+        if (interval.isZero()) {
+            return;
+        }
+        watcher = new Thread(() -> watch(state), "dxmi-model-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void watch(ScorerState state) {
+        String failedAt = null;
+        while (running) {
+            try {
+                Thread.sleep(interval.toMillis());
+                String now = stamp();
+                if (now.equals(stamp) || now.equals(failedAt)) {
+                    continue;
+                }
+                try {
+                    ScoringModel m = ScoringModel.fromDirectory(dir);
+                    stamp = now;
+                    failedAt = null;
+                    LOG.info("{} changed: loaded {}", dir, m.version());
+                    state.offerModel(m);
+                } catch (IOException | RuntimeException e) {
+                    // Perhaps half written: try again at the next tick, and say so once.
+                    if (failedAt == null) {
+                        LOG.warn("{} changed but does not load yet ({}); the current model stays", dir, e.getMessage());
+                    }
+                    failedAt = stamp(); // re-read only after a further change
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("cannot watch {}: {}", dir, e.toString());
+            }
+        }
+    }
+
+    /** Modification times and sizes of the files that define the model. */
+    private String stamp() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String f : new String[] {ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS, CalibrationFile.FILE}) {
+            Path p = dir.resolve(f);
+            if (Files.exists(p)) {
+                b.append(f).append(Files.getLastModifiedTime(p).toMillis()).append(':').append(Files.size(p))
+                        .append(';');
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.dxmi.anomalyscorer;
+
+import io.dxmi.core.anomaly.Calibration;
+import io.dxmi.core.anomaly.CalibrationFile;
+import io.dxmi.core.anomaly.EnergyMaps;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.RunSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A loaded energy ready to score images: the model, the image shape it scores, a version that
+ * every score names, and the calibration that came with it (null when none). Owns the model.
+ */
+final class ScoringModel implements AutoCloseable {
+
+    private final DxmiModel model;
+    private final SampleShape shape;
+    private final String version;
+    private final Calibration calibration;
+
+    ScoringModel(DxmiModel model, SampleShape shape, String version, Calibration calibration) {
+        this.model = model;
+        this.shape = shape;
+        this.version = version;
+        this.calibration = calibration;
+    }
+
+    /** A model directory, with its calibration.json when it has one. */
+    static ScoringModel fromDirectory(Path dir) throws IOException {
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
+        try {
+            String weights = loaded.manifest().path("provenance").path("weightsSha256").asText("");
+            Calibration c = CalibrationFile.read(dir, weights.isEmpty() ? null : weights).orElse(null);
+            SampleShape shape = ModelShapes.imageShape(loaded.model().dimension(), loaded.manifest().get("data"));
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            return new ScoringModel(loaded.model(), shape, name + "@" + weights.substring(0, Math.min(12,
+                    weights.length())), c);
+        } catch (IOException | RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+    }
+
+    /** The energy of a training run's snapshot (no calibration travels with a snapshot). */
+    static ScoringModel fromSnapshot(RunSpec spec, String run, long version, Map<String, float[]> energyWeights) {
+        DxmiModel m = spec.newModel();
+        try {
+            m.loadEnergyWeights(energyWeights);
+            SampleShape shape = ModelShapes.imageShape(m.dimension(), null);
+            return new ScoringModel(m, shape, run + "/ebm/v" + version, null);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    SampleShape shape() {
+        return shape;
+    }
+
+    String version() {
+        return version;
+    }
+
+    Calibration calibration() {
+        return calibration;
+    }
+
+    EnergyMaps.Result score(float[] rows, int grid) {
+        return EnergyMaps.score(model, rows, shape, grid);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
