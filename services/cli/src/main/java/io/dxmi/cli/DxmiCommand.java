@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
         description = "DxMI: few-step diffusion samplers and energy-based models trained by maximum-entropy IRL.",
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
             ServiceCommand.class, BrokerCommand.class, DashboardCommand.class, SampleCommand.class, EnergyCommand.class,
-            CalibrateCommand.class,
+            CalibrateCommand.class, CameraCommand.class, ScoresCommand.class,
             Table1Command.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 
@@ -37,6 +37,12 @@ public final class DxmiCommand implements Runnable {
     /** Runs the program and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new DxmiCommand());
+        if (args.length >= 2 && "service".equals(args[0]) && AnomalyScorerServiceCommand.NAME.equals(args[1])) {
+            // Not a run's service (no --run): its own command, under the name users type.
+            cl = new CommandLine(new AnomalyScorerServiceCommand()).setCommandName("dxmi service "
+                    + AnomalyScorerServiceCommand.NAME);
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();

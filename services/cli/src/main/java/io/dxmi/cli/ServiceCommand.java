@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 /** {@code dxmi service NAME}: one service of a distributed run, as its own process. */
 @Command(name = "service", mixinStandardHelpOptions = true,
         description = {"Run one service of a distributed run against a Kafka cluster; exits when the run is done.",
-            "Start the run with 'dxmi submit'. Stop with SIGTERM (graceful; learners resume from checkpoints)."})
+            "Start the run with 'dxmi submit'. Stop with SIGTERM (graceful; learners resume from checkpoints).",
+            "The anomaly scorer is not a run's service: see 'dxmi service anomaly-scorer --help'."})
 final class ServiceCommand implements Callable<Integer> {
 
     enum Name { sampler_actor, ebm_learner, value_learner, evaluator }

@@ -1,0 +1,148 @@
+package io.dxmi.cli;
+
+import io.dxmi.anomalyscorer.AnomalyScorerVerticle;
+import io.dxmi.anomalyscorer.ScorerSettings;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.lifecycle.GracefulShutdown;
+import io.dxmi.platform.metrics.Metrics;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code dxmi service anomaly-scorer}: scores camera frames exactly once until stopped. */
+@Command(name = "anomaly-scorer", mixinStandardHelpOptions = true,
+        description = {"Score the frames topic with a trained energy and write the scores topic, exactly once.",
+            "Any number of instances with the same --group share the frames; stop with SIGTERM."})
+final class AnomalyScorerServiceCommand implements Callable<Integer> {
+
+    static final String NAME = "anomaly-scorer";
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    static final class Source {
+        @Option(names = "--model", paramLabel = "DIR",
+                description = "A DxMI model directory (watched: new weights or a new calibration are swapped in).")
+        Path model;
+
+        @Option(names = "--follow-run", paramLabel = "RUN", description = "Score with the newest energy snapshot of this training run.")
+        String run;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--frames", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
+    String frames;
+
+    @Option(names = "--scores", defaultValue = ScorerSettings.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
+    String scores;
+
+    @Option(names = "--dead-letters", defaultValue = ScorerSettings.DEAD_LETTERS,
+            description = "Where bad frames go (default: ${DEFAULT-VALUE}).")
+    String deadLetters;
+
+    @Option(names = "--control-topic", defaultValue = ScorerSettings.CONTROL,
+            description = "Compacted threshold control topic (default: ${DEFAULT-VALUE}).")
+    String control;
+
+    @Option(names = "--group", defaultValue = ScorerSettings.GROUP,
+            description = "Consumer group the scorers share (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--instance-id", description = "This instance, stable across restarts (default: the host name).")
+    String instanceId;
+
+    @Option(names = "--max-batch", defaultValue = "64", description = "Frames per batch at most (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--max-delay-ms", defaultValue = "5",
+            description = "Longest wait after a batch's first frame, ms (default: ${DEFAULT-VALUE}).")
+    long maxDelayMs;
+
+    @Option(names = "--map-grid", defaultValue = "8",
+            description = "Side of the localisation map, 0 = none (default: ${DEFAULT-VALUE}).")
+    int mapGrid;
+
+    @Option(names = "--partitions", defaultValue = "4",
+            description = "Partitions of the frames and scores topics when created here (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+            description = "Interface of the threshold endpoint (default: ${DEFAULT-VALUE}; other than loopback needs --http-token-file).")
+    String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "9410",
+            description = "Port of the threshold endpoint, 0 = any free, -1 = none (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-token-file", paramLabel = "FILE", description = "A file holding the endpoint's bearer token.")
+    Path tokenFile;
+
+    @Option(names = "--metrics-port", defaultValue = "9401",
+            description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--plan-timeout", defaultValue = "300",
+            description = "--follow-run: seconds to wait for the run's plan and first energy (default: ${DEFAULT-VALUE}).")
+    long planTimeout;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka client property (repeatable).")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        DjlRuntime.configureFromEnvironment();
+        String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
+        String id = instanceId != null ? instanceId : InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        ScorerSettings settings = ScorerSettings.defaults(id).withTopics(frames, scores)
+                .withGroup(group, control, deadLetters).withBatching(maxBatch, Duration.ofMillis(maxDelayMs))
+                .withMapGrid(mapGrid).withHttp(httpHost, httpPort, token).withPartitions(partitions);
+        KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + NAME)
+                .optProperties(properties).build();
+        Metrics metrics = Metrics.create(NAME);
+        int port = metrics.startHttp(metricsPort);
+        AnomalyScorerVerticle.Builder b = AnomalyScorerVerticle.builder().setSettings(settings).setKafka(kafka)
+                .setMetrics(metrics).optPlanTimeout(Duration.ofSeconds(planTimeout));
+        AnomalyScorerVerticle verticle = source.model != null ? b.optModelDirectory(source.model).build()
+                : b.optFollowRun(source.run).build();
+        Vertx vertx = Vertx.vertx();
+        String deployment;
+        try {
+            deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            vertx.close();
+            metrics.close();
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30));
+        shutdown.registerVertx(vertx).registerDeployment(vertx, deployment).register("metrics", metrics::close)
+                .register("latch", stopped::countDown).installHook();
+        System.err.println(NAME + " " + settings.transactionalId() + " scoring " + frames + " -> " + scores
+                + "; metrics at http://localhost:" + port + "/metrics"
+                + (verticle.httpPort() > 0 ? "; threshold at http://" + httpHost + ":" + verticle.httpPort()
+                        + "/threshold" : ""));
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!verticle.isRunning()) {
+                System.err.println(NAME + ": the scoring loop stopped (see the log); exiting");
+                shutdown.uninstallHook();
+                shutdown.shutdown();
+                return 1;
+            }
+        }
+        return 0;
+    }
+}

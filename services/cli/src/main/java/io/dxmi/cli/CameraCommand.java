@@ -1,0 +1,99 @@
+package io.dxmi.cli;
+
+import io.dxmi.anomalyscorer.CameraSimulator;
+import io.dxmi.anomalyscorer.ScorerSettings;
+import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.platform.config.KafkaSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code dxmi camera}: replays images as camera frames at a fixed rate. */
+@Command(name = "camera", mixinStandardHelpOptions = true,
+        description = {"Replay images as camera frames on the frames topic: N cameras at F frames/s each, keyed by "
+                + "camera, with capture times and labels (0 normal, 1 anomalous); prints how many it sent."})
+final class CameraCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE.csv",
+            description = "Normal images: a CSV file of flattened square images, intensities in [0, 1].")
+    Path data;
+
+    @Option(names = "--anomalous-data", paramLabel = "FILE.csv",
+            description = "Anomalous images in the same form, mixed in at --anomaly-rate.")
+    Path anomalousData;
+
+    @Option(names = "--anomaly-rate", defaultValue = "0", paramLabel = "P",
+            description = "Probability that a frame is anomalous (default: ${DEFAULT-VALUE}).")
+    double anomalyRate;
+
+    @Option(names = "--cameras", defaultValue = "1", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--fps", required = true, description = "Frames per second per camera.")
+    double fps;
+
+    @Option(names = "--seconds", description = "How long to send (frames per camera = fps x seconds).")
+    Double seconds;
+
+    @Option(names = "--frames", description = "Frames per camera (instead of --seconds).")
+    Long frames;
+
+    @Option(names = "--encoding", defaultValue = "raw", description = "raw or png (default: ${DEFAULT-VALUE}).")
+    String encoding;
+
+    @Option(names = "--topic", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the image draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka client property (repeatable).")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if ((seconds == null) == (frames == null)) {
+            throw new IllegalArgumentException("give --seconds S or --frames N (one of them)");
+        }
+        long perCamera = frames != null ? frames : Math.max(1, Math.round(fps * seconds));
+        CameraSimulator.Images normal = images(data);
+        CameraSimulator.Images anomalous = anomalousData == null ? null : images(anomalousData);
+        if (anomalous != null && !anomalous.shape().equals(normal.shape())) {
+            throw new IllegalArgumentException(anomalousData + " holds " + anomalous.shape() + " images, " + data
+                    + " holds " + normal.shape());
+        }
+        KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-camera")
+                .optProperties(properties).build();
+        CameraSimulator.Sent sent = new CameraSimulator(kafka, topic, normal, anomalous, cameras, fps, perCamera,
+                anomalyRate, encoding, seed).run();
+        System.out.println(String.format(Locale.ROOT, "sent %d frames (%d anomalous) from %d camera(s) to %s in %.2f s:"
+                + " %.1f frames/s (offered %.1f)", sent.frames(), sent.anomalous(), cameras, topic, sent.seconds(),
+                sent.framesPerSecond(), cameras * fps));
+        return 0;
+    }
+
+    /** A CSV of flattened square grayscale images in [0, 1]. */
+    static CameraSimulator.Images images(Path file) {
+        CsvDataset csv = CsvDataset.load(file);
+        int side = (int) Math.round(Math.sqrt(csv.dimension()));
+        if (side * side != csv.dimension()) {
+            throw new IllegalArgumentException(file + " has " + csv.dimension() + " columns: not a flattened square image");
+        }
+        for (float v : csv.rows()) {
+            if (v < 0 || v > 1) {
+                throw new IllegalArgumentException(file + " holds a value outside [0, 1] (" + v + "): images are "
+                        + "intensities in [0, 1]");
+            }
+        }
+        return new CameraSimulator.Images(SampleShape.image(1, side, side), csv.rows(), null);
+    }
+}
