@@ -1,0 +1,129 @@
+package io.dxmi.anomalyscorer;
+
+import io.dxmi.core.anomaly.CalibrationFile;
+import io.dxmi.core.anomaly.Calibrator;
+import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.DxmiTrainer;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.random.Rng;
+import io.dxmi.platform.broker.Topics;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.schemas.AnomalyScore;
+import io.dxmi.schemas.DeadLetter;
+import io.dxmi.schemas.codec.Codecs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Tiny 8x8 energy models, test images and committed-topic readers for the scorer's tests. */
+final class ScorerFixtures {
+
+    static final SampleShape SHAPE = SampleShape.image(1, 8, 8);
+    static final NetworkConfig TINY = new NetworkConfig(16, 2, 16);
+
+    private ScorerFixtures() {}
+
+    /** Writes an (untrained) 64-value DxMI model with tiny networks, calibrated by hand at {@code threshold}. */
+    static void writeModel(Path dir, long seed, double threshold) throws Exception {
+        DjlRuntime.configure(1);
+        DxmiConfig cfg = DxmiConfig.builder().optNetwork(TINY).optValueSharing(ValueSharing.SEPARATE)
+                .optEnergyEmaDecay(0).optSeed(seed).optBatchSize(8).build();
+        PretrainConfig sampler = new PretrainConfig(1000, 1e-4, 0.02, 1, 8, 2e-3f, true, TINY, seed);
+        float[] rows = images(32, seed);
+        CsvDataset data = CsvDataset.of("tiny-8x8", rows, SHAPE.size());
+        try (DxmiModel m = DxmiModel.untrained(cfg, sampler, SHAPE.size(), Normalization.identity(SHAPE.size()),
+                new Rng(seed))) {
+            ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), DataInfo.of(data), null);
+        }
+        String weights = ModelStore.loadDxmi(dir).manifest().path("provenance").path("weightsSha256").asText();
+        CalibrationFile.write(dir, Calibrator.manual(threshold, threshold - 1, threshold + 1, weights));
+    }
+
+    /** n random 8x8 images in [0, 1]. */
+    static float[] images(int n, long seed) {
+        Rng rng = new Rng(seed);
+        return rng.uniforms(n * SHAPE.size(), 0f, 1f);
+    }
+
+    static CameraSimulator.Images imageSet(int n, long seed) {
+        return new CameraSimulator.Images(SHAPE, images(n, seed), null);
+    }
+
+    static void createTopics(KafkaSettings kafka, ScorerSettings s) {
+        try (Admin admin = Admin.create(new HashMap<>(kafka.adminProperties()))) {
+            Topics.ensure(admin, s.framesTopic(), s.partitions(), Map.of());
+            Topics.ensure(admin, s.scoresTopic(), s.partitions(), Map.of());
+            Topics.ensure(admin, s.deadLetterTopic(), 1, Map.of());
+            Topics.ensure(admin, s.controlTopic(), 1,
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+    }
+
+    /** Every committed record of a topic (read_committed), from the start to its current end. */
+    static List<ConsumerRecord<String, byte[]>> committed(KafkaSettings kafka, String topic) {
+        Map<String, Object> p = new HashMap<>(kafka.consumerProperties(null));
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline
+                    && !end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static List<AnomalyScore> scores(KafkaSettings kafka, String topic) {
+        return committed(kafka, topic).stream().map(r -> Codecs.decode(AnomalyScore.class, r.value()))
+                .collect(Collectors.toList());
+    }
+
+    static List<DeadLetter> deadLetters(KafkaSettings kafka, String topic) {
+        return committed(kafka, topic).stream().map(r -> Codecs.decode(DeadLetter.class, r.value()))
+                .collect(Collectors.toList());
+    }
+
+    /** Waits until {@code count} committed scores exist (or the timeout passes); returns the last count seen. */
+    static int awaitScores(KafkaSettings kafka, String topic, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int n = 0;
+        while (System.nanoTime() < deadline) {
+            n = committed(kafka, topic).size();
+            if (n >= count) {
+                return n;
+            }
+            Thread.sleep(300);
+        }
+        return n;
+    }
+}
