@@ -52,16 +52,17 @@ class HotSwapTest {
             vertx.deployVerticle(scorer).toCompletionStage().toCompletableFuture().get();
             Thread sender = new Thread(() -> {
                 try {
-                    new CameraSimulator(kafka, s.framesTopic(), ScorerFixtures.imageSet(50, 2), null, 2, 100, 400, 0,
+                    new CameraSimulator(kafka, s.framesTopic(), ScorerFixtures.imageSet(50, 2), null, 2, 100, 600, 0,
                             "png", 3).run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
             sender.start();
-            Thread.sleep(1200);
+            // Swap only once the first model has scored frames (the group's first join takes seconds).
+            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 100, Duration.ofSeconds(60));
             ScorerFixtures.writeModel(model, 7, 0.5); // new weights and a new calibration, mid-stream
-            Thread.sleep(1200);
+            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 500, Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + scorer.httpPort() + "/threshold");
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri)
@@ -74,10 +75,10 @@ class HotSwapTest {
             assertEquals(202, accepted.statusCode(), accepted.body());
             String httpThreshold = new io.vertx.core.json.JsonObject(accepted.body()).getString("threshold_id");
             sender.join();
-            assertEquals(800, ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 800, Duration.ofSeconds(60)));
+            assertEquals(1200, ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 1200, Duration.ofSeconds(60)));
             Thread.sleep(2000);
             List<AnomalyScore> scores = ScorerFixtures.scores(kafka, s.scoresTopic());
-            assertEquals(800, scores.size());
+            assertEquals(1200, scores.size());
             Set<String> seen = new HashSet<>();
             Map<String, List<AnomalyScore>> byCamera = new HashMap<>();
             for (AnomalyScore a : scores) {
