@@ -8,6 +8,7 @@ import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
@@ -42,7 +43,7 @@ public final class DxmiModel implements AutoCloseable {
         this.shape = shape;
         this.dimension = shape.size();
         this.normalization = normalization;
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(DjlRuntime.device());
         NoiseSchedule schedule = samplerConfig.schedule();
         TimeNetwork net = samplerConfig.network().denoiser(shape, FewStepSampler.NET_PREFIX, manager, rng.split());
         float lastSigma = config.lastSigmaLearnable() ? config.lastSigmaInit() : config.lastSigmaFixed();
