@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dxmi.core.data.SampleShape;
 
 /**
- * The image shape a model scores: the {@code shape} its manifest's data records when there is one
- * ([C, H, W]); for a vector model trained on flattened images, a square grayscale (D = H·W) or RGB
- * (D = 3·H·W) image.
+ * The image shape a model scores: an image model's own shape; for a vector model trained on
+ * flattened images, the {@code shape} its manifest's data records when there is one ([C, H, W]),
+ * else a square grayscale (D = H·W) or RGB (D = 3·H·W) image.
  */
 final class ModelShapes {
 
     private ModelShapes() {}
 
-    static SampleShape imageShape(int dimension, JsonNode data) {
+    static SampleShape imageShape(SampleShape modelShape, JsonNode data) {
+        if (modelShape.isImage()) {
+            return modelShape;
+        }
+        int dimension = modelShape.size();
         JsonNode shape = data == null ? null : data.get("shape");
         if (shape != null && shape.isArray() && shape.size() == 3) {
             SampleShape s = SampleShape.image(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());

@@ -36,7 +36,7 @@ final class ScoringModel implements AutoCloseable {
         try {
             String weights = loaded.manifest().path("provenance").path("weightsSha256").asText("");
             Calibration c = CalibrationFile.read(dir, weights.isEmpty() ? null : weights).orElse(null);
-            SampleShape shape = ModelShapes.imageShape(loaded.model().dimension(), loaded.manifest().get("data"));
+            SampleShape shape = ModelShapes.imageShape(loaded.model().shape(), loaded.manifest().get("data"));
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
             return new ScoringModel(loaded.model(), shape, name + "@" + weights.substring(0, Math.min(12,
                     weights.length())), c);
@@ -51,7 +51,7 @@ final class ScoringModel implements AutoCloseable {
         DxmiModel m = spec.newModel();
         try {
             m.loadEnergyWeights(energyWeights);
-            SampleShape shape = ModelShapes.imageShape(m.dimension(), null);
+            SampleShape shape = ModelShapes.imageShape(m.shape(), null);
             return new ScoringModel(m, shape, run + "/ebm/v" + version, null);
         } catch (RuntimeException e) {
             m.close();

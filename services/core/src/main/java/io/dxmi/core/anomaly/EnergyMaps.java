@@ -19,19 +19,26 @@ public final class EnergyMaps {
     /** Energies (one per image) and maps (grid × grid values per image, row-major; null when grid is 0). */
     public record Result(float[] energies, float[][] maps) {}
 
+    /** Maps grid × grid; see {@link #score(DxmiModel, float[], SampleShape, int, int)}. */
+    public static Result score(DxmiModel model, float[] dataRows, SampleShape shape, int grid) {
+        return score(model, dataRows, shape, grid, grid);
+    }
+
     private EnergyMaps() {}
 
     /**
      * @param dataRows n images of {@code shape}, row-major, in data space
-     * @param grid side of the square map; 0 = energies only
+     * @param gridHeight rows of each map (the image's height gives full resolution); 0 = energies only
+     * @param gridWidth columns of each map
      */
-    public static Result score(DxmiModel model, float[] dataRows, SampleShape shape, int grid) {
+    public static Result score(DxmiModel model, float[] dataRows, SampleShape shape, int gridHeight,
+            int gridWidth) {
         int d = model.dimension();
         if (shape.size() != d) {
             throw new IllegalArgumentException("the image shape " + shape + " does not fit the model's " + d
                     + " values");
         }
-        if (grid == 0) {
+        if (gridHeight == 0 || gridWidth == 0) {
             return new Result(model.energy(dataRows), null);
         }
         if (!shape.isImage()) {
@@ -43,7 +50,8 @@ public final class EnergyMaps {
         float[] energies;
         float[] grad;
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray x = scope.create(model.normalization().toModel(dataRows), new Shape(n, d));
+            // The model's own layout: (n, D) for a vector model of flattened images, (n, C, H, W) for an image model.
+            NDArray x = scope.create(model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
             x.setRequiresGradient(true);
             try (GradientRecorder g = GradientRecorder.open()) {
                 NDArray e = values.energy(x);
@@ -70,7 +78,7 @@ public final class EnergyMaps {
                     magnitude[p] += Math.abs(grad[i * d + k] / scale[k]);
                 }
             }
-            maps[i] = FrameImages.resize(magnitude, 1, h, w, grid, grid);
+            maps[i] = FrameImages.resize(magnitude, 1, h, w, gridHeight, gridWidth);
         }
         return new Result(energies, maps);
     }
