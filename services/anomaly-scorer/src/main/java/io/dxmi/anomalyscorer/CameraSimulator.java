@@ -28,7 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Replays images as camera frames: {@code cameras} cameras ({@code cam-0} …) each sending
  * {@code fps} frames a second on a fixed schedule (frame k of a camera is due at start + k/fps; a
  * sender that falls behind catches up without skipping), keyed by camera, stamped with the
- * capture time. A frame is anomalous (label 1, drawn from the anomalous images) with probability
+ * capture time: the instant the schedule gives it (start + k/fps on the wall clock), as a camera's
+ * own clock stamps its exposures whatever the network does; a sender that falls behind sends
+ * late, and the lag shows downstream as latency rather than as a slower camera. A frame is anomalous (label 1, drawn from the anomalous images) with probability
  * {@code anomalyRate}, else normal (label 0).
  */
 public final class CameraSimulator {
@@ -40,8 +42,16 @@ public final class CameraSimulator {
         }
     }
 
-    /** What was sent. */
-    public record Sent(long frames, long anomalous, double seconds) {
+    /**
+     * What was sent.
+     *
+     * @param frames frames the broker acknowledged
+     * @param anomalous of them, drawn from the anomalous images
+     * @param seconds from the first frame's due time to the last acknowledgement
+     * @param maxLagMillis how far behind its schedule the sender fell at worst (its frames' capture
+     *     times keep to the schedule; the lag shows as latency downstream)
+     */
+    public record Sent(long frames, long anomalous, double seconds, double maxLagMillis) {
         public double framesPerSecond() {
             return frames / Math.max(seconds, 1e-9);
         }
@@ -94,21 +104,27 @@ public final class CameraSimulator {
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long anomalies = 0;
-        long total = framesPerCamera * cameras;
-        long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            // The first send would block on the topic's metadata: fetch it before the clock starts,
+            // or the first frames go out late and the rest in a burst.
+            producer.partitionsFor(topic);
+            long start = System.nanoTime();
+            long startMicros = TransactionalBatchLoop.nowMicros();
+            long maxLagNanos = 0;
             for (long k = 0; k < framesPerCamera; k++) {
                 long due = start + (long) (k * 1e9 / fps);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
+                maxLagNanos = Math.max(maxLagNanos, System.nanoTime() - due);
+                long captured = startMicros + Math.round(k * 1e6 / fps);
                 for (int c = 0; c < cameras; c++) {
                     boolean anomaly = anomalyRate > 0 && rng.nextDouble() < anomalyRate;
                     Images from = anomaly ? anomalous : normal;
                     int i = (int) Math.min(from.count() - 1, (long) (rng.nextDouble() * from.count()));
                     String camera = "cam-" + c;
-                    Frame f = frame(camera, k, from, i, anomaly);
+                    Frame f = frame(camera, k, captured, from, i, anomaly);
                     anomalies += anomaly ? 1 : 0;
                     producer.send(new ProducerRecord<>(topic, camera, Codecs.encode(f)), (md, e) -> {
                         if (e != null) {
@@ -120,14 +136,15 @@ public final class CameraSimulator {
                 }
             }
             producer.flush();
+            if (failure.get() != null) {
+                throw new IllegalStateException("frames could not be sent: " + failure.get().getMessage(),
+                        failure.get());
+            }
+            return new Sent(acked.get(), anomalies, (System.nanoTime() - start) / 1e9, maxLagNanos / 1e6);
         }
-        if (failure.get() != null) {
-            throw new IllegalStateException("frames could not be sent: " + failure.get().getMessage(), failure.get());
-        }
-        return new Sent(acked.get(), anomalies, (System.nanoTime() - start) / 1e9);
     }
 
-    private Frame frame(String camera, long id, Images from, int i, boolean anomaly) {
+    private Frame frame(String camera, long id, long capturedMicros, Images from, int i, boolean anomaly) {
         SampleShape s = from.shape();
         int c = s.channels();
         int h = s.height();
@@ -143,7 +160,7 @@ public final class CameraSimulator {
         byte[] data = FrameImages.PNG.equals(encoding) ? png(pixels, c, h, w) : pixels;
         Integer cls = from.classes() == null ? null : from.classes()[i];
         return Frame.newBuilder().setCameraId(camera).setFrameId(id)
-                .setCaptureTimeMicros(TransactionalBatchLoop.nowMicros()).setEncoding(encoding).setWidth(w)
+                .setCaptureTimeMicros(capturedMicros).setEncoding(encoding).setWidth(w)
                 .setHeight(h).setChannels(c).setData(ByteBuffer.wrap(data)).setLabel(anomaly ? 1 : 0)
                 .setSourceClass(cls).build();
     }

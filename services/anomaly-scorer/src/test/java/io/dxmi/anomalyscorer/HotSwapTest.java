@@ -60,9 +60,9 @@ class HotSwapTest {
             });
             sender.start();
             // Swap only once the first model has scored frames (the group's first join takes seconds).
-            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 100, Duration.ofSeconds(60));
+            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 100, Duration.ofSeconds(300));
             ScorerFixtures.writeModel(model, 7, 0.5); // new weights and a new calibration, mid-stream
-            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 500, Duration.ofSeconds(60));
+            ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 500, Duration.ofSeconds(300));
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + scorer.httpPort() + "/threshold");
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri)
@@ -75,7 +75,7 @@ class HotSwapTest {
             assertEquals(202, accepted.statusCode(), accepted.body());
             String httpThreshold = new io.vertx.core.json.JsonObject(accepted.body()).getString("threshold_id");
             sender.join();
-            assertEquals(1200, ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 1200, Duration.ofSeconds(60)));
+            assertEquals(1200, ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 1200, Duration.ofSeconds(300)));
             Thread.sleep(2000);
             List<AnomalyScore> scores = ScorerFixtures.scores(kafka, s.scoresTopic());
             assertEquals(1200, scores.size());

@@ -76,8 +76,8 @@ final class CameraCommand implements Callable<Integer> {
         CameraSimulator.Sent sent = new CameraSimulator(kafka, topic, normal, anomalous, cameras, fps, perCamera,
                 anomalyRate, encoding, seed).run();
         System.out.println(String.format(Locale.ROOT, "sent %d frames (%d anomalous) from %d camera(s) to %s in %.2f s:"
-                + " %.1f frames/s (offered %.1f)", sent.frames(), sent.anomalous(), cameras, topic, sent.seconds(),
-                sent.framesPerSecond(), cameras * fps));
+                + " %.1f frames/s (offered %.1f); at worst %.1f ms behind schedule", sent.frames(), sent.anomalous(),
+                cameras, topic, sent.seconds(), sent.framesPerSecond(), cameras * fps, sent.maxLagMillis()));
         return 0;
     }
 
