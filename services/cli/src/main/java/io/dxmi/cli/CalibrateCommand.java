@@ -49,11 +49,12 @@ final class CalibrateCommand implements Callable<Integer> {
         Calibration c;
         try (DxmiModel m = loaded.model()) {
             DataSource normalData = DataSources.resolve(normal);
+            float[] normalRows = allRows(normalData, m.dimension(), normal);
             if (normalData.contentHash().equals(loaded.data().contentHash())) {
                 System.err.println("calibrate: warning: " + normal + " is the model's training data; a threshold "
                         + "chosen on it under-estimates the false-positive rate on new data");
             }
-            float[] normalEnergies = m.energy(allRows(normalData, m.dimension(), normal));
+            float[] normalEnergies = m.energy(normalRows);
             if (anomalous == null) {
                 c = Calibrator.byFalsePositiveRate(normalEnergies, fpr == null ? 0.01 : fpr, normalData.contentHash(),
                         weights);

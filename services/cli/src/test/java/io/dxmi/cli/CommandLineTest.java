@@ -180,10 +180,56 @@ class CommandLineTest {
 
     @Test
     void helpIsAvailableOnEveryCommand() {
-        for (String cmd : List.of("pretrain", "train", "sample", "energy", "table1")) {
+        for (String cmd : List.of("pretrain", "train", "sample", "energy", "table1", "calibrate", "camera", "scores")) {
             Run r = dxmi(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: dxmi " + cmd), r.out());
         }
+        Run scorer = dxmi("service", "anomaly-scorer", "--help");
+        assertEquals(0, scorer.code(), scorer.err());
+        assertTrue(scorer.out().contains("Usage: dxmi service anomaly-scorer"), scorer.out());
+    }
+
+    @Test
+    void calibrateStoresAThresholdBesideTheModel() throws Exception {
+        Path copy = tmp.resolve("calibrated");
+        Files.createDirectories(copy);
+        for (String f : List.of("model.json", "weights.dxt")) {
+            Files.copy(model.resolve(f), copy.resolve(f));
+        }
+        StringBuilder rows = new StringBuilder("x1,x2\n");
+        for (int i = 0; i < 200; i++) {
+            double a = Math.PI / 4 * (i % 8);
+            rows.append(2 * Math.cos(a) + 0.01 * (i % 7)).append(',').append(2 * Math.sin(a)).append('\n');
+        }
+        Path normal = tmp.resolve("normal.csv");
+        Files.writeString(normal, rows);
+        Run r = dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--fpr", "0.05");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("target FPR 0.05 on 200 normal rows"), r.out());
+        JsonNode c = new ObjectMapper().readTree(copy.resolve("calibration.json").toFile());
+        assertEquals("fpr", c.get("method").asText());
+        assertTrue(c.get("achieved").get("fpr").asDouble() <= 0.05, c.toString());
+
+        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--fpr",
+                "0.05", "--anomalous", normal.toString()), 1, "--fpr and --anomalous exclude each other");
+        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", "8gaussians"), 1,
+                "not a finite data set");
+    }
+
+    @Test
+    void cameraMistakesGiveOneClearLine() throws Exception {
+        Path notSquare = tmp.resolve("three.csv");
+        Files.writeString(notSquare, "0.1,0.2,0.3\n");
+        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", notSquare.toString(), "--fps", "10",
+                "--seconds", "1"), 1, "3 columns", "not a flattened square image");
+        Path square = tmp.resolve("square.csv");
+        Files.writeString(square, "0.1,0.2,0.3,0.4\n");
+        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10"), 1,
+                "give --seconds S or --frames N");
+        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10",
+                "--frames", "5", "--anomaly-rate", "0.5"), 1, "an anomaly rate needs anomalous images");
+        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10",
+                "--frames", "5", "--encoding", "gif"), 1, "raw or png");
     }
 }
