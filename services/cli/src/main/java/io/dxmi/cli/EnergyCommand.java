@@ -1,6 +1,7 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.image.ImageFiles;
 import io.dxmi.core.dxmi.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,18 +10,21 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code dxmi energy}: the trained energy of every row of a CSV file. */
+/** {@code dxmi energy}: the trained energy of every row of a CSV file, or of every image. */
 @Command(name = "energy", mixinStandardHelpOptions = true,
         description = {"Score every row of a CSV file with a trained DxMI energy (lower = more like the data).",
-            "Writes one energy per input row, in the same order, under the header 'energy'."})
+            "Writes one energy per input row, in the same order, under the header 'energy'.",
+            "Images (an idx file, or a folder of PNG/JPEG files in sorted path order) get 'image,energy' lines."})
 final class EnergyCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A DxMI model directory.")
     Path model;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE.csv", description = "Rows to score.")
+    @Option(names = "--in", required = true, paramLabel = "FILE.csv|FILE.idx[.gz]|DIR",
+            description = "Rows to score: a CSV file, an idx image file or a folder of images.")
     Path in;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Output CSV file.")
@@ -30,23 +34,45 @@ final class EnergyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
         try (var m = loaded.model()) {
-            CsvDataset input = CsvDataset.load(in);
-            if (input.dimension() != m.dimension()) {
-                throw new IllegalArgumentException(in + " has " + input.dimension() + " columns but the model expects "
-                        + m.dimension());
+            float[] rows;
+            List<String> names = null;
+            if (Files.isDirectory(in) || ImageFiles.isIdxPath(in)) {
+                ImageFiles.Images images = ImageFiles.read(in);
+                if (images.shape().size() != m.dimension()) {
+                    throw new IllegalArgumentException(in + " holds " + images.shape() + " images ("
+                            + images.shape().size() + " values) but the model expects " + m.dimension() + " values");
+                }
+                rows = images.pixels();
+                names = images.names();
+            } else {
+                CsvDataset input = CsvDataset.load(in);
+                if (input.dimension() != m.dimension()) {
+                    throw new IllegalArgumentException(in + " has " + input.dimension()
+                            + " columns but the model expects " + m.dimension());
+                }
+                rows = input.rows();
             }
-            float[] energies = m.energy(input.rows());
+            float[] energies = m.energy(rows);
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                w.write("energy\n");
-                for (float e : energies) {
-                    w.write(Float.toString(e));
+                w.write(names == null ? "energy\n" : "image,energy\n");
+                for (int i = 0; i < energies.length; i++) {
+                    if (names != null) {
+                        w.write(csvField(names.get(i)));
+                        w.write(',');
+                    }
+                    w.write(Float.toString(energies[i]));
                     w.write('\n');
                 }
             }
             System.out.println("wrote " + energies.length + " energies to " + out);
         }
         return 0;
+    }
+
+    /** A file name as a CSV field: quoted when it holds a comma or a quote. */
+    static String csvField(String name) {
+        return name.contains(",") || name.contains("\"") ? "\"" + name.replace("\"", "\"\"") + "\"" : name;
     }
 }

@@ -78,7 +78,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--keep-dashboard and --no-dashboard exclude each other");
         }
         DataSource source = data.open();
-        EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
+        EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.spec().toString(), out, pretrained,
                 dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
         if (metricsPort < 0 || metricsPort > 65535) {

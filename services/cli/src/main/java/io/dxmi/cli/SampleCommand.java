@@ -1,6 +1,8 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.data.image.ImageFiles;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.job.DataPreparation;
@@ -11,12 +13,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code dxmi sample}: generated rows from a trained model, as CSV. */
+/** {@code dxmi sample}: generated rows from a trained model, as CSV, or images as idx or PNG files. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV.")
+        description = {"Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV;",
+            "for an image model, FILE.idx[.gz] writes the data set's idx format and DIR/ one PNG per image."})
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -28,7 +32,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--n", required = true, description = "How many rows.")
     int n;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Output CSV file.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.csv|FILE.idx[.gz]|DIR/",
+            description = "Output: a CSV file; for images also an idx file or a folder of PNG files.")
     Path out;
 
     @Option(names = "--steps", paramLabel = "T",
@@ -62,8 +67,24 @@ final class SampleCommand implements Callable<Integer> {
                 dim = m.dimension();
             }
         }
+        // the models record a vector width today; an image model's [C, H, W] goes here when it does
+        SampleShape shape = SampleShape.vector(dim);
+        if (isImageOutput(out)) {
+            if (!shape.isImage()) {
+                throw new IllegalArgumentException("--out " + out + " writes images, but this model's samples are vectors of "
+                        + dim + " values; use a .csv file");
+            }
+            ImageFiles.write(out, rows, shape);
+            System.out.println("wrote " + n + " images to " + out);
+            return 0;
+        }
         CsvDataset.write(out, rows, dim, DataPreparation.columnNames(dim));
         System.out.println("wrote " + n + " rows to " + out);
         return 0;
+    }
+
+    /** An idx file name, a name ending in '/', or an existing folder. */
+    static boolean isImageOutput(Path out) {
+        return ImageFiles.isIdxPath(out) || out.toString().endsWith("/") || Files.isDirectory(out);
     }
 }

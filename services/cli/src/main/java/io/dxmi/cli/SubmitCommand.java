@@ -61,7 +61,7 @@ final class SubmitCommand implements Callable<Integer> {
                         .optOutput(out.resolve("pretrained")).optListener(common.progress()).build().run();
                 PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run(),
                         "submit", PipelineContext.metricsFor("submit", kafka.run()))) {
-            RunPlan plan = Submission.plan(kafka.run(), dxmi.config(common.seed), ddpm, source, data.data, pipeline.mode,
+            RunPlan plan = Submission.plan(kafka.run(), dxmi.config(common.seed), ddpm, source, data.spec().toString(), pipeline.mode,
                     pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery);
             Submission.submit(context, plan, ddpm);
             System.out.println("submitted run '" + kafka.run() + "' (" + plan.mode() + ", " + plan.iterations()

@@ -10,35 +10,53 @@ package io.dxmi.core.classifier;
  * @param batch images per step
  * @param learningRate Adam's initial rate, decayed to 0 along a half cosine
  * @param maxShift training images are shifted by up to this many pixels in each direction
- *        (zero fill), a different random shift per image and step
- * @param seed seed of the initial weights, the batch order and the shifts
+ * @param maxRotation and rotated by up to this many degrees either way
+ * @param maxScale and scaled by a factor within 1 ± maxScale (a random affine map per image and
+ *        step, bilinear, zero fill)
+ * @param dropout share of the features zeroed (and the rest scaled up) in training
+ * @param seed seed of the initial weights, the batch order, the augmentation and the dropout
  */
 public record ClassifierConfig(int conv1, int conv2, int features, int epochs, int batch, float learningRate,
-        int maxShift, long seed) {
+        float maxShift, float maxRotation, float maxScale, float dropout, long seed) {
 
     public ClassifierConfig {
         if (conv1 < 1 || conv2 < 1 || features < 1) {
             throw new IllegalArgumentException("classifier widths must be positive");
         }
-        if (epochs < 1 || batch < 1 || !(learningRate > 0) || maxShift < 0) {
-            throw new IllegalArgumentException("epochs, batch and learning rate must be positive, the shift >= 0");
+        if (epochs < 1 || batch < 1 || !(learningRate > 0)) {
+            throw new IllegalArgumentException("epochs, batch and learning rate must be positive");
+        }
+        if (maxShift < 0 || maxRotation < 0 || maxScale < 0 || maxScale >= 1 || dropout < 0 || dropout >= 1) {
+            throw new IllegalArgumentException("augmentation amounts must be >= 0, the scale and dropout below 1");
         }
     }
 
-    /** The defaults: 32 and 64 channels, 128 features, 12 epochs of batch 128 at 2e-3, shifts of ±2 pixels. */
+    /**
+     * The defaults: 16 and 32 channels, 128 features, 12 epochs of batch 128 at 2e-3; shifts of
+     * ±2 pixels, rotations of ±10°, scaling by ±10%; dropout 0.3.
+     */
     public static ClassifierConfig defaults() {
-        return new ClassifierConfig(32, 64, 128, 12, 128, 2e-3f, 2, 0L);
+        return new ClassifierConfig(16, 32, 128, 12, 128, 2e-3f, 2f, 10f, 0.1f, 0.3f, 0L);
     }
 
     public ClassifierConfig withEpochs(int e) {
-        return new ClassifierConfig(conv1, conv2, features, e, batch, learningRate, maxShift, seed);
+        return new ClassifierConfig(conv1, conv2, features, e, batch, learningRate, maxShift, maxRotation, maxScale,
+                dropout, seed);
     }
 
     public ClassifierConfig withSeed(long s) {
-        return new ClassifierConfig(conv1, conv2, features, epochs, batch, learningRate, maxShift, s);
+        return new ClassifierConfig(conv1, conv2, features, epochs, batch, learningRate, maxShift, maxRotation,
+                maxScale, dropout, s);
     }
 
     public ClassifierConfig withWidths(int c1, int c2, int f) {
-        return new ClassifierConfig(c1, c2, f, epochs, batch, learningRate, maxShift, seed);
+        return new ClassifierConfig(c1, c2, f, epochs, batch, learningRate, maxShift, maxRotation, maxScale, dropout,
+                seed);
+    }
+
+    /** The same network and schedule with other augmentation and dropout. */
+    public ClassifierConfig withAugmentation(float shift, float rotation, float scale, float drop) {
+        return new ClassifierConfig(conv1, conv2, features, epochs, batch, learningRate, shift, rotation, scale, drop,
+                seed);
     }
 }
