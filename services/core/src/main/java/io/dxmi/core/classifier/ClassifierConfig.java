@@ -3,8 +3,9 @@ package io.dxmi.core.classifier;
 /**
  * Shape and training settings of the {@link FeatureClassifier}.
  *
- * @param conv1 channels of the first 5×5 convolution
- * @param conv2 channels of the second 5×5 convolution
+ * @param kernel side of both convolutions' kernels (odd; padded to keep the size)
+ * @param conv1 channels of the first convolution
+ * @param conv2 channels of the second convolution
  * @param features width of the penultimate (feature) layer
  * @param epochs passes over the training split
  * @param batch images per step
@@ -16,10 +17,13 @@ package io.dxmi.core.classifier;
  * @param dropout share of the features zeroed (and the rest scaled up) in training
  * @param seed seed of the initial weights, the batch order, the augmentation and the dropout
  */
-public record ClassifierConfig(int conv1, int conv2, int features, int epochs, int batch, float learningRate,
+public record ClassifierConfig(int kernel, int conv1, int conv2, int features, int epochs, int batch, float learningRate,
         float maxShift, float maxRotation, float maxScale, float dropout, long seed) {
 
     public ClassifierConfig {
+        if (kernel < 1 || kernel % 2 == 0) {
+            throw new IllegalArgumentException("the classifier's kernel side must be odd, got " + kernel);
+        }
         if (conv1 < 1 || conv2 < 1 || features < 1) {
             throw new IllegalArgumentException("classifier widths must be positive");
         }
@@ -36,27 +40,33 @@ public record ClassifierConfig(int conv1, int conv2, int features, int epochs, i
      * ±2 pixels, rotations of ±10°, scaling by ±10%; dropout 0.3.
      */
     public static ClassifierConfig defaults() {
-        return new ClassifierConfig(16, 32, 128, 12, 128, 2e-3f, 2f, 10f, 0.1f, 0.3f, 0L);
+        return new ClassifierConfig(5, 16, 32, 128, 12, 128, 2e-3f, 2f, 10f, 0.1f, 0.3f, 0L);
     }
 
     public ClassifierConfig withEpochs(int e) {
-        return new ClassifierConfig(conv1, conv2, features, e, batch, learningRate, maxShift, maxRotation, maxScale,
+        return new ClassifierConfig(kernel, conv1, conv2, features, e, batch, learningRate, maxShift, maxRotation, maxScale,
                 dropout, seed);
     }
 
     public ClassifierConfig withSeed(long s) {
-        return new ClassifierConfig(conv1, conv2, features, epochs, batch, learningRate, maxShift, maxRotation,
+        return new ClassifierConfig(kernel, conv1, conv2, features, epochs, batch, learningRate, maxShift, maxRotation,
                 maxScale, dropout, s);
     }
 
     public ClassifierConfig withWidths(int c1, int c2, int f) {
-        return new ClassifierConfig(c1, c2, f, epochs, batch, learningRate, maxShift, maxRotation, maxScale, dropout,
+        return new ClassifierConfig(kernel, c1, c2, f, epochs, batch, learningRate, maxShift, maxRotation, maxScale, dropout,
                 seed);
+    }
+
+    /** The same settings with another kernel side. */
+    public ClassifierConfig withKernel(int k) {
+        return new ClassifierConfig(k, conv1, conv2, features, epochs, batch, learningRate, maxShift, maxRotation,
+                maxScale, dropout, seed);
     }
 
     /** The same network and schedule with other augmentation and dropout. */
     public ClassifierConfig withAugmentation(float shift, float rotation, float scale, float drop) {
-        return new ClassifierConfig(conv1, conv2, features, epochs, batch, learningRate, shift, rotation, scale, drop,
+        return new ClassifierConfig(kernel, conv1, conv2, features, epochs, batch, learningRate, shift, rotation, scale, drop,
                 seed);
     }
 }

@@ -16,7 +16,7 @@ import io.dxmi.core.random.Rng;
  * A LeNet-style classifier of [C, H, W] images:
  *
  * <pre>
- *   conv 5×5 (pad 2) → ReLU → max-pool 2×2 → conv 5×5 (pad 2) → ReLU → max-pool 2×2
+ *   conv k×k (same size) → ReLU → max-pool 2×2 → conv k×k → ReLU → max-pool 2×2
  *   → flatten → linear → ReLU  (the features)  → linear  (the class logits)
  * </pre>
  *
@@ -26,7 +26,6 @@ import io.dxmi.core.random.Rng;
 public final class FeatureClassifier implements AutoCloseable {
 
     private static final Shape ONE = new Shape(1, 1);
-    private static final Shape PAD = new Shape(2, 2);
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PAD = new Shape(0, 0);
 
@@ -35,6 +34,7 @@ public final class FeatureClassifier implements AutoCloseable {
     private final ClassifierConfig config;
     private final NDManager manager;
     private final ParameterSet params;
+    private final Shape pad;
 
     /** A classifier with fresh weights. */
     public FeatureClassifier(SampleShape shape, int classes, ClassifierConfig config, NDManager parent, Rng rng) {
@@ -50,9 +50,11 @@ public final class FeatureClassifier implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.params = new ParameterSet(manager);
         int c = shape.channels();
-        add("conv1.weight", new Shape(config.conv1(), c, 5, 5), c * 25, rng);
+        int k = config.kernel();
+        this.pad = new Shape(k / 2, k / 2);
+        add("conv1.weight", new Shape(config.conv1(), c, k, k), c * k * k, rng);
         add("conv1.bias", new Shape(config.conv1()), 0, rng);
-        add("conv2.weight", new Shape(config.conv2(), config.conv1(), 5, 5), config.conv1() * 25, rng);
+        add("conv2.weight", new Shape(config.conv2(), config.conv1(), k, k), config.conv1() * k * k, rng);
         add("conv2.bias", new Shape(config.conv2()), 0, rng);
         int flat = flatWidth();
         add("fc1.weight", new Shape(config.features(), flat), flat, rng);
@@ -87,7 +89,7 @@ public final class FeatureClassifier implements AutoCloseable {
     }
 
     private NDArray conv(NDArray x, String name) {
-        NDArray c = Conv2d.conv2d(x, params.get(name + ".weight"), params.get(name + ".bias"), ONE, PAD)
+        NDArray c = Conv2d.conv2d(x, params.get(name + ".weight"), params.get(name + ".bias"), ONE, pad)
                 .singletonOrThrow();
         return Pool.maxPool2d(Activation.relu(c), POOL, POOL, NO_PAD, false);
     }

@@ -123,6 +123,7 @@ public final class FeatureClassifiers {
         }
         ClassifierConfig cfg = m.config();
         ObjectNode conf = manifest.putObject("config");
+        conf.put("kernel", cfg.kernel());
         conf.put("conv1", cfg.conv1());
         conf.put("conv2", cfg.conv2());
         conf.put("features", cfg.features());
@@ -178,7 +179,7 @@ public final class FeatureClassifiers {
         }
         JsonNode m = loaded.manifest();
         JsonNode conf = m.path("config");
-        ClassifierConfig cfg = new ClassifierConfig(conf.path("conv1").asInt(), conf.path("conv2").asInt(),
+        ClassifierConfig cfg = new ClassifierConfig(conf.path("kernel").asInt(), conf.path("conv1").asInt(), conf.path("conv2").asInt(),
                 conf.path("features").asInt(), conf.path("epochs").asInt(), conf.path("batch").asInt(),
                 (float) conf.path("learning_rate").asDouble(), (float) conf.path("max_shift").asDouble(),
                 (float) conf.path("max_rotation").asDouble(), (float) conf.path("max_scale").asDouble(),

@@ -42,7 +42,7 @@ class FeatureClassifierTest {
 
     /** A small network, 4 epochs of batch 32 (125 steps), little augmentation. */
     static ClassifierConfig small() {
-        return new ClassifierConfig(8, 16, 32, 4, 32, 2e-3f, 1, 0, 0, 0, 0L);
+        return new ClassifierConfig(5, 8, 16, 32, 4, 32, 2e-3f, 1, 0, 0, 0, 0L);
     }
 
     @AfterAll
