@@ -51,11 +51,13 @@ final class SampleCommand implements Callable<Integer> {
         String kind = ModelStore.kindOf(model);
         float[] rows;
         int dim;
+        SampleShape shape;
         if (ModelStore.KIND_DDPM.equals(kind)) {
             try (DdpmModel ddpm = ModelStore.loadDdpm(model)) {
                 int t = steps != null ? steps : ddpm.schedule().steps();
                 rows = ddpm.sample(n, t, new Rng(seed));
                 dim = ddpm.dimension();
+                shape = ddpm.shape();
             }
         } else {
             if (steps != null) {
@@ -65,10 +67,10 @@ final class SampleCommand implements Callable<Integer> {
             try (var m = loaded.model()) {
                 rows = m.sample(n, new Rng(seed));
                 dim = m.dimension();
+                // a DxMI model records its width only so far; its [C, H, W] goes here when it records one
+                shape = SampleShape.vector(dim);
             }
         }
-        // the models record a vector width today; an image model's [C, H, W] goes here when it does
-        SampleShape shape = SampleShape.vector(dim);
         if (isImageOutput(out)) {
             if (!shape.isImage()) {
                 throw new IllegalArgumentException("--out " + out + " writes images, but this model's samples are vectors of "

@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(dxmi.config(common.seed)).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }

@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.nn.Layers;
 import io.dxmi.core.random.Rng;
 
 /**
@@ -25,7 +25,6 @@ import io.dxmi.core.random.Rng;
  */
 public final class FeatureClassifier implements AutoCloseable {
 
-    private static final Shape ONE = new Shape(1, 1);
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PAD = new Shape(0, 0);
 
@@ -34,7 +33,6 @@ public final class FeatureClassifier implements AutoCloseable {
     private final ClassifierConfig config;
     private final NDManager manager;
     private final ParameterSet params;
-    private final Shape pad;
 
     /** A classifier with fresh weights. */
     public FeatureClassifier(SampleShape shape, int classes, ClassifierConfig config, NDManager parent, Rng rng) {
@@ -51,7 +49,6 @@ public final class FeatureClassifier implements AutoCloseable {
         this.params = new ParameterSet(manager);
         int c = shape.channels();
         int k = config.kernel();
-        this.pad = new Shape(k / 2, k / 2);
         add("conv1.weight", new Shape(config.conv1(), c, k, k), c * k * k, rng);
         add("conv1.bias", new Shape(config.conv1()), 0, rng);
         add("conv2.weight", new Shape(config.conv2(), config.conv1(), k, k), config.conv1() * k * k, rng);
@@ -89,8 +86,8 @@ public final class FeatureClassifier implements AutoCloseable {
     }
 
     private NDArray conv(NDArray x, String name) {
-        NDArray c = Conv2d.conv2d(x, params.get(name + ".weight"), params.get(name + ".bias"), ONE, pad)
-                .singletonOrThrow();
+        // Layers.convolve pads channel counts that libtorch 2.7.1's CPU kernels get wrong
+        NDArray c = Layers.convolve(x, params.get(name + ".weight"), params.get(name + ".bias"), 1, config.kernel() / 2);
         return Pool.maxPool2d(Activation.relu(c), POOL, POOL, NO_PAD, false);
     }
 
