@@ -38,11 +38,10 @@ public final class ClassifierTrainer {
         Adam adam = Adam.builder().setParameters(model.parameters()).setLearningRate(cfg.learningRate()).build();
         SampleShape shape = model.shape();
         int classes = model.classes();
-        int[] order = new int[n];
         double epochLoss = Double.NaN;
         long step = 0;
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
-            shuffle(order, rng);
+            int[] order = rng.permutation(n);
             double lossSum = 0;
             for (int s = 0; s < stepsPerEpoch; s++) {
                 int from = s * cfg.batch();
@@ -144,17 +143,5 @@ public final class ClassifierTrainer {
 
     private static float at(float[] img, int plane, int w, int h, int x, int y) {
         return x < 0 || y < 0 || x >= w || y >= h ? 0f : img[plane + y * w + x];
-    }
-
-    private static void shuffle(int[] order, Rng rng) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }

@@ -40,6 +40,17 @@ public final class FeatureClassifiers {
     private FeatureClassifiers() {
     }
 
+    /** {@link #obtain(ImageDataset, Path, ClassifierConfig, NDManager, ProgressListener)} with the data's default settings. */
+    public static TrainedClassifier obtain(ImageDataset data, Path override, NDManager manager,
+            ProgressListener progress) {
+        return obtain(data, override, defaultConfig(data), manager, progress);
+    }
+
+    /** {@link ClassifierConfig#forTrainingImages} for every class of {@code data}. */
+    public static ClassifierConfig defaultConfig(ImageDataset data) {
+        return ClassifierConfig.forTrainingImages(data.allClasses().train().size());
+    }
+
     /**
      * The classifier of {@code data}: loaded from {@code override} when given (it must have learned
      * this data), else from the cache, else trained now and cached.

@@ -83,17 +83,8 @@ public final class ImageEvaluator {
         int w = featureWidth();
         Rng rng = new Rng(seed);
         double[] fds = new double[repeats];
-        int[] order = new int[size];
         for (int r = 0; r < repeats; r++) {
-            for (int i = 0; i < size; i++) {
-                order[i] = i;
-            }
-            for (int i = size - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            int[] order = rng.permutation(size);
             float[] a = gather(order, 0, m, w);
             float[] b = gather(order, m, size, w);
             fds[r] = FrechetDistance.between(a, b, w);
