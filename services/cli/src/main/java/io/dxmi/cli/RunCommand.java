@@ -64,6 +64,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
         dxmi.requireStepsAndTau(spec);
         if (actors < 1) {
             throw new ParameterException(spec.commandLine(), "--actors must be at least 1");

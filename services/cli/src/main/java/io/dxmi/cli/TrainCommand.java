@@ -55,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
         DataSource source = data.open();
         TrainResult r;
         if (resume) {
