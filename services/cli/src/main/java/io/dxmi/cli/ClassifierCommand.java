@@ -46,7 +46,7 @@ final class ClassifierCommand implements Callable<Integer> {
             }
             cfg = cfg.withEpochs(epochs);
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(DjlRuntime.device())) {
             TrainedClassifier c;
             if (out != null) {
                 c = FeatureClassifiers.save(FeatureClassifiers.train(images, cfg, manager, common.progress(), out), out);

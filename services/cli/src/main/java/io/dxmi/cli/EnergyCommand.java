@@ -38,9 +38,9 @@ final class EnergyCommand implements Callable<Integer> {
             List<String> names = null;
             if (Files.isDirectory(in) || ImageFiles.isIdxPath(in)) {
                 ImageFiles.Images images = ImageFiles.read(in);
-                if (images.shape().size() != m.dimension()) {
-                    throw new IllegalArgumentException(in + " holds " + images.shape() + " images ("
-                            + images.shape().size() + " values) but the model expects " + m.dimension() + " values");
+                if (m.shape().isImage() ? !images.shape().equals(m.shape()) : images.shape().size() != m.dimension()) {
+                    throw new IllegalArgumentException(in + " holds " + images.shape() + " images but the model expects "
+                            + (m.shape().isImage() ? m.shape() + " images" : "rows of " + m.dimension() + " values"));
                 }
                 rows = images.pixels();
                 names = images.names();

@@ -67,8 +67,7 @@ final class SampleCommand implements Callable<Integer> {
             try (var m = loaded.model()) {
                 rows = m.sample(n, new Rng(seed));
                 dim = m.dimension();
-                // a DxMI model records its width only so far; its [C, H, W] goes here when it records one
-                shape = SampleShape.vector(dim);
+                shape = m.shape();
             }
         }
         if (isImageOutput(out)) {

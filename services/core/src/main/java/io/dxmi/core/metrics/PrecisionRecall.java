@@ -34,7 +34,7 @@ public final class PrecisionRecall {
         int nr = rowCount(real, dim, k, "real");
         int ng = rowCount(generated, dim, k, "generated");
         DjlRuntime.noGradientsOnThisThread();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(DjlRuntime.device())) {
             NDArray r = manager.create(real, new Shape(nr, dim));
             NDArray g = manager.create(generated, new Shape(ng, dim));
             float[] realRadii = kthNeighbourSquared(r, k);
