@@ -1,11 +1,13 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.dxmi.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +30,20 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
+        ModelStore.LoadedDxmi loaded = Models.loadDxmi(model);
         try (var m = loaded.model()) {
-            CsvDataset input = CsvDataset.load(in);
+            CsvDataset input;
+            try {
+                input = CsvDataset.load(in);
+            } catch (IOException | IllegalArgumentException | DataFormatException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
             if (input.dimension() != m.dimension()) {
-                throw new IllegalArgumentException(in + " has " + input.dimension() + " columns but the model expects "
+                throw new UsageError(in + " has " + input.dimension() + " columns but the model expects "
                         + m.dimension());
             }
+            OutputDirectory.prepareParentOf(out, "--out");
             float[] energies = m.energy(input.rows());
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 w.write("energy\n");
                 for (float e : energies) {

@@ -23,25 +23,22 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--iterations", description = "Optimizer steps (default: ${DEFAULT-VALUE}).",
-            defaultValue = "20000")
+    @Option(names = "--iterations", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--batch", description = "Rows per step (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
+    @Option(names = "--batch", paramLabel = "N", description = "Rows per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).",
-            defaultValue = "2e-3")
+    @Option(names = "--lr", paramLabel = "X", description = "Adam learning rate, cosine-decayed (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--diffusion-steps", description = "Length N of the noise schedule (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1000")
+    @Option(names = "--diffusion-steps", paramLabel = "N", description = "Length N of the noise schedule (default: ${DEFAULT-VALUE}).")
     int diffusionSteps;
 
-    @Option(names = "--hidden", description = "Hidden width (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden width (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", description = "Hidden layers (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(names = "--layers", paramLabel = "N", description = "Hidden layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     @Mixin
@@ -56,8 +53,21 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.finiteAtLeast("--lr", learningRate, 0);
+        Checks.atLeast("--diffusion-steps", diffusionSteps, 2);
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--layers", layers, 1);
         DataSource source = data.open();
-        PretrainConfig cfg = config(diffusionSteps, iterations, batch, learningRate, hidden, layers, common.seed);
+        Checks.batchFits("--batch", batch, 2L * source.dimension());
+        PretrainConfig cfg;
+        try {
+            cfg = config(diffusionSteps, iterations, batch, learningRate, hidden, layers, common.seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+        OutputDirectory.prepare(out, "--out");
         long t0 = System.nanoTime();
         try (DdpmModel model = PretrainJob.builder().setData(source).setConfig(cfg).optOutput(out)
                 .optListener(common.progress()).build().run()) {

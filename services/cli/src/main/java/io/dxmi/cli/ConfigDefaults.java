@@ -1,0 +1,73 @@
+package io.dxmi.cli;
+
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command line's defaults for the method's settings, read from where they are defined ({@link DxmiConfig}
+ * and {@link PretrainConfig}) instead of repeated as strings in the options; {@code --help} shows them.
+ * {@code dxmi pretrain}'s own flags take the pretraining defaults, the shared DxMI options ({@link DxmiOptions},
+ * {@link CommonOptions}) the DxMI ones; no other option is touched.
+ */
+final class ConfigDefaults implements IDefaultValueProvider {
+
+    private static final Map<String, String> DXMI;
+    private static final Map<String, String> PRETRAIN;
+
+    static {
+        DxmiConfig d = DxmiConfig.defaults();
+        PretrainConfig p = PretrainConfig.defaults();
+        DXMI = Map.ofEntries(
+                Map.entry("--iterations", Integer.toString(d.iterations())),
+                Map.entry("--pretrain-iterations", Integer.toString(p.iterations())),
+                Map.entry("--batch", Integer.toString(d.batchSize())),
+                Map.entry("--gamma", number(d.gamma())),
+                Map.entry("--sampler-lr", number(d.samplerLearningRate())),
+                Map.entry("--sigma-lr", number(d.sigmaLearningRate())),
+                Map.entry("--value-lr", number(d.valueLearningRate())),
+                Map.entry("--energy-lr", number(d.energyLearningRate())),
+                Map.entry("--sampler-clip", number(d.samplerClipNorm())),
+                Map.entry("--last-sigma", d.lastSigmaLearnable() ? "learnable" : "fixed"),
+                Map.entry("--value-sharing", d.valueSharing().name().toLowerCase(Locale.ROOT)),
+                Map.entry("--time-cost", d.timeCost().name().toLowerCase(Locale.ROOT)),
+                Map.entry("--energy-ema", number(d.energyEmaDecay())),
+                Map.entry("--cosine-decay", Boolean.toString(d.cosineDecay())),
+                Map.entry("--hidden", Integer.toString(d.network().hidden())),
+                Map.entry("--layers", Integer.toString(d.network().layers())),
+                Map.entry("--seed", Long.toString(d.seed())));
+        PRETRAIN = Map.of(
+                "--iterations", Integer.toString(p.iterations()),
+                "--batch", Integer.toString(p.batchSize()),
+                "--lr", number(p.learningRate()),
+                "--diffusion-steps", Integer.toString(p.diffusionSteps()),
+                "--hidden", Integer.toString(p.network().hidden()),
+                "--layers", Integer.toString(p.network().layers()),
+                "--seed", Long.toString(p.seed()));
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        // Only the options declared with the method's settings: other commands' flags of the same name keep theirs.
+        if (!(arg instanceof OptionSpec option) || !(option.userObject() instanceof Field field)) {
+            return null;
+        }
+        Class<?> owner = field.getDeclaringClass();
+        if (owner == PretrainCommand.class) {
+            return PRETRAIN.get(option.longestName());
+        }
+        return owner == DxmiOptions.class || owner == CommonOptions.class ? DXMI.get(option.longestName()) : null;
+    }
+
+    /** A float as a person writes it: 0.001, 0.00003, 1. */
+    static String number(float v) {
+        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+    }
+}
