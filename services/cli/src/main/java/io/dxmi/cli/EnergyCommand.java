@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class EnergyCommand implements Callable<Integer> {
             CsvDataset input;
             try {
                 input = CsvDataset.load(in);
-            } catch (IOException | IllegalArgumentException | DataFormatException e) {
+            } catch (UncheckedIOException | IllegalArgumentException | DataFormatException e) {
                 throw new UsageError(e.getMessage(), e);
             }
             if (input.dimension() != m.dimension()) {
