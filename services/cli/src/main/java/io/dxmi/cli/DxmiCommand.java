@@ -82,6 +82,9 @@ public final class DxmiCommand implements Runnable {
                 || ex instanceof UsageError || ex instanceof ClusterProbe.Unreachable || ex instanceof RunStartup.NoPlan
                 || ex instanceof RunMonitor.ServiceFailed || ex instanceof KafkaException) {
             String m = ex.getMessage();
+            if (ex instanceof KafkaException && ex.getCause() != null && ex.getCause().getMessage() != null) {
+                m = m + ": " + ex.getCause().getMessage(); // Kafka's wrapper says little ("Failed to construct ...")
+            }
             return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
         }
         return "internal error: " + ex + " (set DXMI_DEBUG=1 for the stack trace)";

@@ -2,11 +2,14 @@ package io.dxmi.cli;
 
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.pipeline.ClusterOptions;
+import io.dxmi.pipeline.RunAcls;
 import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,11 +21,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +39,7 @@ import java.util.stream.Stream;
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = "List, inspect, stop, resume and delete the runs on a Kafka cluster.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Status.class, RunsCommand.Stop.class,
-            RunsCommand.Resume.class, RunsCommand.Delete.class})
+            RunsCommand.Resume.class, RunsCommand.Delete.class, RunsCommand.Acls.class})
 final class RunsCommand implements Runnable {
 
     /** The learners, whose consumer groups hold a run's progress. */
@@ -45,7 +51,7 @@ final class RunsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, status, stop,"
-                + " resume or delete");
+                + " resume, delete or acls");
     }
 
     /** One line for a run that does not exist, naming those that do. */
@@ -271,6 +277,60 @@ final class RunsCommand implements Runnable {
                 }
             }
             return dirs;
+        }
+    }
+
+    @Command(name = "acls", mixinStandardHelpOptions = true,
+            description = {"The Kafka ACLs each process of a run needs (least privilege, literal names): printed as",
+                "kafka-acls.sh commands, or created on the cluster with --apply (as an admin principal)."})
+    static final class Acls implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN", description = "The run's name.")
+        String run;
+
+        @Option(names = "--principal", required = true, paramLabel = "ROLE=PRINCIPAL",
+                description = "A process's principal, e.g. ebm-learner=User:ebm (repeatable). Roles: submit,"
+                        + " sampler-actor, ebm-learner, value-learner, evaluator, dashboard, operator.")
+        Map<String, String> principals;
+
+        @Option(names = "--apply", description = "Create the ACLs on the cluster instead of printing them.")
+        boolean apply;
+
+        @Mixin
+        ClusterOptions cluster;
+
+        @Override
+        public Integer call() throws Exception {
+            List<AclBinding> all = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            String bootstrap = cluster.bootstrapOrNull();
+            try {
+                for (Map.Entry<String, String> e : principals.entrySet()) {
+                    all.addAll(RunAcls.bindings(run, e.getKey(), e.getValue()));
+                    lines.addAll(RunAcls.commands(run, e.getKey(), e.getValue(),
+                            bootstrap == null ? "BOOTSTRAP" : bootstrap));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+            if (!apply) {
+                lines.forEach(System.out::println);
+                return ExitCode.OK;
+            }
+            KafkaSettings settings;
+            try {
+                settings = cluster.settings("dxmi-acls");
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage(), e);
+            }
+            cluster.probe();
+            try (Admin admin = Admin.create(new HashMap<>(settings.adminProperties()))) {
+                admin.createAcls(all).all().get(cluster.connectTimeout().toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("could not create the ACLs: " + e.getCause().getMessage(), e);
+            }
+            System.out.println("created " + all.size() + " ACLs for run '" + run + "' (" + principals.size()
+                    + " principals)");
+            return ExitCode.OK;
         }
     }
 

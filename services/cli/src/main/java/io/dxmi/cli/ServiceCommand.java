@@ -145,17 +145,27 @@ final class ServiceCommand implements Callable<Integer> {
         if (figuresDir != null) {
             OutputDirectory.prepare(figuresDir, "--figures-dir");
         }
-        // 2. The cluster answers, 3. the plan is there: no topic is created before it is.
-        kafka.cluster().probe();
+        // 2. The metrics endpoint (a health check sees the process while it waits), 3. the cluster answers,
+        // 4. the plan is there: no topic is created before it is.
+        Metrics metrics = PipelineContext.metricsFor(service, run);
         try {
+            metrics.startHttp(metricsHost, metricsPort);
+        } catch (RuntimeException e) {
+            throw new UsageError("--metrics-host " + metricsHost + " --metrics-port " + metricsPort + ": "
+                    + DxmiCommand.describe(e), e);
+        }
+        try {
+            kafka.cluster().probe();
             RunStartup.awaitPlan(settings, run, Duration.ofSeconds(planTimeout), service, System.err);
         } catch (RunStartup.Stopped e) {
+            metrics.close();
             System.err.println(service + ": " + e.getMessage());
             return ExitCode.OK;
+        } catch (RuntimeException | InterruptedException e) {
+            metrics.close();
+            throw e;
         }
         DjlRuntime.configureFromEnvironment();
-        Metrics metrics = PipelineContext.metricsFor(service, run);
-        metrics.startHttp(metricsHost, metricsPort);
         String id = actorId != null ? actorId : ServiceOptions.defaultInstanceId();
         ServiceOptions options = new ServiceOptions(settings, run, id, stateDir, metrics,
                 Duration.ofSeconds(planTimeout), figuresDir);

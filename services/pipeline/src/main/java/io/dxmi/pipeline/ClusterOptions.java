@@ -52,6 +52,15 @@ public final class ClusterOptions {
         return settings("dxmi").bootstrapServers();
     }
 
+    /** The bootstrap servers if any source names them, else null (for output that only mentions them). */
+    public String bootstrapOrNull() {
+        try {
+            return bootstrap();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public Duration connectTimeout() {
         return Duration.ofSeconds(connectTimeoutSeconds);
     }

@@ -286,11 +286,9 @@ public final class RunCatalog implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(settings.producerProperties());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props)) {
-            p.send(new ProducerRecord<>(topic, 0, key, value)).get(Math.max(timeout.toMillis(), 30_000),
-                    TimeUnit.MILLISECONDS);
+            p.send(new ProducerRecord<>(topic, 0, key, value)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not write to " + topic + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException | InterruptedException e) {
