@@ -31,8 +31,20 @@ final class OutputDirectory {
             Files.delete(probe);
             return dir;
         } catch (IOException | SecurityException e) {
-            throw new UsageError(flag + " " + dir + " cannot be written: " + reason(e), e);
+            Path blocker = fileInTheWay(dir);
+            String why = blocker != null ? "a file is in the way (" + blocker + " is not a directory)" : reason(e);
+            throw new UsageError(flag + " " + dir + " cannot be written: " + why, e);
         }
+    }
+
+    /** The nearest existing ancestor of {@code dir} (itself included) when it is not a directory, else null. */
+    private static Path fileInTheWay(Path dir) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return Files.isDirectory(p) ? null : p;
+            }
+        }
+        return null;
     }
 
     /** The parent of a file the command will write, prepared as {@link #prepare} does. */
