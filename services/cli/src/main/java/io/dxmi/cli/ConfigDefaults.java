@@ -1,6 +1,5 @@
 package io.dxmi.cli;
 
-import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -12,22 +11,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The command line's defaults for the method's settings, read from where they are defined ({@link DxmiConfig}
- * and {@link PretrainConfig}) instead of repeated as strings in the options; {@code --help} shows them.
- * {@code dxmi pretrain}'s own flags take the pretraining defaults, the shared DxMI options ({@link DxmiOptions},
- * {@link CommonOptions}) the DxMI ones; no other option is touched.
+ * The command line's defaults for the method's settings, read from where they are defined ({@link DxmiConfig})
+ * instead of repeated as strings in the options; {@code --help} shows them. Only the shared DxMI options
+ * ({@link DxmiOptions}, {@link CommonOptions}) are touched; pretraining's defaults depend on the data and are
+ * applied by {@code PretrainCommand.config}.
  */
 final class ConfigDefaults implements IDefaultValueProvider {
 
     private static final Map<String, String> DXMI;
-    private static final Map<String, String> PRETRAIN;
 
     static {
         DxmiConfig d = DxmiConfig.defaults();
-        PretrainConfig p = PretrainConfig.defaults();
         DXMI = Map.ofEntries(
                 Map.entry("--iterations", Integer.toString(d.iterations())),
-                Map.entry("--pretrain-iterations", Integer.toString(p.iterations())),
                 Map.entry("--batch", Integer.toString(d.batchSize())),
                 Map.entry("--gamma", number(d.gamma())),
                 Map.entry("--sampler-lr", number(d.samplerLearningRate())),
@@ -43,14 +39,6 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 Map.entry("--hidden", Integer.toString(d.network().hidden())),
                 Map.entry("--layers", Integer.toString(d.network().layers())),
                 Map.entry("--seed", Long.toString(d.seed())));
-        PRETRAIN = Map.of(
-                "--iterations", Integer.toString(p.iterations()),
-                "--batch", Integer.toString(p.batchSize()),
-                "--lr", number(p.learningRate()),
-                "--diffusion-steps", Integer.toString(p.diffusionSteps()),
-                "--hidden", Integer.toString(p.network().hidden()),
-                "--layers", Integer.toString(p.network().layers()),
-                "--seed", Long.toString(p.seed()));
     }
 
     @Override
@@ -60,9 +48,6 @@ final class ConfigDefaults implements IDefaultValueProvider {
             return null;
         }
         Class<?> owner = field.getDeclaringClass();
-        if (owner == PretrainCommand.class) {
-            return PRETRAIN.get(option.longestName());
-        }
         return owner == DxmiOptions.class || owner == CommonOptions.class ? DXMI.get(option.longestName()) : null;
     }
 

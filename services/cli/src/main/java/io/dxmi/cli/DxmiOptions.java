@@ -29,8 +29,9 @@ final class DxmiOptions {
     @Option(names = "--iterations", paramLabel = "N", description = "DxMI iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--pretrain-iterations", paramLabel = "N", description = "Pretraining steps when pretraining (default: ${DEFAULT-VALUE}).")
-    int pretrainIterations;
+    @Option(names = "--pretrain-iterations", paramLabel = "N",
+            description = "Pretraining steps when pretraining (default: the data's, as 'dxmi pretrain').")
+    Integer pretrainIterations;
 
     @Option(names = "--batch", paramLabel = "N", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -157,10 +158,8 @@ final class DxmiOptions {
         return b.build();
     }
 
-    /** Pretraining settings when a run pretrains its own DDPM: the pretraining defaults, these iterations. */
-    PretrainConfig pretrainConfig(long seed) {
-        PretrainConfig d = PretrainConfig.defaults();
-        return new PretrainConfig(d.diffusionSteps(), d.betaStart(), d.betaEnd(), pretrainIterations, d.batchSize(),
-                d.learningRate(), d.cosineDecay(), d.network(), seed);
+    /** Pretraining settings when a run pretrains its own DDPM (the data's defaults). */
+    PretrainConfig pretrainConfig(boolean images, long seed) {
+        return PretrainCommand.config(images, null, pretrainIterations, null, null, null, null, null, null, seed);
     }
 }

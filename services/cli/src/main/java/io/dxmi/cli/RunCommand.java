@@ -170,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return new EmbeddedRun.Settings(source, data.data, out, pretrained, config,
-                resume ? null : dxmi.pretrainConfig(common.seed), pipeline.mode(), actors, pipeline.maxStaleness,
+                resume ? null : dxmi.pretrainConfig(source.shape().isImage(), common.seed), pipeline.mode(), actors, pipeline.maxStaleness,
                 pipeline.checkpointEvery, pipeline.evalEvery, runName, resume);
     }
 

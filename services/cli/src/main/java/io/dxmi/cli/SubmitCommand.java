@@ -88,7 +88,7 @@ final class SubmitCommand implements Callable<Integer> {
         DjlRuntime.configureFromEnvironment();
         Vertx vertx = Vertx.vertx();
         try (DdpmModel ddpm = pretrained != null ? ModelStore.loadDdpm(pretrained)
-                : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(common.seed))
+                : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed))
                         .optOutput(out.resolve(TrainJob.PRETRAINED)).optListener(common.progress()).build().run();
                 PipelineContext context = PipelineContext.open(vertx, settings, run, "submit",
                         PipelineContext.metricsFor("submit", run))) {

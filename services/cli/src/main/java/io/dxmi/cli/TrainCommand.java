@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputDirectory.prepare(out, "--out");
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(config).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }

@@ -1,6 +1,5 @@
 package io.dxmi.cli;
 
-import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line's parts: the run monitor, output checks, and defaults read from the configuration records. */
+/** The command line's parts: the run monitor, output checks, and defaults read from the configuration record. */
 class CliPartsTest {
 
     @TempDir
@@ -84,9 +83,5 @@ class CliPartsTest {
         assertTrue(help.contains("Sampler network learning rate (default: " + ConfigDefaults.number(
                 d.samplerLearningRate()) + ")"), help);
         assertTrue(help.contains("--iterations=N"), "value labels are readable: " + help);
-        CommandLineTest.Run pretrain = CommandLineTest.dxmi("pretrain", "--help");
-        String p = pretrain.out().replaceAll("\\s+", " ");
-        assertTrue(p.contains("Optimizer steps (default: " + PretrainConfig.defaults().iterations() + ")"), p);
-        assertTrue(p.contains("Rows per step (default: " + PretrainConfig.defaults().batchSize() + ")"), p);
     }
 }
