@@ -20,10 +20,8 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code dxmi run}: the whole pipeline on an embedded broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -166,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
         OutputDirectory.prepare(out, "--out");
         if (force) {
             for (String e : RUN_ENTRIES) {
-                deleteRecursively(out.resolve(e));
+                OutputDirectory.delete(out.resolve(e));
             }
         }
         return new EmbeddedRun.Settings(source, data.data, out, pretrained, config,
@@ -180,14 +178,4 @@ final class RunCommand implements Callable<Integer> {
                 + out.resolve(TrainJob.METRICS) + " and the model in " + out);
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
-    }
 }

@@ -22,14 +22,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code dxmi runs}: the runs a Kafka cluster holds, so that one cluster can hold many runs over months. A run is
@@ -168,7 +167,7 @@ final class RunsCommand implements Runnable {
                 EvaluationReport last = p.lastReport();
                 if (last != null) {
                     StringBuilder m = new StringBuilder();
-                    for (Map.Entry<String, Double> e : last.getMetrics().entrySet()) {
+                    for (Map.Entry<String, Double> e : new TreeMap<>(last.getMetrics()).entrySet()) {
                         if (m.length() > 0) {
                             m.append(", ");
                         }
@@ -253,7 +252,7 @@ final class RunsCommand implements Runnable {
                 List<Path> checkpoints = learnerStates();
                 List<String> topics = catalog.delete(run, LEARNERS);
                 for (Path p : checkpoints) {
-                    deleteRecursively(p);
+                    OutputDirectory.delete(p);
                 }
                 System.out.println("deleted run '" + run + "': " + topics.size() + " topics"
                         + (state == null ? "" : ", " + checkpoints.size() + " learner state directories in " + state));
@@ -349,11 +348,4 @@ final class RunsCommand implements Runnable {
         return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
-    }
 }
