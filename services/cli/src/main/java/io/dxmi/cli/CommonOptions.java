@@ -16,8 +16,19 @@ final class CommonOptions {
             description = "PyTorch threads (default: DXMI_THREADS, else 1; on 2 shared cores more is often slower).")
     Integer threads;
 
-    /** Applies {@code --threads} before the engine starts (a no-op without the flag). */
+    @Option(names = "--device", paramLabel = "cpu|gpu|auto",
+            description = "Where the models run (default: auto, the GPU when the engine sees one).")
+    String device;
+
+    /** Applies {@code --threads} and {@code --device} before the engine starts. */
     void configureEngine() {
+        if (device != null) {
+            try {
+                DjlRuntime.configureDevice(device);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--device: " + e.getMessage(), e);
+            }
+        }
         if (threads != null) {
             if (threads < 1) {
                 throw new UsageError("--threads must be at least 1, got " + threads);

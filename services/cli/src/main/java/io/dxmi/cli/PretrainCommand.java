@@ -126,8 +126,9 @@ final class PretrainCommand implements Callable<Integer> {
         try (DdpmModel model = PretrainJob.builder().setData(source).setConfig(cfg).optOutput(out)
                 .optListener(common.progress()).optResume(resume)
                 .optCheckpointEvery(checkpointEvery != null ? checkpointEvery : 500).build().run()) {
-            System.out.printf(Locale.ROOT, "pretrained a DDPM (%s) on %s (samples %s) in %.1f s; saved to %s%n",
-                    cfg.network().kind(), source.name(), model.shape(), (System.nanoTime() - t0) / 1e9, out);
+            System.out.printf(Locale.ROOT, "pretrained a DDPM (%s) on %s (samples %s) on %s in %.1f s; saved to %s%n",
+                    cfg.network().kind(), source.name(), model.shape(), model.manager().getDevice(),
+                    (System.nanoTime() - t0) / 1e9, out);
         }
         return 0;
     }

@@ -116,6 +116,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Every flag checked, and the run directory made ready, before anything starts. */
     private EmbeddedRun.Settings validated() throws IOException {
+        common.configureEngine();
         if (resume && force) {
             throw new ParameterException(spec.commandLine(), "--resume and --force exclude each other");
         }

@@ -57,6 +57,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
         // Every flag is checked before anything starts.
         Checks.atLeast("--eval-every", evalEvery, 0);
         Checks.atLeast("--checkpoint-every", checkpointEvery, 0);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
@@ -36,7 +37,7 @@ public final class DdpmModel implements AutoCloseable {
         this.normalization = normalization;
         this.shape = shape;
         this.dimension = shape.size();
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(DjlRuntime.device());
         this.epsNet = config.network().denoiser(shape, PREFIX, manager, rng);
     }
 

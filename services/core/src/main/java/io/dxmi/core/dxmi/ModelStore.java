@@ -182,7 +182,7 @@ public final class ModelStore {
         PretrainConfig samplerCfg = JSON.treeToValue(m.get("pretrainConfig"), PretrainConfig.class);
         DataInfo data = JSON.treeToValue(m.get("data"), DataInfo.class);
         DjlRuntime.configureFromEnvironment();
-        DxmiModel model = DxmiModel.untrained(cfg, samplerCfg, data.dimension(), normalization(m), new Rng(0));
+        DxmiModel model = DxmiModel.untrained(cfg, samplerCfg, data.sampleShape(), normalization(m), new Rng(0));
         try {
             model.loadWeights(l.weights().tensors());
         } catch (IllegalArgumentException e) {
