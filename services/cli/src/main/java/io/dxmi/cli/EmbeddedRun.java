@@ -23,6 +23,7 @@ import io.dxmi.evaluator.output.FinalModel;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunStartup;
 import io.dxmi.pipeline.Submission;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
@@ -283,10 +284,10 @@ final class EmbeddedRun {
             }
             nextCheck = System.nanoTime() + 5_000_000_000L;
             try (RunCatalog catalog = new RunCatalog(cluster.kafka(), Duration.ofSeconds(10))) {
-                RunCatalog.Stop stop = catalog.spec(run).map(RunCatalog.Spec::stop).orElse(null);
+                RunStartup.Stopped stop = RunStartup.stopMark(catalog, run);
                 if (stop != null) {
-                    throw new RunStopped("run '" + run + "' was stopped ('" + stop.reason()
-                            + "'); continue it with 'dxmi run --resume'");
+                    throw new RunStopped(stop.getMessage().replace("; nothing to do",
+                            "; continue it with 'dxmi run --resume'"));
                 }
             }
         }

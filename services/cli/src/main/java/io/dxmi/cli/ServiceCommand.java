@@ -7,6 +7,7 @@ import io.dxmi.evaluator.MetricSelectionOptions;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.pipeline.RunConnectionOptions;
 import io.dxmi.pipeline.RunStartup;
 import io.dxmi.pipeline.ServiceOptions;
@@ -229,14 +230,17 @@ final class ServiceCommand implements Callable<Integer> {
     private boolean watch(String service, KafkaSettings settings, String run, Future<Void> finished)
             throws InterruptedException {
         long nextCheck = System.nanoTime() + STOP_CHECK.toNanos();
-        while (!finished.isComplete()) {
-            Thread.sleep(200);
-            if (System.nanoTime() >= nextCheck) {
-                nextCheck = System.nanoTime() + STOP_CHECK.toNanos();
-                RunStartup.Stopped stopped = RunStartup.stopMark(settings, run);
-                if (stopped != null) {
-                    System.err.println(service + ": " + stopped.getMessage().replace("; nothing to do", "; stopping"));
-                    return false;
+        try (RunCatalog catalog = new RunCatalog(settings, Duration.ofSeconds(30))) {
+            while (!finished.isComplete()) {
+                Thread.sleep(200);
+                if (System.nanoTime() >= nextCheck) {
+                    nextCheck = System.nanoTime() + STOP_CHECK.toNanos();
+                    RunStartup.Stopped stopped = stopMark(catalog, run);
+                    if (stopped != null) {
+                        System.err.println(service + ": " + stopped.getMessage().replace("; nothing to do",
+                                "; stopping"));
+                        return false;
+                    }
                 }
             }
         }
@@ -245,6 +249,18 @@ final class ServiceCommand implements Callable<Integer> {
                     finished.cause());
         }
         return true;
+    }
+
+    /**
+     * The stop mark, or null; a cluster that does not answer this once is no reason to stop a service that is
+     * working (the service itself reports broker outages), so it counts as no mark.
+     */
+    private static RunStartup.Stopped stopMark(RunCatalog catalog, String run) {
+        try {
+            return RunStartup.stopMark(catalog, run);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Options of some services only: given to another, they are a usage error. */

@@ -38,12 +38,10 @@ public final class RunStartup {
     private RunStartup() {}
 
     /** The run's stop mark as an exception to throw or report, or null when the run is not stopped. */
-    public static Stopped stopMark(KafkaSettings settings, String run) {
-        try (RunCatalog catalog = new RunCatalog(settings, Duration.ofSeconds(30))) {
-            RunCatalog.Stop stop = catalog.spec(run).map(RunCatalog.Spec::stop).orElse(null);
-            return stop == null ? null : new Stopped("run '" + run + "' was stopped ('" + stop.reason()
-                    + "'); nothing to do");
-        }
+    public static Stopped stopMark(RunCatalog catalog, String run) {
+        RunCatalog.Stop stop = catalog.spec(run).map(RunCatalog.Spec::stop).orElse(null);
+        return stop == null ? null : new Stopped("run '" + run + "' was stopped ('" + stop.reason()
+                + "'); nothing to do");
     }
 
     /**
