@@ -1,9 +1,12 @@
 package io.dxmi.cli;
 
+import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.DataSources;
 import io.dxmi.core.data.DataSpec;
 import picocli.CommandLine.Option;
+
+import java.io.UncheckedIOException;
 
 /** The data a command trains on: a built-in set, a CSV file, or images (with a class filter and a size). */
 final class DataOption {
@@ -26,11 +29,15 @@ final class DataOption {
         return new DataSpec(data, DataSpec.parseClasses(classes), imageSize == null ? 0 : imageSize);
     }
 
-    /** Opens it; an unknown name, unknown class or a bad file is an error naming the problem. */
+    /** Opens it; an unknown name, unknown class or a bad file is a {@link UsageError} naming the problem. */
     DataSource open() {
         if (imageSize != null && imageSize < 1) {
-            throw new IllegalArgumentException("--image-size must be at least 1, got " + imageSize);
+            throw new UsageError("--image-size must be at least 1, got " + imageSize);
         }
-        return DataSources.resolve(spec());
+        try {
+            return DataSources.resolve(spec());
+        } catch (IllegalArgumentException | DataFormatException | UncheckedIOException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
     }
 }

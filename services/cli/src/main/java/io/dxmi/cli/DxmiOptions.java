@@ -5,7 +5,9 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.TimeCost;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.nn.NetworkConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.util.Locale;
 
@@ -24,72 +26,58 @@ final class DxmiOptions {
     @Option(names = "--tau-velocity", paramLabel = "X", description = "Override tau2, the velocity-cost weight.")
     Float tauVelocity;
 
-    @Option(names = "--iterations", description = "DxMI iterations (default: ${DEFAULT-VALUE}).",
-            defaultValue = "6000")
+    @Option(names = "--iterations", paramLabel = "N", description = "DxMI iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--pretrain-iterations", description = "Pretraining steps when pretraining (default: ${DEFAULT-VALUE}).",
-            defaultValue = "20000")
-    int pretrainIterations;
+    @Option(names = "--pretrain-iterations", paramLabel = "N",
+            description = "Pretraining steps when pretraining (default: the data's, as 'dxmi pretrain').")
+    Integer pretrainIterations;
 
-    @Option(names = "--batch", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).",
-            defaultValue = "256")
+    @Option(names = "--batch", paramLabel = "N", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--gamma", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
+    @Option(names = "--gamma", paramLabel = "X", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).")
     float gamma;
 
-    @Option(names = "--sampler-lr", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3e-5")
+    @Option(names = "--sampler-lr", paramLabel = "X", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).")
     float samplerLr;
 
-    @Option(names = "--sigma-lr", description = "log sigma learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--sigma-lr", paramLabel = "X", description = "log sigma learning rate (default: ${DEFAULT-VALUE}).")
     float sigmaLr;
 
-    @Option(names = "--value-lr", description = "Value (and shared energy) learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--value-lr", paramLabel = "X", description = "Value (and shared energy) learning rate (default: ${DEFAULT-VALUE}).")
     float valueLr;
 
-    @Option(names = "--energy-lr", description = "Separate energy network learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--energy-lr", paramLabel = "X", description = "Separate energy network learning rate (default: ${DEFAULT-VALUE}).")
     float energyLr;
 
-    @Option(names = "--sampler-clip", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
+    @Option(names = "--sampler-clip", paramLabel = "X", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     float samplerClip;
 
-    @Option(names = "--last-sigma", description = "Last step's sigma: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "learnable")
+    @Option(names = "--last-sigma", paramLabel = "learnable|fixed", description = "Last step's sigma: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LastSigma lastSigma;
 
-    @Option(names = "--last-sigma-value", description = "Initial (learnable) or fixed last sigma (default: 0.1 learnable, 1e-3 fixed).")
+    @Option(names = "--last-sigma-value", paramLabel = "X", description = "Initial (learnable) or fixed last sigma (default: 0.1 learnable, 1e-3 fixed).")
     Float lastSigmaValue;
 
-    @Option(names = "--value-sharing", description = "Energy and value: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "shared")
+    @Option(names = "--value-sharing", paramLabel = "shared|separate", description = "Energy and value: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Sharing sharing;
 
-    @Option(names = "--time-cost", description = "Value target cost: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "running")
+    @Option(names = "--time-cost", paramLabel = "running|sigmoid|constant", description = "Value target cost: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Cost timeCost;
 
-    @Option(names = "--energy-ema", description = "Evaluation-only EMA decay of the energy, 0 = off (default: ${DEFAULT-VALUE}).",
-            defaultValue = "0.999")
+    @Option(names = "--energy-ema", paramLabel = "X", description = "Evaluation-only EMA decay of the energy, 0 = off (default: ${DEFAULT-VALUE}).")
     float energyEma;
 
-    @Option(names = "--cosine-decay", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--cosine-decay", negatable = true, fallbackValue = "true",
             description = "Decay the policy's learning rates (sampler, sigma) along a half cosine to 0;"
                     + " --no-cosine-decay keeps them constant as in the reference (default: ${DEFAULT-VALUE}).")
     boolean cosineDecay;
 
-    @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",
-            defaultValue = "128")
+    @Option(names = "--hidden", paramLabel = "N", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
+    @Option(names = "--layers", paramLabel = "N", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     enum LastSigma { learnable, fixed }
@@ -99,9 +87,50 @@ final class DxmiOptions {
     enum Cost { running, sigmoid, constant }
 
     /** Steps and tau have no defaults: a run must name them. */
-    void requireStepsAndTau(picocli.CommandLine.Model.CommandSpec spec) {
+    void requireStepsAndTau(CommandSpec spec) {
         if (steps == null || tau == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps and --tau are required");
+            throw new ParameterException(spec.commandLine(), "--steps and --tau are required");
+        }
+    }
+
+    /**
+     * Checks every flag before any work starts and returns the configuration they describe (steps and tau must
+     * be set); a bad value is a {@link UsageError} that names its flag.
+     *
+     * @param dimension the data's width (a batch's size in memory depends on it)
+     */
+    DxmiConfig validatedConfig(long seed, int dimension) {
+        Checks.atLeast("--steps", steps, 1);
+        Checks.finiteAtLeast("--tau", tau, 0);
+        if (tauEntropy != null) {
+            Checks.finiteAtLeast("--tau-entropy", tauEntropy, 0);
+        }
+        if (tauVelocity != null) {
+            Checks.finiteAtLeast("--tau-velocity", tauVelocity, 0);
+        }
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--pretrain-iterations", pretrainIterations, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.finiteAtLeast("--gamma", gamma, 0);
+        Checks.finiteAtLeast("--sampler-lr", samplerLr, 0);
+        Checks.finiteAtLeast("--sigma-lr", sigmaLr, 0);
+        Checks.finiteAtLeast("--value-lr", valueLr, 0);
+        Checks.finiteAtLeast("--energy-lr", energyLr, 0);
+        Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
+        if (!(energyEma >= 0 && energyEma < 1)) {
+            throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
+        }
+        if (lastSigmaValue != null && !(lastSigmaValue > 0 && Float.isFinite(lastSigmaValue))) {
+            throw new UsageError("--last-sigma-value must be positive, got " + lastSigmaValue);
+        }
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--layers", layers, 1);
+        // One iteration holds the batch's trajectories (T + 1 states) and as many data rows.
+        Checks.batchFits("--batch", batch, (long) (steps + 2) * dimension);
+        try {
+            return config(seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
         }
     }
 
@@ -114,7 +143,8 @@ final class DxmiOptions {
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
-                .optNetwork(new NetworkConfig(hidden, layers, 32)).optSeed(seed);
+                .optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);
         }

@@ -2,11 +2,13 @@ package io.dxmi.cli;
 
 import io.dxmi.core.data.CsvDataset;
 import io.dxmi.core.data.image.ImageFiles;
+import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.dxmi.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,29 +34,38 @@ final class EnergyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
+        ModelStore.LoadedDxmi loaded = Models.loadDxmi(model);
         try (var m = loaded.model()) {
             float[] rows;
             List<String> names = null;
             if (Files.isDirectory(in) || ImageFiles.isIdxPath(in)) {
-                ImageFiles.Images images = ImageFiles.read(in);
+                ImageFiles.Images images;
+                try {
+                    images = ImageFiles.read(in);
+                } catch (UncheckedIOException | IllegalArgumentException | DataFormatException e) {
+                    throw new UsageError(e.getMessage(), e);
+                }
                 if (m.shape().isImage() ? !images.shape().equals(m.shape()) : images.shape().size() != m.dimension()) {
-                    throw new IllegalArgumentException(in + " holds " + images.shape() + " images but the model expects "
+                    throw new UsageError(in + " holds " + images.shape() + " images but the model expects "
                             + (m.shape().isImage() ? m.shape() + " images" : "rows of " + m.dimension() + " values"));
                 }
                 rows = images.pixels();
                 names = images.names();
             } else {
-                CsvDataset input = CsvDataset.load(in);
+                CsvDataset input;
+                try {
+                    input = CsvDataset.load(in);
+                } catch (UncheckedIOException | IllegalArgumentException | DataFormatException e) {
+                    throw new UsageError(e.getMessage(), e);
+                }
                 if (input.dimension() != m.dimension()) {
-                    throw new IllegalArgumentException(in + " has " + input.dimension()
-                            + " columns but the model expects " + m.dimension());
+                    throw new UsageError(in + " has " + input.dimension() + " columns but the model expects "
+                            + m.dimension());
                 }
                 rows = input.rows();
             }
+            OutputDirectory.prepareParentOf(out, "--out");
             float[] energies = m.energy(rows);
-            Path parent = out.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
             try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
                 w.write(names == null ? "energy\n" : "image,energy\n");
                 for (int i = 0; i < energies.length; i++) {

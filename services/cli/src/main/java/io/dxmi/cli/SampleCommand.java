@@ -48,7 +48,8 @@ final class SampleCommand implements Callable<Integer> {
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--n must be at least 1, got " + n);
         }
-        String kind = ModelStore.kindOf(model);
+        String kind = Models.kindOf(model);
+        OutputDirectory.prepareParentOf(out, "--out");
         float[] rows;
         int dim;
         SampleShape shape;
@@ -63,7 +64,7 @@ final class SampleCommand implements Callable<Integer> {
             if (steps != null) {
                 throw new ParameterException(spec.commandLine(), "--steps applies to pretrained DDPMs only; a DxMI model has its own T");
             }
-            ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
+            ModelStore.LoadedDxmi loaded = Models.loadDxmi(model);
             try (var m = loaded.model()) {
                 rows = m.sample(n, new Rng(seed));
                 dim = m.dimension();

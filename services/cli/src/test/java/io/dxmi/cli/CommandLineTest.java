@@ -155,29 +155,29 @@ class CommandLineTest {
     @Test
     void userMistakesGiveOneClearLine() throws Exception {
         assertOneLineError(dxmi("train", "--data", "9gaussians", "--steps", "5", "--tau", "0.1", "--out",
-                tmp.resolve("x").toString()), 1, "unknown data set '9gaussians'");
+                tmp.resolve("x").toString()), 2, "unknown data set '9gaussians'");
         assertOneLineError(dxmi("train", "--data", tmp.resolve("missing.csv").toString(), "--steps", "5", "--tau",
-                "0.1", "--out", tmp.resolve("x").toString()), 1, "not found", "missing.csv");
+                "0.1", "--out", tmp.resolve("x").toString()), 2, "not found", "missing.csv");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "five", "--tau", "0.1", "--out",
                 tmp.resolve("x").toString()), 2, "--steps", "five");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "0", "--tau", "0.1", "--out",
-                tmp.resolve("x").toString()), 1, "sampler steps must be at least 1");
+                tmp.resolve("x").toString()), 2, "--steps must be at least 1");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--tau", "0.1", "--out",
                 tmp.resolve("x").toString()), 2, "--steps and --tau are required");
         assertOneLineError(dxmi("sample", "--model", tmp.toString(), "--n", "5", "--out",
-                tmp.resolve("y.csv").toString()), 1, "is not a model directory");
+                tmp.resolve("y.csv").toString()), 2, "is not a model directory");
         assertOneLineError(dxmi("energy", "--model", tmp.resolve("nope").toString(), "--in", "a.csv", "--out",
-                "b.csv"), 1, "model directory not found");
+                "b.csv"), 2, "model directory not found");
         assertOneLineError(dxmi("frobnicate"), 2, "frobnicate");
 
         Path ragged = tmp.resolve("ragged.csv");
         Files.writeString(ragged, "a,b\n1,2\n3\n");
-        assertOneLineError(dxmi("pretrain", "--data", ragged.toString(), "--out", tmp.resolve("z").toString()), 1,
+        assertOneLineError(dxmi("pretrain", "--data", ragged.toString(), "--out", tmp.resolve("z").toString()), 2,
                 "line 3", "expected 2 values");
         Path wrongWidth = tmp.resolve("wide.csv");
         Files.writeString(wrongWidth, "1,2,3\n");
         assertOneLineError(dxmi("energy", "--model", model.toString(), "--in", wrongWidth.toString(), "--out",
-                tmp.resolve("e2.csv").toString()), 1, "3 columns", "expects 2");
+                tmp.resolve("e2.csv").toString()), 2, "3 columns", "expects 2");
         assertOneLineError(dxmi("sample", "--model", model.resolve("pretrained").toString(), "--n", "0", "--out",
                 tmp.resolve("y.csv").toString()), 2, "--n must be at least 1");
         assertOneLineError(dxmi("sample", "--model", model.toString(), "--n", "5", "--out",

@@ -12,6 +12,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
+import io.dxmi.core.job.RunResult;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.TensorArchive;
 import io.dxmi.core.nn.NetworkConfig;
@@ -61,9 +62,9 @@ class PipelineIntegrationTest {
         }
     }
 
-    private static EmbeddedRun.Outcome embedded(Path out, DxmiConfig cfg, String mode, int actors) throws Exception {
+    private static RunResult embedded(Path out, DxmiConfig cfg, String mode, int actors) throws Exception {
         EmbeddedRun.Settings s = new EmbeddedRun.Settings(DATA, "8gaussians", out, pretrained, cfg, pretrainConfig(),
-                mode, actors, 1, 10, 10, "it-" + mode);
+                mode, actors, 1, 10, 10, "it-" + mode, false);
         return new EmbeddedRun(s, ProgressListener.NONE, new PrintStream(OutputStream.nullOutputStream())).run();
     }
 

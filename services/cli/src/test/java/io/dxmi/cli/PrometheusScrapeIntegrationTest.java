@@ -66,8 +66,8 @@ class PrometheusScrapeIntegrationTest {
         int steps = 3; // PipelineIntegrationTest.config's sampler steps
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(PipelineIntegrationTest.DATA, "8gaussians",
                 tmp.resolve("run"), pretrained, PipelineIntegrationTest.config(1_000_000), PipelineIntegrationTest.pretrainConfig(), "sync", 1, 1, 20,
-                25, "prom");
-        CompletableFuture<Map<String, Integer>> endpoints = new CompletableFuture<>();
+                25, "prom", false);
+        CompletableFuture<Map<String, String>> endpoints = new CompletableFuture<>();
         AtomicReference<Throwable> runFailure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
@@ -84,7 +84,7 @@ class PrometheusScrapeIntegrationTest {
         Path prometheusLog = tmp.resolve("prometheus.log");
         runner.start();
         try {
-            Map<String, Integer> ports = endpoints.get(90, TimeUnit.SECONDS);
+            Map<String, String> ports = endpoints.get(90, TimeUnit.SECONDS);
             int apiPort = freePort();
             prometheus = new ProcessBuilder(binary.toString(),
                     "--config.file=" + writeConfig(ports),
@@ -203,11 +203,12 @@ class PrometheusScrapeIntegrationTest {
     }
 
     /** A scrape job per service (named like the compose jobs), every second. */
-    private Path writeConfig(Map<String, Integer> ports) throws IOException {
+    private Path writeConfig(Map<String, String> endpoints) throws IOException {
         StringBuilder y = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
                 + "scrape_configs:\n");
-        ports.forEach((service, port) -> y.append("  - job_name: ").append(service.replaceAll("-\\d+$", ""))
-                .append("\n    static_configs:\n      - targets: [\"127.0.0.1:").append(port).append("\"]\n"));
+        endpoints.forEach((service, url) -> y.append("  - job_name: ").append(service.replaceAll("-\\d+$", ""))
+                .append("\n    static_configs:\n      - targets: [\"").append(URI.create(url).getAuthority())
+                .append("\"]\n"));
         Path file = tmp.resolve("prometheus.yml");
         Files.writeString(file, y);
         return file;

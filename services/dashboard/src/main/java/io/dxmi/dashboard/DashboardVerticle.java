@@ -111,9 +111,10 @@ public final class DashboardVerticle extends VerticleBase {
         return port;
     }
 
-    /** The page's address on this machine (after deployment). */
+    /** The page's address as bound (after deployment): its interface and port; 0.0.0.0 means every interface. */
     public String url() {
-        return "http://localhost:" + port + "/";
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return "http://" + host + ":" + port + "/";
     }
 
     /** Starts watching one more service's Prometheus endpoint (safe from any thread, before or after start). */

@@ -75,6 +75,11 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /** The {@code final} record: result.json's figures without its long descriptive parts. */
+    public static ObjectNode finalRecord(RunResult result) {
+        return finalRecord(result.toJson());
+    }
+
+    /** The {@code final} record of a result already in JSON form. */
     public static ObjectNode finalRecord(ObjectNode result) {
         ObjectNode end = record("final");
         ObjectNode headline = result.deepCopy();

@@ -162,8 +162,8 @@ public final class Table1Job {
         } else {
             b.optPretrain(false);
         }
-        TrainResult r = b.build().run();
-        put(results, "dxmi/" + tau + "/" + (isPretrained ? "yes" : "no"), r.sw(), r.auc());
+        RunResult r = b.build().run();
+        put(results, "dxmi/" + tau + "/" + (isPretrained ? "yes" : "no"), r.quality().sw(), r.quality().auc());
     }
 
     private ProgressListener phase(String name) {

@@ -15,7 +15,6 @@ import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
 import io.dxmi.core.figures.MetricHistory;
 import io.dxmi.core.figures.RunFigures;
-import io.dxmi.core.metrics.MeanStd;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
@@ -88,7 +87,7 @@ public final class TrainJob {
     }
 
     /** Runs a new job from the start. */
-    public TrainResult run() throws IOException {
+    public RunResult run() throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         Files.createDirectories(output);
@@ -133,13 +132,17 @@ public final class TrainJob {
      * Continues the job saved in {@code dir} (its model and training state) up to
      * {@code iterations} in total (or the saved configuration's count when ≤ 0).
      */
-    public static TrainResult resume(Path dir, DataSource data, int iterations, ProgressListener listener)
+    public static RunResult resume(Path dir, DataSource data, int iterations, ProgressListener listener)
             throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
         DxmiModel model = loaded.model();
         try {
+            if (loaded.state() == null) {
+                throw new IllegalArgumentException(dir + " holds a model without training state (assembled from a"
+                        + " distributed run's snapshots): it cannot be resumed");
+            }
             if (!loaded.data().contentHash().equals(data.contentHash())) {
                 throw new IllegalArgumentException("the run in " + dir + " was trained on '" + loaded.data().name()
                         + "' (hash " + loaded.data().contentHash().substring(0, 12) + "…), not on '" + data.name()
@@ -162,7 +165,7 @@ public final class TrainJob {
         }
     }
 
-    private TrainResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
+    private RunResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
             Map<String, Object> notes) throws IOException {
         DxmiModel model = trainer.model();
         DataInfo dataInfo = DataInfo.of(data);
@@ -234,38 +237,20 @@ public final class TrainJob {
             }
 
             long e0 = System.nanoTime();
-            RunReport.Quality[] quality = new RunReport.Quality[1];
-            ObjectNode r = RunReport.evaluate(model, data, finalEvaluator, sampleCount, output, quality);
-            MeanStd sw = quality[0].sw();
-            double auc = quality[0].auc();
-            double aucRaw = quality[0].aucRaw();
+            RunResult result = RunResult.evaluate(model, data, finalEvaluator, sampleCount, output);
             evalSeconds += (System.nanoTime() - e0) / 1e9;
             double wall = (System.nanoTime() - t0) / 1e9;
             long done = trainer.iteration() - startIteration;
-
-            r.put("iterations", trainer.iteration());
-            r.put("iterations_this_run", done);
-            r.put("wall_seconds", wall);
-            r.put("pretrain_seconds", pretrainSeconds);
-            r.put("train_seconds", trainSeconds);
-            r.put("eval_seconds", evalSeconds);
-            r.put("figure_seconds", figureSeconds);
-            r.put("iterations_per_second", done / Math.max(trainSeconds, 1e-9));
+            result = result.withTiming(new RunResult.Timing(trainer.iteration(), done, wall, pretrainSeconds,
+                    trainSeconds, evalSeconds, figureSeconds, done / Math.max(trainSeconds, 1e-9),
+                    trainer.skippedUpdates(), trainer.recoveries())).withNotes(notes);
             if (checkTarget) {
-                if (timeToTarget != null) {
-                    r.put("seconds_to_target", timeToTarget);
-                } else {
-                    r.putNull("seconds_to_target");
-                }
-                r.put("target", "SW <= " + TARGET_SW + " and AUC >= " + TARGET_AUC
-                        + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)");
+                result = result.withTarget(new RunResult.Target(timeToTarget, "SW <= " + TARGET_SW + " and AUC >= "
+                        + TARGET_AUC + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)"));
             }
-            r.put("skipped_updates", trainer.skippedUpdates());
-            r.put("recoveries", trainer.recoveries());
-            r.set("notes", JSON.valueToTree(notes));
-            RunReport.write(output, r);
-            log.append(MetricsLog.finalRecord(r));
-            return new TrainResult(sw, auc, aucRaw, trainer.iteration(), trainSeconds, wall);
+            result = result.write(output);
+            log.append(MetricsLog.finalRecord(result));
+            return result;
         }
     }
 
