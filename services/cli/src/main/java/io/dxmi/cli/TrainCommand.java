@@ -3,6 +3,7 @@ package io.dxmi.cli;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.job.TrainResult;
+import io.dxmi.figures.RunFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,13 +57,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DataSource source = data.open();
+        RunFigures figures = RunFigures.builder().setData(source).optSeed(common.seed).build();
         TrainResult r;
         if (resume) {
             if (pretrained != null || noPretrain) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run; it takes no --pretrained or --no-pretrain");
             }
             int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
-            r = TrainJob.resume(out, source, total, common.progress());
+            r = TrainJob.resume(out, source, total, common.progress(), figures);
         } else {
             if (dxmi.steps == null || dxmi.tau == null) {
                 throw new ParameterException(spec.commandLine(), "--steps and --tau are required (unless --resume)");
@@ -72,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(dxmi.config(common.seed)).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optEvaluationListener(figures).optPretrainConfig(dxmi.pretrainConfig(common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }

@@ -10,7 +10,7 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.TensorArchive;

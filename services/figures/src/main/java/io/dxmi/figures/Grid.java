@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import io.dxmi.core.data.Box;
 
@@ -44,10 +44,5 @@ record Grid(double x0, double x1, double y0, double y1, int nx, int ny) {
             }
         }
         return out;
-    }
-
-    /** A plot area showing exactly this grid's box. */
-    PlotArea area(int left, int top, int width, int height) {
-        return new PlotArea(left, top, width, height, x0, x1, y0, y1);
     }
 }

@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.core.eval;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Metrics recorded over training, oldest first: at each evaluated iteration, named values
- * ({@link #SW}, {@link #AUC}, losses). Thread-safe: a trainer appends while figures read.
+ * ({@link #SW}, {@link #AUC}, losses), as a run's figures draw them. Thread-safe: a trainer
+ * appends while figures read.
  */
 public final class MetricHistory {
 

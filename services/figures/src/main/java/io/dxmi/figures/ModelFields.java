@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

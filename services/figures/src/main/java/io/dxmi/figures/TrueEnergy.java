@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.GaussianMixture;

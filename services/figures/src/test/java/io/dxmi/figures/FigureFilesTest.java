@@ -1,4 +1,4 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import io.dxmi.core.data.CsvDataset;
 import io.dxmi.core.data.DataSource;
@@ -7,6 +7,7 @@ import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.random.Rng;
@@ -83,13 +84,13 @@ class FigureFilesTest {
         assertEquals(SamplesEnergyFigure.WIDTH, samples.getWidth());
         assertEquals(SamplesEnergyFigure.HEIGHT, samples.getHeight());
         BufferedImage values = readPng(dir.resolve(RunFigures.VALUE_STEPS));
-        // T = 5: six panels, three columns, two rows.
-        assertEquals(3 * ValueStepsFigure.CELL_WIDTH + 10, values.getWidth());
-        assertEquals(45 + 2 * ValueStepsFigure.CELL_HEIGHT, values.getHeight());
+        // T = 5: six panels, three columns, two rows, and one colour bar.
+        assertEquals(3 * ValueStepsFigure.PANEL + ValueStepsFigure.BAR_WIDTH, values.getWidth());
+        assertEquals(ValueStepsFigure.TITLE_ROOM + 2 * ValueStepsFigure.PANEL, values.getHeight());
         BufferedImage truth = readPng(dir.resolve(RunFigures.TRUE_VS_LEARNED));
         assertEquals(TrueVsLearnedFigure.WIDTH, truth.getWidth());
         BufferedImage curves = readPng(dir.resolve(RunFigures.METRIC_CURVES));
-        assertEquals(2 * MetricCurvesFigure.PANEL_WIDTH, curves.getWidth(), "losses recorded: two panels");
+        assertEquals(MetricCurvesFigure.height(3), curves.getHeight(), "losses recorded: SW, AUC and loss panels");
     }
 
     @Test
@@ -106,9 +107,10 @@ class FigureFilesTest {
         }
         assertEquals(4, names(dir).size());
         BufferedImage values = readPng(dir.resolve(RunFigures.VALUE_STEPS));
-        assertEquals(2 * ValueStepsFigure.CELL_WIDTH + 10, values.getWidth(), "T = 3: four panels in two columns");
+        assertEquals(ValueStepsFigure.width(4), values.getWidth(), "T = 3: four panels in two columns");
+        assertEquals(2 * ValueStepsFigure.PANEL + ValueStepsFigure.BAR_WIDTH, ValueStepsFigure.width(4));
         BufferedImage curves = readPng(dir.resolve(RunFigures.METRIC_CURVES));
-        assertEquals(MetricCurvesFigure.PANEL_WIDTH, curves.getWidth(), "no losses: one panel");
+        assertEquals(MetricCurvesFigure.height(2), curves.getHeight(), "no losses: the SW and AUC panels");
     }
 
     @Test

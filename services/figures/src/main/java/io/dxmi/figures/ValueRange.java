@@ -1,6 +1,7 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The colour range of a field: from its minimum to a quantile, so that a few huge values far
@@ -23,6 +24,33 @@ record ValueRange(double lo, double hi) {
             hi = lo + 1e-6 + Math.abs(lo) * 1e-6;
         }
         return new ValueRange(lo, hi);
+    }
+
+    /** [min, quantile q] of several fields' finite values together: one scale for all of them. */
+    static ValueRange clipped(List<float[]> fields, double q) {
+        int n = fields.stream().mapToInt(f -> f.length).sum();
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] f : fields) {
+            System.arraycopy(f, 0, all, at, f.length);
+            at += f.length;
+        }
+        return clipped(all, q);
+    }
+
+    /**
+     * The values shifted to a minimum of 0 and divided by their own quantile q (after the
+     * shift): energies known only up to an additive constant and a scale (the learned energy's
+     * temperature) become comparable on one colour scale, 0 at the minimum and 1 at the quantile.
+     */
+    static float[] normalised(float[] values, double q) {
+        float[] shifted = shiftedToZero(values);
+        double top = clipped(shifted, q).hi();
+        float[] out = new float[shifted.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) (shifted[i] / top);
+        }
+        return out;
     }
 
     /** The values shifted so that the minimum is 0 (comparing energies known up to a constant). */

@@ -1,9 +1,14 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.eval.MetricHistory;
+import io.dxmi.core.job.EvaluationListener;
 import io.dxmi.core.random.Rng;
 
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +18,13 @@ import java.util.Optional;
 /**
  * Writes a run's figures into a directory (usually {@code RUN/figures}), each atomically:
  * {@value #SAMPLES_ENERGY}, {@value #VALUE_STEPS}, {@value #TRUE_VS_LEARNED} (built-in 2D sets
- * only) and {@value #METRIC_CURVES}. The heat-map figures need 2D data; for other dimensions only
- * the metric curves are written. One instance serves a whole run: the true energy and the grid
- * are computed once. Call from the thread that owns the model (inference only, no gradients).
+ * only) and {@value #METRIC_CURVES}; for image data {@value #SAMPLE_GRID}. The heat-map figures
+ * need 2D data; for other vectors only the metric curves are written. One instance serves a whole
+ * run: the true energy and the grid are computed once. Call from the thread that owns the model
+ * (inference only, no gradients). As an {@link EvaluationListener} it is what the training jobs
+ * call at each evaluation.
  */
-public final class RunFigures {
+public final class RunFigures implements EvaluationListener {
 
     /** The run directory's sub-directory for figures. */
     public static final String DIRECTORY = "figures";
@@ -25,13 +32,29 @@ public final class RunFigures {
     public static final String VALUE_STEPS = "value-steps.png";
     public static final String TRUE_VS_LEARNED = "energy-true-vs-learned.png";
     public static final String METRIC_CURVES = "metric-curves.png";
+    public static final String SAMPLE_GRID = "sample-grid.png";
+    /** Every figure a run may have, in the order a page shows them. */
+    public static final List<String> NAMES = List.of(SAMPLES_ENERGY, VALUE_STEPS, TRUE_VS_LEARNED, METRIC_CURVES,
+            SAMPLE_GRID);
 
-    private static final List<MetricCurvesFigure.Panel> QUALITY_ONLY = List.of(qualityPanel());
-    private static final List<MetricCurvesFigure.Panel> WITH_LOSSES = List.of(qualityPanel(),
-            new MetricCurvesFigure.Panel("training losses at the evaluations", "loss", List.of(
-                    new MetricCurvesFigure.Series(MetricHistory.ENERGY_LOSS, "energy loss"),
-                    new MetricCurvesFigure.Series(MetricHistory.VALUE_LOSS, "value (TD) loss"),
-                    new MetricCurvesFigure.Series(MetricHistory.POLICY_LOSS, "policy loss"))));
+    /** Tableau 10's first colours: distinguishable, also for common colour-vision deficiencies. */
+    private static final Color BLUE = new Color(0x1f77b4);
+    private static final Color ORANGE = new Color(0xff7f0e);
+    private static final Color GREEN = new Color(0x2ca02c);
+    private static final Color RED = new Color(0xd62728);
+    private static final Color PURPLE = new Color(0x9467bd);
+    private static final List<MetricCurvesFigure.Panel> QUALITY = List.of(
+            new MetricCurvesFigure.Panel("SW (lower is better)", List.of(
+                    new MetricCurvesFigure.Series(MetricHistory.SW, "sliced Wasserstein (SW)", BLUE))),
+            new MetricCurvesFigure.Panel("AUC (higher is better)", List.of(
+                    new MetricCurvesFigure.Series(MetricHistory.AUC, "energy AUC", ORANGE))));
+    private static final MetricCurvesFigure.Panel LOSSES = new MetricCurvesFigure.Panel("loss at the evaluations",
+            List.of(new MetricCurvesFigure.Series(MetricHistory.ENERGY_LOSS, "energy loss", GREEN),
+                    new MetricCurvesFigure.Series(MetricHistory.VALUE_LOSS, "value (TD) loss", RED),
+                    new MetricCurvesFigure.Series(MetricHistory.POLICY_LOSS, "policy loss", PURPLE)));
+    /** Images in a sample grid, and its columns. */
+    static final int GRID_SAMPLES = 64;
+    static final int GRID_COLUMNS = 8;
 
     private final DataSource data;
     private final int gridSize;
@@ -74,6 +97,12 @@ public final class RunFigures {
      */
     public record Written(List<Path> files, long millis) {}
 
+    /** Writes every figure into {@code runDir}/{@value #DIRECTORY}. */
+    @Override
+    public void evaluated(Path runDir, DxmiModel model, MetricHistory history) throws IOException {
+        write(model, history, directoryOf(runDir));
+    }
+
     /** Draws and writes every figure for the model's current weights and the history so far. */
     public Written write(DxmiModel model, MetricHistory history, Path dir) throws IOException {
         return write(model, history, dir, missingValueReason);
@@ -89,18 +118,24 @@ public final class RunFigures {
         long t0 = System.nanoTime();
         List<Path> files = new ArrayList<>();
         String when = history.lastIteration() >= 0 ? ", iteration " + history.lastIteration() : "";
+        SampleShape shape = data.shape();
+        if (shape.isImage() && sampleCount > 0) {
+            files.add(writeSampleGrid(model.sample(Math.min(GRID_SAMPLES, sampleCount), new Rng(seed)), shape,
+                    "Generated samples \u2014 " + data.name() + when, dir));
+        }
         if (grid != null && model.dimension() == 2) {
             float[] energy = ModelFields.energy(model, gridRows);
             float[] samples = sampleCount > 0 ? model.sample(sampleCount, new Rng(seed)) : new float[0];
             files.add(write(SamplesEnergyFigure.draw("Samples over the learned energy \u2014 " + data.name()
-                    + when, grid, energy, samples, dataPoints), dir, SAMPLES_ENERGY));
+                    + when, grid, energy, samples, dataPoints).image(), dir, SAMPLES_ENERGY));
             files.add(write(ValueStepsFigure.draw("Value V(x, t) at each step t = 0\u2026"
                     + model.values().steps() + " \u2014 " + data.name() + when, grid, values(model, energy, valuesUnavailable),
-                    valuesUnavailable), dir, VALUE_STEPS));
+                    valuesUnavailable).image(), dir, VALUE_STEPS));
             Optional<TrueEnergy.Field> truth = trueEnergy();
             if (truth.isPresent()) {
                 files.add(write(TrueVsLearnedFigure.draw("True vs learned energy \u2014 " + data.name()
-                        + when, grid, truth.get().values(), truth.get().method(), energy), dir, TRUE_VS_LEARNED));
+                        + when, grid, truth.get().values(), truth.get().method(), energy).image(), dir,
+                        TRUE_VS_LEARNED));
             }
         }
         files.add(writeMetricCurves(history, dir));
@@ -111,11 +146,24 @@ public final class RunFigures {
     public Path writeMetricCurves(MetricHistory history, Path dir) throws IOException {
         boolean losses = history.has(MetricHistory.ENERGY_LOSS) || history.has(MetricHistory.VALUE_LOSS)
                 || history.has(MetricHistory.POLICY_LOSS);
-        return write(MetricCurvesFigure.draw("Metrics over training \u2014 " + data.name(), history,
-                losses ? WITH_LOSSES : QUALITY_ONLY), dir, METRIC_CURVES);
+        List<MetricCurvesFigure.Panel> panels = new ArrayList<>(QUALITY);
+        if (losses) {
+            panels.add(LOSSES);
+        }
+        return write(MetricCurvesFigure.draw("Metrics over training \u2014 " + data.name(), history, panels).image(),
+                dir, METRIC_CURVES);
     }
 
-    private static Path write(java.awt.image.BufferedImage image, Path dir, String name) throws IOException {
+    /**
+     * Writes {@value #SAMPLE_GRID}: generated images in a grid of {@value #GRID_COLUMNS} columns.
+     *
+     * @param samples n images of {@code shape} ([C, H, W], C = 1 or 3), row-major, in [0, 1]
+     */
+    public static Path writeSampleGrid(float[] samples, SampleShape shape, String title, Path dir) throws IOException {
+        return write(SampleGridFigure.draw(title, samples, shape, GRID_COLUMNS).image(), dir, SAMPLE_GRID);
+    }
+
+    private static Path write(BufferedImage image, Path dir, String name) throws IOException {
         Path file = dir.resolve(name);
         PngFiles.writeAtomically(image, file);
         return file;
@@ -136,12 +184,6 @@ public final class RunFigures {
             trueEnergy = TrueEnergy.on(data, grid, seed + 2);
         }
         return trueEnergy;
-    }
-
-    private static MetricCurvesFigure.Panel qualityPanel() {
-        return new MetricCurvesFigure.Panel("SW (lower is better) and energy AUC (higher is better)", "metric",
-                List.of(new MetricCurvesFigure.Series(MetricHistory.SW, "sliced Wasserstein (SW)"),
-                        new MetricCurvesFigure.Series(MetricHistory.AUC, "energy AUC")));
     }
 
     /** Builder: {@code setData} is required. */

@@ -1,9 +1,10 @@
-package io.dxmi.core.figures;
+package io.dxmi.figures;
 
 import io.dxmi.core.data.GaussianMixture;
 import io.dxmi.core.data.ToyDatasets;
 import org.junit.jupiter.api.Test;
 
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,18 +46,25 @@ class FigureTrueEnergyTest {
     void theRenderedTruePanelIsDarkAtTheModesAndBrightBetweenThem() {
         Grid grid = new Grid(-4, 4, -4, 4, 100, 100);
         float[] e = TrueEnergy.on(ToyDatasets.byName("8gaussians"), grid, 1).orElseThrow().values();
-        BufferedImage image = TrueVsLearnedFigure.draw("t", grid, e, "analytic", e);
-        PlotArea area = grid.area(80, 70, TrueVsLearnedFigure.PLOT, TrueVsLearnedFigure.PLOT);
+        Charts.Drawing d = TrueVsLearnedFigure.draw("t", grid, e, "analytic", e);
+        BufferedImage image = d.image();
+        Rectangle2D area = d.dataAreas().get(0);
         GaussianMixture mix = ToyDatasets.mixture("8gaussians").orElseThrow();
-        int dark = Colormap.VIRIDIS.rgb(0.05);
-        int bright = Colormap.VIRIDIS.rgb(1);
+        int dark = Viridis.at(0.05).getRGB() & 0xffffff;
+        int bright = Viridis.at(1).getRGB() & 0xffffff;
         for (int k = 0; k < 8; k++) {
-            int rgb = image.getRGB((int) area.px(mix.mean(k, 0)), (int) area.py(mix.mean(k, 1)));
+            int rgb = FigureHeatMapTest.pixel(image, area, grid, mix.mean(k, 0), mix.mean(k, 1));
             assertTrue(FigureHeatMapTest.distance(rgb, dark) < 1500,
                     "mode " + k + " is dark: " + Integer.toHexString(rgb));
         }
+        // The same field in the second panel: the same colours at the same places (one scale for both).
+        for (int k = 0; k < 8; k++) {
+            int left = FigureHeatMapTest.pixel(image, area, grid, mix.mean(k, 0), mix.mean(k, 1));
+            int right = FigureHeatMapTest.pixel(image, d.dataAreas().get(1), grid, mix.mean(k, 0), mix.mean(k, 1));
+            assertTrue(FigureHeatMapTest.distance(left, right) < 100, "mode " + k + " in both panels");
+        }
         // The centre lies 8 standard deviations from every mode: clipped at the top of the scale.
-        int centre = image.getRGB((int) area.px(0), (int) area.py(0));
+        int centre = FigureHeatMapTest.pixel(image, area, grid, 0, 0);
         assertTrue(FigureHeatMapTest.distance(centre, bright) < 300, Integer.toHexString(centre));
     }
 
