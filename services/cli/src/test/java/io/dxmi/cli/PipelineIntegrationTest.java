@@ -18,6 +18,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The distributed pipeline end to end on a real (embedded) Kafka broker: the synchronous mode is
  * Algorithm 1 exactly, and the asynchronous mode with several actors runs to the end.
  */
+@Tag("integration")
 class PipelineIntegrationTest {
 
     @TempDir
