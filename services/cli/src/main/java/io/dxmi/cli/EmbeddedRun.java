@@ -108,6 +108,8 @@ final class EmbeddedRun {
         return this;
     }
 
+    // 'services' is a resource for its closing order (before the broker), never used in the body.
+    @SuppressWarnings("try")
     Outcome run() throws Exception {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();

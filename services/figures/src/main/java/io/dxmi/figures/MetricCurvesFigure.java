@@ -2,6 +2,7 @@ package io.dxmi.figures;
 
 import io.dxmi.core.eval.MetricHistory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -13,6 +14,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Ellipse2D;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,7 +44,14 @@ final class MetricCurvesFigure {
 
     static Charts.Drawing draw(String title, MetricHistory history, List<Panel> panels) {
         List<MetricHistory.Point> points = history.points();
-        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(Charts.axis("iteration"));
+        NumberAxis iteration = Charts.axis("iteration");
+        iteration.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        double[] its = points.stream().mapToDouble(MetricHistory.Point::iteration).toArray();
+        if (its.length > 0) {
+            double[] r = padded(its, 0.02, 1);
+            iteration.setRange(r[0], r[1]);
+        }
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(iteration);
         combined.setGap(14);
         for (Panel panel : panels) {
             combined.add(subplot(panel, points), 1);
@@ -55,12 +65,14 @@ final class MetricCurvesFigure {
     private static XYPlot subplot(Panel panel, List<MetricHistory.Point> points) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        List<Double> values = new ArrayList<>();
         for (Series s : panel.series()) {
             XYSeries xy = new XYSeries(s.label(), true, true);
             for (MetricHistory.Point p : points) {
                 double v = p.values().getOrDefault(s.key(), Double.NaN);
                 if (Double.isFinite(v)) {
                     xy.add(p.iteration(), v);
+                    values.add(v);
                 }
             }
             int i = data.getSeriesCount();
@@ -69,12 +81,30 @@ final class MetricCurvesFigure {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
             renderer.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
         }
-        XYPlot plot = new XYPlot(data, null, Charts.axis(panel.axisLabel()), renderer);
+        NumberAxis axis = Charts.axis(panel.axisLabel());
+        if (!values.isEmpty()) {
+            double[] r = padded(values.stream().mapToDouble(Double::doubleValue).toArray(), 0.08, 0.05);
+            axis.setRange(r[0], r[1]);
+        }
+        XYPlot plot = new XYPlot(data, null, axis, renderer);
         plot.setNoDataMessage("no evaluations yet");
         plot.setNoDataMessageFont(Charts.LABEL);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Charts.GRID);
         plot.setRangeGridlinePaint(Charts.GRID);
         return plot;
+    }
+
+    /**
+     * [min, max] of the values widened by a fraction of the span, or, when they are all equal (one
+     * evaluation), by {@code ifFlat} or 5 % of the value: a single point sits mid-panel between
+     * readable ticks instead of on an axis a millionth wide.
+     */
+    static double[] padded(double[] values, double fraction, double ifFlat) {
+        double lo = Arrays.stream(values).min().orElse(0);
+        double hi = Arrays.stream(values).max().orElse(1);
+        double span = hi - lo;
+        double pad = span > 0 ? span * fraction : Math.max(ifFlat, Math.abs(lo) * 0.05);
+        return new double[] {lo - pad, hi + pad};
     }
 }

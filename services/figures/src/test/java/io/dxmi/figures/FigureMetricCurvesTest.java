@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,5 +77,12 @@ class FigureMetricCurvesTest {
         assertTrue(auc[1] - auc[0] > panel / 2, "AUC spans " + (auc[1] - auc[0]) + " px");
         assertTrue(sw[1] < auc[0], "the SW panel is above the AUC panel");
         assertFalse(new MetricHistory().has("sw"));
+    }
+
+    @Test
+    void oneEvaluationSitsBetweenReadableTicks() {
+        assertArrayEquals(new double[] {0.05, 0.15}, MetricCurvesFigure.padded(new double[] {0.1}, 0.08, 0.05), 1e-12);
+        assertArrayEquals(new double[] {285, 315}, MetricCurvesFigure.padded(new double[] {300}, 0.02, 1), 1e-9);
+        assertArrayEquals(new double[] {-0.8, 10.8}, MetricCurvesFigure.padded(new double[] {0, 10, 4}, 0.08, 1), 1e-12);
     }
 }
