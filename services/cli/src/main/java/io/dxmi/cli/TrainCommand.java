@@ -74,7 +74,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(dxmi.config(common.seed)).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optEvaluationListener(figures).optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optEvaluationListener(figures)
+                    .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }

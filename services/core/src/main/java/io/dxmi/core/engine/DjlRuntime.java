@@ -32,6 +32,18 @@ public final class DjlRuntime {
         configured = true;
     }
 
+    /**
+     * Sets the intra-op thread count, overriding DXMI_THREADS and the launcher's system property;
+     * must run before the engine starts.
+     */
+    public static synchronized void configureThreads(int threads) {
+        if (configured) {
+            throw new IllegalStateException("the engine has already started with its thread count");
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        configure(threads);
+    }
+
     /** Thread count from DXMI_THREADS, else 1. */
     public static void configureFromEnvironment() {
         String env = System.getenv("DXMI_THREADS");
