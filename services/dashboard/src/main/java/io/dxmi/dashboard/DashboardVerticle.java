@@ -102,11 +102,10 @@ public final class DashboardVerticle extends VerticleBase {
                 .compose(s -> {
                     server = s;
                     port = s.actualPort();
-                    return feed.start();
-                })
-                .onSuccess(v -> {
+                    // Scrapes and files do not wait for Kafka: pretraining shows even while the broker is slow.
                     hub.start();
                     scrapeTimer = vertx.setPeriodic(0, settings.scrapeInterval().toMillis(), id -> tick());
+                    return feed.start();
                 });
     }
 

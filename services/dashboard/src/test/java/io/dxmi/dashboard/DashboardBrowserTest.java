@@ -65,7 +65,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class DashboardBrowserTest {
 
     private static final String RUN = "dash-test";
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    // Generous: on a busy 2-core machine the browser alone can take many seconds to lay a page out.
+    private static final Duration WAIT = Duration.ofSeconds(40);
 
     private static Path dir;
     private static EmbeddedKafkaBroker broker;
