@@ -5,6 +5,7 @@ import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.job.RunResult;
 import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.figures.RunFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,6 +63,7 @@ final class TrainCommand implements Callable<Integer> {
         Checks.atLeast("--eval-every", evalEvery, 0);
         Checks.atLeast("--checkpoint-every", checkpointEvery, 0);
         DataSource source = data.open();
+        RunFigures figures = RunFigures.builder().setData(source).optSeed(common.seed).build();
         RunResult r;
         if (resume) {
             if (pretrained != null || noPretrain) {
@@ -73,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             OutputDirectory.prepare(out, "--out");
             int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
-            r = TrainJob.resume(out, source, total, common.progress());
+            r = TrainJob.resume(out, source, total, common.progress(), figures);
         } else {
             if (dxmi.steps == null || dxmi.tau == null) {
                 throw new ParameterException(spec.commandLine(), "--steps and --tau are required (unless --resume)");
@@ -88,6 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputDirectory.prepare(out, "--out");
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(config).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
+                    .optEvaluationListener(figures)
                     .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);

@@ -7,6 +7,7 @@ import io.dxmi.core.data.image.IdxFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dxmi program as a user meets it: exit codes, one-line errors, and a tiny real run. */
+@Tag("integration")
 class CommandLineTest {
 
     @TempDir

@@ -10,7 +10,7 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.RunResult;
 import io.dxmi.core.job.TrainJob;
@@ -19,6 +19,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The distributed pipeline end to end on a real (embedded) Kafka broker: the synchronous mode is
  * Algorithm 1 exactly, and the asynchronous mode with several actors runs to the end.
  */
+@Tag("integration")
 class PipelineIntegrationTest {
 
     @TempDir

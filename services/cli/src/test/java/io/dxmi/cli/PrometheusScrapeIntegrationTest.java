@@ -9,6 +9,7 @@ import io.dxmi.core.job.PretrainJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * sane values, and every target must be up. The pipeline runs far more iterations than the test
  * waits for and is stopped by interrupting its thread.
  */
+@Tag("integration")
 class PrometheusScrapeIntegrationTest {
 
     private static final Path DEFAULT_BINARY = Path.of("/usr/bin/prometheus");

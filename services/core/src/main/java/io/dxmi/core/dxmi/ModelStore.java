@@ -195,7 +195,7 @@ public final class ModelStore {
         JsonNode t = m.path("training");
         LinkedHashMap<String, float[]> tensors = new LinkedHashMap<>(l.weights().tensors());
         Map<String, Long> stepsLong = new LinkedHashMap<>();
-        t.path("optimizerSteps").fields().forEachRemaining(e -> stepsLong.put(e.getKey(), e.getValue().asLong()));
+        t.path("optimizerSteps").properties().forEach(e -> stepsLong.put(e.getKey(), e.getValue().asLong()));
         TrainingState state = new TrainingState(tensors, t.path("iteration").asLong(),
                 JSON.treeToValue(t.path("rngState"), long[].class), JSON.treeToValue(t.path("avrScales"), double[].class),
                 t.path("avrInitialized").asBoolean(), stepsLong, t.path("skippedUpdates").asLong(),

@@ -13,8 +13,8 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
-import io.dxmi.core.figures.MetricHistory;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.core.eval.MetricHistory;
+import io.dxmi.core.metrics.MeanStd;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * and checkpoints, evaluate with the full protocol, and write the run directory:
  * {@code result.json}, {@code samples.csv}, {@code metrics.jsonl} and the model
  * ({@code model.json}, {@code weights.dxt}), which is also the checkpoint that
- * {@link #resume} continues from. Figures of the run ({@link RunFigures}) are redrawn into
- * {@code figures/} at every periodic evaluation.
+ * {@link #resume} continues from. The {@link EvaluationListener} (the command line's figures)
+ * is called at every periodic evaluation.
  */
 public final class TrainJob {
 
@@ -64,6 +64,7 @@ public final class TrainJob {
     private final Evaluator finalEvaluator;
     private final Evaluator periodicEvaluator;
     private final ProgressListener listener;
+    private final EvaluationListener evaluationListener;
 
     private TrainJob(Builder b) {
         this.data = b.data;
@@ -76,6 +77,7 @@ public final class TrainJob {
         this.checkpointEvery = b.checkpointEvery;
         this.sampleCount = b.sampleCount;
         this.listener = b.listener;
+        this.evaluationListener = b.evaluationListener;
         this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
                 .optDirections(b.evalDirections).optSeed(config.seed() + 1000).build();
         this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
@@ -132,8 +134,8 @@ public final class TrainJob {
      * Continues the job saved in {@code dir} (its model and training state) up to
      * {@code iterations} in total (or the saved configuration's count when ≤ 0).
      */
-    public static RunResult resume(Path dir, DataSource data, int iterations, ProgressListener listener)
-            throws IOException {
+    public static RunResult resume(Path dir, DataSource data, int iterations, ProgressListener listener,
+            EvaluationListener evaluationListener) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
@@ -155,7 +157,7 @@ public final class TrainJob {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
             trainer.restoreState(loaded.state());
             TrainJob job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
-                    .optPretrainConfig(model.samplerConfig()).build();
+                    .optEvaluationListener(evaluationListener).optPretrainConfig(model.samplerConfig()).build();
             Map<String, Object> notes = new LinkedHashMap<>();
             notes.put("resumedFromIteration", loaded.state().iteration());
             String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
@@ -177,7 +179,6 @@ public final class TrainJob {
         boolean checkTarget = "8gaussians".equals(data.name()) && config.samplerSteps() == 5;
         long total = config.iterations();
         long startIteration = trainer.iteration();
-        RunFigures figures = RunFigures.builder().setData(data).optSeed(config.seed()).build();
         MetricHistory history = previousEvaluations(output.resolve(METRICS), startIteration);
         double figureSeconds = 0;
         boolean figuresCurrent = false;
@@ -206,7 +207,7 @@ public final class TrainJob {
                     history.add(it, Map.of(MetricHistory.SW, lastSw, MetricHistory.AUC, lastAuc,
                             MetricHistory.ENERGY_LOSS, stats.energyLoss(), MetricHistory.VALUE_LOSS, stats.valueLoss(),
                             MetricHistory.POLICY_LOSS, stats.policyLoss()));
-                    long millis = writeFigures(figures, model, history);
+                    long millis = writeFigures(model, history);
                     figureSeconds += millis / 1e3;
                     figuresCurrent = it == total;
                     ev.put("figureMillis", millis);
@@ -233,7 +234,7 @@ public final class TrainJob {
             }
             ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
             if (!figuresCurrent) {
-                figureSeconds += writeFigures(figures, model, history) / 1e3;
+                figureSeconds += writeFigures(model, history) / 1e3;
             }
 
             long e0 = System.nanoTime();
@@ -277,16 +278,17 @@ public final class TrainJob {
     }
 
     /**
-     * Redraws the figures into {@code figures/}; returns the milliseconds taken. A figure that
+     * Calls the evaluation listener (the figures); returns the milliseconds taken. A figure that
      * cannot be written is logged, not fatal: the training run matters more than its pictures.
      */
-    private long writeFigures(RunFigures figures, DxmiModel model, MetricHistory history) {
+    private long writeFigures(DxmiModel model, MetricHistory history) {
+        long t0 = System.nanoTime();
         try {
-            return figures.write(model, history, RunFigures.directoryOf(output)).millis();
+            evaluationListener.evaluated(output, model, history);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not write the figures into {}: {}", RunFigures.directoryOf(output), e.toString());
-            return 0;
+            LOG.warn("could not write the figures of {}: {}", output, e.toString());
         }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** Builder: {@code setData}, {@code setConfig} and {@code setOutput} are required. */
@@ -304,6 +306,7 @@ public final class TrainJob {
         private int evalRepeats = SlicedWasserstein.DEFAULT_REPEATS;
         private int evalDirections = SlicedWasserstein.DEFAULT_DIRECTIONS;
         private ProgressListener listener = ProgressListener.NONE;
+        private EvaluationListener evaluationListener = EvaluationListener.NONE;
 
         public Builder setData(DataSource data) {
             this.data = data;
@@ -366,6 +369,12 @@ public final class TrainJob {
 
         public Builder optListener(ProgressListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /** Called at every periodic evaluation and at the end (the command line draws the figures there). */
+        public Builder optEvaluationListener(EvaluationListener evaluationListener) {
+            this.evaluationListener = evaluationListener;
             return this;
         }
 
