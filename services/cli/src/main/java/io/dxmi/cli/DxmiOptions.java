@@ -4,9 +4,13 @@ import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.TimeCost;
 import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ParameterException;
 
 import java.util.Locale;
@@ -80,16 +84,35 @@ final class DxmiOptions {
     @Option(names = "--layers", paramLabel = "N", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Option(names = "--energy-channels", paramLabel = "N",
+            description = "Images: width of the convolutional energy/value network (default: 32).")
+    Integer energyChannels;
+
+    @Option(names = "--step-spacing", paramLabel = "uniform|quadratic",
+            description = "How the T noise levels are taken from the DDPM (default: uniform for vectors, quadratic"
+                    + " for images).")
+    Spacing stepSpacing;
+
+    @Option(names = "--policy-batch", paramLabel = "N",
+            description = "Transitions per policy update, spread over the T steps; 0 = all B*T (default: 0 for"
+                    + " vectors, B for images).")
+    Integer policyBatch;
+
+    enum Spacing { uniform, quadratic }
+
     enum LastSigma { learnable, fixed }
 
     enum Sharing { shared, separate }
 
     enum Cost { running, sigmoid, constant }
 
-    /** Steps and tau have no defaults: a run must name them. */
-    void requireStepsAndTau(CommandSpec spec) {
-        if (steps == null || tau == null) {
-            throw new ParameterException(spec.commandLine(), "--steps and --tau are required");
+    /**
+     * Steps have no default: a run must name them. So has tau for vectors; images default to the official
+     * image temperatures (tau1 = 0.1, tau2 = 0.01).
+     */
+    void requireStepsAndTau(CommandSpec spec, boolean images) {
+        if (steps == null || (tau == null && !images)) {
+            throw new ParameterException(spec.commandLine(), images ? "--steps is required" : "--steps and --tau are required");
         }
     }
 
@@ -97,11 +120,15 @@ final class DxmiOptions {
      * Checks every flag before any work starts and returns the configuration they describe (steps and tau must
      * be set); a bad value is a {@link UsageError} that names its flag.
      *
-     * @param dimension the data's width (a batch's size in memory depends on it)
+     * @param shape one sample's shape: images start from the image defaults, and a batch's size in memory
+     *     depends on it
+     * @param spec the command, whose parse result says which flags were given
      */
-    DxmiConfig validatedConfig(long seed, int dimension) {
+    DxmiConfig validatedConfig(long seed, SampleShape shape, CommandSpec spec) {
         Checks.atLeast("--steps", steps, 1);
-        Checks.finiteAtLeast("--tau", tau, 0);
+        if (tau != null) {
+            Checks.finiteAtLeast("--tau", tau, 0);
+        }
         if (tauEntropy != null) {
             Checks.finiteAtLeast("--tau-entropy", tauEntropy, 0);
         }
@@ -126,12 +153,96 @@ final class DxmiOptions {
         Checks.atLeast("--hidden", hidden, 1);
         Checks.atLeast("--layers", layers, 1);
         // One iteration holds the batch's trajectories (T + 1 states) and as many data rows.
-        Checks.batchFits("--batch", batch, (long) (steps + 2) * dimension);
+        Checks.batchFits("--batch", batch, (long) (steps + 2) * shape.size());
         try {
+            if (shape.isImage()) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--hidden")
+                        || spec.commandLine().getParseResult().hasMatchedOption("--layers")) {
+                    throw new UsageError("--hidden and --layers shape the vector networks; images use a convolutional"
+                            + " energy (its width: --energy-channels)");
+                }
+                return imageConfig(seed, spec);
+            }
             return config(seed);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Images: {@link DxmiConfig#imageBuilder()}'s settings, overridden only by the flags given (the flags'
+     * defaults are the vector ones).
+     */
+    private DxmiConfig imageConfig(long seed, CommandSpec spec) {
+        ParseResult given = spec.commandLine().getParseResult();
+        DxmiConfig.Builder b = DxmiConfig.imageBuilder().optSamplerSteps(steps).optSeed(seed);
+        if (tau != null) {
+            b.optTau(tau);
+        }
+        if (tauEntropy != null || tauVelocity != null) {
+            DxmiConfig d = b.build();
+            b.optTaus(tauEntropy != null ? tauEntropy : d.tauEntropy(), tauVelocity != null ? tauVelocity : d.tauVelocity());
+        }
+        if (given.hasMatchedOption("--iterations")) {
+            b.optIterations(iterations);
+        }
+        if (given.hasMatchedOption("--batch")) {
+            b.optBatchSize(batch).optPolicyBatch(batch);
+        }
+        if (given.hasMatchedOption("--gamma")) {
+            b.optGamma(gamma);
+        }
+        if (given.hasMatchedOption("--sampler-lr")) {
+            b.optSamplerLearningRate(samplerLr);
+        }
+        if (given.hasMatchedOption("--sigma-lr")) {
+            b.optSigmaLearningRate(sigmaLr);
+        }
+        if (given.hasMatchedOption("--value-lr")) {
+            b.optValueLearningRate(valueLr);
+        }
+        if (given.hasMatchedOption("--energy-lr")) {
+            b.optEnergyLearningRate(energyLr);
+        }
+        if (given.hasMatchedOption("--sampler-clip")) {
+            b.optSamplerClipNorm(samplerClip);
+        }
+        if (given.hasMatchedOption("--last-sigma")) {
+            b.optLastSigmaLearnable(lastSigma == LastSigma.learnable);
+        }
+        if (lastSigmaValue != null) {
+            if (b.build().lastSigmaLearnable()) {
+                b.optLastSigmaInit(lastSigmaValue);
+            } else {
+                b.optLastSigmaFixed(lastSigmaValue);
+            }
+        }
+        if (given.hasMatchedOption("--value-sharing")) {
+            b.optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE);
+        }
+        if (given.hasMatchedOption("--time-cost")) {
+            b.optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)));
+        }
+        if (given.hasMatchedOption("--energy-ema")) {
+            b.optEnergyEmaDecay(energyEma);
+        }
+        if (given.hasMatchedOption("--cosine-decay")) {
+            b.optCosineDecay(cosineDecay);
+        }
+        if (energyChannels != null) {
+            Checks.atLeast("--energy-channels", energyChannels, 1);
+            b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
+                    ConvEnergyConfig.defaults().embeddingDim())));
+        }
+        if (stepSpacing != null) {
+            b.optStepSpacing(stepSpacing == Spacing.uniform ? StepCoefficients.Spacing.UNIFORM
+                    : StepCoefficients.Spacing.QUADRATIC);
+        }
+        if (policyBatch != null) {
+            Checks.atLeast("--policy-batch", policyBatch, 0);
+            b.optPolicyBatch(policyBatch);
+        }
+        return b.build();
     }
 
     /** The DxMI configuration these flags describe (steps and tau must be set). */
@@ -154,6 +265,13 @@ final class DxmiOptions {
             } else {
                 b.optLastSigmaFixed(lastSigmaValue);
             }
+        }
+        if (stepSpacing != null) {
+            b.optStepSpacing(stepSpacing == Spacing.uniform ? StepCoefficients.Spacing.UNIFORM
+                    : StepCoefficients.Spacing.QUADRATIC);
+        }
+        if (policyBatch != null) {
+            b.optPolicyBatch(policyBatch);
         }
         return b.build();
     }

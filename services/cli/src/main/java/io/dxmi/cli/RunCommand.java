@@ -151,8 +151,8 @@ final class RunCommand implements Callable<Integer> {
                 throw new UsageError("--resume: " + out + " holds no run to continue (no kafka/ and state/ in it)");
             }
         } else {
-            dxmi.requireStepsAndTau(spec);
-            config = dxmi.validatedConfig(common.seed, source.dimension());
+            dxmi.requireStepsAndTau(spec, source.shape().isImage());
+            config = dxmi.validatedConfig(common.seed, source.shape(), spec);
             if (pretrained != null && !Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
                 throw new UsageError("--pretrained " + pretrained + " is not a model directory");
             }

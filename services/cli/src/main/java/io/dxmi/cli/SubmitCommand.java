@@ -59,7 +59,6 @@ final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Every flag and the cluster, before pretraining (minutes) starts.
-        dxmi.requireStepsAndTau(spec);
         pipeline.validate();
         String run;
         KafkaSettings settings;
@@ -70,7 +69,8 @@ final class SubmitCommand implements Callable<Integer> {
             throw new UsageError(e.getMessage(), e);
         }
         DataSource source = data.open();
-        DxmiConfig config = dxmi.validatedConfig(common.seed, source.dimension());
+        dxmi.requireStepsAndTau(spec, source.shape().isImage());
+        DxmiConfig config = dxmi.validatedConfig(common.seed, source.shape(), spec);
         if (pretrained != null) {
             if (!Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
                 throw new UsageError("--pretrained " + pretrained + " is not a model directory");

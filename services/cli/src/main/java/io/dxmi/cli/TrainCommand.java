@@ -77,13 +77,11 @@ final class TrainCommand implements Callable<Integer> {
             int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
             r = TrainJob.resume(out, source, total, common.progress(), figures);
         } else {
-            if (dxmi.steps == null || dxmi.tau == null) {
-                throw new ParameterException(spec.commandLine(), "--steps and --tau are required (unless --resume)");
-            }
+            dxmi.requireStepsAndTau(spec, source.shape().isImage());
             if (pretrained != null && noPretrain) {
                 throw new ParameterException(spec.commandLine(), "--pretrained and --no-pretrain exclude each other");
             }
-            DxmiConfig config = dxmi.validatedConfig(common.seed, source.dimension());
+            DxmiConfig config = dxmi.validatedConfig(common.seed, source.shape(), spec);
             if (pretrained != null && !Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
                 throw new UsageError("--pretrained " + pretrained + " is not a model directory");
             }

@@ -15,6 +15,7 @@ public final class MetricHistory {
 
     public static final String SW = "sw";
     public static final String AUC = "auc";
+    public static final String FD = "fd";
     public static final String ENERGY_LOSS = "energyLoss";
     public static final String VALUE_LOSS = "valueLoss";
     public static final String POLICY_LOSS = "policyLoss";

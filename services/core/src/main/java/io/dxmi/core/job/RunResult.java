@@ -50,20 +50,38 @@ public record RunResult(@JsonUnwrapped Quality quality, @JsonUnwrapped Method me
         Map<String, Object> notes, Double peakRssMib) {
 
     /**
-     * The final evaluation.
+     * The final evaluation: SW and energy AUC for vectors; Fréchet distance, precision and recall on
+     * the features of the project's classifier, and sampling speed, for images.
      *
      * @param aucEnergy which energy {@code auc} scored (the EMA copy or the last iterate)
      * @param aucRaw AUC of the last iterate's energy
      * @param aucBox the box the AUC's uniform negatives are drawn from
+     * @param fdNoiseStd how much FD varies between two halves of the test set at this sample count
+     * @param imagesPerSecond images the final sampler generates per second
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Quality(double swMean, double swStd, double auc, double aucRaw, String aucEnergy,
-            String swConvention, String evaluation, String aucBox) {
+    public record Quality(Double swMean, Double swStd, Double auc, Double aucRaw, String aucEnergy,
+            String swConvention, String evaluation, String aucBox, Double fd, Double precision, Double recall,
+            Integer prK, Integer fdSamples, Integer fdReferenceSamples, Double fdNoiseStd,
+            Double classifierAccuracy, String classifierWeightsSha256, Double imagesPerSecond) {
+
+        /** The vector evaluation. */
+        public Quality(double swMean, double swStd, double auc, double aucRaw, String aucEnergy, String swConvention,
+                String evaluation, String aucBox) {
+            this(swMean, swStd, auc, aucRaw, aucEnergy, swConvention, evaluation, aucBox, null, null, null, null, null,
+                    null, null, null, null, null);
+        }
 
         @JsonIgnore
         public MeanStd sw() {
             return new MeanStd(swMean, swStd);
+        }
+
+        /** True for the image evaluation (FD), false for the vector one (SW, AUC). */
+        @JsonIgnore
+        public boolean isImage() {
+            return fd != null;
         }
     }
 
@@ -125,6 +143,12 @@ public record RunResult(@JsonUnwrapped Quality quality, @JsonUnwrapped Method me
                 ? "EMA of the energy weights (decay " + config.energyEmaDecay() + "); auc_raw is the last iterate"
                 : "the last iterate", SlicedWasserstein.CONVENTION, evaluator.describe(),
                 data.evaluationBoxDescription());
+        return of(quality, model, data);
+    }
+
+    /** A result of {@code quality} for {@code model} trained on {@code data} (the method's part filled in). */
+    public static RunResult of(Quality quality, DxmiModel model, DataSource data) {
+        DxmiConfig config = model.config();
         Method method = new Method(config.samplerSteps(),
                 config.tauEntropy() == config.tauVelocity() ? config.tauEntropy() : null, config.tauEntropy(),
                 config.tauVelocity(), config.seed(), model.sampler().sigmas(), DataInfo.of(data), config,
@@ -169,10 +193,13 @@ public record RunResult(@JsonUnwrapped Quality quality, @JsonUnwrapped Method me
         return ModelDirectory.json().valueToTree(this);
     }
 
-    /** One line for the terminal: SW, AUC, iterations and speed where known. */
+    /** One line for the terminal: SW and AUC (vectors) or FD, precision and recall (images), iterations and speed. */
     public String headline() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f (raw %.4f)",
-                quality.swMean(), quality.swStd(), quality.auc(), quality.aucRaw()));
+        StringBuilder b = new StringBuilder(quality.isImage()
+                ? String.format(Locale.ROOT, "FD %.3f  precision %.3f  recall %.3f  %.0f images/s", quality.fd(),
+                        quality.precision(), quality.recall(), quality.imagesPerSecond())
+                : String.format(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f (raw %.4f)", quality.swMean(), quality.swStd(),
+                        quality.auc(), quality.aucRaw()));
         if (timing != null) {
             b.append(String.format(Locale.ROOT, "  %d iterations", timing.iterations()));
             if (timing.iterationsPerSecond() != null) {

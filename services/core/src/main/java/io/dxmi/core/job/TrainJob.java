@@ -12,9 +12,7 @@ import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.eval.Evaluator;
 import io.dxmi.core.eval.MetricHistory;
-import io.dxmi.core.metrics.MeanStd;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
@@ -61,8 +59,7 @@ public final class TrainJob {
     private final int evalEvery;
     private final int checkpointEvery;
     private final int sampleCount;
-    private final Evaluator finalEvaluator;
-    private final Evaluator periodicEvaluator;
+    private final RunEvaluation.Settings evaluationSettings;
     private final ProgressListener listener;
     private final EvaluationListener evaluationListener;
 
@@ -78,10 +75,8 @@ public final class TrainJob {
         this.sampleCount = b.sampleCount;
         this.listener = b.listener;
         this.evaluationListener = b.evaluationListener;
-        this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
-                .optDirections(b.evalDirections).optSeed(config.seed() + 1000).build();
-        this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
-                .optRepeats(1).optDirections(Math.min(500, b.evalDirections)).optSeed(config.seed() + 2000).build();
+        this.evaluationSettings = new RunEvaluation.Settings(b.evalSamples, b.evalRepeats, b.evalDirections,
+                b.sampleCount, b.periodicSamples, b.classifier, config.seed());
     }
 
     public static Builder builder() {
@@ -174,15 +169,15 @@ public final class TrainJob {
         double trainSeconds = 0;
         double evalSeconds = 0;
         Double timeToTarget = null;
-        double lastSw = Double.NaN;
-        double lastAuc = Double.NaN;
+        Map<String, Double> lastEval = Map.of();
         boolean checkTarget = "8gaussians".equals(data.name()) && config.samplerSteps() == 5;
         long total = config.iterations();
         long startIteration = trainer.iteration();
         MetricHistory history = previousEvaluations(output.resolve(METRICS), startIteration);
         double figureSeconds = 0;
         boolean figuresCurrent = false;
-        try (MetricsLog log = new MetricsLog(output.resolve(METRICS))) {
+        try (MetricsLog log = new MetricsLog(output.resolve(METRICS));
+                RunEvaluation evaluation = RunEvaluation.forData(data, evaluationSettings, listener)) {
             ObjectNode start = MetricsLog.record("start");
             start.set("config", JSON.valueToTree(config));
             start.put("fromIteration", startIteration);
@@ -196,17 +191,19 @@ public final class TrainJob {
                 boolean evalNow = evalEvery > 0 && (it % evalEvery == 0 || it == total);
                 if (evalNow) {
                     long e0 = System.nanoTime();
-                    lastSw = periodicEvaluator.slicedWasserstein(model::sample).mean();
-                    lastAuc = periodicEvaluator.energyAuc(model::energy);
+                    lastEval = evaluation.periodic(model);
                     evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    if (checkTarget && timeToTarget == null && lastSw <= TARGET_SW && lastAuc >= TARGET_AUC) {
+                    if (checkTarget && timeToTarget == null && lastEval.get(MetricHistory.SW) <= TARGET_SW
+                            && lastEval.get(MetricHistory.AUC) >= TARGET_AUC) {
                         timeToTarget = pretrainSeconds + trainSeconds;
                     }
-                    ObjectNode ev = MetricsLog.evalRecord(it, lastSw, lastAuc);
+                    ObjectNode ev = MetricsLog.evalRecord(it, lastEval);
                     ev.put("trainSeconds", trainSeconds);
-                    history.add(it, Map.of(MetricHistory.SW, lastSw, MetricHistory.AUC, lastAuc,
-                            MetricHistory.ENERGY_LOSS, stats.energyLoss(), MetricHistory.VALUE_LOSS, stats.valueLoss(),
-                            MetricHistory.POLICY_LOSS, stats.policyLoss()));
+                    Map<String, Double> point = new LinkedHashMap<>(lastEval);
+                    point.put(MetricHistory.ENERGY_LOSS, stats.energyLoss());
+                    point.put(MetricHistory.VALUE_LOSS, stats.valueLoss());
+                    point.put(MetricHistory.POLICY_LOSS, stats.policyLoss());
+                    history.add(it, point);
                     long millis = writeFigures(model, history);
                     figureSeconds += millis / 1e3;
                     figuresCurrent = it == total;
@@ -224,8 +221,7 @@ public final class TrainJob {
                     m.put("V", stats.valueLoss());
                     m.put("pi", stats.policyLoss());
                     m.put("sigma_T", (double) stats.sigmas()[stats.sigmas().length - 1]);
-                    m.put("sw", lastSw);
-                    m.put("auc", lastAuc);
+                    m.putAll(lastEval);
                     listener.onProgress("train", it, total, m);
                 }
                 if (checkpointEvery > 0 && it % checkpointEvery == 0 && it < total) {
@@ -238,7 +234,7 @@ public final class TrainJob {
             }
 
             long e0 = System.nanoTime();
-            RunResult result = RunResult.evaluate(model, data, finalEvaluator, sampleCount, output);
+            RunResult result = RunResult.of(evaluation.complete(model, output), model, data);
             evalSeconds += (System.nanoTime() - e0) / 1e9;
             double wall = (System.nanoTime() - t0) / 1e9;
             long done = trainer.iteration() - startIteration;
@@ -305,6 +301,8 @@ public final class TrainJob {
         private int evalSamples = SlicedWasserstein.DEFAULT_SAMPLES;
         private int evalRepeats = SlicedWasserstein.DEFAULT_REPEATS;
         private int evalDirections = SlicedWasserstein.DEFAULT_DIRECTIONS;
+        private int periodicSamples = 1000;
+        private Path classifier;
         private ProgressListener listener = ProgressListener.NONE;
         private EvaluationListener evaluationListener = EvaluationListener.NONE;
 
@@ -353,7 +351,7 @@ public final class TrainJob {
             return this;
         }
 
-        /** Rows written to samples.csv; default 10,000. */
+        /** Samples written to the samples file (samples.csv, samples.idx.gz); default 10,000. */
         public Builder optSampleCount(int sampleCount) {
             this.sampleCount = sampleCount;
             return this;
@@ -364,6 +362,18 @@ public final class TrainJob {
             this.evalSamples = samples;
             this.evalRepeats = repeats;
             this.evalDirections = directions;
+            return this;
+        }
+
+        /** Images: samples of the periodic FD evaluations (default 1,000; the final one uses the protocol's count). */
+        public Builder optPeriodicSamples(int samples) {
+            this.periodicSamples = samples;
+            return this;
+        }
+
+        /** Images: the classifier whose features the FD uses (default: the cached one, trained on first use). */
+        public Builder optClassifier(Path classifierDir) {
+            this.classifier = classifierDir;
             return this;
         }
 
