@@ -6,8 +6,7 @@ import picocli.CommandLine.Option;
 /** Options every long-running command shares. */
 final class CommonOptions {
 
-    @Option(names = "--seed", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).",
-            defaultValue = "0")
+    @Option(names = "--seed", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
@@ -24,11 +23,15 @@ final class CommonOptions {
     /** Applies {@code --threads} and {@code --device} before the engine starts. */
     void configureEngine() {
         if (device != null) {
-            DjlRuntime.configureDevice(device);
+            try {
+                DjlRuntime.configureDevice(device);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError("--device: " + e.getMessage(), e);
+            }
         }
         if (threads != null) {
             if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+                throw new UsageError("--threads must be at least 1, got " + threads);
             }
             DjlRuntime.configureThreads(threads);
         }

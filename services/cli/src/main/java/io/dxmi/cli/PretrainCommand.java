@@ -97,18 +97,31 @@ final class PretrainCommand implements Callable<Integer> {
         DataSource source = data.open();
         boolean images = source.shape().isImage();
         if (images && (hidden != null || layers != null)) {
-            throw new IllegalArgumentException("--hidden and --layers shape the MLP for vectors; "
+            throw new UsageError("--hidden and --layers shape the MLP for vectors; "
                     + source.name() + " holds images (use --channels)");
         }
         if (!images && channels != null) {
-            throw new IllegalArgumentException("--channels shapes the UNet for images; " + source.name()
+            throw new UsageError("--channels shapes the UNet for images; " + source.name()
                     + " holds vectors (use --hidden, --layers)");
         }
-        if (iterations != null && iterations < 1) {
-            throw new IllegalArgumentException("--iterations must be at least 1, got " + iterations);
+        // Every flag before any work starts.
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.finiteAtLeast("--lr", learningRate, 0);
+        Checks.atLeast("--diffusion-steps", diffusionSteps, 2);
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--layers", layers, 1);
+        Checks.atLeast("--channels", channels, 1);
+        Checks.atLeast("--checkpoint-every", checkpointEvery, 1);
+        PretrainConfig cfg;
+        try {
+            cfg = config(images, diffusionSteps, iterations, batch, learningRate, hidden, layers, channels, ema,
+                    common.seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
         }
-        PretrainConfig cfg = config(images, diffusionSteps, iterations, batch, learningRate, hidden, layers, channels,
-                ema, common.seed);
+        Checks.batchFits("--batch", cfg.batchSize(), 2L * source.shape().size());
+        OutputDirectory.prepare(out, "--out");
         long t0 = System.nanoTime();
         try (DdpmModel model = PretrainJob.builder().setData(source).setConfig(cfg).optOutput(out)
                 .optListener(common.progress()).optResume(resume)

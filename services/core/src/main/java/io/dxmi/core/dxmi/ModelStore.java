@@ -149,7 +149,28 @@ public final class ModelStore {
         ModelDirectory.write(dir, m, weights);
     }
 
-    /** A loaded DxMI model and its saved training state. */
+    /**
+     * Saves a DxMI model without training state: weights assembled from elsewhere (a distributed run's
+     * snapshots). {@code dxmi sample} and {@code dxmi energy} load it like any DxMI model; it cannot be resumed.
+     *
+     * @param assembledFrom where the weights came from (recorded under {@code provenance.assembledFrom})
+     */
+    public static void saveWeightsOnly(Path dir, DxmiModel model, DataInfo data, Map<String, Object> assembledFrom)
+            throws IOException {
+        ObjectNode m = ModelDirectory.newManifest(KIND_DXMI);
+        common(m, data, model.normalization(), model.samplerConfig());
+        m.set("dxmiConfig", JSON.valueToTree(model.config()));
+        ObjectNode prov = m.putObject("provenance");
+        prov.put("configHash", ModelDirectory.sha256(JSON.writeValueAsString(model.config())
+                + JSON.writeValueAsString(model.samplerConfig())));
+        prov.put("dataHash", data.contentHash());
+        prov.set("assembledFrom", JSON.valueToTree(assembledFrom));
+        TensorArchive weights = new TensorArchive();
+        model.weights().forEach(weights::put);
+        ModelDirectory.write(dir, m, weights);
+    }
+
+    /** A loaded DxMI model and its saved training state (null for a model saved without it). */
     public record LoadedDxmi(DxmiModel model, TrainingState state, DataInfo data, ObjectNode manifest) {}
 
     /** Loads a DxMI model; the caller closes {@code model()}. */
@@ -168,10 +189,13 @@ public final class ModelStore {
             model.close();
             throw new IOException(dir + ": weights do not fit the manifest's networks: " + e.getMessage());
         }
+        if (!m.has("training")) {
+            return new LoadedDxmi(model, null, data, m);
+        }
         JsonNode t = m.path("training");
         LinkedHashMap<String, float[]> tensors = new LinkedHashMap<>(l.weights().tensors());
         Map<String, Long> stepsLong = new LinkedHashMap<>();
-        t.path("optimizerSteps").fields().forEachRemaining(e -> stepsLong.put(e.getKey(), e.getValue().asLong()));
+        t.path("optimizerSteps").properties().forEach(e -> stepsLong.put(e.getKey(), e.getValue().asLong()));
         TrainingState state = new TrainingState(tensors, t.path("iteration").asLong(),
                 JSON.treeToValue(t.path("rngState"), long[].class), JSON.treeToValue(t.path("avrScales"), double[].class),
                 t.path("avrInitialized").asBoolean(), stepsLong, t.path("skippedUpdates").asLong(),

@@ -79,6 +79,7 @@ class DdpmPretrainerResumeTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the model is trained for the states it saves, then only closed
     void aStateBeyondTheAskedStepsIsRefused() throws IOException {
         List<PretrainState> saved = new ArrayList<>();
         try (DdpmModel m = new DdpmPretrainer(config(10, 0f), (a, b, c, d) -> { }, saved::add, 5)

@@ -1,0 +1,133 @@
+package io.dxmi.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.nn.ConvEnergyConfig;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.nn.UNetConfig;
+import io.dxmi.core.random.Rng;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one-class driver on a tiny configuration (8×8 images of two classes, a few iterations):
+ * a report per class with the model directories, skipping finished classes on a rerun,
+ * continuing an interrupted class from its checkpoint, refusing other settings. Detection
+ * quality is not asserted here (the networks are far too small and short-lived).
+ */
+class OneClassBenchmarkTest {
+
+    private static final SampleShape SHAPE = SampleShape.image(1, 8, 8);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void engine() {
+        DjlRuntime.configure(1);
+    }
+
+    /** Class 0: a bright horizontal bar; class 1: a bright vertical bar; in random places. */
+    static LabelledImages bars(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * SHAPE.size()];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+            int at = 1 + rng.nextInt(6);
+            for (int j = 0; j < 8; j++) {
+                int p = labels[i] == 0 ? at * 8 + j : j * 8 + at;
+                x[i * SHAPE.size() + p] = 0.9f;
+            }
+        }
+        return new LabelledImages(SHAPE, x, labels);
+    }
+
+    private OneClassBenchmark.Builder tiny(Path out, int iterations, ProgressListener listener) {
+        PretrainConfig pre = new PretrainConfig(100, 1e-4, 0.02, 6, 8, 1e-3f, true,
+                NetworkConfig.of(new UNetConfig(8, new int[] {1}, 1, false, 4)), 0L);
+        DxmiConfig cfg = DxmiConfig.imageBuilder().optSamplerSteps(2).optBatchSize(6).optPolicyBatch(6)
+                .optIterations(iterations).optValueSharing(ValueSharing.SEPARATE).optGamma(0).optEnergyClipNorm(0.1f)
+                .optNetwork(NetworkConfig.of(new ConvEnergyConfig(4, false, 8))).optSeed(3).build();
+        return OneClassBenchmark.builder().setTrain(bars(40, 1)).setTest(bars(30, 2)).setOutput(out)
+                .setPretrainConfig(pre).setConfig(cfg).optDataName("bars").optDefectsPerKind(3).optCheckpointEvery(2)
+                .optListener(listener);
+    }
+
+    @Test
+    void eachClassGetsAModelAndAResultAndARerunSkipsThem() throws Exception {
+        Path out = tmp.resolve("oc");
+        OneClassReport first = tiny(out, 4, ProgressListener.NONE).setClasses(0).build().run();
+        assertEquals(1, first.classes().size());
+        OneClassReport both = tiny(out, 4, ProgressListener.NONE).setClasses(0, 1).build().run();
+        assertEquals(2, both.classes().size());
+        assertEquals(first.classes().get(0), both.classes().get(0), "class 0 was not redone");
+        for (OneClassReport.ClassResult c : both.classes()) {
+            assertTrue(c.auroc() >= 0 && c.auroc() <= 1);
+            assertEquals(20, c.trainImages());
+            assertEquals(15, c.testNormal());
+            assertEquals(15, c.testAnomalous());
+            assertEquals(SyntheticDefects.Kind.values().length, c.defects().size());
+            ModelStore.LoadedDxmi m = ModelStore.loadDxmi(out.resolve("class-" + c.normalClass()));
+            try {
+                assertEquals(SHAPE, m.model().shape());
+                assertEquals(4, m.state().iteration());
+            } finally {
+                m.model().close();
+            }
+        }
+        assertEquals((both.classes().get(0).auroc() + both.classes().get(1).auroc()) / 2, both.meanAuroc(), 1e-12);
+        OneClassReport read = OneClassReport.read(out.resolve(OneClassBenchmark.REPORT)).orElseThrow();
+        assertEquals(both.classes(), read.classes());
+
+        List<String> calls = new java.util.ArrayList<>();
+        tiny(out, 4, (p, d, t, m) -> calls.add(p)).setClasses(0, 1).build().run();
+        assertTrue(calls.isEmpty(), "nothing is trained again: " + calls);
+        assertTrue(String.join("\n", read.table()).contains("| **mean of 2** |"));
+
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> tiny(out, 5, ProgressListener.NONE).setClasses(0, 1).build().run());
+        assertTrue(other.getMessage().contains("other settings"), other.getMessage());
+    }
+
+    @Test
+    void anInterruptedClassContinuesFromItsCheckpoint() throws Exception {
+        Path out = tmp.resolve("stopped");
+        ProgressListener killAt3 = (phase, done, total, m) -> {
+            if (phase.endsWith("dxmi") && done == 3) {
+                throw new IllegalStateException("killed");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> tiny(out, 6, killAt3).setClasses(1).build().run());
+        assertFalse(Files.exists(out.resolve(OneClassBenchmark.REPORT)), "no class finished");
+        byte[] pretrained = Files.readAllBytes(out.resolve("class-1/pretrained/weights.dxt"));
+        ModelStore.LoadedDxmi saved = ModelStore.loadDxmi(out.resolve("class-1"));
+        assertEquals(2, saved.state().iteration(), "the checkpoint every 2 iterations");
+        saved.model().close();
+
+        List<Long> dxmiIterations = new java.util.ArrayList<>();
+        OneClassReport r = tiny(out, 6, (phase, done, total, m) -> {
+            assertFalse(phase.contains("pretrain"), "pretraining is not redone");
+            dxmiIterations.add(done);
+        }).setClasses(1).build().run();
+        assertEquals(List.of(3L, 4L, 5L, 6L), dxmiIterations);
+        assertEquals(1, r.classes().size());
+        assertArrayEquals(pretrained, Files.readAllBytes(out.resolve("class-1/pretrained/weights.dxt")));
+    }
+}
