@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
         description = "DxMI: few-step diffusion samplers and energy-based models trained by maximum-entropy IRL.",
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
             ServiceCommand.class, BrokerCommand.class, DashboardCommand.class, SampleCommand.class, EnergyCommand.class,
-            Table1Command.class, CommandLine.HelpCommand.class})
+            Table1Command.class, VectorTableCommand.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 
     @CommandLine.Spec

@@ -84,6 +84,16 @@ final class DxmiOptions {
                     + " --no-cosine-decay keeps them constant as in the reference (default: ${DEFAULT-VALUE}).")
     boolean cosineDecay;
 
+    @Option(names = "--box-negatives", paramLabel = "LAMBDA",
+            description = "Weight of extra energy negatives drawn uniformly from the data's widened bounding box,"
+                    + " 0 = none (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    float boxNegatives;
+
+    @Option(names = "--box-margin", paramLabel = "F",
+            description = "That box's margin past the data on each side, as a fraction of its width"
+                    + " (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+    float boxMargin;
+
     @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",
             defaultValue = "128")
     int hidden;
@@ -114,6 +124,7 @@ final class DxmiOptions {
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
+                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin)
                 .optNetwork(new NetworkConfig(hidden, layers, 32)).optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

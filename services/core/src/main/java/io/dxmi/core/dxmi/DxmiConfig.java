@@ -36,13 +36,18 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param cosineDecay decay the policy's learning rates (sampler network and σ) along a half
  *     cosine to 0 over {@code iterations} (default true; the reference keeps them constant, which
  *     left the final samples swinging: see the README's sweep)
+ * @param boxNegativeWeight λ, weight of extra energy negatives drawn uniformly from the data's
+ *     widened bounding box ({@link BoxNegatives}; default 0 = none)
+ * @param boxMargin how far that box extends past the data on each side, as a fraction of its
+ *     width (default 0.1, the rule of a CSV file's AUC box)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
         float energyLearningRate, float samplerClipNorm, float valueClipNorm, float energyClipNorm,
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
-        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay) {
+        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
+        float boxNegativeWeight, float boxMargin) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -58,6 +63,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(energyEmaDecay >= 0 && energyEmaDecay < 1, "energy EMA decay must be in [0, 1), got " + energyEmaDecay);
         require(maxConsecutiveSkips >= 1, "max consecutive skips must be >= 1");
         require(snapshotEvery >= 1, "snapshot interval must be >= 1");
+        require(boxNegativeWeight >= 0 && Float.isFinite(boxNegativeWeight),
+                "box negative weight must be >= 0, got " + boxNegativeWeight);
+        require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
         java.util.Objects.requireNonNull(valueSharing, "valueSharing");
         java.util.Objects.requireNonNull(timeCost, "timeCost");
         java.util.Objects.requireNonNull(network, "network");
@@ -106,6 +114,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.maxConsecutiveSkips = maxConsecutiveSkips;
         b.snapshotEvery = snapshotEvery;
         b.cosineDecay = cosineDecay;
+        b.boxNegativeWeight = boxNegativeWeight;
+        b.boxMargin = boxMargin;
         return b;
     }
 
@@ -137,6 +147,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
         private boolean cosineDecay = true;
+        private float boxNegativeWeight = 0f;
+        private float boxMargin = 0.1f;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -191,12 +203,16 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optCosineDecay(boolean v) { cosineDecay = v; return this; }
 
+        public Builder optBoxNegativeWeight(float v) { boxNegativeWeight = v; return this; }
+
+        public Builder optBoxMargin(float v) { boxMargin = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery, cosineDecay);
+                    snapshotEvery, cosineDecay, boxNegativeWeight, boxMargin);
         }
     }
 }

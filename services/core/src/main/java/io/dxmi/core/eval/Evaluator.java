@@ -62,18 +62,27 @@ public final class Evaluator {
      * @param energy data-space rows → one energy per row
      */
     public double energyAuc(Function<float[], float[]> energy) {
+        return scoreAuc(rows -> {
+            float[] e = energy.apply(rows);
+            double[] score = new double[e.length];
+            for (int i = 0; i < e.length; i++) {
+                score[i] = -e[i];
+            }
+            return score;
+        });
+    }
+
+    /**
+     * AUC of any score (higher = more like the data) on exactly the points {@link #energyAuc} uses,
+     * so that a reference score (the true density, a nearest-neighbour distance) is comparable.
+     *
+     * @param score data-space rows → one score per row
+     */
+    public double scoreAuc(Function<float[], double[]> score) {
         Rng rng = new Rng(seed + 1);
-        float[] positives = energy.apply(data.sample(samples, rng));
-        float[] negatives = energy.apply(data.evaluationBox().sampleUniform(samples, rng));
-        double[] pos = new double[positives.length];
-        double[] neg = new double[negatives.length];
-        for (int i = 0; i < pos.length; i++) {
-            pos[i] = -positives[i];
-        }
-        for (int i = 0; i < neg.length; i++) {
-            neg[i] = -negatives[i];
-        }
-        return RocAuc.auc(pos, neg);
+        double[] positives = score.apply(data.sample(samples, rng));
+        double[] negatives = score.apply(data.evaluationBox().sampleUniform(samples, rng));
+        return RocAuc.auc(positives, negatives);
     }
 
     /** Both metrics. */
