@@ -94,6 +94,11 @@ final class DxmiOptions {
                     + " (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
     float boxMargin;
 
+    @Option(names = "--residual-sigmas", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
+                    + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
+    boolean residualSigmas;
+
     @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",
             defaultValue = "128")
     int hidden;
@@ -125,6 +130,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin)
+                .optResidualSigmas(residualSigmas)
                 .optNetwork(new NetworkConfig(hidden, layers, 32)).optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

@@ -40,6 +40,9 @@ import io.dxmi.core.nn.NetworkConfig;
  *     widened bounding box ({@link BoxNegatives}; default 0 = none)
  * @param boxMargin how far that box extends past the data on each side, as a fraction of its
  *     width (default 0.1, the rule of a CSV file's AUC box)
+ * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
+ *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
+ *     {@code lastSigmaInit}); default false
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -47,7 +50,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
-        float boxNegativeWeight, float boxMargin) {
+        float boxNegativeWeight, float boxMargin, boolean residualSigmas) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -116,6 +119,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.cosineDecay = cosineDecay;
         b.boxNegativeWeight = boxNegativeWeight;
         b.boxMargin = boxMargin;
+        b.residualSigmas = residualSigmas;
         return b;
     }
 
@@ -149,6 +153,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean cosineDecay = true;
         private float boxNegativeWeight = 0f;
         private float boxMargin = 0.1f;
+        private boolean residualSigmas = false;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -207,12 +212,14 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optBoxMargin(float v) { boxMargin = v; return this; }
 
+        public Builder optResidualSigmas(boolean v) { residualSigmas = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery, cosineDecay, boxNegativeWeight, boxMargin);
+                    snapshotEvery, cosineDecay, boxNegativeWeight, boxMargin, residualSigmas);
         }
     }
 }

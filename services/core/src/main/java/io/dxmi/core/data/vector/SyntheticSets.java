@@ -16,8 +16,8 @@ public final class SyntheticSets {
     /** Seed of the rows written to each set's CSV file. */
     public static final long DATA_SEED = 20_240_707L;
 
-    private static final List<SyntheticSet> ALL = List.of(mixture4d(), correlated5d(), swissRoll3d(), helix5d(),
-            shell6d(), rings8d(), cube6d());
+    private static final List<SyntheticSet> ALL = List.of(mixture4d(), correlated5d(), swissRoll3d(), shell6d(),
+            rings8d(), ring6d(), imbalanced6d());
 
     private SyntheticSets() {}
 
@@ -92,20 +92,44 @@ public final class SyntheticSets {
                 }, null);
     }
 
-    /** A helix-like closed-form curve in 5-D, rotated, with noise 0.05; columns on different scales. */
-    static SyntheticSet helix5d() {
-        double[][] q = rotation(5, new Rng(3));
-        return new SyntheticSet("helix5d", "a curve (cos a, sin a, a / 2 pi, cos 2a / 2, sin 3a / 3.3), a ~ U(0, 4 pi),"
-                + " + N(0, 0.05^2), rotated at random, columns scaled by 3, 1, 0.1, 10, 1 and shifted",
-                new double[] {5, 0, -2, 40, 1}, new double[] {3, 1, 0.1, 10, 1}, (rng, out, o) -> {
-                    double a = 4 * Math.PI * rng.nextDouble();
-                    double[] p = {Math.cos(a), Math.sin(a), a / (2 * Math.PI), 0.5 * Math.cos(2 * a),
-                        0.3 * Math.sin(3 * a)};
-                    for (int j = 0; j < 5; j++) {
+    /**
+     * A thin circle in a random plane of 6-D, noise 0.05 around it, columns on different scales:
+     * the 5-step sampler derived from a good 1000-step DDPM shrinks the circle (its last step is
+     * a posterior mean) and starts far from the data.
+     */
+    static SyntheticSet ring6d() {
+        double[][] q = rotation(6, new Rng(5));
+        return new SyntheticSet("ring6d", "a circle of radius 3 in a random plane of 6-D, + N(0, 0.05^2) in every"
+                + " direction, columns scaled by 10, 10, 1, 1, 50, 5 and shifted (the derived few-step sampler"
+                + " shrinks it)", new double[] {100, 0, 0, -30, 7, 0}, new double[] {10, 10, 1, 1, 50, 5},
+                (rng, out, o) -> {
+                    double a = 2 * Math.PI * rng.nextDouble();
+                    double[] p = new double[6];
+                    p[0] = 3 * Math.cos(a);
+                    p[1] = 3 * Math.sin(a);
+                    for (int j = 0; j < 6; j++) {
                         p[j] += 0.05 * rng.nextGaussian();
                     }
                     rotate(q, p, out, o);
                 }, null);
+    }
+
+    /**
+     * Three clusters of weights 0.7, 0.2, 0.1 and stds 1, 0.45, 0.22, far apart, off-centre and in
+     * large units: even with an exact ε the 5-step ancestral sampler gives the majority cluster too
+     * much mass and every cluster too little spread, so the derived sampler starts far off, and
+     * repairing it means moving mass between clusters.
+     */
+    static SyntheticSet imbalanced6d() {
+        int d = 6;
+        double[][] means = {new double[d], {6, 4, 0, 0, 0, 0}, {-4, 7, 2, 0, 0, 0}};
+        double[][][] factors = {GaussianMixtureDensity.diagonal(fill(d, 1)),
+            GaussianMixtureDensity.diagonal(fill(d, 0.45)), GaussianMixtureDensity.diagonal(fill(d, 0.22))};
+        GaussianMixtureDensity g = new GaussianMixtureDensity(new double[] {0.7, 0.2, 0.1}, means, factors);
+        return new SyntheticSet("imbalanced6d", "3 round Gaussians of weights 0.7, 0.2, 0.1 and stds 1, 0.45, 0.22"
+                + " at (0, ...), (6, 4, 0, ...), (-4, 7, 2, 0, ...), columns scaled by 20 and shifted to 500"
+                + " (the derived few-step sampler misweights them; true density known)", fill(d, 500), fill(d, 20),
+                g::draw, g::logDensity);
     }
 
     /** A thin spherical shell in 6-D: radius ~ N(3, 0.1²), direction uniform. */
@@ -158,30 +182,9 @@ public final class SyntheticSets {
                 }, null);
     }
 
-    /** 64 tight clusters at the corners of the cube {-1, 1}^6. */
-    static SyntheticSet cube6d() {
-        int d = 6;
-        double s = 0.08;
-        return new SyntheticSet("cube6d", "64 tight clusters (std 0.08) at the corners of {-1, 1}^6 (true density"
-                + " known)", new double[d], ones(d), (rng, out, o) -> {
-                    for (int j = 0; j < d; j++) {
-                        out[o + j] = (rng.nextDouble() < 0.5 ? -1 : 1) + s * rng.nextGaussian();
-                    }
-                }, (x, o) -> {
-                    double lp = 0;
-                    for (int j = 0; j < d; j++) {
-                        double a = (x[o + j] - 1) / s;
-                        double b = (x[o + j] + 1) / s;
-                        double m = Math.max(-0.5 * a * a, -0.5 * b * b);
-                        lp += m + Math.log(Math.exp(-0.5 * a * a - m) + Math.exp(-0.5 * b * b - m));
-                    }
-                    return lp;
-                });
-    }
-
-    private static double[] ones(int d) {
+    private static double[] fill(int d, double value) {
         double[] v = new double[d];
-        java.util.Arrays.fill(v, 1);
+        java.util.Arrays.fill(v, value);
         return v;
     }
 
