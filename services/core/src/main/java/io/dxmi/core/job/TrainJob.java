@@ -79,7 +79,9 @@ public final class TrainJob {
         this.listener = b.listener;
         this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
                 .optDirections(b.evalDirections).optSeed(config.seed() + 1000).build();
+        // The periodic checks are a progress signal: a lighter AUC (10,000 a side) keeps them cheap.
         this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
+                .optAucSamples(10_000)
                 .optRepeats(1).optDirections(Math.min(500, b.evalDirections)).optSeed(config.seed() + 2000).build();
     }
 
