@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.CsvDataset;
 import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.GaussianMixture;
 import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.data.vector.SyntheticSet;
 import io.dxmi.core.data.vector.SyntheticSets;
@@ -15,10 +14,9 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.eval.ReferenceScore;
 import io.dxmi.core.metrics.MeanStd;
-import io.dxmi.core.metrics.NearestNeighbourScore;
 import io.dxmi.core.model.ModelDirectory;
-import io.dxmi.core.model.Normalization;
 import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
@@ -26,14 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The vector benchmark: on the built-in 2D sets and the synthetic vector sets of
@@ -47,10 +43,8 @@ public final class VectorTableJob {
 
     /** Rows of every synthetic data set's CSV file. */
     public static final int DATA_ROWS = 20_000;
-    /** Reference rows of the nearest-neighbour score, drawn afresh from the generator. */
-    public static final int REFERENCE_ROWS = 20_000;
-    /** Which neighbour's distance the reference score uses. */
-    public static final int NEIGHBOUR = 5;
+    /** Where a pretrained model's baselines are kept, so that a rerun with {@code --reuse-pretrained} skips them. */
+    static final String BASELINES = "vector-table-baselines.json";
     /** Rows drawn to time DxMI's sampler. */
     private static final int TIMED_ROWS = 10_000;
 
@@ -104,65 +98,47 @@ public final class VectorTableJob {
         Files.deleteIfExists(output.resolve(TrainJob.METRICS));
         long t0 = System.nanoTime();
         VectorTableReport report = new VectorTableReport(config.samplerSteps(), protocol());
-        List<Callable> tasks = new ArrayList<>();
-        for (String name : sets) {
-            DataSource data = open(name);
-            report.describe(name, describe(name));
-            for (int s = 0; s < seeds; s++) {
-                long seed = s;
-                tasks.add(() -> runOne(name, data, seed));
-            }
-        }
+        List<java.util.concurrent.Callable<VectorTableReport.Run>> tasks = new ArrayList<>();
+        int total = sets.size() * seeds;
+        int[] done = {0};
         try (MetricsLog log = new MetricsLog(output.resolve(TrainJob.METRICS))) {
             ProgressListener runLog = log.progressRecords("vector-table");
-            int[] done = {0};
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
-            try {
-                List<Future<VectorTableReport.Run>> futures = new ArrayList<>();
-                for (Callable task : tasks) {
-                    futures.add(pool.submit(() -> {
-                        VectorTableReport.Run r = task.call();
+            for (String name : sets) {
+                report.describe(name, describe(name));
+                for (int s = 0; s < seeds; s++) {
+                    long seed = s;
+                    tasks.add(() -> {
+                        VectorTableReport.Run r = runOne(name, seed);
                         report.add(r);
                         log.append(runRecord(r));
                         synchronized (done) {
-                            done[0]++;
-                            Map<String, Double> m = new LinkedHashMap<>();
-                            m.put("elapsed_s", (System.nanoTime() - t0) / 1e9);
-                            listener.onProgress("vector-table runs", done[0], tasks.size(), m);
-                            runLog.onProgress("vector-table runs", done[0], tasks.size(), m);
+                            Map<String, Double> m = Map.of("elapsed_s", (System.nanoTime() - t0) / 1e9);
+                            listener.onProgress("vector-table runs", ++done[0], total, m);
+                            runLog.onProgress("vector-table runs", done[0], total, m);
                         }
                         return r;
-                    }));
+                    });
                 }
-                for (Future<VectorTableReport.Run> f : futures) {
-                    try {
-                        f.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        Throwable c = e.getCause();
-                        if (c instanceof IOException io) {
-                            throw io;
-                        }
-                        if (c instanceof RuntimeException re) {
-                            throw re;
-                        }
-                        throw new IllegalStateException(c);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted", e);
-                    }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(jobs);
+            try {
+                for (Future<VectorTableReport.Run> f : pool.invokeAll(tasks)) {
+                    f.get();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             } finally {
                 pool.shutdownNow();
             }
         }
         write(report, (System.nanoTime() - t0) / 1e9);
         return report;
-    }
-
-    /** A task that may throw an IOException. */
-    @FunctionalInterface
-    private interface Callable {
-        VectorTableReport.Run call() throws IOException;
     }
 
     private String protocol() {
@@ -176,14 +152,10 @@ public final class VectorTableJob {
                 + " The SW floor is SW between two independent data samples. AUC: score -E, data rows against"
                 + " uniform rows of the evaluation box ([-4, 4]^2 for the built-in 2D sets, the data's bounding box"
                 + " widened by 10% per side for the others); the reference is the true log density where known,"
-                + " else minus the distance to the " + NEIGHBOUR + "th nearest of " + REFERENCE_ROWS
+                + " else minus the distance to the " + ReferenceScore.NEIGHBOUR + "th nearest of " + ReferenceScore.REFERENCE_ROWS
                 + " fresh data rows (columns scaled by the data's std), on the same points. Targets: DxMI's SW at"
                 + " most " + VectorTableReport.MAX_SW_RATIO + "x the 1000-step DDPM's and its AUC at most "
                 + VectorTableReport.MAX_AUC_GAP + " below the reference's, on every seed.";
-    }
-
-    private static DataSource open(String name) {
-        return ToyDatasets.isBuiltIn(name) ? ToyDatasets.byName(name) : null;
     }
 
     private static String describe(String name) {
@@ -207,33 +179,27 @@ public final class VectorTableJob {
         return CsvDataset.load(file);
     }
 
-    private VectorTableReport.Run runOne(String name, DataSource builtIn, long seed) throws IOException {
-        SyntheticSet synthetic = builtIn == null ? SyntheticSets.byName(name) : null;
-        DataSource data = builtIn != null ? builtIn : materialise(synthetic);
+    private VectorTableReport.Run runOne(String name, long seed) throws IOException {
+        SyntheticSet synthetic = ToyDatasets.isBuiltIn(name) ? null : SyntheticSets.byName(name);
+        DataSource data = synthetic == null ? ToyDatasets.byName(name) : materialise(synthetic);
         Path dir = output.resolve(name).resolve("seed" + seed);
         Evaluator ev = evaluator(data, seed);
-        MeanStd floor = ev.slicedWasserstein(data::sample);
-        double aucReference;
-        String reference;
-        Function<float[], double[]> refScore = referenceScore(name, data, synthetic, seed);
-        aucReference = ev.scoreAuc(refScore);
-        reference = hasDensity(name, synthetic) ? "true density" : NEIGHBOUR + "-NN distance";
-
         PretrainConfig pc = PretrainConfig.defaults().withIterations(pretrainIterations).withSeed(seed);
         Path ddpmDir = dir.resolve("ddpm-1000");
-        double pretrainSeconds = 0;
-        MeanStd swDdpm;
-        MeanStd swDerived;
-        double[] msDdpm = new double[2];
-        double[] msDerived = new double[2];
         ProgressListener phase = phase(name + " seed " + seed);
         long p0 = System.nanoTime();
         boolean[] reused = {false};
+        Baselines base;
+        double pretrainSeconds;
         try (DdpmModel ddpm = pretrained(data, pc, ddpmDir, phase, reused)) {
             pretrainSeconds = reused[0] ? 0 : (System.nanoTime() - p0) / 1e9;
-            int full = ddpm.schedule().steps();
-            swDdpm = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, full, r), msDdpm));
-            swDerived = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, config.samplerSteps(), r), msDerived));
+            Path cache = ddpmDir.resolve(BASELINES);
+            String key = ev.describe() + " T=" + config.samplerSteps();
+            base = reused[0] ? Baselines.read(cache, key) : null;
+            if (base == null) {
+                base = baselines(data, synthetic, seed, ev, ddpm);
+                Baselines.write(cache, key, base);
+            }
         }
         DxmiConfig cfg = config.toBuilder().optSeed(seed).build();
         TrainJob.Builder tb = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir.resolve("dxmi"))
@@ -247,9 +213,24 @@ public final class VectorTableJob {
         try (var trained = ModelStore.loadDxmi(dir.resolve("dxmi")).model()) {
             timed(trained::sample, msDxmi).apply(TIMED_ROWS, new Rng(seed));
         }
-        return new VectorTableReport.Run(name, data.dimension(), seed, floor, swDdpm, swDerived, r.sw(), r.auc(),
-                r.aucRaw(), aucReference, reference, pretrainSeconds, r.trainSeconds(), perThousand(msDdpm),
-                perThousand(msDerived), perThousand(msDxmi));
+        return new VectorTableReport.Run(name, data.dimension(), seed, base.floor(), base.ddpm(), base.derived(),
+                r.sw(), r.auc(), r.aucRaw(), base.aucReference(), base.reference(), pretrainSeconds, r.trainSeconds(),
+                base.msPer1000Ddpm(), base.msPer1000Derived(), perThousand(msDxmi));
+    }
+
+    /** What a run measures before DxMI: the floor, the two DDPM samplers, the reference score. */
+    private Baselines baselines(DataSource data, SyntheticSet synthetic, long seed, Evaluator ev, DdpmModel ddpm) {
+        MeanStd floor = ev.slicedWasserstein(data::sample);
+        ReferenceScore reference = ReferenceScore.of(data, synthetic, seed);
+        double aucReference = ev.scoreAuc(reference.score());
+        double[] msDdpm = new double[2];
+        double[] msDerived = new double[2];
+        int full = ddpm.schedule().steps();
+        MeanStd swDdpm = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, full, r), msDdpm));
+        MeanStd swDerived = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, config.samplerSteps(), r),
+                msDerived));
+        return new Baselines(floor, swDdpm, swDerived, aucReference, reference.name(), perThousand(msDdpm),
+                perThousand(msDerived));
     }
 
     /**
@@ -268,34 +249,6 @@ public final class VectorTableJob {
             }
         }
         return PretrainJob.builder().setData(data).setConfig(pc).optOutput(dir).optListener(phase).build().run();
-    }
-
-    private static boolean hasDensity(String name, SyntheticSet synthetic) {
-        return synthetic != null ? synthetic.hasDensity() : ToyDatasets.mixture(name).isPresent();
-    }
-
-    /** The true log density where known, else minus the k-th nearest-neighbour distance to fresh rows. */
-    private static Function<float[], double[]> referenceScore(String name, DataSource data, SyntheticSet synthetic,
-            long seed) {
-        if (synthetic != null && synthetic.hasDensity()) {
-            return synthetic::logDensity;
-        }
-        if (synthetic == null && ToyDatasets.mixture(name).isPresent()) {
-            GaussianMixture g = ToyDatasets.mixture(name).get();
-            return rows -> {
-                double[] out = new double[rows.length / g.dimension()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = g.logDensity(rows, i);
-                }
-                return out;
-            };
-        }
-        Rng rng = new Rng(seed + 31_337);
-        float[] ref = synthetic != null ? synthetic.sample(REFERENCE_ROWS, rng) : data.sample(REFERENCE_ROWS, rng);
-        Normalization n = data instanceof CsvDataset csv ? Normalization.standardize(csv.rows(), csv.dimension())
-                : Normalization.standardize(ref, data.dimension());
-        NearestNeighbourScore knn = new NearestNeighbourScore(ref, data.dimension(), n.scale(), NEIGHBOUR);
-        return knn::scores;
     }
 
     /** Wraps a generator so that its wall time and rows add up in acc[0] (ms) and acc[1] (rows). */
