@@ -78,10 +78,10 @@ public final class TrainJob {
         this.sampleCount = b.sampleCount;
         this.listener = b.listener;
         this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
-                .optDirections(b.evalDirections).optSeed(config.seed() + 1000).build();
+                .optDirections(b.evalDirections).optAucSamples(b.evalAucSamples).optSeed(config.seed() + 1000).build();
         // The periodic checks are a progress signal: a lighter AUC (10,000 a side) keeps them cheap.
         this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
-                .optAucSamples(10_000)
+                .optAucSamples(Math.min(10_000, b.evalAucSamples))
                 .optRepeats(1).optDirections(Math.min(500, b.evalDirections)).optSeed(config.seed() + 2000).build();
     }
 
@@ -320,6 +320,7 @@ public final class TrainJob {
         private int evalSamples = SlicedWasserstein.DEFAULT_SAMPLES;
         private int evalRepeats = SlicedWasserstein.DEFAULT_REPEATS;
         private int evalDirections = SlicedWasserstein.DEFAULT_DIRECTIONS;
+        private int evalAucSamples = Evaluator.DEFAULT_AUC_SAMPLES;
         private ProgressListener listener = ProgressListener.NONE;
 
         public Builder setData(DataSource data) {
@@ -379,6 +380,12 @@ public final class TrainJob {
             this.evalRepeats = repeats;
             this.evalDirections = directions;
             return this;
+        }
+
+        /** The same, with the energy AUC's rows a side (default {@link Evaluator#DEFAULT_AUC_SAMPLES}). */
+        public Builder optEvaluation(int samples, int repeats, int directions, int aucSamples) {
+            this.evalAucSamples = aucSamples;
+            return optEvaluation(samples, repeats, directions);
         }
 
         public Builder optListener(ProgressListener listener) {

@@ -55,6 +55,8 @@ public final class VectorTableJob {
     private final DxmiConfig config;
     private final int pretrainIterations;
     private final boolean reusePretrained;
+    /** SW rows, SW samplings, SW directions, AUC rows a side. */
+    private final int[] evaluation;
     private final int jobs;
     private final ProgressListener listener;
 
@@ -68,6 +70,8 @@ public final class VectorTableJob {
         this.pretrainIterations = b.pretrainIterations != null ? b.pretrainIterations
                 : (b.quick ? 5000 : PretrainConfig.defaults().iterations());
         this.reusePretrained = b.reusePretrained;
+        this.evaluation = b.evaluation != null ? b.evaluation : quick ? new int[] {5000, 2, 500,
+            Evaluator.DEFAULT_AUC_SAMPLES} : new int[] {10_000, 5, 1000, Evaluator.DEFAULT_AUC_SAMPLES};
         this.jobs = b.jobs;
         this.listener = b.listener;
     }
@@ -84,11 +88,8 @@ public final class VectorTableJob {
     }
 
     private Evaluator evaluator(DataSource data, long seed) {
-        Evaluator.Builder b = Evaluator.builder().setData(data).optSeed(seed + 1000);
-        if (quick) {
-            b.optSamples(5000).optRepeats(2).optDirections(500);
-        }
-        return b.build();
+        return Evaluator.builder().setData(data).optSeed(seed + 1000).optSamples(evaluation[0])
+                .optRepeats(evaluation[1]).optDirections(evaluation[2]).optAucSamples(evaluation[3]).build();
     }
 
     /** Runs every (set, seed); writes the table files; returns the report. */
@@ -142,8 +143,7 @@ public final class VectorTableJob {
     }
 
     private String protocol() {
-        Evaluator e = Evaluator.builder().setData(ToyDatasets.byName("8gaussians")).optSeed(0)
-                .optSamples(quick ? 5000 : 10_000).optRepeats(quick ? 2 : 5).optDirections(quick ? 500 : 1000).build();
+        Evaluator e = evaluator(ToyDatasets.byName("8gaussians"), 0);
         return "T = " + config.samplerSteps() + ", tau = " + config.tauEntropy()
                 + (config.tauVelocity() != config.tauEntropy() ? " / " + config.tauVelocity() : "")
                 + "; pretraining " + pretrainIterations + " iterations, DxMI " + config.iterations() + " iterations"
@@ -205,9 +205,7 @@ public final class VectorTableJob {
         TrainJob.Builder tb = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir.resolve("dxmi"))
                 .optPretrained(ddpmDir).optEvalEvery(quick ? 0 : 1000).optCheckpointEvery(0).optListener(phase)
                 .optPretrainConfig(pc);
-        if (quick) {
-            tb.optEvaluation(5000, 2, 500);
-        }
+        tb.optEvaluation(evaluation[0], evaluation[1], evaluation[2], evaluation[3]);
         TrainResult r = tb.build().run();
         double[] msDxmi = new double[2];
         try (var trained = ModelStore.loadDxmi(dir.resolve("dxmi")).model()) {
@@ -304,6 +302,7 @@ public final class VectorTableJob {
         private Integer iterations;
         private Integer pretrainIterations;
         private boolean reusePretrained;
+        private int[] evaluation;
         private int jobs = 1;
         private ProgressListener listener = ProgressListener.NONE;
 
@@ -351,6 +350,12 @@ public final class VectorTableJob {
         /** Load a pretrained DDPM already in the output directory when its data and settings match. */
         public Builder optReusePretrained(boolean reusePretrained) {
             this.reusePretrained = reusePretrained;
+            return this;
+        }
+
+        /** The evaluation's SW rows, samplings and directions and AUC rows a side (default: the full protocol, or --quick's). */
+        public Builder optEvaluation(int samples, int repeats, int directions, int aucSamples) {
+            this.evaluation = new int[] {samples, repeats, directions, aucSamples};
             return this;
         }
 
