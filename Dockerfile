@@ -3,10 +3,12 @@
 #   CPU (default):  docker build -t dxmi:cpu .
 #   GPU (CUDA):     docker build --build-arg MAVEN_PROFILES=-Pgpu -t dxmi:gpu .
 #
-# The `gpu` Maven profile (root pom.xml) swaps ai.djl.pytorch:pytorch-native-cpu for a CUDA flavour
-# (pytorch-native-cu124, classifier linux-x86_64) on the class path; DJL then picks the CUDA
-# natives offline. The GPU build is untested here (no GPU, and the CUDA natives are not served
-# to the build machines); see infra/README.md.
+# The `gpu` Maven profile (root pom.xml) leaves the CPU natives (pytorch-native-cpu) out of the image:
+# PyTorch 2.7.1's CUDA builds (11.8, 12.6, 12.8) are not on Maven Central, so a GPU container either
+# lets DJL fetch the cu128 libtorch once into its cache volume (DXMI_DJL_OFFLINE=false,
+# PYTORCH_FLAVOR=cu128, as docker-compose.yml's gpu services set) or is given an installed libtorch
+# 2.7.1+cu128 with PYTORCH_LIBRARY_PATH. The JNI for cu128 is in pytorch-jni. Untested here (no GPU):
+# see infra/README.md.
 
 # ---- build stage ---------------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -30,8 +32,8 @@ LABEL org.opencontainers.image.title="dxmi" \
 # here so that a fresh volume inherits the ownership.
 RUN groupadd --system --gid 10001 dxmi \
  && useradd --system --uid 10001 --gid dxmi --home-dir /app --shell /usr/sbin/nologin dxmi \
- && mkdir -p /app /var/cache/djl /checkpoints /data \
- && chown -R dxmi:dxmi /var/cache/djl /checkpoints
+ && mkdir -p /app /var/cache/djl /checkpoints /data /output \
+ && chown -R dxmi:dxmi /var/cache/djl /checkpoints /output
 
 # The jar's manifest Class-Path points at lib/ beside it.
 COPY --from=build --chown=root:root /out/dxmi-cli.jar /app/dxmi-cli.jar
@@ -39,6 +41,7 @@ COPY --from=build --chown=root:root /out/lib /app/lib
 
 ENV OMP_NUM_THREADS=1 \
     DXMI_THREADS=1 \
+    DXMI_DJL_OFFLINE=true \
     DXMI_HEAP=1g \
     DJL_CACHE_DIR=/var/cache/djl \
     TORCH_CPP_LOG_LEVEL=ERROR
@@ -50,6 +53,7 @@ WORKDIR /app
 EXPOSE 9400
 
 # java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -jar /app/dxmi-cli.jar <args>
-# (heap and PyTorch thread count overridable with DXMI_HEAP / DXMI_THREADS).
-ENTRYPOINT ["/bin/sh", "-c", "exec java -Xmx\"${DXMI_HEAP:-1g}\" -XX:+UseSerialGC -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=\"${DXMI_THREADS:-1}\" -Dai.djl.pytorch.num_interop_threads=1 -jar /app/dxmi-cli.jar \"$@\"", "dxmi"]
+# (heap, PyTorch thread count and DJL's offline mode overridable with DXMI_HEAP / DXMI_THREADS /
+# DXMI_DJL_OFFLINE).
+ENTRYPOINT ["/bin/sh", "-c", "exec java -Xmx\"${DXMI_HEAP:-1g}\" -XX:+UseSerialGC -Dai.djl.offline=\"${DXMI_DJL_OFFLINE:-true}\" -Dai.djl.pytorch.num_threads=\"${DXMI_THREADS:-1}\" -Dai.djl.pytorch.num_interop_threads=1 -jar /app/dxmi-cli.jar \"$@\"", "dxmi"]
 CMD ["--help"]

@@ -26,11 +26,12 @@ final class DashboardCommand implements Callable<Integer> {
     @Mixin
     RunConnectionOptions kafka;
 
-    @Option(names = "--port", defaultValue = "" + DashboardLauncher.DEFAULT_PORT,
+    @Option(names = "--port", defaultValue = "" + DashboardLauncher.DEFAULT_PORT, paramLabel = "PORT",
             description = "HTTP port; a free port when it is taken; 0 = any free port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = DashboardSettings.DEFAULT_HOST, paramLabel = "ADDRESS",
+            description = "Interface to listen on; 0.0.0.0 = every interface (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
@@ -43,15 +44,23 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DashboardSettings.Builder settings = DashboardSettings.builder().setRun(kafka.run())
-                .setKafka(kafka.settings("dxmi-dashboard")).optHost(host).optRunDir(runDir);
-        endpoints.forEach((name, url) -> {
-            try {
-                settings.optEndpoint(name, URI.create(url));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--metrics-endpoint " + name + "=" + url + ": " + e.getMessage(), e);
-            }
-        });
+        Checks.port("--port", port);
+        DashboardSettings.Builder settings;
+        try {
+            settings = DashboardSettings.builder().setRun(kafka.run()).setKafka(kafka.settings("dxmi-dashboard"))
+                    .optHost(host).optRunDir(runDir);
+            endpoints.forEach((name, url) -> {
+                try {
+                    settings.optEndpoint(name, URI.create(url));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--metrics-endpoint " + name + "=" + url + ": "
+                            + e.getMessage(), e);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+        kafka.cluster().probe();
         Vertx vertx = Vertx.vertx();
         DashboardVerticle dashboard;
         try {

@@ -1,6 +1,9 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataFormatException;
+import io.dxmi.pipeline.RunStartup;
+import io.dxmi.platform.config.ClusterProbe;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +20,8 @@ import java.io.UncheckedIOException;
 @Command(name = "dxmi", mixinStandardHelpOptions = true, version = "dxmi 0.1.0",
         description = "DxMI: few-step diffusion samplers and energy-based models trained by maximum-entropy IRL.",
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
-            ServiceCommand.class, BrokerCommand.class, DashboardCommand.class, SampleCommand.class, EnergyCommand.class,
+            ServiceCommand.class, BrokerCommand.class, RunsCommand.class, ExportCommand.class, DashboardCommand.class,
+            SampleCommand.class, EnergyCommand.class, ClassifierCommand.class,
             Table1Command.class, VectorTableCommand.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 
@@ -33,14 +37,15 @@ public final class DxmiCommand implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the program and returns its exit code (tests call this). */
+    /** Runs the program and returns its exit code (tests call this); the codes are {@link ExitCode}'s. */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new DxmiCommand());
+        cl.setDefaultValueProvider(new ConfigDefaults());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
             err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
-            return 2;
+            return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
@@ -48,16 +53,38 @@ public final class DxmiCommand implements Runnable {
             if (System.getenv("DXMI_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
-            return 1;
+            return exitCode(ex);
         });
         return cl.execute(args);
     }
 
-    /** One line for an exception: the user's mistakes by their message, anything else by its type too. */
+    /** The exit code of a failure: the same kind of mistake gets the same code in every command. */
+    static int exitCode(Throwable ex) {
+        if (ex instanceof UsageError) {
+            return ExitCode.USAGE;
+        }
+        if (ex instanceof ClusterProbe.Unreachable) {
+            return ExitCode.UNREACHABLE;
+        }
+        if (ex instanceof RunStartup.NoPlan) {
+            return ExitCode.NO_PLAN;
+        }
+        return ExitCode.FAILED;
+    }
+
+    /**
+     * One line for an exception: the user's mistakes and operational faults (files, the cluster) by their
+     * message, anything else by its type too.
+     */
     static String describe(Throwable ex) {
         if (ex instanceof IllegalArgumentException || ex instanceof DataFormatException || ex instanceof IOException
-                || ex instanceof UncheckedIOException || ex instanceof IllegalStateException) {
+                || ex instanceof UncheckedIOException || ex instanceof IllegalStateException
+                || ex instanceof UsageError || ex instanceof ClusterProbe.Unreachable || ex instanceof RunStartup.NoPlan
+                || ex instanceof RunMonitor.ServiceFailed || ex instanceof KafkaException) {
             String m = ex.getMessage();
+            if (ex instanceof KafkaException && ex.getCause() != null && ex.getCause().getMessage() != null) {
+                m = m + ": " + ex.getCause().getMessage(); // Kafka's wrapper says little ("Failed to construct ...")
+            }
             return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
         }
         return "internal error: " + ex + " (set DXMI_DEBUG=1 for the stack trace)";

@@ -4,8 +4,14 @@ import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.TimeCost;
 import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ParameterException;
 
 import java.util.Locale;
 
@@ -24,88 +30,90 @@ final class DxmiOptions {
     @Option(names = "--tau-velocity", paramLabel = "X", description = "Override tau2, the velocity-cost weight.")
     Float tauVelocity;
 
-    @Option(names = "--iterations", description = "DxMI iterations (default: ${DEFAULT-VALUE}).",
-            defaultValue = "6000")
+    @Option(names = "--iterations", paramLabel = "N", description = "DxMI iterations (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--pretrain-iterations", description = "Pretraining steps when pretraining (default: ${DEFAULT-VALUE}).",
-            defaultValue = "20000")
-    int pretrainIterations;
+    @Option(names = "--pretrain-iterations", paramLabel = "N",
+            description = "Pretraining steps when pretraining (default: the data's, as 'dxmi pretrain').")
+    Integer pretrainIterations;
 
-    @Option(names = "--batch", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).",
-            defaultValue = "256")
+    @Option(names = "--batch", paramLabel = "N", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--gamma", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
+    @Option(names = "--gamma", paramLabel = "X", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).")
     float gamma;
 
-    @Option(names = "--sampler-lr", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3e-5")
+    @Option(names = "--sampler-lr", paramLabel = "X", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).")
     float samplerLr;
 
-    @Option(names = "--sigma-lr", description = "log sigma learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--sigma-lr", paramLabel = "X", description = "log sigma learning rate (default: ${DEFAULT-VALUE}).")
     float sigmaLr;
 
-    @Option(names = "--value-lr", description = "Value (and shared energy) learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--value-lr", paramLabel = "X", description = "Value (and shared energy) learning rate (default: ${DEFAULT-VALUE}).")
     float valueLr;
 
-    @Option(names = "--energy-lr", description = "Separate energy network learning rate (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1e-3")
+    @Option(names = "--energy-lr", paramLabel = "X", description = "Separate energy network learning rate (default: ${DEFAULT-VALUE}).")
     float energyLr;
 
-    @Option(names = "--sampler-clip", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).",
-            defaultValue = "1")
+    @Option(names = "--sampler-clip", paramLabel = "X", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     float samplerClip;
 
-    @Option(names = "--last-sigma", description = "Last step's sigma: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "learnable")
+    @Option(names = "--last-sigma", paramLabel = "learnable|fixed", description = "Last step's sigma: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LastSigma lastSigma;
 
-    @Option(names = "--last-sigma-value", description = "Initial (learnable) or fixed last sigma (default: 0.1 learnable, 1e-3 fixed).")
+    @Option(names = "--last-sigma-value", paramLabel = "X", description = "Initial (learnable) or fixed last sigma (default: 0.1 learnable, 1e-3 fixed).")
     Float lastSigmaValue;
 
-    @Option(names = "--value-sharing", description = "Energy and value: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "shared")
+    @Option(names = "--value-sharing", paramLabel = "shared|separate", description = "Energy and value: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Sharing sharing;
 
-    @Option(names = "--time-cost", description = "Value target cost: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            defaultValue = "running")
+    @Option(names = "--time-cost", paramLabel = "running|sigmoid|constant", description = "Value target cost: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Cost timeCost;
 
-    @Option(names = "--energy-ema", description = "Evaluation-only EMA decay of the energy, 0 = off (default: ${DEFAULT-VALUE}).",
-            defaultValue = "0.999")
+    @Option(names = "--energy-ema", paramLabel = "X", description = "Evaluation-only EMA decay of the energy, 0 = off (default: ${DEFAULT-VALUE}).")
     float energyEma;
 
-    @Option(names = "--cosine-decay", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--cosine-decay", negatable = true, fallbackValue = "true",
             description = "Decay the policy's learning rates (sampler, sigma) along a half cosine to 0;"
                     + " --no-cosine-decay keeps them constant as in the reference (default: ${DEFAULT-VALUE}).")
     boolean cosineDecay;
 
     @Option(names = "--box-negatives", paramLabel = "LAMBDA",
             description = "Weight of extra energy negatives drawn uniformly from the data's widened bounding box,"
-                    + " 0 = none (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+                    + " 0 = none (default: ${DEFAULT-VALUE}).")
     float boxNegatives;
 
     @Option(names = "--box-margin", paramLabel = "F",
             description = "That box's margin past the data on each side, as a fraction of its width"
-                    + " (default: ${DEFAULT-VALUE}).", defaultValue = "0.1")
+                    + " (default: ${DEFAULT-VALUE}).")
     float boxMargin;
 
-    @Option(names = "--residual-sigmas", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
     boolean residualSigmas;
 
-    @Option(names = "--hidden", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).",
-            defaultValue = "128")
+    @Option(names = "--hidden", paramLabel = "N", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).",
-            defaultValue = "3")
+    @Option(names = "--layers", paramLabel = "N", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).")
     int layers;
+
+    @Option(names = "--energy-channels", paramLabel = "N",
+            description = "Images: width of the convolutional energy/value network (default: 32).")
+    Integer energyChannels;
+
+    @Option(names = "--step-spacing", paramLabel = "uniform|quadratic",
+            description = "How the T noise levels are taken from the DDPM (default: uniform for vectors, quadratic"
+                    + " for images).")
+    Spacing stepSpacing;
+
+    @Option(names = "--policy-batch", paramLabel = "N",
+            description = "Transitions per policy update, spread over the T steps; 0 = all B*T (default: 0 for"
+                    + " vectors, B for images).")
+    Integer policyBatch;
+
+    enum Spacing { uniform, quadratic }
 
     enum LastSigma { learnable, fixed }
 
@@ -113,11 +121,154 @@ final class DxmiOptions {
 
     enum Cost { running, sigmoid, constant }
 
-    /** Steps and tau have no defaults: a run must name them. */
-    void requireStepsAndTau(picocli.CommandLine.Model.CommandSpec spec) {
-        if (steps == null || tau == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--steps and --tau are required");
+    /**
+     * Steps have no default: a run must name them. So has tau for vectors; images default to the official
+     * image temperatures (tau1 = 0.1, tau2 = 0.01).
+     */
+    void requireStepsAndTau(CommandSpec spec, boolean images) {
+        if (steps == null || (tau == null && !images)) {
+            throw new ParameterException(spec.commandLine(), images ? "--steps is required" : "--steps and --tau are required");
         }
+    }
+
+    /**
+     * Checks every flag before any work starts and returns the configuration they describe (steps and tau must
+     * be set); a bad value is a {@link UsageError} that names its flag.
+     *
+     * @param shape one sample's shape: images start from the image defaults, and a batch's size in memory
+     *     depends on it
+     * @param spec the command, whose parse result says which flags were given
+     */
+    DxmiConfig validatedConfig(long seed, SampleShape shape, CommandSpec spec) {
+        Checks.atLeast("--steps", steps, 1);
+        if (tau != null) {
+            Checks.finiteAtLeast("--tau", tau, 0);
+        }
+        if (tauEntropy != null) {
+            Checks.finiteAtLeast("--tau-entropy", tauEntropy, 0);
+        }
+        if (tauVelocity != null) {
+            Checks.finiteAtLeast("--tau-velocity", tauVelocity, 0);
+        }
+        Checks.atLeast("--iterations", iterations, 1);
+        Checks.atLeast("--pretrain-iterations", pretrainIterations, 1);
+        Checks.atLeast("--batch", batch, 1);
+        Checks.finiteAtLeast("--gamma", gamma, 0);
+        Checks.finiteAtLeast("--sampler-lr", samplerLr, 0);
+        Checks.finiteAtLeast("--sigma-lr", sigmaLr, 0);
+        Checks.finiteAtLeast("--value-lr", valueLr, 0);
+        Checks.finiteAtLeast("--energy-lr", energyLr, 0);
+        Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
+        Checks.finiteAtLeast("--box-negatives", boxNegatives, 0);
+        Checks.finiteAtLeast("--box-margin", boxMargin, 0);
+        if (!(energyEma >= 0 && energyEma < 1)) {
+            throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
+        }
+        if (lastSigmaValue != null && !(lastSigmaValue > 0 && Float.isFinite(lastSigmaValue))) {
+            throw new UsageError("--last-sigma-value must be positive, got " + lastSigmaValue);
+        }
+        Checks.atLeast("--hidden", hidden, 1);
+        Checks.atLeast("--layers", layers, 1);
+        // One iteration holds the batch's trajectories (T + 1 states) and as many data rows.
+        Checks.batchFits("--batch", batch, (long) (steps + 2) * shape.size());
+        try {
+            if (shape.isImage()) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--hidden")
+                        || spec.commandLine().getParseResult().hasMatchedOption("--layers")) {
+                    throw new UsageError("--hidden and --layers shape the vector networks; images use a convolutional"
+                            + " energy (its width: --energy-channels)");
+                }
+                return imageConfig(seed, spec);
+            }
+            return config(seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Images: {@link DxmiConfig#imageBuilder()}'s settings, overridden only by the flags given (the flags'
+     * defaults are the vector ones).
+     */
+    private DxmiConfig imageConfig(long seed, CommandSpec spec) {
+        ParseResult given = spec.commandLine().getParseResult();
+        DxmiConfig.Builder b = DxmiConfig.imageBuilder().optSamplerSteps(steps).optSeed(seed);
+        if (tau != null) {
+            b.optTau(tau);
+        }
+        if (tauEntropy != null || tauVelocity != null) {
+            DxmiConfig d = b.build();
+            b.optTaus(tauEntropy != null ? tauEntropy : d.tauEntropy(), tauVelocity != null ? tauVelocity : d.tauVelocity());
+        }
+        if (given.hasMatchedOption("--iterations")) {
+            b.optIterations(iterations);
+        }
+        if (given.hasMatchedOption("--batch")) {
+            b.optBatchSize(batch).optPolicyBatch(batch);
+        }
+        if (given.hasMatchedOption("--gamma")) {
+            b.optGamma(gamma);
+        }
+        if (given.hasMatchedOption("--sampler-lr")) {
+            b.optSamplerLearningRate(samplerLr);
+        }
+        if (given.hasMatchedOption("--sigma-lr")) {
+            b.optSigmaLearningRate(sigmaLr);
+        }
+        if (given.hasMatchedOption("--value-lr")) {
+            b.optValueLearningRate(valueLr);
+        }
+        if (given.hasMatchedOption("--energy-lr")) {
+            b.optEnergyLearningRate(energyLr);
+        }
+        if (given.hasMatchedOption("--sampler-clip")) {
+            b.optSamplerClipNorm(samplerClip);
+        }
+        if (given.hasMatchedOption("--last-sigma")) {
+            b.optLastSigmaLearnable(lastSigma == LastSigma.learnable);
+        }
+        if (lastSigmaValue != null) {
+            if (b.build().lastSigmaLearnable()) {
+                b.optLastSigmaInit(lastSigmaValue);
+            } else {
+                b.optLastSigmaFixed(lastSigmaValue);
+            }
+        }
+        if (given.hasMatchedOption("--value-sharing")) {
+            b.optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE);
+        }
+        if (given.hasMatchedOption("--time-cost")) {
+            b.optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)));
+        }
+        if (given.hasMatchedOption("--energy-ema")) {
+            b.optEnergyEmaDecay(energyEma);
+        }
+        if (given.hasMatchedOption("--cosine-decay")) {
+            b.optCosineDecay(cosineDecay);
+        }
+        if (given.hasMatchedOption("--box-negatives")) {
+            b.optBoxNegativeWeight(boxNegatives);
+        }
+        if (given.hasMatchedOption("--box-margin")) {
+            b.optBoxMargin(boxMargin);
+        }
+        if (given.hasMatchedOption("--residual-sigmas")) {
+            b.optResidualSigmas(residualSigmas);
+        }
+        if (energyChannels != null) {
+            Checks.atLeast("--energy-channels", energyChannels, 1);
+            b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
+                    ConvEnergyConfig.defaults().embeddingDim())));
+        }
+        if (stepSpacing != null) {
+            b.optStepSpacing(stepSpacing == Spacing.uniform ? StepCoefficients.Spacing.UNIFORM
+                    : StepCoefficients.Spacing.QUADRATIC);
+        }
+        if (policyBatch != null) {
+            Checks.atLeast("--policy-batch", policyBatch, 0);
+            b.optPolicyBatch(policyBatch);
+        }
+        return b.build();
     }
 
     /** The DxMI configuration these flags describe (steps and tau must be set). */
@@ -129,9 +280,9 @@ final class DxmiOptions {
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
-                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin)
-                .optResidualSigmas(residualSigmas)
-                .optNetwork(new NetworkConfig(hidden, layers, 32)).optSeed(seed);
+                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optResidualSigmas(residualSigmas)
+                .optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);
         }
@@ -142,11 +293,18 @@ final class DxmiOptions {
                 b.optLastSigmaFixed(lastSigmaValue);
             }
         }
+        if (stepSpacing != null) {
+            b.optStepSpacing(stepSpacing == Spacing.uniform ? StepCoefficients.Spacing.UNIFORM
+                    : StepCoefficients.Spacing.QUADRATIC);
+        }
+        if (policyBatch != null) {
+            b.optPolicyBatch(policyBatch);
+        }
         return b.build();
     }
 
-    /** Pretraining settings when a run pretrains its own DDPM. */
-    PretrainConfig pretrainConfig(long seed) {
-        return PretrainCommand.config(1000, pretrainIterations, 1024, 2e-3f, 128, 3, seed);
+    /** Pretraining settings when a run pretrains its own DDPM (the data's defaults). */
+    PretrainConfig pretrainConfig(boolean images, long seed) {
+        return PretrainCommand.config(images, null, pretrainIterations, null, null, null, null, null, null, seed);
     }
 }

@@ -5,84 +5,84 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
-import io.dxmi.core.dxmi.DxmiModel;
-import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
-import io.dxmi.core.figures.MetricHistory;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.core.eval.MetricHistory;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.core.job.MetricsLog;
 import io.dxmi.core.job.PretrainJob;
-import io.dxmi.core.job.RunReport;
-import io.dxmi.core.model.DataInfo;
+import io.dxmi.core.job.RunResult;
+import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.dashboard.DashboardSettings;
 import io.dxmi.dashboard.DashboardVerticle;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetric;
+import io.dxmi.evaluator.output.FinalModel;
 import io.dxmi.pipeline.PipelineContext;
+import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.pipeline.RunPlan;
-import io.dxmi.pipeline.RunTopics;
-import io.dxmi.pipeline.ServiceOptions;
-import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.pipeline.RunStartup;
 import io.dxmi.pipeline.Submission;
-import io.dxmi.platform.broker.EmbeddedKafkaBroker;
-import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
-import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
- * The embedded default: a real Kafka broker (KRaft, in this JVM, its data under the run
- * directory), every service of the pipeline deployed in one Vert.x instance (gradient work
- * on one training thread per learner, in parallel), a run from submission to the final report —
- * the same result.json, samples.csv and metrics.jsonl as {@code dxmi train}. Each service
- * exports its Prometheus metrics on a port of its own. Interrupting the thread that runs it stops
- * the run (services, broker and metrics endpoints are closed).
+ * The embedded default from submission to the final report: an {@link EmbeddedCluster} (a real broker and every
+ * service in this JVM, gradient work on one training thread per learner, in parallel), a {@link RunMonitor} that
+ * watches every service, and the run's final model assembled from its snapshots by {@link FinalModel}, exactly
+ * as a distributed run's evaluator writes it, plus the pipeline's own figures. Writes the same result.json,
+ * samples.csv and metrics.jsonl as {@code dxmi train}. A resumed run restarts the broker on the run directory's
+ * data and the learners from their checkpoints, as separate services do after a restart. Interrupting the thread
+ * that runs it stops the run (services, broker and metrics endpoints are closed).
  */
 final class EmbeddedRun {
 
-    /** Settings of one embedded run. */
+    /** Subdirectories of a run directory. */
+    static final String KAFKA = "kafka";
+    static final String STATE = "state";
+
+    /**
+     * Settings of one embedded run.
+     *
+     * @param resume continue the run saved in {@code out} (its broker data and checkpoints) instead of a new one
+     */
     record Settings(DataSource data, String dataSource, Path out, Path pretrained, DxmiConfig config,
             PretrainConfig pretrainConfig, String mode, int actors, int maxStaleness, int checkpointEvery,
-            int evalEvery, String run) {}
-
-    /** Headline figures. */
-    record Outcome(double swMean, double swStd, double auc, double iterationsPerSecond, double wallSeconds) {}
+            int evalEvery, String run, boolean resume) {}
 
     /**
      * The live dashboard of the run.
      *
      * @param port HTTP port (a free port when it is taken; 0 = any free port)
+     * @param host the interface to listen on
      * @param keepServing after the run, call {@code onFinished} and keep serving until the process is stopped
-     * @param onFinished what to do with the outcome before serving on (print it); may be null
+     * @param onFinished what to do with the result before serving on (print it); may be null
      */
-    record Dashboard(int port, boolean keepServing, java.util.function.Consumer<Outcome> onFinished) {}
+    record Dashboard(int port, String host, boolean keepServing, Consumer<RunResult> onFinished) {}
 
     private final Settings s;
     private final ProgressListener listener;
     private final PrintStream log;
     private Dashboard dashboard;
     private int metricsPort;
-    private java.util.function.Consumer<Map<String, Integer>> onMetricsEndpoints = ports -> {};
+    private String metricsHost = Metrics.LOOPBACK;
+    private Consumer<Map<String, String>> onMetricsEndpoints = endpoints -> {};
 
     EmbeddedRun(Settings settings, ProgressListener listener, PrintStream log) {
         this.s = settings;
@@ -102,96 +102,75 @@ final class EmbeddedRun {
         return this;
     }
 
-    /** Called once every service is deployed, with each service's metrics port by name. */
-    EmbeddedRun onMetricsEndpoints(java.util.function.Consumer<Map<String, Integer>> callback) {
+    /** The interface the metrics endpoints listen on (default loopback). */
+    EmbeddedRun metricsHost(String host) {
+        this.metricsHost = host;
+        return this;
+    }
+
+    /** Called once every service is deployed, with each service's metrics endpoint URL by name. */
+    EmbeddedRun onMetricsEndpoints(Consumer<Map<String, String>> callback) {
         this.onMetricsEndpoints = callback;
         return this;
     }
 
-    Outcome run() throws Exception {
+    RunResult run() throws Exception {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
-        Files.createDirectories(s.out());
-        Path kafkaDir = s.out().resolve("kafka");
-        deleteRecursively(kafkaDir);
-        Path stateDir = s.out().resolve("state");
-        deleteRecursively(stateDir);
-        // A new run: its log starts empty (the broker's data and the states were deleted too).
-        Files.deleteIfExists(s.out().resolve(io.dxmi.core.job.TrainJob.METRICS));
-        List<Metrics> allMetrics = new ArrayList<>();
-        Vertx vertx = Vertx.vertx();
-        try (MetricsLog metricsLog = new MetricsLog(s.out().resolve(io.dxmi.core.job.TrainJob.METRICS));
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(kafkaDir).build().start();
-                // Closed before the broker: services still deployed (an interrupted run) stop while it is up.
-                AutoCloseable services = () -> vertx.close().toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS)) {
-            log.println("broker: " + broker.bootstrapServers() + " (data in " + kafkaDir + ")");
-            KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers())
-                    .optClientIdPrefix("dxmi-run").build();
+        Path stateDir = s.out().resolve(STATE);
+        try (MetricsLog metricsLog = new MetricsLog(s.out().resolve(TrainJob.METRICS));
+                EmbeddedCluster cluster = EmbeddedCluster.start(s.out().resolve(KAFKA), metricsPort, metricsHost)) {
+            log.println("broker: " + cluster.bootstrap() + " (data in " + s.out().resolve(KAFKA) + ")");
             // Before pretraining, so that the user can open the page and watch from the start.
-            DashboardVerticle dash = dashboard == null ? null : DashboardLauncher.start(vertx,
-                    DashboardSettings.builder().setRun(s.run()).setKafka(kafka).optRunDir(s.out()), dashboard.port(),
-                    log);
+            DashboardVerticle dash = dashboard == null ? null : DashboardLauncher.start(cluster.vertx(),
+                    DashboardSettings.builder().setRun(s.run()).setKafka(cluster.kafka()).optRunDir(s.out())
+                            .optHost(dashboard.host()), dashboard.port(), log);
             if (dash != null) {
                 log.println("dashboard: " + dash.url());
             }
             long p0 = System.nanoTime();
-            RunPlan plan;
-            try (DdpmModel ddpm = s.pretrained() != null ? ModelStore.loadDdpm(s.pretrained())
-                    : PretrainJob.builder().setData(s.data()).setConfig(s.pretrainConfig())
-                            .optOutput(s.out().resolve("pretrained")).optListener(listener).build().run()) {
-                plan = Submission.plan(s.run(), s.config(), ddpm, s.data(), s.dataSource(), s.mode(),
-                        s.maxStaleness(), s.checkpointEvery(), s.evalEvery());
-                Metrics submitMetrics = PipelineContext.metricsFor("submit", s.run());
-                try (PipelineContext ctx = PipelineContext.open(vertx, kafka, s.run(), "submit", submitMetrics)) {
-                    Submission.submit(ctx, plan, ddpm);
-                }
-            }
+            RunPlan plan = s.resume() ? resumedPlan(cluster) : pretrainAndSubmit(cluster);
             double pretrainSeconds = (System.nanoTime() - p0) / 1e9;
+            int actorCount = plan.sync() ? 1 : s.actors();
 
             ObjectNode start = MetricsLog.record("start");
-            start.set("config", ModelDirectory.json().valueToTree(s.config()));
+            start.set("config", ModelDirectory.json().valueToTree(plan.spec().config()));
             start.put("mode", plan.mode());
-            start.put("actors", plan.sync() ? 1 : s.actors());
+            start.put("actors", actorCount);
             start.put("run", s.run());
+            start.put("resumed", s.resume());
             metricsLog.append(start);
 
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            java.util.function.BiFunction<String, String, ServiceOptions> options = (service, id) -> {
-                Metrics m = PipelineContext.metricsFor(service, s.run());
-                ports.put(service + ("0".equals(id) ? "" : "-" + id),
-                        m.startHttp(metricsPort == 0 ? 0 : metricsPort + ports.size()));
-                allMetrics.add(m);
-                return new ServiceOptions(kafka, s.run(), id, stateDir, m, Duration.ofMinutes(2));
-            };
             long t1 = System.nanoTime();
-            EbmLearnerVerticle ebm = new EbmLearnerVerticle(options.apply(EbmLearnerVerticle.ROLE, "0"));
-            ValueLearnerVerticle value = new ValueLearnerVerticle(options.apply(ValueLearnerVerticle.ROLE, "0"));
-            EvaluatorVerticle evaluator = new EvaluatorVerticle(options.apply(EvaluatorVerticle.ROLE, "0")
-                    .withFiguresDir(RunFigures.directoryOf(s.out())));
+            EbmLearnerVerticle ebm = new EbmLearnerVerticle(
+                    cluster.options(EbmLearnerVerticle.ROLE, "0", s.run(), stateDir));
+            ValueLearnerVerticle value = new ValueLearnerVerticle(
+                    cluster.options(ValueLearnerVerticle.ROLE, "0", s.run(), stateDir));
+            EvaluatorVerticle evaluator = new EvaluatorVerticle(cluster.options(EvaluatorVerticle.ROLE, "0", s.run(),
+                    stateDir).withFiguresDir(RunFigures.directoryOf(s.out())));
+            cluster.deploy(EbmLearnerVerticle.ROLE, ebm, ebm.finished());
+            cluster.deploy(ValueLearnerVerticle.ROLE, value, value.finished());
+            long startIteration = value.iteration(); // after a resume, where the checkpoint left it
+            cluster.deploy(EvaluatorVerticle.ROLE, evaluator, evaluator.finished());
             List<SamplerActorVerticle> actors = new ArrayList<>();
-            int actorCount = plan.sync() ? 1 : s.actors();
             for (int i = 0; i < actorCount; i++) {
-                actors.add(new SamplerActorVerticle(options.apply(SamplerActorVerticle.ROLE, Integer.toString(i))));
+                SamplerActorVerticle a = new SamplerActorVerticle(
+                        cluster.options(SamplerActorVerticle.ROLE, Integer.toString(i), s.run(), stateDir));
+                actors.add(cluster.deploy(SamplerActorVerticle.ROLE + (i == 0 ? "" : "-" + i), a, a.finished()));
             }
-            await(vertx.deployVerticle(ebm));
-            await(vertx.deployVerticle(value));
-            await(vertx.deployVerticle(evaluator));
-            for (SamplerActorVerticle a : actors) {
-                await(vertx.deployVerticle(a));
-            }
-            ports.forEach((k, v) -> log.println("metrics: " + k + " http://localhost:" + v + "/metrics"));
+            cluster.metricsEndpoints().forEach((k, v) -> log.println("metrics: " + k + " " + v));
             log.println("evaluator plug-ins: " + String.join(", ",
                     evaluator.plugins().stream().map(EvaluationMetric::id).toList()));
             if (dash != null) {
-                ports.forEach((k, v) -> dash.watch(k, java.net.URI.create("http://localhost:" + v + "/metrics")));
+                cluster.metricsEndpoints().forEach((k, v) -> dash.watch(k, URI.create(v)));
             }
-            onMetricsEndpoints.accept(Map.copyOf(ports));
+            onMetricsEndpoints.accept(cluster.metricsEndpoints());
 
             long total = plan.iterations();
-            RunLog runLog = new RunLog(metricsLog, t1);
-            while (!value.finished().isComplete()) {
-                Thread.sleep(500);
+            RunProgressLog runLog = new RunProgressLog(metricsLog, t1, startIteration);
+            RunMonitor monitor = new RunMonitor(cluster.services(), Duration.ofMillis(500));
+            StopWatch stop = new StopWatch(cluster, s.run());
+            Runnable tick = () -> {
                 runLog.update(ebm, value, evaluator);
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("ebm_it", (double) ebm.iteration());
@@ -201,149 +180,127 @@ final class EmbeddedRun {
                     m.put("auc", last.getMetrics().getOrDefault("auc", Double.NaN));
                 }
                 listener.onProgress("run (" + plan.mode() + ")", value.iteration(), total, m);
-                if (value.finished().failed()) {
-                    throw new IllegalStateException("the value-learner failed: " + value.finished().cause());
-                }
-            }
-            await(value.finished());
+                stop.check();
+            };
+            // The whole run: no fixed limit, but every service is watched and a stop mark ends it.
+            monitor.await("the value-learner", () -> value.finished().isComplete(), Duration.ofDays(365), tick);
             double trainSeconds = (System.nanoTime() - t1) / 1e9;
-            runLog.update(ebm, value, evaluator);
+            monitor.awaitService(new RunMonitor.Service(EbmLearnerVerticle.ROLE, ebm.finished()),
+                    Duration.ofMinutes(5), tick);
             listener.onProgress("run (" + plan.mode() + ")", total, total, Map.of());
-            // The last EBM version the value-learner used is the final energy (sync: exactly total).
             long produced = actors.stream().mapToLong(SamplerActorVerticle::produced).sum();
             Map<String, Double> breakdown = new LinkedHashMap<>(actors.get(0).phaseMillis());
             breakdown.putAll(ebm.phaseMillis());
             breakdown.putAll(value.phaseMillis());
             for (SamplerActorVerticle a : actors) {
-                await(vertx.undeploy(a.deploymentID()));
+                cluster.undeploy(a);
             }
-            evaluator.finished().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
-            await(vertx.undeploy(evaluator.deploymentID()));
+            monitor.awaitService(new RunMonitor.Service(EvaluatorVerticle.ROLE, evaluator.finished()),
+                    Duration.ofMinutes(5), () -> runLog.update(ebm, value, evaluator));
+            cluster.undeploy(evaluator);
             runLog.update(ebm, value, evaluator);
 
-            Outcome outcome = finish(plan, kafka, stateDir, t0, pretrainSeconds, trainSeconds, produced, ebm, value,
-                    breakdown, EvaluatorVerticle.history(evaluator.reports()), metricsLog);
-            await(vertx.undeploy(ebm.deploymentID()));
-            await(vertx.undeploy(value.deploymentID()));
+            FinalModel.Parts parts = FinalModel.awaitFinal(cluster.kafka(), plan, Duration.ofMinutes(2),
+                    Duration.ofMinutes(2));
+            long done = total - startIteration;
+            RunResult result = FinalModel.write(plan, s.data(), parts, s.out(),
+                    FinalModel.history(cluster.kafka(), s.run()), "dxmi run", r -> r
+                            .withTiming(new RunResult.Timing(total, done, (System.nanoTime() - t0) / 1e9,
+                                    pretrainSeconds, trainSeconds, r.timing().evalSeconds(), null,
+                                    done / Math.max(trainSeconds, 1e-9), null, null))
+                            .withPipeline(new RunResult.Pipeline(plan.mode(), actorCount, plan.maxStaleness(),
+                                    produced, ebm.iteration(), breakdown, value.maxStaleness(),
+                                    value.meanStaleness(), value.pacingViolations(), parts.ebm().version()))
+                            .withTrainer("distributed pipeline (embedded Kafka broker, all services in one JVM)"));
+            metricsLog.append(MetricsLog.finalRecord(result));
+            cluster.undeploy(ebm);
+            cluster.undeploy(value);
             if (dash != null && dashboard.keepServing()) {
                 if (dashboard.onFinished() != null) {
-                    dashboard.onFinished().accept(outcome);
+                    dashboard.onFinished().accept(result);
                 }
                 log.println("dashboard: the run is done; still serving " + dash.url() + " (Ctrl-C to stop)");
-                new java.util.concurrent.CountDownLatch(1).await();
+                new CountDownLatch(1).await();
             }
-            return outcome;
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            allMetrics.forEach(Metrics::close);
+            return result;
         }
     }
 
-    /** Assembles the final model (value-learner's state, newest energy), evaluates, writes the run directory. */
-    private Outcome finish(RunPlan plan, KafkaSettings kafka, Path stateDir, long t0, double pretrainSeconds,
-            double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value,
-            Map<String, Double> breakdown, MetricHistory history, MetricsLog metricsLog) throws Exception {
-        Path latest;
-        try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
-            latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
-                    .orElseThrow(() -> new IllegalStateException("the value-learner left no checkpoint"));
-        }
-        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(latest.resolve("model"));
-        try (DxmiModel model = loaded.model();
-                SnapshotFollower follower = new SnapshotFollower(kafka, new RunTopics(s.run()),
-                        Set.of(RunTopics.EBM), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("final"))
-                        .start()) {
-            DxmiTrainer trainer = new DxmiTrainer(model, s.data()::sample);
-            trainer.restoreState(loaded.state());
-            SnapshotFollower.Versioned energy = follower.await(RunTopics.EBM, plan.iterations())
-                    .get(2, TimeUnit.MINUTES);
-            model.loadEnergyWeights(energy.weights());
-            ModelStore.saveDxmi(s.out(), trainer, DataInfo.of(s.data()), null);
-            // The evaluator holds only the energy; the assembled model has the values too.
-            RunFigures.builder().setData(s.data()).optSeed(plan.spec().config().seed()).build()
-                    .write(model, history, RunFigures.directoryOf(s.out()));
-
-            Evaluator evaluator = Evaluator.builder().setData(s.data()).optSeed(plan.spec().config().seed() + 1000)
-                    .build();
-            RunReport.Quality[] q = new RunReport.Quality[1];
-            long e0 = System.nanoTime();
-            ObjectNode r = RunReport.evaluate(model, s.data(), evaluator, 10_000, s.out(), q);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            r.put("iterations", plan.iterations());
-            r.put("wall_seconds", wall);
-            r.put("pretrain_seconds", pretrainSeconds);
-            r.put("train_seconds", trainSeconds);
-            r.put("eval_seconds", (System.nanoTime() - e0) / 1e9);
-            r.put("iterations_per_second", plan.iterations() / Math.max(trainSeconds, 1e-9));
-            r.put("mode", plan.mode());
-            r.put("actors", plan.sync() ? 1 : s.actors());
-            r.put("max_staleness", plan.maxStaleness());
-            r.put("batches_rolled_out", produced);
-            r.put("ebm_iterations", ebm.iteration());
-            r.set("time_breakdown_ms", ModelDirectory.json().valueToTree(breakdown));
-            r.put("staleness_max", value.maxStaleness());
-            r.put("staleness_mean", value.meanStaleness());
-            r.put("pacing_violations", value.pacingViolations());
-            r.put("ebm_version_used", energy.version());
-            r.put("trainer", "distributed pipeline (embedded Kafka broker, all services in one JVM)");
-            r.put("skipped_updates", trainer.skippedUpdates());
-            RunReport.write(s.out(), r);
-            metricsLog.append(MetricsLog.finalRecord(r));
-            return new Outcome(q[0].sw().mean(), q[0].sw().std(), q[0].auc(),
-                    plan.iterations() / Math.max(trainSeconds, 1e-9), wall);
+    /** A new run: pretrain (or load) the DDPM, then publish the plan and the initial policy. */
+    private RunPlan pretrainAndSubmit(EmbeddedCluster cluster) throws Exception {
+        try (DdpmModel ddpm = s.pretrained() != null ? ModelStore.loadDdpm(s.pretrained())
+                : PretrainJob.builder().setData(s.data()).setConfig(s.pretrainConfig())
+                        .optOutput(s.out().resolve(TrainJob.PRETRAINED)).optListener(listener).build().run()) {
+            RunPlan plan = Submission.plan(s.run(), s.config(), ddpm, s.data(), s.dataSource(), s.mode(),
+                    s.maxStaleness(), s.checkpointEvery(), s.evalEvery());
+            try (PipelineContext ctx = PipelineContext.open(cluster.vertx(), cluster.kafka(), s.run(), "submit",
+                    PipelineContext.metricsFor("submit", s.run()))) {
+                Submission.submit(ctx, plan, ddpm);
+            }
+            return plan;
         }
     }
 
-    /**
-     * Writes the run's progress to metrics.jsonl as {@code dxmi train} does: a {@code train}
-     * record per new value-learner iteration seen (the energy's figures from the ebm-learner), and
-     * an {@code eval} record per new evaluator report.
-     */
-    private static final class RunLog {
-        private final MetricsLog log;
-        private final long startNanos;
-        private long loggedIteration;
-        private int loggedReports;
+    /** A resumed run: its plan is on the broker's spec topic; a stop mark is cleared. */
+    private RunPlan resumedPlan(EmbeddedCluster cluster) {
+        try (RunCatalog catalog = new RunCatalog(cluster.kafka(), Duration.ofSeconds(30))) {
+            RunCatalog.Spec spec = catalog.spec(s.run()).orElse(null);
+            if (spec == null || spec.plan() == null) {
+                List<String> runs = catalog.runs();
+                if (runs.size() == 1 && !runs.get(0).equals(s.run())) {
+                    throw new UsageError("--resume: the run in " + s.out() + " is named '" + runs.get(0)
+                            + "'; add --run-name " + runs.get(0));
+                }
+                throw new UsageError("nothing to resume in " + s.out() + ": run '" + s.run() + "' was never submitted"
+                        + " there (it stopped during pretraining?); start it again with --force");
+            }
+            if (!spec.plan().spec().data().contentHash().equals(s.data().contentHash())) {
+                throw new UsageError("--resume: run '" + s.run() + "' in " + s.out() + " was trained on '"
+                        + spec.plan().spec().dataSource() + "', not on the --data given");
+            }
+            if (spec.stop() != null) {
+                catalog.clearStop(s.run());
+                log.println("run '" + s.run() + "' had been stopped; continuing it");
+            }
+            log.println("resuming run '" + s.run() + "' (" + spec.plan().mode() + ", " + spec.plan().iterations()
+                    + " iterations) from the checkpoints in " + s.out().resolve(STATE));
+            return spec.plan();
+        }
+    }
 
-        RunLog(MetricsLog log, long startNanos) {
-            this.log = log;
-            this.startNanos = startNanos;
+    /** Ends the run when someone marks it stopped ({@code dxmi runs stop}); checks every few seconds. */
+    private static final class StopWatch {
+        private final EmbeddedCluster cluster;
+        private final String run;
+        private long nextCheck;
+
+        StopWatch(EmbeddedCluster cluster, String run) {
+            this.cluster = cluster;
+            this.run = run;
+            this.nextCheck = System.nanoTime() + 5_000_000_000L;
         }
 
-        void update(EbmLearnerVerticle ebm, ValueLearnerVerticle value, EvaluatorVerticle evaluator) {
-            long it = value.iteration();
-            if (it > loggedIteration && value.lastStats() != null) {
-                double seconds = (System.nanoTime() - startNanos) / 1e9;
-                ObjectNode rec = MetricsLog.trainRecord(it, it / Math.max(seconds, 1e-9), ebm.lastStats(),
-                        value.lastStats());
-                rec.put("ebmIteration", ebm.iteration());
-                log.append(rec);
-                loggedIteration = it;
+        void check() {
+            if (System.nanoTime() < nextCheck) {
+                return;
             }
-            List<EvaluationReport> reports = evaluator.reports();
-            for (; loggedReports < reports.size(); loggedReports++) {
-                EvaluationReport r = reports.get(loggedReports);
-                ObjectNode ev = MetricsLog.evalRecord(r.getIteration(),
-                        r.getMetrics().getOrDefault("sw", Double.NaN), r.getMetrics().getOrDefault("auc", Double.NaN));
-                ev.put("policyVersion", r.getPolicyVersion());
-                ev.put("ebmVersion", r.getEbmVersion());
-                log.append(ev);
+            nextCheck = System.nanoTime() + 5_000_000_000L;
+            try (RunCatalog catalog = new RunCatalog(cluster.kafka(), Duration.ofSeconds(10))) {
+                RunStartup.Stopped stop = RunStartup.stopMark(catalog, run);
+                if (stop != null) {
+                    throw new RunStopped(stop.getMessage().replace("; nothing to do",
+                            "; continue it with 'dxmi run --resume'"));
+                }
             }
         }
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    }
+    /** The run was stopped from outside; its checkpoints stay for a resume. */
+    static final class RunStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        RunStopped(String message) {
+            super(message);
         }
     }
 }

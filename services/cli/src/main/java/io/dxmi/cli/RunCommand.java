@@ -1,15 +1,26 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.job.RunResult;
+import io.dxmi.core.job.TrainJob;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.dashboard.DashboardSettings;
+import io.dxmi.pipeline.RunTopics;
+import io.dxmi.platform.metrics.Metrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code dxmi run}: the whole pipeline on an embedded broker. */
@@ -17,7 +28,12 @@ import java.util.concurrent.Callable;
         description = {"Train with the distributed pipeline on the embedded default: a real Kafka broker (KRaft)",
             "started in this process with its data under DIR/kafka, and every service (actors, ebm-learner,",
             "value-learner, evaluator). Writes the same result.json and samples.csv as 'dxmi train'."})
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
+
+    /** What a run directory holds; --force removes these, and nothing else. */
+    static final List<String> RUN_ENTRIES = List.of(EmbeddedRun.KAFKA, EmbeddedRun.STATE, TrainJob.PRETRAINED,
+            "figures", TrainJob.METRICS, TrainJob.RESULT, TrainJob.SAMPLES, ModelDirectory.MANIFEST,
+            ModelDirectory.WEIGHTS);
 
     @Spec
     CommandSpec spec;
@@ -28,19 +44,32 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
     Path out;
 
+    @Option(names = "--resume", description = "Continue the run saved in --out (its broker data and the learners'"
+            + " checkpoints), as separate services do after a restart.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Replace the run saved in --out (its broker data, checkpoints and results).")
+    boolean force;
+
     @Option(names = "--pretrained", paramLabel = "DIR", description = "Start from this pretrained DDPM directory.")
     Path pretrained;
 
-    @Option(names = "--actors", defaultValue = "1", description = "async: sampler-actors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--actors", defaultValue = "1", paramLabel = "N",
+            description = "async: sampler-actors (default: ${DEFAULT-VALUE}).")
     int actors;
 
-    @Option(names = "--run-name", defaultValue = "embedded", description = "The run's name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--run-name", defaultValue = "embedded", paramLabel = "NAME",
+            description = "The run's name, its topics dxmi.NAME.* (default: ${DEFAULT-VALUE}).")
     String runName;
 
     @Option(names = "--dashboard-port", defaultValue = "" + DashboardLauncher.DEFAULT_PORT, paramLabel = "P",
             description = "Port of the live dashboard; a free port when it is taken, 0 = any free port"
                     + " (default: ${DEFAULT-VALUE}). Its address is printed at start.")
     int dashboardPort;
+
+    @Option(names = "--dashboard-host", defaultValue = DashboardSettings.DEFAULT_HOST, paramLabel = "ADDRESS",
+            description = "Interface the dashboard listens on; 0.0.0.0 = every interface (default: ${DEFAULT-VALUE}).")
+    String dashboardHost;
 
     @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
     boolean noDashboard;
@@ -53,6 +82,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}). The endpoints are printed at start.")
     int metricsPort;
 
+    @Option(names = "--metrics-host", defaultValue = Metrics.LOOPBACK, paramLabel = "ADDRESS",
+            description = "Interface the metrics endpoints listen on; 0.0.0.0 = every interface (default: ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Mixin
     PipelineModeOptions pipeline;
 
@@ -64,39 +97,86 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dxmi.requireStepsAndTau(spec);
-        if (actors < 1) {
-            throw new ParameterException(spec.commandLine(), "--actors must be at least 1");
+        EmbeddedRun.Settings settings = validated();
+        EmbeddedRun run = new EmbeddedRun(settings, common.progress(), System.err).metricsPort(metricsPort)
+                .metricsHost(metricsHost);
+        if (!noDashboard) {
+            run.withDashboard(new EmbeddedRun.Dashboard(dashboardPort, dashboardHost, keepDashboard, this::report));
         }
-        if ("sync".equals(pipeline.mode) && actors != 1) {
-            throw new ParameterException(spec.commandLine(), "--mode sync runs exactly one actor (Algorithm 1); use --mode async for more");
+        RunResult result;
+        try {
+            result = run.run();
+        } catch (EmbeddedRun.RunStopped e) {
+            System.err.println("dxmi run: " + e.getMessage());
+            return ExitCode.OK;
         }
-        if (dashboardPort < 0 || dashboardPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--dashboard-port must be 0-65535, got " + dashboardPort);
+        report(result);
+        return ExitCode.OK;
+    }
+
+    /** Every flag checked, and the run directory made ready, before anything starts. */
+    private EmbeddedRun.Settings validated() throws IOException {
+        common.configureEngine();
+        if (resume && force) {
+            throw new ParameterException(spec.commandLine(), "--resume and --force exclude each other");
         }
         if (noDashboard && keepDashboard) {
             throw new ParameterException(spec.commandLine(), "--keep-dashboard and --no-dashboard exclude each other");
         }
+        Checks.atLeast("--actors", actors, 1);
+        if (pipeline.mode == PipelineModeOptions.Mode.sync && actors != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--mode sync runs exactly one actor (Algorithm 1); use --mode async for more");
+        }
+        pipeline.validate();
+        Checks.port("--dashboard-port", dashboardPort);
+        Checks.port("--metrics-port", metricsPort);
+        try {
+            new RunTopics(runName);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--run-name: " + e.getMessage());
+        }
         DataSource source = data.open();
-        EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
-                dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
-                pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);
+        DxmiConfig config = null;
+        if (resume) {
+            // The run continues as it was submitted: the settings that shape it come from its plan.
+            for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+                if (o.userObject() instanceof Field f && (f.getDeclaringClass() == DxmiOptions.class
+                        || f.getDeclaringClass() == PipelineModeOptions.class) || "--pretrained".equals(o.longestName())) {
+                    throw new UsageError("--resume continues the run as it was submitted; " + o.longestName()
+                            + " cannot change it (drop it, or start a new run with --force)");
+                }
+            }
+            if (!Files.isDirectory(out.resolve(EmbeddedRun.KAFKA)) || !Files.isDirectory(out.resolve(EmbeddedRun.STATE))) {
+                throw new UsageError("--resume: " + out + " holds no run to continue (no kafka/ and state/ in it)");
+            }
+        } else {
+            dxmi.requireStepsAndTau(spec, source.shape().isImage());
+            config = dxmi.validatedConfig(common.seed, source.shape(), spec);
+            if (pretrained != null && !Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
+                throw new UsageError("--pretrained " + pretrained + " is not a model directory");
+            }
+            List<String> held = RUN_ENTRIES.stream().filter(e -> Files.exists(out.resolve(e))).toList();
+            if (!held.isEmpty() && !force) {
+                throw new UsageError("--out " + out + " holds a run (" + String.join(", ", held)
+                        + "); continue it with --resume, or replace it with --force");
+            }
         }
-        EmbeddedRun run = new EmbeddedRun(settings, common.progress(), System.err).metricsPort(metricsPort);
-        if (!noDashboard) {
-            run.withDashboard(new EmbeddedRun.Dashboard(dashboardPort, keepDashboard, this::report));
+        OutputDirectory.prepare(out, "--out");
+        if (force) {
+            for (String e : RUN_ENTRIES) {
+                OutputDirectory.delete(out.resolve(e));
+            }
         }
-        EmbeddedRun.Outcome o = run.run();
-        report(o);
-        return 0;
+        return new EmbeddedRun.Settings(source, data.spec().toString(), out, pretrained, config,
+                resume ? null : dxmi.pretrainConfig(source.shape().isImage(), common.seed), pipeline.mode(), actors, pipeline.maxStaleness,
+                pipeline.checkpointEvery, pipeline.evalEvery, runName, resume);
     }
 
-    private void report(EmbeddedRun.Outcome o) {
-        System.out.printf(Locale.ROOT, "SW %.4f ± %.4f  AUC %.4f  %.1f it/s (%s), %.1f s in all%n", o.swMean(),
-                o.swStd(), o.auc(), o.iterationsPerSecond(), pipeline.mode, o.wallSeconds());
-        System.out.println("wrote " + out.resolve("result.json") + ", " + out.resolve("samples.csv") + ", "
-                + out.resolve("metrics.jsonl") + " and the model in " + out);
+    private void report(RunResult r) {
+        System.out.println(r.headline());
+        System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", " + out.resolve(TrainJob.SAMPLES) + ", "
+                + out.resolve(TrainJob.METRICS) + " and the model in " + out);
     }
+
 }

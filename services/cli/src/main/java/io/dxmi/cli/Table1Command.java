@@ -1,7 +1,9 @@
 package io.dxmi.cli;
 
+import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.job.Table1Job;
 import io.dxmi.core.job.Table1Report;
+import io.dxmi.figures.RunFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +33,7 @@ final class Table1Command implements Callable<Integer> {
     public Integer call() throws Exception {
         int n = seeds != null ? seeds : (quick ? 1 : 3);
         Table1Report report = Table1Job.builder().setOutput(out).optSeeds(n).optQuick(quick)
+                .optEvaluationListener(RunFigures.builder().setData(ToyDatasets.byName("8gaussians")).build())
                 .optListener(new ProgressPrinter(System.err, quiet)).build().run();
         System.out.println(report.toText());
         System.out.println(report.toMarkdown());

@@ -2,7 +2,10 @@ package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.job.TrainJob;
-import io.dxmi.core.job.TrainResult;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.job.RunResult;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.figures.RunFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,8 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code dxmi train}: DxMI fine-tuning (Algorithm 1), pretraining first when needed. */
@@ -39,11 +42,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run saved in --out (up to --iterations in total).")
     boolean resume;
 
-    @Option(names = "--eval-every", description = "Iterations between quick evaluations, 0 = none (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--eval-every", paramLabel = "N", description = "Iterations between quick evaluations, 0 = none (default: ${DEFAULT-VALUE}).",
             defaultValue = "500")
     int evalEvery;
 
-    @Option(names = "--checkpoint-every", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).",
             defaultValue = "1000")
     int checkpointEvery;
 
@@ -55,24 +58,38 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
+        // Every flag is checked before anything starts.
+        Checks.atLeast("--eval-every", evalEvery, 0);
+        Checks.atLeast("--checkpoint-every", checkpointEvery, 0);
         DataSource source = data.open();
-        TrainResult r;
+        RunFigures figures = RunFigures.builder().setData(source).optSeed(common.seed).build();
+        RunResult r;
         if (resume) {
             if (pretrained != null || noPretrain) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run; it takes no --pretrained or --no-pretrain");
             }
-            int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
-            r = TrainJob.resume(out, source, total, common.progress());
-        } else {
-            if (dxmi.steps == null || dxmi.tau == null) {
-                throw new ParameterException(spec.commandLine(), "--steps and --tau are required (unless --resume)");
+            Checks.atLeast("--iterations", dxmi.iterations, 1);
+            if (!Files.isRegularFile(out.resolve(ModelDirectory.MANIFEST))) {
+                throw new UsageError("--resume: " + out + " holds no saved run to continue");
             }
+            OutputDirectory.prepare(out, "--out");
+            int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
+            r = TrainJob.resume(out, source, total, common.progress(), figures);
+        } else {
+            dxmi.requireStepsAndTau(spec, source.shape().isImage());
             if (pretrained != null && noPretrain) {
                 throw new ParameterException(spec.commandLine(), "--pretrained and --no-pretrain exclude each other");
             }
-            TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(dxmi.config(common.seed)).setOutput(out)
+            DxmiConfig config = dxmi.validatedConfig(common.seed, source.shape(), spec);
+            if (pretrained != null && !Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
+                throw new UsageError("--pretrained " + pretrained + " is not a model directory");
+            }
+            OutputDirectory.prepare(out, "--out");
+            TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(config).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optEvaluationListener(figures)
+                    .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }
@@ -81,8 +98,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             r = job.build().run();
         }
-        System.out.printf(Locale.ROOT, "SW %s  AUC %.4f (raw %.4f)  %d iterations at %.1f it/s, %.1f s in all%n",
-                r.sw(), r.auc(), r.aucRaw(), r.iterations(), r.iterationsPerSecond(), r.wallSeconds());
+        System.out.println(r.headline());
         System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", " + out.resolve(TrainJob.SAMPLES)
                 + " and the model in " + out);
         return 0;

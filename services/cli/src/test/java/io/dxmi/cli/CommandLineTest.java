@@ -2,22 +2,28 @@ package io.dxmi.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.data.image.IdxFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The dxmi program as a user meets it: exit codes, one-line errors, and a tiny real run. */
+@Tag("integration")
 class CommandLineTest {
 
     @TempDir
@@ -96,7 +102,7 @@ class CommandLineTest {
         Path figures = model.resolve("figures");
         for (String name : List.of("samples-energy.png", "value-steps.png", "energy-true-vs-learned.png",
                 "metric-curves.png")) {
-            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(figures.resolve(name).toFile());
+            BufferedImage image = ImageIO.read(figures.resolve(name).toFile());
             assertTrue(image != null && image.getWidth() > 300 && image.getHeight() > 300, name);
         }
         try (var files = Files.list(figures)) {
@@ -151,31 +157,61 @@ class CommandLineTest {
     @Test
     void userMistakesGiveOneClearLine() throws Exception {
         assertOneLineError(dxmi("train", "--data", "9gaussians", "--steps", "5", "--tau", "0.1", "--out",
-                tmp.resolve("x").toString()), 1, "unknown data set '9gaussians'");
+                tmp.resolve("x").toString()), 2, "unknown data set '9gaussians'");
         assertOneLineError(dxmi("train", "--data", tmp.resolve("missing.csv").toString(), "--steps", "5", "--tau",
-                "0.1", "--out", tmp.resolve("x").toString()), 1, "not found", "missing.csv");
+                "0.1", "--out", tmp.resolve("x").toString()), 2, "not found", "missing.csv");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "five", "--tau", "0.1", "--out",
                 tmp.resolve("x").toString()), 2, "--steps", "five");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "0", "--tau", "0.1", "--out",
-                tmp.resolve("x").toString()), 1, "sampler steps must be at least 1");
+                tmp.resolve("x").toString()), 2, "--steps must be at least 1");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--tau", "0.1", "--out",
                 tmp.resolve("x").toString()), 2, "--steps and --tau are required");
         assertOneLineError(dxmi("sample", "--model", tmp.toString(), "--n", "5", "--out",
-                tmp.resolve("y.csv").toString()), 1, "is not a model directory");
+                tmp.resolve("y.csv").toString()), 2, "is not a model directory");
         assertOneLineError(dxmi("energy", "--model", tmp.resolve("nope").toString(), "--in", "a.csv", "--out",
-                "b.csv"), 1, "model directory not found");
+                "b.csv"), 2, "model directory not found");
         assertOneLineError(dxmi("frobnicate"), 2, "frobnicate");
 
         Path ragged = tmp.resolve("ragged.csv");
         Files.writeString(ragged, "a,b\n1,2\n3\n");
-        assertOneLineError(dxmi("pretrain", "--data", ragged.toString(), "--out", tmp.resolve("z").toString()), 1,
+        assertOneLineError(dxmi("pretrain", "--data", ragged.toString(), "--out", tmp.resolve("z").toString()), 2,
                 "line 3", "expected 2 values");
         Path wrongWidth = tmp.resolve("wide.csv");
         Files.writeString(wrongWidth, "1,2,3\n");
         assertOneLineError(dxmi("energy", "--model", model.toString(), "--in", wrongWidth.toString(), "--out",
-                tmp.resolve("e2.csv").toString()), 1, "3 columns", "expects 2");
+                tmp.resolve("e2.csv").toString()), 2, "3 columns", "expects 2");
         assertOneLineError(dxmi("sample", "--model", model.resolve("pretrained").toString(), "--n", "0", "--out",
                 tmp.resolve("y.csv").toString()), 2, "--n must be at least 1");
+        assertOneLineError(dxmi("sample", "--model", model.toString(), "--n", "5", "--out",
+                tmp.resolve("y.idx.gz").toString()), 1, "writes images", "vectors of 2 values");
+    }
+
+    @Test
+    void energyScoresImageFilesInSortedPathOrder() throws Exception {
+        // the tiny model's rows have 2 values: images of 1 x 1 x 2 pixels fit it
+        Path dir = tmp.resolve("pics");
+        Files.createDirectories(dir.resolve("b"));
+        for (String name : List.of("b/x.png", "a.png", "c,d.png")) {
+            BufferedImage img = new BufferedImage(2, 1,
+                    BufferedImage.TYPE_BYTE_GRAY);
+            ImageIO.write(img, "png", dir.resolve(name).toFile());
+        }
+        Path out = tmp.resolve("pics.csv");
+        Run r = dxmi("energy", "--model", model.toString(), "--in", dir.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("image,energy", lines.get(0));
+        assertEquals(List.of("a.png", "b/x.png", "\"c,d.png\""),
+                lines.subList(1, 4).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList());
+        assertTrue(Float.isFinite(Float.parseFloat(lines.get(1).substring(lines.get(1).lastIndexOf(',') + 1))));
+
+        Path idx = tmp.resolve("pics.idx.gz");
+        IdxFiles.writeImages(idx, new float[] {0, 1, 1, 0, 0.5f, 0.5f},
+                SampleShape.image(1, 1, 2));
+        Run i = dxmi("energy", "--model", model.toString(), "--in", idx.toString(), "--out", out.toString());
+        assertEquals(0, i.code(), i.err());
+        assertEquals(List.of("image,energy", "#0", "#1", "#2"), Files.readAllLines(out).stream()
+                .map(l -> l.contains("#") ? l.substring(0, l.indexOf(',')) : l).toList());
     }
 
     @Test

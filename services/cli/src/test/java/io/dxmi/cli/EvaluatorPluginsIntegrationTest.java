@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * coverage also runs as a separate evaluator (its command line, in this JVM) and publishes its
  * own reports to the same topic.
  */
+@Tag("integration")
 class EvaluatorPluginsIntegrationTest {
 
     static final String RUN = "plugins";

@@ -16,6 +16,7 @@ import io.dxmi.valuelearner.ValueLearnerVerticle;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code dxmi service value-learner} or {@code ebm-learner}); after SIGKILL a new process
  * resumes from its checkpoint and the run finishes. Actors and evaluators hold no state.
  */
+@Tag("integration")
 class KillAndResumeTest {
 
     @TempDir

@@ -10,14 +10,16 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.core.job.PretrainJob;
+import io.dxmi.core.job.RunResult;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.TensorArchive;
 import io.dxmi.core.nn.NetworkConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The distributed pipeline end to end on a real (embedded) Kafka broker: the synchronous mode is
  * Algorithm 1 exactly, and the asynchronous mode with several actors runs to the end.
  */
+@Tag("integration")
 class PipelineIntegrationTest {
 
     @TempDir
@@ -61,9 +64,9 @@ class PipelineIntegrationTest {
         }
     }
 
-    private static EmbeddedRun.Outcome embedded(Path out, DxmiConfig cfg, String mode, int actors) throws Exception {
+    private static RunResult embedded(Path out, DxmiConfig cfg, String mode, int actors) throws Exception {
         EmbeddedRun.Settings s = new EmbeddedRun.Settings(DATA, "8gaussians", out, pretrained, cfg, pretrainConfig(),
-                mode, actors, 1, 10, 10, "it-" + mode);
+                mode, actors, 1, 10, 10, "it-" + mode, false);
         return new EmbeddedRun(s, ProgressListener.NONE, new PrintStream(OutputStream.nullOutputStream())).run();
     }
 

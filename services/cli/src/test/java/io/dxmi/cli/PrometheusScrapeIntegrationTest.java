@@ -9,6 +9,7 @@ import io.dxmi.core.job.PretrainJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * sane values, and every target must be up. The pipeline runs far more iterations than the test
  * waits for and is stopped by interrupting its thread.
  */
+@Tag("integration")
 class PrometheusScrapeIntegrationTest {
 
     private static final Path DEFAULT_BINARY = Path.of("/usr/bin/prometheus");
@@ -66,8 +68,8 @@ class PrometheusScrapeIntegrationTest {
         int steps = 3; // PipelineIntegrationTest.config's sampler steps
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(PipelineIntegrationTest.DATA, "8gaussians",
                 tmp.resolve("run"), pretrained, PipelineIntegrationTest.config(1_000_000), PipelineIntegrationTest.pretrainConfig(), "sync", 1, 1, 20,
-                25, "prom");
-        CompletableFuture<Map<String, Integer>> endpoints = new CompletableFuture<>();
+                25, "prom", false);
+        CompletableFuture<Map<String, String>> endpoints = new CompletableFuture<>();
         AtomicReference<Throwable> runFailure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
@@ -84,7 +86,7 @@ class PrometheusScrapeIntegrationTest {
         Path prometheusLog = tmp.resolve("prometheus.log");
         runner.start();
         try {
-            Map<String, Integer> ports = endpoints.get(90, TimeUnit.SECONDS);
+            Map<String, String> ports = endpoints.get(90, TimeUnit.SECONDS);
             int apiPort = freePort();
             prometheus = new ProcessBuilder(binary.toString(),
                     "--config.file=" + writeConfig(ports),
@@ -203,11 +205,12 @@ class PrometheusScrapeIntegrationTest {
     }
 
     /** A scrape job per service (named like the compose jobs), every second. */
-    private Path writeConfig(Map<String, Integer> ports) throws IOException {
+    private Path writeConfig(Map<String, String> endpoints) throws IOException {
         StringBuilder y = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
                 + "scrape_configs:\n");
-        ports.forEach((service, port) -> y.append("  - job_name: ").append(service.replaceAll("-\\d+$", ""))
-                .append("\n    static_configs:\n      - targets: [\"127.0.0.1:").append(port).append("\"]\n"));
+        endpoints.forEach((service, url) -> y.append("  - job_name: ").append(service.replaceAll("-\\d+$", ""))
+                .append("\n    static_configs:\n      - targets: [\"").append(URI.create(url).getAuthority())
+                .append("\"]\n"));
         Path file = tmp.resolve("prometheus.yml");
         Files.writeString(file, y);
         return file;

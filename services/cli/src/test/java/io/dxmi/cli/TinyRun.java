@@ -19,7 +19,9 @@ import io.dxmi.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The fixture of the pipeline tests that deploy services themselves: a real broker, a Vert.x
@@ -94,9 +96,13 @@ final class TinyRun implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws ExecutionException, TimeoutException {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // Not rethrown as such: an AutoCloseable whose close() throws InterruptedException is a lint warning.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the services", e);
         } finally {
             try {
                 broker.close();

@@ -37,11 +37,14 @@ public record DashboardSettings(String run, KafkaSettings kafka, String host, in
         return new Builder();
     }
 
+    /** The default interface: loopback, so that the page is not served to the network unless asked. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
     /** Builder: {@code setX} for required values, {@code optX} for optional ones. */
     public static final class Builder {
         private String run;
         private KafkaSettings kafka;
-        private String host = "0.0.0.0";
+        private String host = DEFAULT_HOST;
         private int port;
         private Path runDir;
         private final Map<String, URI> endpoints = new LinkedHashMap<>();
@@ -70,7 +73,7 @@ public record DashboardSettings(String run, KafkaSettings kafka, String host, in
             return this;
         }
 
-        /** Optional: the interface to bind (default all interfaces, 0.0.0.0). */
+        /** Optional: the interface to bind (default loopback, {@value DashboardSettings#DEFAULT_HOST}; 0.0.0.0 for all). */
         public Builder optHost(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;

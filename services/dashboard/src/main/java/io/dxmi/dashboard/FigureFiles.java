@@ -1,5 +1,7 @@
 package io.dxmi.dashboard;
 
+import io.dxmi.figures.RunFigures;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +13,8 @@ import java.util.Optional;
  */
 public final class FigureFiles {
 
-    /** The figure names, in the order the page shows them. */
-    public static final List<String> NAMES = List.of("samples-energy.png", "value-steps.png",
-            "energy-true-vs-learned.png", "metric-curves.png");
+    /** The figure names, in the order the page shows them: exactly those the figures module writes. */
+    public static final List<String> NAMES = RunFigures.NAMES;
 
     private FigureFiles() {}
 
@@ -27,6 +28,6 @@ public final class FigureFiles {
         if (runDir == null || !allowed(name)) {
             return Optional.empty();
         }
-        return Optional.of(runDir.resolve("figures").resolve(name));
+        return Optional.of(RunFigures.directoryOf(runDir).resolve(name));
     }
 }

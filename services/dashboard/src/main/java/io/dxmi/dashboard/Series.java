@@ -44,6 +44,10 @@ final class Series {
         return toJson(p);
     }
 
+    void clear() {
+        points.clear();
+    }
+
     int size() {
         return points.size();
     }

@@ -26,6 +26,8 @@ final class ServiceStatus {
     Double stalenessMean;
     Double deadLetters;
     Double memoryBytes;
+    /** When the service's process started ({@code process_start_time_seconds}): services sharing it share a process. */
+    Double processStart;
     Double evalSw;
     Double evalAuc;
     final Map<String, Double> losses = new LinkedHashMap<>();
@@ -49,6 +51,7 @@ final class ServiceStatus {
         ebmVersion = boxed(metrics.first("dxmi_ebm_version"));
         deadLetters = boxed(metrics.sum("dxmi_dead_letters_total"));
         memoryBytes = boxed(metrics.first("process_resident_memory_bytes")); // the whole process (JVM + native)
+        processStart = boxed(metrics.first("process_start_time_seconds"));
         evalSw = boxed(metrics.first("dxmi_eval_sw"));
         evalAuc = boxed(metrics.first("dxmi_eval_auc"));
         OptionalDouble count = metrics.sum("dxmi_staleness_versions_count");
@@ -91,7 +94,17 @@ final class ServiceStatus {
                 .put("iteration", Json.num(iteration)).put("policyVersion", Json.num(policyVersion))
                 .put("ebmVersion", Json.num(ebmVersion)).put("stalenessMean", Json.num(stalenessMean))
                 .put("deadLetters", Json.num(deadLetters)).put("memoryBytes", Json.num(memoryBytes))
+                .put("process", process())
                 .put("losses", l).put("sigma", s).put("eval", e);
+    }
+
+    /**
+     * Which process the service runs in, as far as its metrics tell: its host and its process's start time.
+     * Services in one JVM (the embedded run) report the same memory, which is that one process's; the page says
+     * so instead of showing the same number as if each service held it. Null before a scrape with the start time.
+     */
+    String process() {
+        return processStart == null ? null : url.getHost() + "@" + processStart;
     }
 
     private static Double boxed(OptionalDouble d) {

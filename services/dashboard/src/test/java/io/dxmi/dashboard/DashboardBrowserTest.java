@@ -2,13 +2,16 @@ package io.dxmi.dashboard;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.ToyDatasets;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.RunSpec;
 import io.dxmi.core.dxmi.ValueSharing;
+import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.platform.broker.EmbeddedKafkaBroker;
@@ -22,12 +25,14 @@ import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,8 +40,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +57,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The dashboard in a real browser: Debian's chromium, headless, driven over the DevTools protocol. A real Kafka
  * broker holds the run's plan and evaluation reports (and one malformed record), a fake service serves
- * Prometheus text; the page must load, draw the SW curve, show the service, and take a new evaluation without a
- * reload. Leaves a screenshot in {@code target/dashboard-screenshot.png}.
+ * Prometheus text; the page must load, draw the SW curve with uPlot, show the services (two sharing one process),
+ * take new evaluations and figures without a reload, chart a plug-in's shares apart from its count, and show a
+ * second run's pretraining before its plan exists. Leaves a screenshot in {@code target/dashboard-screenshot.png}.
  */
+@Tag("integration")
 class DashboardBrowserTest {
 
     private static final String RUN = "dash-test";
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    // Generous: on a busy 2-core machine the browser alone can take many seconds to lay a page out.
+    private static final Duration WAIT = Duration.ofSeconds(40);
 
     private static Path dir;
     private static EmbeddedKafkaBroker broker;
@@ -64,6 +74,7 @@ class DashboardBrowserTest {
     private static PipelineContext kafka;
     private static HttpServer fakeService;
     private static DashboardVerticle dashboard;
+    private static DashboardVerticle pretraining;
     private static HeadlessChromium chromium;
     private static final AtomicLong fakeIteration = new AtomicLong(42);
 
@@ -92,7 +103,7 @@ class DashboardBrowserTest {
         writePng(runDir.resolve("figures").resolve("samples-energy.png"), new Color(47, 111, 223));
 
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort(); // nothing listens there once closed: a service that is down
         }
         dashboard = await(DashboardVerticle.deploy(vertx, DashboardSettings.builder().setRun(RUN).setKafka(settings)
@@ -100,7 +111,18 @@ class DashboardBrowserTest {
                 .optEndpoint("value-learner", URI.create("http://127.0.0.1:" + fakeService.actualPort() + "/metrics"))
                 .build()));
         dashboard.watch("ebm-learner", URI.create("http://127.0.0.1:" + closedPort + "/metrics"));
-        chromium = HeadlessChromium.start(vertx, binary, 1280, 1600);
+        // A second service in the fake service's process: the page must say the memory is one process's.
+        dashboard.watch("evaluator", URI.create("http://127.0.0.1:" + fakeService.actualPort() + "/metrics"));
+
+        // A run still pretraining: no plan on its topics yet, pretraining's records in its run directory.
+        Path pretrainRun = dir.resolve("pretraining-run");
+        Files.createDirectories(pretrainRun.resolve(TrainJob.PRETRAINED));
+        appendPretrainRecord(pretrainRun, 100, 0.9);
+        appendPretrainRecord(pretrainRun, 200, 0.6);
+        pretraining = await(DashboardVerticle.deploy(vertx, DashboardSettings.builder().setRun(RUN + "-pre")
+                .setKafka(settings).optHost("127.0.0.1").optRunDir(pretrainRun)
+                .optScrapeInterval(Duration.ofMillis(300)).build()));
+        chromium = HeadlessChromium.start(vertx, binary, 1280, 2200);
     }
 
     @AfterAll
@@ -143,7 +165,7 @@ class DashboardBrowserTest {
                 + "return r ? r.dataset.up + '/' + r.dataset.iteration : null;})()", "true/42"::equals, WAIT,
                 "value-learner up at iteration 42");
         chromium.await("(function(){var r=document.querySelector('tr[data-service=\"value-learner\"]');"
-                + "return r ? r.textContent : '';})()", v -> ((String) v).contains("RSS 715 MiB"), WAIT,
+                + "return r ? r.querySelector('.memory').textContent : '';})()", v -> ((String) v).startsWith("715 MiB"), WAIT,
                 "value-learner's resident memory from process_resident_memory_bytes");
         chromium.await("(function(){var r=document.querySelector('tr[data-service=\"ebm-learner\"]');"
                 + "return r ? r.dataset.up : null;})()", "false"::equals, WAIT, "ebm-learner down");
@@ -152,6 +174,21 @@ class DashboardBrowserTest {
                 WAIT, "two points on each of the two loss curves");
         chromium.await("document.getElementById('chart-sigma').dataset.series", "3"::equals, WAIT,
                 "three σ curves");
+        // The charts are uPlot's, with a legend whose entries toggle their curve.
+        assertEquals(Boolean.TRUE, chromium.eval("typeof uPlot === 'function'"
+                + " && document.querySelector('#chart-loss .uplot .u-legend') !== null"));
+        assertEquals(Boolean.TRUE, chromium.eval("window.dxmiDashboard.charts['chart-loss'].plot.series[1].show"));
+        // The legend's first entry is the first curve (the x series has none); uPlot listens on its cell.
+        chromium.eval("document.querySelectorAll('#chart-loss .u-legend .u-series')[0].querySelector('th').click()");
+        assertEquals(Boolean.FALSE, chromium.eval("window.dxmiDashboard.charts['chart-loss'].plot.series[1].show"),
+                "a click on the legend hides the curve");
+        // Two services in one process: one memory figure, said to be shared.
+        chromium.await("document.getElementById('services-note').textContent",
+                v -> String.valueOf(v).contains("one process"), WAIT, "the note that the services share one process");
+        chromium.await("(function(){var r=document.querySelector('tr[data-service=\"evaluator\"]');"
+                + "return r ? r.querySelector('.memory').textContent : '';})()",
+                v -> ((String) v).contains("715 MiB") && ((String) v).contains("shared by 2 services"), WAIT,
+                "the evaluator's memory marked as shared with the value-learner");
         chromium.await("document.querySelector('[data-name=\"samples-energy.png\"] img') !== null", Boolean.TRUE::equals,
                 WAIT, "the figure that exists");
         assertTrue(String.valueOf(chromium.eval("document.querySelector('[data-name=\"value-steps.png\"]').textContent"))
@@ -169,13 +206,84 @@ class DashboardBrowserTest {
         assertEquals("0.89", chromium.eval("document.getElementById('kpi-auc').textContent"));
         chromium.await("document.querySelector('[data-name=\"metric-curves.png\"] img') !== null", Boolean.TRUE::equals,
                 WAIT, "the new figure");
+
+        // A plug-in's shares and its count: separate charts, every curve its own colour, readable table columns.
+        Map<String, Double> coverage = new LinkedHashMap<>();
+        coverage.put("sw", 0.05);
+        coverage.put("auc", 0.9);
+        for (int k = 0; k < 8; k++) {
+            coverage.put("mode_coverage.share_mode_" + k, 0.12);
+        }
+        coverage.put("mode_coverage.share_off_mode", 0.04);
+        coverage.put("mode_coverage.modes_dropped", 0.0);
+        publishReport(300, coverage);
+        chromium.await("document.getElementById('chart-shares').dataset.series", "9"::equals, WAIT,
+                "nine share curves (eight modes and off-mode)");
+        assertEquals("1", chromium.eval("document.getElementById('chart-counts').dataset.series"), "the count apart");
+        assertEquals(9L, ((Number) chromium.eval("(function(){var u=window.dxmiDashboard.charts['chart-shares'].plot;"
+                + "var c={};u.series.slice(1).forEach(function(s){c[s.stroke()]=true;});"
+                + "return Object.keys(c).length;})()")).longValue(), "nine different colours");
+        assertEquals("mode_coverage", chromium.eval("document.querySelector('#reports-head th.group').textContent"));
+        assertEquals(3L + 10 + 4, ((Number) chromium.eval(
+                "document.querySelector('#reports-body tr').children.length")).longValue(), "one column per value");
+        assertEquals("0.04", chromium.eval("(function(){var h=[].slice.call(document.querySelectorAll("
+                + "'#reports-head tr:last-child th')).map(function(t){return t.textContent;});"
+                + "return document.querySelector('#reports-body tr').children[h.indexOf('share off mode')]"
+                + ".textContent;})()"));
+
+        // An image run's sample grid, drawn by the figures module, gets its own card once written.
+        float[] images = new float[16 * 3 * 8 * 8];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (i % 64) / 64f;
+        }
+        RunFigures.writeSampleGrid(images, SampleShape.image(3, 8, 8), "samples", RunFigures.directoryOf(
+                dir.resolve("run")));
+        chromium.await("document.querySelector('[data-name=\"sample-grid.png\"] img') !== null", Boolean.TRUE::equals,
+                WAIT, "the sample grid");
         assertEquals("yes", chromium.eval("window.__sameDocument"), "the page was not reloaded");
-        assertEquals(2L, ((Number) chromium.eval("window.dashboardState.reports.length")).longValue());
+        assertEquals(3L, ((Number) chromium.eval("window.dashboardState.reports.length")).longValue());
 
         Thread.sleep(600); // let the last frame paint before the picture
         Path shot = Path.of("target", "dashboard-screenshot.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, chromium.screenshot());
+    }
+
+    @Test
+    void showsPretrainingBeforeThePlanExists() throws Exception {
+        chromium.navigate(pretraining.url());
+        chromium.await("document.getElementById('progress-text').textContent",
+                v -> String.valueOf(v).contains("pretraining 200 / 1,000"), WAIT, "pretraining's progress");
+        assertEquals(Boolean.FALSE, chromium.eval("document.getElementById('card-pretrain').hidden"));
+        assertTrue(String.valueOf(chromium.eval("document.getElementById('plan-line').textContent"))
+                .contains("pretraining"));
+        chromium.await("document.getElementById('chart-pretrain').dataset.points", "2"::equals, WAIT,
+                "two points on pretraining's loss");
+        appendPretrainRecord(dir.resolve("pretraining-run"), 300, 0.45);
+        chromium.await("document.getElementById('chart-pretrain').dataset.points", "3"::equals, WAIT,
+                "a third point without a reload");
+        assertTrue(String.valueOf(chromium.eval("document.getElementById('pretrain-note').textContent"))
+                .contains("loss 0.45"));
+    }
+
+    @Test
+    void servesThePageItsChartLibraryAndNothingElse() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + dashboard.port();
+        String page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(page.contains("/webjars/uplot/") && !page.contains("${"), "the WebJar's version is filled in");
+        String script = page.replaceAll("(?s).*src=\"(/webjars/uplot/[^\"]+)\".*", "$1");
+        HttpResponse<String> lib = http.send(HttpRequest.newBuilder(URI.create(base + script)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, lib.statusCode(), script);
+        assertTrue(lib.body().contains("uPlot"));
+        for (String bad : new String[] {"/../pom.xml", "/io/dxmi/dashboard/DashboardVerticle.class",
+            "/webjars/../../io/dxmi/dashboard/web/index.html", "/nothing.js"}) {
+            int code = http.send(HttpRequest.newBuilder(URI.create(base + bad)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            assertEquals(404, code, bad);
+        }
     }
 
     @Test
@@ -213,8 +321,12 @@ class DashboardBrowserTest {
     }
 
     private static void publishReport(long iteration, double sw, double auc) throws Exception {
+        publishReport(iteration, Map.of("sw", sw, "auc", auc));
+    }
+
+    private static void publishReport(long iteration, Map<String, Double> metrics) throws Exception {
         EvaluationReport r = EvaluationReport.newBuilder().setRunId(RUN).setPolicyVersion(iteration)
-                .setEbmVersion(iteration).setIteration(iteration).setMetrics(Map.of("sw", sw, "auc", auc))
+                .setEbmVersion(iteration).setIteration(iteration).setMetrics(metrics)
                 .setCreatedAtMillis(System.currentTimeMillis()).setEvaluator("evaluator-test").build();
         await(kafka.producer().send(kafka.topics().evaluations(), Long.toString(iteration), Codecs.encode(r)));
     }
@@ -235,7 +347,16 @@ class DashboardBrowserTest {
                 "dxmi_staleness_versions_count{service=\"value-learner\"} %2$d",
                 "dxmi_staleness_versions_sum{service=\"value-learner\"} 0.0",
                 "process_resident_memory_bytes 7.5E8",
+                "process_start_time_seconds 1.7E9",
                 ""), RUN, iteration, -0.1 - iteration * 1e-3, 1.0 / iteration, 0.1 + iteration * 1e-3);
+    }
+
+    /** Appends a pretraining progress record as the pretraining job writes it. */
+    private static void appendPretrainRecord(Path runDir, long iteration, double loss) throws IOException {
+        String line = String.format(Locale.ROOT, "{\"kind\":\"pretrain\",\"time\":1.7E9,\"phase\":\"pretrain\","
+                + "\"iteration\":%d,\"total\":1000,\"it_s\":250.0,\"loss\":%s,\"lr\":0.002}%n", iteration, loss);
+        Files.writeString(runDir.resolve(TrainJob.PRETRAINED).resolve(TrainJob.METRICS), line,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /** Writes a small PNG atomically, as the evaluator does (temporary file, then rename). */

@@ -71,6 +71,15 @@ class DashboardUnitTest {
         assertEquals(1.5, s.stalenessMean);
         assertEquals(Map.of("policy", -0.5, "value", 1.25e-3), s.losses);
         assertEquals(List.of(0, 4), List.copyOf(s.sigma.keySet()));
+        assertNull(s.process(), "no process_start_time_seconds: the process is unknown");
+        ServiceStatus same = new ServiceStatus("evaluator", URI.create("http://localhost:2/metrics"));
+        ServiceStatus other = new ServiceStatus("ebm-learner", URI.create("http://otherhost:1/metrics"));
+        String started = "process_start_time_seconds 1.7000000001E9\n";
+        s.update(PrometheusText.parse(EXPOSITION + started), 1000);
+        same.update(PrometheusText.parse(started), 1000);
+        other.update(PrometheusText.parse(started), 1000);
+        assertEquals(s.process(), same.process(), "same host, same start: one process");
+        assertFalse(s.process().equals(other.process()), "another host: another process");
         s.failed("Connection refused", 2000);
         assertFalse(s.up);
         assertEquals(1000, s.lastOkMillis, "the last good scrape's time stays");

@@ -82,7 +82,7 @@ final class HeadlessChromium implements AutoCloseable {
         client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(64 << 20)
                 .setMaxMessageSize(64 << 20));
         socket = client.connect(new WebSocketConnectOptions().setAbsoluteURI(url).setAllowOriginHeader(false))
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS); // busy machines are slow
         socket.textMessageHandler(this::onMessage);
     }
 

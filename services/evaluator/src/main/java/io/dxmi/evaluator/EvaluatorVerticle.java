@@ -4,8 +4,10 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.evaluator.api.EvaluationContext;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
-import io.dxmi.core.figures.MetricHistory;
-import io.dxmi.core.figures.RunFigures;
+import io.dxmi.core.job.RunResult;
+import io.dxmi.evaluator.output.FinalModel;
+import io.dxmi.core.eval.MetricHistory;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -56,6 +59,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     private final int every;
     private final Map<String, String> metricOptions;
     private final List<EvaluationReport> reports = Collections.synchronizedList(new ArrayList<>());
+    private final Path output;
     private RunFigures figures;
     private long loadedValueVersion = -1;
 
@@ -70,6 +74,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         this.plugins = b.plugins;
         this.every = b.every;
         this.metricOptions = Map.copyOf(b.metricOptions);
+        this.output = b.output;
     }
 
     public static Builder builder() {
@@ -106,6 +111,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         long total = plan.iterations();
         long interval = every > 0 ? every : plan.evalEvery();
         long next = interval > 0 ? Math.min(interval, total) : total; // 0: the final version only
+        SnapshotFollower.Versioned first = null;
         while (true) {
             SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, next).get(1, TimeUnit.DAYS);
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
@@ -122,11 +128,42 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
                     Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
             reports.add(report);
+            if (first == null) {
+                first = policy;
+            }
             if (policy.version() >= total) {
+                if (output != null) {
+                    writeFinalModel(data, first, policy, ebm);
+                }
                 return;
             }
             next = interval > 0 ? Math.min(total, (policy.version() / interval + 1) * interval) : total;
         }
+    }
+
+    /**
+     * Writes the run's final model, samples, figures and result.json into the output directory: the value
+     * networks are those the value-learner publishes when it finishes (an older version after two minutes).
+     * The training rate is measured between the first and the last policy this evaluator saw.
+     */
+    private void writeFinalModel(DataSource data, SnapshotFollower.Versioned first, SnapshotFollower.Versioned policy,
+            SnapshotFollower.Versioned ebm) throws Exception {
+        SnapshotFollower.Versioned value;
+        try {
+            value = follower.await(RunTopics.VALUE, policy.version()).get(2, TimeUnit.MINUTES);
+        } catch (TimeoutException e) {
+            value = follower.newest(RunTopics.VALUE);
+        }
+        double seconds = (policy.meta().getCreatedAtMillis() - first.meta().getCreatedAtMillis()) / 1000.0;
+        Double rate = policy.version() > first.version() && seconds > 0
+                ? (policy.version() - first.version()) / seconds : null;
+        RunResult r = FinalModel.write(plan, data, new FinalModel.Parts(policy, ebm, value), output,
+                FinalModel.history(options.settings(), options.run()), name + " " + options.instanceId(), result -> result.withTiming(
+                        new RunResult.Timing(policy.version(), null, null, null, null,
+                                result.timing().evalSeconds(), null, rate, null, null))
+                        .withTrainer("distributed pipeline (services as separate processes); model assembled"
+                                + " from the run's final snapshots by its evaluator"));
+        LOG.info("{}: wrote the run's final model and result into {} ({})", name, output, r.headline());
     }
 
     /**
@@ -139,6 +176,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         private List<EvaluationMetric> plugins;
         private int every;
         private final Map<String, String> metricOptions = new LinkedHashMap<>();
+        private Path output;
 
         private Builder() {}
 
@@ -162,6 +200,15 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         /** Policy versions between evaluations (default 0: the run plan's evalEvery). */
         public Builder optEvery(int every) {
             this.every = every;
+            return this;
+        }
+
+        /**
+         * Where to write the run's final model, samples, figures and result.json when the run ends (default:
+         * nowhere; one evaluator of a run should have it).
+         */
+        public Builder optOutput(Path output) {
+            this.output = output;
             return this;
         }
 

@@ -5,6 +5,8 @@ import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunConnectionOptions;
+import io.dxmi.pipeline.RunStartup;
+import io.dxmi.platform.config.ClusterProbe;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
@@ -83,7 +85,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
      *
      * @param defaultName the evaluator's name unless {@code --name} is given
      * @param plugins what it may run ({@code --metric} chooses among them)
-     * @return the exit code: 0 done, 1 failed, 2 usage error
+     * @return the exit code: 0 done, 1 failed, 2 usage error, 3 cluster unreachable, 4 no plan in time
      */
     public static int execute(String defaultName, List<? extends EvaluationMetric> plugins, String... args) {
         PrintWriter err = new PrintWriter(System.err, true);
@@ -91,10 +93,12 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
                 EvaluationMetrics.byId(plugins), err));
         cl.setCommandName(defaultName);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // The user's mistakes (unknown plug-in, bad option) by their message; anything else by its type too.
-            boolean usersMistake = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException;
-            commandLine.getErr().println(defaultName + ": " + (usersMistake ? ex.getMessage() : ex.toString()));
-            return 1;
+            // The user's mistakes (unknown plug-in, bad option) and the cluster's state by their message; anything
+            // else by its type too. Exit codes as dxmi's: 1 failed, 3 cluster unreachable, 4 no plan in time.
+            boolean known = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof ClusterProbe.Unreachable || ex instanceof RunStartup.NoPlan;
+            commandLine.getErr().println(defaultName + ": " + (known ? ex.getMessage() : ex.toString()));
+            return ex instanceof ClusterProbe.Unreachable ? 3 : ex instanceof RunStartup.NoPlan ? 4 : 1;
         });
         return cl.execute(args);
     }
@@ -105,8 +109,17 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
         List<EvaluationMetric> chosen = metricSelection.select(available);
         String run = connection.run();
         Metrics metrics = PipelineContext.metricsFor(name, run);
-        int port = metrics.startHttp(metricsPort);
+        metrics.startHttp(metricsPort);
         KafkaSettings settings = connection.settings("dxmi-" + name);
+        // Fail fast when the cluster does not answer; wait for the plan here, off any event loop.
+        connection.cluster().probe();
+        try {
+            RunStartup.awaitPlan(settings, run, Duration.ofSeconds(planTimeout), name, System.err);
+        } catch (RunStartup.Stopped e) {
+            metrics.close();
+            err.println(name + ": " + e.getMessage());
+            return 0;
+        }
         String id = instanceId != null ? instanceId : ServiceOptions.defaultInstanceId();
         EvaluatorVerticle evaluator = EvaluatorVerticle.builder()
                 .setOptions(new ServiceOptions(settings, run, id, null, metrics, Duration.ofSeconds(planTimeout)))
@@ -119,7 +132,7 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
             String deployment = vertx.deployVerticle(evaluator).toCompletionStage().toCompletableFuture().get();
             shutdown.registerDeployment(vertx, deployment).installHook();
             err.println(name + " (" + String.join(", ", chosen.stream().map(EvaluationMetric::id).toList())
-                    + ") joined run '" + run + "'; metrics at http://localhost:" + port + "/metrics");
+                    + ") joined run '" + run + "'; metrics at " + metrics.httpUrl());
             evaluator.finished().toCompletionStage().toCompletableFuture().get();
             err.println(name + ": the run is done (" + evaluator.reports().size() + " reports)");
             return 0;

@@ -3,7 +3,9 @@ package io.dxmi.pipeline;
 import io.dxmi.platform.broker.Topics;
 import org.apache.kafka.clients.admin.Admin;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +56,21 @@ public record RunTopics(String run) {
 
     public String deadLetters() {
         return name("dead-letters");
+    }
+
+    /** Every topic of the run (what {@link #ensureAll} creates and {@code dxmi runs delete} removes). */
+    public List<String> all() {
+        return List.of(spec(), trajectories(), rewards(), snapshots(), snapshotChunks(), evaluations(),
+                deadLetters());
+    }
+
+    /** The run a topic belongs to when it is some run's spec topic ({@code dxmi.RUN.spec}), else empty. */
+    public static Optional<String> runOfSpecTopic(String topic) {
+        if (topic.startsWith("dxmi.") && topic.endsWith(".spec") && topic.length() > "dxmi..spec".length()) {
+            String run = topic.substring("dxmi.".length(), topic.length() - ".spec".length());
+            return RUN_NAME.matcher(run).matches() ? Optional.of(run) : Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private String name(String kind) {

@@ -21,6 +21,7 @@ import io.dxmi.schemas.codec.SchemaException;
 import io.dxmi.schemas.codec.Tensors;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Garbage on every topic the pipeline consumes: consumers go on, and the garbage is dead-lettered with a reason. */
+@Tag("integration")
 class MalformedMessagesTest extends BrokerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -20,6 +20,7 @@ import io.dxmi.platform.config.KafkaSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** The run plan through the spec topic, submission, and a learner's checkpoints. */
+@Tag("integration")
 class PlanAndCheckpointTest extends BrokerTestBase {
 
     static DataSource ds;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.schemas.WeightSnapshot;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Snapshots through a real broker: large payloads, late starters, versions that only move forward. */
+@Tag("integration")
 class SnapshotTransportTest extends BrokerTestBase {
 
     private static Map<String, float[]> small(float base) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 import io.dxmi.platform.checkpoint.CheckpointStore;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,8 +129,8 @@ class PlatformUnitTest {
     try (Metrics m = Metrics.create("unit-test", Map.of("run", "r1"))) {
       m.counter("steps_total", "Training steps").inc(2);
       m.gaugeFamily("loss", "Loss", "kind").labels("value").set(0.5);
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, m.registry().scrape());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
       String body = out.toString(StandardCharsets.UTF_8);
       assertTrue(body.contains("steps_total{run=\"r1\",service=\"unit-test\"} 2.0"), body);
       assertTrue(body.contains("loss{kind=\"value\",run=\"r1\",service=\"unit-test\"} 0.5"), body);

@@ -1,5 +1,7 @@
 package io.dxmi.core.dxmi;
 
+import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 
 /**
@@ -36,6 +38,11 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param cosineDecay decay the policy's learning rates (sampler network and σ) along a half
  *     cosine to 0 over {@code iterations} (default true; the reference keeps them constant, which
  *     left the final samples swinging: see the README's sweep)
+ * @param stepSpacing how the sampler's T noise levels are chosen from the DDPM's schedule
+ *     (default uniform; absent in manifests written before images, which used uniform)
+ * @param policyBatch transitions per step in the policy update: 0 (the default) uses all B of
+ *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
+ *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
  * @param boxNegativeWeight λ, weight of extra energy negatives drawn uniformly from the data's
  *     widened bounding box ({@link BoxNegatives}; default 0 = none)
  * @param boxMargin how far that box extends past the data on each side, as a fraction of its
@@ -50,7 +57,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
-        float boxNegativeWeight, float boxMargin, boolean residualSigmas) {
+        StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
+        boolean residualSigmas) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -72,6 +80,18 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         java.util.Objects.requireNonNull(valueSharing, "valueSharing");
         java.util.Objects.requireNonNull(timeCost, "timeCost");
         java.util.Objects.requireNonNull(network, "network");
+        require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
+        if (stepSpacing == null) {
+            stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        }
+    }
+
+    /** Trajectories per step that the policy update uses (all B unless {@link #policyBatch()} says fewer). */
+    public int policyRowsPerStep() {
+        if (policyBatch == 0) {
+            return batchSize;
+        }
+        return Math.max(1, Math.min(batchSize, (policyBatch + samplerSteps - 1) / samplerSteps));
     }
 
     private static void require(boolean ok, String message) {
@@ -86,6 +106,25 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder with the image defaults: the official CIFAR-10 T = 10 settings (τ₁ = 0.1 on the
+     * entropy, τ₂ = 0.01 on the running cost, γ = 1, a sigmoid time cost centred at T/2 in the
+     * value target, AVR 0.99, sampler gradient clip 0.1, the last σ fixed at 1e-3, value = energy
+     * as one time-independent convolutional network, FastDPM's quadratic steps) scaled to small
+     * images on a CPU: batch 64, the policy updated on 64 of the B·T transitions per iteration,
+     * and rates ten times the official ones (sampler 1e-6, σ and value 1e-4), since a CPU run
+     * takes thousands of iterations where the official one took 200 epochs.
+     */
+    public static Builder imageBuilder() {
+        return new Builder().optSamplerSteps(10).optTaus(0.1f, 0.01f).optGamma(1f).optBatchSize(64)
+                .optIterations(2000).optSamplerLearningRate(1e-6f).optSigmaLearningRate(1e-4f)
+                .optValueLearningRate(1e-4f).optEnergyLearningRate(1e-4f).optSamplerClipNorm(0.1f)
+                .optLastSigmaLearnable(false).optLastSigmaFixed(1e-3f).optValueSharing(ValueSharing.SHARED)
+                .optTimeCost(TimeCost.SIGMOID).optEnergyEmaDecay(0f).optCosineDecay(false)
+                .optNetwork(NetworkConfig.of(ConvEnergyConfig.defaults()))
+                .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64);
     }
 
     /** A builder holding this configuration's values. */
@@ -117,6 +156,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.maxConsecutiveSkips = maxConsecutiveSkips;
         b.snapshotEvery = snapshotEvery;
         b.cosineDecay = cosineDecay;
+        b.stepSpacing = stepSpacing;
+        b.policyBatch = policyBatch;
         b.boxNegativeWeight = boxNegativeWeight;
         b.boxMargin = boxMargin;
         b.residualSigmas = residualSigmas;
@@ -151,6 +192,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
         private boolean cosineDecay = true;
+        private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        private int policyBatch;
         private float boxNegativeWeight = 0f;
         private float boxMargin = 0.1f;
         private boolean residualSigmas = false;
@@ -208,6 +251,10 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optCosineDecay(boolean v) { cosineDecay = v; return this; }
 
+        public Builder optStepSpacing(StepCoefficients.Spacing v) { stepSpacing = v; return this; }
+
+        public Builder optPolicyBatch(int v) { policyBatch = v; return this; }
+
         public Builder optBoxNegativeWeight(float v) { boxNegativeWeight = v; return this; }
 
         public Builder optBoxMargin(float v) { boxMargin = v; return this; }
@@ -219,7 +266,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery, cosineDecay, boxNegativeWeight, boxMargin, residualSigmas);
+                    snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
+                    residualSigmas);
         }
     }
 }

@@ -11,8 +11,15 @@ import java.util.Map;
  * Adam (Kingma and Ba) over one {@link ParameterSet}, with optional global gradient-norm
  * clipping and a refusal to apply non-finite gradients.
  *
- * <p>DJL's own optimizer keeps its moments in private maps that cannot be saved; this one
- * exposes them so that a checkpoint resumes exactly. The update itself is DJL's fused kernel.
+ * <p>Why not DJL's {@code ai.djl.training.optimizer.Adam}: it keeps its moments and per-parameter
+ * step counts in private maps that cannot be saved, so a checkpoint could not resume exactly;
+ * this one exposes them. The update itself is the same fused PyTorch kernel. DJL 0.36's Adam
+ * does correct the bias of the step size (it passes lr·√(1−β₂ᵗ)/(1−β₁ᵗ) as the kernel's
+ * stepping rate); what differs here: ε is scaled by √(1−β₂ᵗ) too, so the update equals
+ * PyTorch's {@code torch.optim.Adam} exactly (DJL adds the raw ε to the uncorrected √v, which
+ * acts like PyTorch with ε/√(1−β₂ᵗ): about 32 times larger at the first step for β₂ = 0.999,
+ * the same once t is large); gradients are clipped by their global norm (DJL's kernel clamps
+ * each element from above only); and a non-finite gradient is refused instead of applied.
  */
 public final class Adam {
 
@@ -64,10 +71,9 @@ public final class Adam {
         steps++;
         float c1 = 1f - (float) Math.pow(beta1, steps);
         float c2 = 1f - (float) Math.pow(beta2, steps);
-        // Bias correction folded into the step size and epsilon. The PyTorch kernel steps by its
-        // second rate argument (learningRateBiasCorrection); the first only scales AdamW's decay.
-        // So the corrected rate goes in both (DJL's own Adam passes the raw rate second, which
-        // makes early steps up to 1/sqrt(1 - beta2) times too large).
+        // Bias correction folded into the step size and epsilon (PyTorch's update rewritten for
+        // the uncorrected moments). The kernel steps by its second rate argument; the first only
+        // scales AdamW's decay, which is off here, so the corrected rate goes in both.
         float lr = (float) (learningRate * Math.sqrt(c2) / c1);
         float eps = (float) (epsilon * Math.sqrt(c2));
         for (Map.Entry<String, NDArray> e : params.arrays().entrySet()) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 
 /**
  * A JSON-lines log of metrics in the run directory: one object per line, appended and flushed,
@@ -66,6 +67,14 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /** An {@code eval} record: the quick evaluation's SW and AUC at an iteration. */
+    /** An evaluation with the named metrics (sw and auc for vectors, fd for images). */
+    public static ObjectNode evalRecord(long iteration, Map<String, Double> metrics) {
+        ObjectNode ev = record("eval");
+        ev.put("iteration", iteration);
+        metrics.forEach(ev::put);
+        return ev;
+    }
+
     public static ObjectNode evalRecord(long iteration, double sw, double auc) {
         ObjectNode ev = record("eval");
         ev.put("iteration", iteration);
@@ -75,6 +84,11 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /** The {@code final} record: result.json's figures without its long descriptive parts. */
+    public static ObjectNode finalRecord(RunResult result) {
+        return finalRecord(result.toJson());
+    }
+
+    /** The {@code final} record of a result already in JSON form. */
     public static ObjectNode finalRecord(ObjectNode result) {
         ObjectNode end = record("final");
         ObjectNode headline = result.deepCopy();

@@ -36,12 +36,14 @@ public final class Table1Job {
     private final int seeds;
     private final boolean quick;
     private final ProgressListener listener;
+    private final EvaluationListener evaluationListener;
 
     private Table1Job(Builder b) {
         this.output = b.output;
         this.seeds = b.seeds;
         this.quick = b.quick;
         this.listener = b.listener;
+        this.evaluationListener = b.evaluationListener;
     }
 
     public static Builder builder() {
@@ -151,7 +153,7 @@ public final class Table1Job {
         DxmiConfig cfg = DxmiConfig.builder().optTau(Float.parseFloat(tau)).optIterations(dxmiIterations())
                 .optSeed(seed).build();
         TrainJob.Builder b = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optEvalEvery(0)
-                .optCheckpointEvery(0)
+                .optCheckpointEvery(0).optEvaluationListener(evaluationListener)
                 .optPretrainConfig(PretrainConfig.defaults().withIterations(pretrainIterations()).withSeed(seed))
                 .optListener(phase("seed " + seed + " DxMI tau=" + tau + (isPretrained ? "" : " (random start)")));
         if (quick) {
@@ -162,8 +164,8 @@ public final class Table1Job {
         } else {
             b.optPretrain(false);
         }
-        TrainResult r = b.build().run();
-        put(results, "dxmi/" + tau + "/" + (isPretrained ? "yes" : "no"), r.sw(), r.auc());
+        RunResult r = b.build().run();
+        put(results, "dxmi/" + tau + "/" + (isPretrained ? "yes" : "no"), r.quality().sw(), r.quality().auc());
     }
 
     private ProgressListener phase(String name) {
@@ -198,6 +200,7 @@ public final class Table1Job {
         private int seeds = 3;
         private boolean quick;
         private ProgressListener listener = ProgressListener.NONE;
+        private EvaluationListener evaluationListener = EvaluationListener.NONE;
 
         public Builder setOutput(Path output) {
             this.output = output;
@@ -213,6 +216,12 @@ public final class Table1Job {
         /** Shorter runs and a lighter evaluation, for a few minutes on 2 cores. */
         public Builder optQuick(boolean quick) {
             this.quick = quick;
+            return this;
+        }
+
+        /** Called at the end of every DxMI run (the command line draws its figures there). */
+        public Builder optEvaluationListener(EvaluationListener evaluationListener) {
+            this.evaluationListener = evaluationListener;
             return this;
         }
 

@@ -12,10 +12,7 @@ import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.eval.Evaluator;
-import io.dxmi.core.figures.MetricHistory;
-import io.dxmi.core.figures.RunFigures;
-import io.dxmi.core.metrics.MeanStd;
+import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
@@ -35,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * and checkpoints, evaluate with the full protocol, and write the run directory:
  * {@code result.json}, {@code samples.csv}, {@code metrics.jsonl} and the model
  * ({@code model.json}, {@code weights.dxt}), which is also the checkpoint that
- * {@link #resume} continues from. Figures of the run ({@link RunFigures}) are redrawn into
- * {@code figures/} at every periodic evaluation.
+ * {@link #resume} continues from. The {@link EvaluationListener} (the command line's figures)
+ * is called at every periodic evaluation.
  */
 public final class TrainJob {
 
@@ -62,9 +59,9 @@ public final class TrainJob {
     private final int evalEvery;
     private final int checkpointEvery;
     private final int sampleCount;
-    private final Evaluator finalEvaluator;
-    private final Evaluator periodicEvaluator;
+    private final RunEvaluation.Settings evaluationSettings;
     private final ProgressListener listener;
+    private final EvaluationListener evaluationListener;
 
     private TrainJob(Builder b) {
         this.data = b.data;
@@ -77,12 +74,9 @@ public final class TrainJob {
         this.checkpointEvery = b.checkpointEvery;
         this.sampleCount = b.sampleCount;
         this.listener = b.listener;
-        this.finalEvaluator = Evaluator.builder().setData(data).optSamples(b.evalSamples).optRepeats(b.evalRepeats)
-                .optDirections(b.evalDirections).optAucSamples(b.evalAucSamples).optSeed(config.seed() + 1000).build();
-        // The periodic checks are a progress signal: a lighter AUC (10,000 a side) keeps them cheap.
-        this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, b.evalSamples))
-                .optAucSamples(Math.min(10_000, b.evalAucSamples))
-                .optRepeats(1).optDirections(Math.min(500, b.evalDirections)).optSeed(config.seed() + 2000).build();
+        this.evaluationListener = b.evaluationListener;
+        this.evaluationSettings = new RunEvaluation.Settings(b.evalSamples, b.evalRepeats, b.evalDirections,
+                b.sampleCount, b.periodicSamples, b.classifier, config.seed());
     }
 
     public static Builder builder() {
@@ -90,7 +84,7 @@ public final class TrainJob {
     }
 
     /** Runs a new job from the start. */
-    public TrainResult run() throws IOException {
+    public RunResult run() throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         Files.createDirectories(output);
@@ -135,13 +129,17 @@ public final class TrainJob {
      * Continues the job saved in {@code dir} (its model and training state) up to
      * {@code iterations} in total (or the saved configuration's count when ≤ 0).
      */
-    public static TrainResult resume(Path dir, DataSource data, int iterations, ProgressListener listener)
-            throws IOException {
+    public static RunResult resume(Path dir, DataSource data, int iterations, ProgressListener listener,
+            EvaluationListener evaluationListener) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
         DxmiModel model = loaded.model();
         try {
+            if (loaded.state() == null) {
+                throw new IllegalArgumentException(dir + " holds a model without training state (assembled from a"
+                        + " distributed run's snapshots): it cannot be resumed");
+            }
             if (!loaded.data().contentHash().equals(data.contentHash())) {
                 throw new IllegalArgumentException("the run in " + dir + " was trained on '" + loaded.data().name()
                         + "' (hash " + loaded.data().contentHash().substring(0, 12) + "…), not on '" + data.name()
@@ -154,7 +152,7 @@ public final class TrainJob {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
             trainer.restoreState(loaded.state());
             TrainJob job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
-                    .optPretrainConfig(model.samplerConfig()).build();
+                    .optEvaluationListener(evaluationListener).optPretrainConfig(model.samplerConfig()).build();
             Map<String, Object> notes = new LinkedHashMap<>();
             notes.put("resumedFromIteration", loaded.state().iteration());
             String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
@@ -164,23 +162,22 @@ public final class TrainJob {
         }
     }
 
-    private TrainResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
+    private RunResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
             Map<String, Object> notes) throws IOException {
         DxmiModel model = trainer.model();
         DataInfo dataInfo = DataInfo.of(data);
         double trainSeconds = 0;
         double evalSeconds = 0;
         Double timeToTarget = null;
-        double lastSw = Double.NaN;
-        double lastAuc = Double.NaN;
+        Map<String, Double> lastEval = Map.of();
         boolean checkTarget = "8gaussians".equals(data.name()) && config.samplerSteps() == 5;
         long total = config.iterations();
         long startIteration = trainer.iteration();
-        RunFigures figures = RunFigures.builder().setData(data).optSeed(config.seed()).build();
         MetricHistory history = previousEvaluations(output.resolve(METRICS), startIteration);
         double figureSeconds = 0;
         boolean figuresCurrent = false;
-        try (MetricsLog log = new MetricsLog(output.resolve(METRICS))) {
+        try (MetricsLog log = new MetricsLog(output.resolve(METRICS));
+                RunEvaluation evaluation = RunEvaluation.forData(data, evaluationSettings, listener)) {
             ObjectNode start = MetricsLog.record("start");
             start.set("config", JSON.valueToTree(config));
             start.put("fromIteration", startIteration);
@@ -194,18 +191,20 @@ public final class TrainJob {
                 boolean evalNow = evalEvery > 0 && (it % evalEvery == 0 || it == total);
                 if (evalNow) {
                     long e0 = System.nanoTime();
-                    lastSw = periodicEvaluator.slicedWasserstein(model::sample).mean();
-                    lastAuc = periodicEvaluator.energyAuc(model::energy);
+                    lastEval = evaluation.periodic(model);
                     evalSeconds += (System.nanoTime() - e0) / 1e9;
-                    if (checkTarget && timeToTarget == null && lastSw <= TARGET_SW && lastAuc >= TARGET_AUC) {
+                    if (checkTarget && timeToTarget == null && lastEval.get(MetricHistory.SW) <= TARGET_SW
+                            && lastEval.get(MetricHistory.AUC) >= TARGET_AUC) {
                         timeToTarget = pretrainSeconds + trainSeconds;
                     }
-                    ObjectNode ev = MetricsLog.evalRecord(it, lastSw, lastAuc);
+                    ObjectNode ev = MetricsLog.evalRecord(it, lastEval);
                     ev.put("trainSeconds", trainSeconds);
-                    history.add(it, Map.of(MetricHistory.SW, lastSw, MetricHistory.AUC, lastAuc,
-                            MetricHistory.ENERGY_LOSS, stats.energyLoss(), MetricHistory.VALUE_LOSS, stats.valueLoss(),
-                            MetricHistory.POLICY_LOSS, stats.policyLoss()));
-                    long millis = writeFigures(figures, model, history);
+                    Map<String, Double> point = new LinkedHashMap<>(lastEval);
+                    point.put(MetricHistory.ENERGY_LOSS, stats.energyLoss());
+                    point.put(MetricHistory.VALUE_LOSS, stats.valueLoss());
+                    point.put(MetricHistory.POLICY_LOSS, stats.policyLoss());
+                    history.add(it, point);
+                    long millis = writeFigures(model, history);
                     figureSeconds += millis / 1e3;
                     figuresCurrent = it == total;
                     ev.put("figureMillis", millis);
@@ -222,8 +221,7 @@ public final class TrainJob {
                     m.put("V", stats.valueLoss());
                     m.put("pi", stats.policyLoss());
                     m.put("sigma_T", (double) stats.sigmas()[stats.sigmas().length - 1]);
-                    m.put("sw", lastSw);
-                    m.put("auc", lastAuc);
+                    m.putAll(lastEval);
                     listener.onProgress("train", it, total, m);
                 }
                 if (checkpointEvery > 0 && it % checkpointEvery == 0 && it < total) {
@@ -232,42 +230,24 @@ public final class TrainJob {
             }
             ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
             if (!figuresCurrent) {
-                figureSeconds += writeFigures(figures, model, history) / 1e3;
+                figureSeconds += writeFigures(model, history) / 1e3;
             }
 
             long e0 = System.nanoTime();
-            RunReport.Quality[] quality = new RunReport.Quality[1];
-            ObjectNode r = RunReport.evaluate(model, data, finalEvaluator, sampleCount, output, quality);
-            MeanStd sw = quality[0].sw();
-            double auc = quality[0].auc();
-            double aucRaw = quality[0].aucRaw();
+            RunResult result = RunResult.of(evaluation.complete(model, output), model, data);
             evalSeconds += (System.nanoTime() - e0) / 1e9;
             double wall = (System.nanoTime() - t0) / 1e9;
             long done = trainer.iteration() - startIteration;
-
-            r.put("iterations", trainer.iteration());
-            r.put("iterations_this_run", done);
-            r.put("wall_seconds", wall);
-            r.put("pretrain_seconds", pretrainSeconds);
-            r.put("train_seconds", trainSeconds);
-            r.put("eval_seconds", evalSeconds);
-            r.put("figure_seconds", figureSeconds);
-            r.put("iterations_per_second", done / Math.max(trainSeconds, 1e-9));
+            result = result.withTiming(new RunResult.Timing(trainer.iteration(), done, wall, pretrainSeconds,
+                    trainSeconds, evalSeconds, figureSeconds, done / Math.max(trainSeconds, 1e-9),
+                    trainer.skippedUpdates(), trainer.recoveries())).withNotes(notes);
             if (checkTarget) {
-                if (timeToTarget != null) {
-                    r.put("seconds_to_target", timeToTarget);
-                } else {
-                    r.putNull("seconds_to_target");
-                }
-                r.put("target", "SW <= " + TARGET_SW + " and AUC >= " + TARGET_AUC
-                        + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)");
+                result = result.withTarget(new RunResult.Target(timeToTarget, "SW <= " + TARGET_SW + " and AUC >= "
+                        + TARGET_AUC + " at a periodic evaluation (5,000 samples, 500 directions, 1 sampling)"));
             }
-            r.put("skipped_updates", trainer.skippedUpdates());
-            r.put("recoveries", trainer.recoveries());
-            r.set("notes", JSON.valueToTree(notes));
-            RunReport.write(output, r);
-            log.append(MetricsLog.finalRecord(r));
-            return new TrainResult(sw, auc, aucRaw, trainer.iteration(), trainSeconds, wall);
+            result = result.write(output);
+            log.append(MetricsLog.finalRecord(result));
+            return result;
         }
     }
 
@@ -294,16 +274,17 @@ public final class TrainJob {
     }
 
     /**
-     * Redraws the figures into {@code figures/}; returns the milliseconds taken. A figure that
+     * Calls the evaluation listener (the figures); returns the milliseconds taken. A figure that
      * cannot be written is logged, not fatal: the training run matters more than its pictures.
      */
-    private long writeFigures(RunFigures figures, DxmiModel model, MetricHistory history) {
+    private long writeFigures(DxmiModel model, MetricHistory history) {
+        long t0 = System.nanoTime();
         try {
-            return figures.write(model, history, RunFigures.directoryOf(output)).millis();
+            evaluationListener.evaluated(output, model, history);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("could not write the figures into {}: {}", RunFigures.directoryOf(output), e.toString());
-            return 0;
+            LOG.warn("could not write the figures of {}: {}", output, e.toString());
         }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** Builder: {@code setData}, {@code setConfig} and {@code setOutput} are required. */
@@ -320,8 +301,10 @@ public final class TrainJob {
         private int evalSamples = SlicedWasserstein.DEFAULT_SAMPLES;
         private int evalRepeats = SlicedWasserstein.DEFAULT_REPEATS;
         private int evalDirections = SlicedWasserstein.DEFAULT_DIRECTIONS;
-        private int evalAucSamples = Evaluator.DEFAULT_AUC_SAMPLES;
+        private int periodicSamples = 1000;
+        private Path classifier;
         private ProgressListener listener = ProgressListener.NONE;
+        private EvaluationListener evaluationListener = EvaluationListener.NONE;
 
         public Builder setData(DataSource data) {
             this.data = data;
@@ -368,7 +351,7 @@ public final class TrainJob {
             return this;
         }
 
-        /** Rows written to samples.csv; default 10,000. */
+        /** Samples written to the samples file (samples.csv, samples.idx.gz); default 10,000. */
         public Builder optSampleCount(int sampleCount) {
             this.sampleCount = sampleCount;
             return this;
@@ -382,14 +365,26 @@ public final class TrainJob {
             return this;
         }
 
-        /** The same, with the energy AUC's rows a side (default {@link Evaluator#DEFAULT_AUC_SAMPLES}). */
-        public Builder optEvaluation(int samples, int repeats, int directions, int aucSamples) {
-            this.evalAucSamples = aucSamples;
-            return optEvaluation(samples, repeats, directions);
+        /** Images: samples of the periodic FD evaluations (default 1,000; the final one uses the protocol's count). */
+        public Builder optPeriodicSamples(int samples) {
+            this.periodicSamples = samples;
+            return this;
+        }
+
+        /** Images: the classifier whose features the FD uses (default: the cached one, trained on first use). */
+        public Builder optClassifier(Path classifierDir) {
+            this.classifier = classifierDir;
+            return this;
         }
 
         public Builder optListener(ProgressListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /** Called at every periodic evaluation and at the end (the command line draws the figures there). */
+        public Builder optEvaluationListener(EvaluationListener evaluationListener) {
+            this.evaluationListener = evaluationListener;
             return this;
         }
 

@@ -55,7 +55,7 @@ public final class VectorTableJob {
     private final DxmiConfig config;
     private final int pretrainIterations;
     private final boolean reusePretrained;
-    /** SW rows, SW samplings, SW directions, AUC rows a side. */
+    /** SW rows, samplings and directions. */
     private final int[] evaluation;
     private final int jobs;
     private final ProgressListener listener;
@@ -70,8 +70,8 @@ public final class VectorTableJob {
         this.pretrainIterations = b.pretrainIterations != null ? b.pretrainIterations
                 : (b.quick ? 5000 : PretrainConfig.defaults().iterations());
         this.reusePretrained = b.reusePretrained;
-        this.evaluation = b.evaluation != null ? b.evaluation : quick ? new int[] {5000, 2, 500,
-            Evaluator.DEFAULT_AUC_SAMPLES} : new int[] {10_000, 5, 1000, Evaluator.DEFAULT_AUC_SAMPLES};
+        this.evaluation = b.evaluation != null ? b.evaluation : quick ? new int[] {5000, 2, 500}
+                : new int[] {10_000, 5, 1000};
         this.jobs = b.jobs;
         this.listener = b.listener;
     }
@@ -88,8 +88,9 @@ public final class VectorTableJob {
     }
 
     private Evaluator evaluator(DataSource data, long seed) {
+        // The AUC keeps the default row count: the training job's final evaluation scores the energy on the same points.
         return Evaluator.builder().setData(data).optSeed(seed + 1000).optSamples(evaluation[0])
-                .optRepeats(evaluation[1]).optDirections(evaluation[2]).optAucSamples(evaluation[3]).build();
+                .optRepeats(evaluation[1]).optDirections(evaluation[2]).build();
     }
 
     /** Runs every (set, seed); writes the table files; returns the report. */
@@ -205,14 +206,17 @@ public final class VectorTableJob {
         TrainJob.Builder tb = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir.resolve("dxmi"))
                 .optPretrained(ddpmDir).optEvalEvery(quick ? 0 : 1000).optCheckpointEvery(0).optListener(phase)
                 .optPretrainConfig(pc);
-        tb.optEvaluation(evaluation[0], evaluation[1], evaluation[2], evaluation[3]);
-        TrainResult r = tb.build().run();
+        tb.optEvaluation(evaluation[0], evaluation[1], evaluation[2]);
+        RunResult result = tb.build().run();
+        RunResult.Quality r = result.quality();
+        double trainSeconds = result.timing() != null && result.timing().trainSeconds() != null
+                ? result.timing().trainSeconds() : Double.NaN;
         double[] msDxmi = new double[2];
         try (var trained = ModelStore.loadDxmi(dir.resolve("dxmi")).model()) {
             timed(trained::sample, msDxmi).apply(TIMED_ROWS, new Rng(seed));
         }
         return new VectorTableReport.Run(name, data.dimension(), seed, base.floor(), base.ddpm(), base.derived(),
-                r.sw(), r.auc(), r.aucRaw(), base.aucReference(), base.reference(), pretrainSeconds, r.trainSeconds(),
+                r.sw(), r.auc(), r.aucRaw(), base.aucReference(), base.reference(), pretrainSeconds, trainSeconds,
                 base.msPer1000Ddpm(), base.msPer1000Derived(), perThousand(msDxmi));
     }
 
@@ -353,9 +357,9 @@ public final class VectorTableJob {
             return this;
         }
 
-        /** The evaluation's SW rows, samplings and directions and AUC rows a side (default: the full protocol, or --quick's). */
-        public Builder optEvaluation(int samples, int repeats, int directions, int aucSamples) {
-            this.evaluation = new int[] {samples, repeats, directions, aucSamples};
+        /** The SW's rows, samplings and directions (default: the full protocol, or --quick's). */
+        public Builder optEvaluation(int samples, int repeats, int directions) {
+            this.evaluation = new int[] {samples, repeats, directions};
             return this;
         }
 

@@ -82,6 +82,21 @@ public final class Rng {
         return (int) (r >>> 32);
     }
 
+    /** The numbers 0 … n−1 in a uniformly random order (Fisher–Yates). */
+    public int[] permutation(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
     /** Standard normal (Box–Muller). */
     public double nextGaussian() {
         if (!Double.isNaN(spareGaussian)) {

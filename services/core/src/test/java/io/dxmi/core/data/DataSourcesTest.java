@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +41,28 @@ class DataSourcesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataSources.resolve("swissroll"));
         assertTrue(e.getMessage().startsWith("unknown data set 'swissroll'; built-in data sets: 8gaussians"),
                 e.getMessage());
+    }
+
+    @Test
+    void imageOptionsOnVectorDataAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataSources.resolve(new DataSpec("8gaussians", List.of("0"), 16)));
+        assertEquals("--classes 0 --image-size 16 applies to image data only; 8gaussians is not an image data set",
+                e.getMessage());
+    }
+
+    @Test
+    void aSpecSurvivesItsTextForm() {
+        DataSpec spec = new DataSpec("fashion-mnist", List.of("0", "Coat"), 16);
+        assertEquals("fashion-mnist?classes=0,Coat&image-size=16", spec.toString());
+        assertEquals(spec, DataSpec.parse(spec.toString()));
+        assertEquals(DataSpec.of("odd?name.csv"), DataSpec.parse("odd?name.csv"));
+        assertEquals("8gaussians", DataSpec.of("8gaussians").toString());
+    }
+
+    @Test
+    void unknownNamesListTheImageSetsToo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataSources.resolve("cifar"));
+        assertTrue(e.getMessage().contains("fashion-mnist, mnist"), e.getMessage());
     }
 }

@@ -50,6 +50,7 @@ class GradientRecorderTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the recorders are opened for their effect on the thread's grad mode
     void recordsOnlyOnItsOwnThreadAndRestoresTheMode() throws Exception {
         DjlRuntime.noGradientsOnThisThread();
         try (GradientRecorder outer = GradientRecorder.open()) {

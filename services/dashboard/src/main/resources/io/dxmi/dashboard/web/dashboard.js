@@ -1,21 +1,24 @@
-// The DxMI dashboard page: keeps a mirror of the server's state (window.dashboardState), fed by
-// Server-Sent Events from /events, and draws every curve itself on <canvas> (no library, no CDN:
-// the machines running this are often offline).
+// The DxMI dashboard page: keeps a mirror of the server's state (window.dashboardState), fed by Server-Sent
+// Events from /events, and renders it. Charts are uPlot (charts.js); nothing comes from the internet. Each view
+// is a panel {render(state)} in `panels`; a new view (an image run's samples, a cameras view) registers one
+// with window.dxmiDashboard.register(panel) from its own script and gets every update.
 (function () {
   'use strict';
 
-  var PALETTE = ['#2f6fdf', '#e4572e', '#17a398', '#f3a712', '#8e44ad', '#5c6b73', '#d81b60', '#43a047'];
   var FIGURE_TITLES = {
     'samples-energy.png': 'Samples over the learned energy',
     'value-steps.png': 'Value function per step',
     'energy-true-vs-learned.png': 'True vs learned energy',
-    'metric-curves.png': 'Metric curves'
+    'metric-curves.png': 'Metric curves',
+    'sample-grid.png': 'Generated samples'
   };
+  // The figures a run of 2D data draws; other runs draw the curves and, for images, the sample grid.
+  var PLANAR_FIGURES = ['samples-energy.png', 'value-steps.png', 'energy-true-vs-learned.png', 'metric-curves.png'];
   var MAX_POINTS = 4000;
 
   var state = {
     run: null, plan: null, reports: [], services: [], progress: {}, losses: {}, sigma: {},
-    figures: { version: 0, files: {} }, skipped: 0, hasRunDir: false,
+    figures: { version: 0, files: {} }, pretrain: null, skipped: 0, hasRunDir: false,
     clockOffset: 0, connected: false, events: 0
   };
   window.dashboardState = state;
@@ -54,125 +57,9 @@
     if (s < 5400) { return Math.round(s / 60) + ' min'; }
     return (s / 3600).toFixed(1) + ' h';
   }
+  function mib(bytes) { return bytes >= 1073741824 ? (bytes / 1073741824).toFixed(2) + ' GiB' : (bytes / 1048576).toFixed(0) + ' MiB'; }
 
-  // ---- charts ---------------------------------------------------------------------------------------
-
-  function niceStep(range, count) {
-    var raw = range / Math.max(1, count);
-    var mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    var n = raw / mag;
-    return (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * mag;
-  }
-  function ticks(lo, hi, count) {
-    var step = niceStep(hi - lo, count), out = [];
-    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) { out.push(Math.abs(v) < step * 1e-9 ? 0 : v); }
-    return out;
-  }
-  function tickLabel(v, step) {
-    if (Math.abs(v) >= 1e5) { return v.toExponential(1); }
-    var d = step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step)));
-    return v.toFixed(d);
-  }
-
-  /**
-   * Draws line series on a canvas. series: [{name, color, points: [[x, y], ...]}].
-   * opts: {xLabel, empty, yMin, yMax}. Sets data-points (points drawn, all series) and data-series.
-   */
-  function drawChart(canvas, series, opts) {
-    var dpr = window.devicePixelRatio || 1;
-    var w = canvas.clientWidth || 600, h = canvas.clientHeight || 240;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
-    }
-    var g = canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, h);
-    g.font = '11px system-ui, sans-serif';
-    var drawn = 0, xs = [], ys = [];
-    series.forEach(function (s) {
-      s.points.forEach(function (p) {
-        if (isFinite(p[0]) && isFinite(p[1])) { xs.push(p[0]); ys.push(p[1]); }
-      });
-    });
-    canvas.dataset.series = String(series.length);
-    if (ys.length === 0) {
-      canvas.dataset.points = '0';
-      g.fillStyle = '#9aa3b2'; g.textAlign = 'center'; g.textBaseline = 'middle';
-      g.font = '13px system-ui, sans-serif';
-      g.fillText(opts.empty || 'waiting for data…', w / 2, h / 2);
-      return;
-    }
-    var xMin = Math.min.apply(null, xs), xMax = Math.max.apply(null, xs);
-    var yMin = Math.min.apply(null, ys), yMax = Math.max.apply(null, ys);
-    if (opts.yMin !== undefined) { yMin = Math.min(yMin, opts.yMin); }
-    if (opts.yMax !== undefined) { yMax = Math.max(yMax, opts.yMax); }
-    if (xMax === xMin) { xMin -= 1; xMax += 1; }
-    if (yMax === yMin) { var pad = Math.abs(yMin) * 0.1 || 1; yMin -= pad; yMax += pad; }
-    var yPad = (yMax - yMin) * 0.06; yMin -= yPad; yMax += yPad;
-    // The legend wraps into as many right-aligned rows as the series' names need.
-    var legendRows = [];
-    if (series.length > 1) {
-      var row = [], rowWidth = 0, room = w - 58 - 12;
-      series.forEach(function (s) {
-        var itemWidth = g.measureText(s.name).width + 24;
-        if (row.length > 0 && rowWidth + itemWidth > room) { legendRows.push(row); row = []; rowWidth = 0; }
-        row.push(s); rowWidth += itemWidth;
-      });
-      legendRows.push(row);
-    }
-    var left = 58, right = 12, top = legendRows.length > 0 ? legendRows.length * 16 + 8 : 10, bottom = 30;
-    var pw = w - left - right, ph = h - top - bottom;
-    function X(v) { return left + (v - xMin) / (xMax - xMin) * pw; }
-    function Y(v) { return top + (1 - (v - yMin) / (yMax - yMin)) * ph; }
-
-    // grid and axes
-    var yt = ticks(yMin, yMax, 5), ystep = yt.length > 1 ? yt[1] - yt[0] : 1;
-    var xt = ticks(xMin, xMax, 6), xstep = xt.length > 1 ? xt[1] - xt[0] : 1;
-    g.strokeStyle = '#edf0f5'; g.lineWidth = 1; g.fillStyle = '#6b7487';
-    g.textAlign = 'right'; g.textBaseline = 'middle';
-    yt.forEach(function (v) {
-      var y = Math.round(Y(v)) + 0.5;
-      g.beginPath(); g.moveTo(left, y); g.lineTo(left + pw, y); g.stroke();
-      g.fillText(tickLabel(v, ystep), left - 6, y);
-    });
-    g.textAlign = 'center'; g.textBaseline = 'top';
-    xt.forEach(function (v) {
-      var x = Math.round(X(v)) + 0.5;
-      g.beginPath(); g.moveTo(x, top); g.lineTo(x, top + ph); g.stroke();
-      g.fillText(tickLabel(v, xstep), x, top + ph + 6);
-    });
-    g.strokeStyle = '#c5ccd8';
-    g.beginPath(); g.moveTo(left + 0.5, top); g.lineTo(left + 0.5, top + ph); g.lineTo(left + pw, top + ph + 0.5); g.stroke();
-    if (opts.xLabel) { g.textAlign = 'right'; g.fillText(opts.xLabel, left + pw, top + ph + 18 > h - 12 ? h - 12 : top + ph + 18); }
-
-    // lines
-    series.forEach(function (s) {
-      var pts = s.points.filter(function (p) { return isFinite(p[0]) && isFinite(p[1]); });
-      if (pts.length === 0) { return; }
-      g.strokeStyle = s.color; g.fillStyle = s.color; g.lineWidth = 1.8; g.lineJoin = 'round';
-      g.beginPath();
-      pts.forEach(function (p, i) { if (i === 0) { g.moveTo(X(p[0]), Y(p[1])); } else { g.lineTo(X(p[0]), Y(p[1])); } });
-      g.stroke();
-      if (pts.length <= 60) {
-        pts.forEach(function (p) { g.beginPath(); g.arc(X(p[0]), Y(p[1]), 3, 0, 2 * Math.PI); g.fill(); });
-      }
-      drawn += pts.length;
-    });
-
-    // legend
-    g.textBaseline = 'middle'; g.textAlign = 'right'; g.font = '11px system-ui, sans-serif';
-    legendRows.forEach(function (items, r) {
-      var lx = left + pw, ly = 10 + r * 16;
-      for (var i = items.length - 1; i >= 0; i--) {
-        var label = items[i].name;
-        g.fillStyle = '#39414f'; g.fillText(label, lx, ly);
-        lx -= g.measureText(label).width + 6;
-        g.fillStyle = items[i].color; g.fillRect(lx - 10, ly - 4, 10, 8);
-        lx -= 18;
-      }
-    });
-    canvas.dataset.points = String(drawn);
-  }
+  // ---- metrics from the reports ---------------------------------------------------------------------
 
   function reportSeries(metric) {
     return state.reports.map(function (r) { return [r.iteration, r.metrics[metric]]; })
@@ -183,46 +70,70 @@
     return Object.keys(map).sort(function (a, b) {
       var na = Number(a), nb = Number(b);
       return isNaN(na) || isNaN(nb) ? a.localeCompare(b) : na - nb;
-    }).map(function (k, i) {
-      return {
-        name: label ? label(k) : k, color: PALETTE[i % PALETTE.length],
-        points: map[k].map(function (p, j) { return [p[1] === null ? j : p[1], p[2]]; })
-      };
+    }).map(function (k) {
+      return { name: label ? label(k) : k, points: map[k].map(function (p, j) { return [p[1] === null ? j : p[1], p[2]]; }) };
     });
   }
-
-  function renderCharts() {
-    var sw = reportSeries('sw'), auc = reportSeries('auc');
-    var swCanvas = $('chart-sw');
-    drawChart(swCanvas, [{ name: 'SW', color: PALETTE[0], points: sw }],
-      { xLabel: 'iteration', empty: 'waiting for the first evaluation…', yMin: 0 });
-    swCanvas.dataset.last = sw.length ? String(sw[sw.length - 1][1]) : '';
-    drawChart($('chart-auc'), [{ name: 'AUC', color: PALETTE[2], points: auc }],
-      { xLabel: 'iteration', empty: 'waiting for the first evaluation…' });
-    drawChart($('chart-loss'), scrapeSeries(state.losses),
-      { xLabel: 'iteration', empty: 'waiting for the learners\u2019 metrics…' });
-    drawChart($('chart-sigma'), scrapeSeries(state.sigma, function (k) { return '\u03c3 step ' + k; }),
-      { xLabel: 'iteration', empty: 'waiting for the value-learner\u2019s metrics…', yMin: 0 });
+  /** Plug-in metric names (not sw, auc), sorted. */
+  function pluginMetrics() {
     var extra = {};
     state.reports.forEach(function (r) {
       Object.keys(r.metrics).forEach(function (m) { if (m !== 'sw' && m !== 'auc') { extra[m] = true; } });
     });
-    var names = Object.keys(extra).sort();
-    $('card-extra').hidden = names.length === 0;
-    if (names.length) {
-      drawChart($('chart-extra'), names.map(function (m, i) {
-        return { name: m, color: PALETTE[(i + 3) % PALETTE.length], points: reportSeries(m) };
-      }), { xLabel: 'iteration' });
-    }
+    return Object.keys(extra).sort();
+  }
+  /**
+   * Whether a plug-in metric is a share (a fraction in [0, 1]) rather than a count or another value: its name
+   * (without the plug-in's prefix) says so, or all its values lie in [0, 1] and one is not a whole number. Shares and counts get separate charts.
+   */
+  function isShare(m) {
+    if (/(^|_)(share|fraction|ratio|rate|coverage)/.test(splitName(m)[1])) { return true; }
+    var vs = reportSeries(m).map(function (p) { return p[1]; });
+    return vs.length > 0 && vs.every(function (v) { return v >= 0 && v <= 1; }) &&
+      vs.some(function (v) { return v !== Math.round(v); });
+  }
+  /** The common plug-in prefix of a metric ("mode_coverage.share_mode_0" → ["mode_coverage", "share_mode_0"]). */
+  function splitName(m) {
+    var dot = m.indexOf('.');
+    return dot < 0 ? ['', m] : [m.substring(0, dot), m.substring(dot + 1)];
   }
 
-  // ---- panels ---------------------------------------------------------------------------------------
+  // ---- charts -----------------------------------------------------------------------------------------
+
+  var charts = {};
+  function chart(id, opts) { return charts[id] || (charts[id] = new DxmiCharts.LineChart($(id), opts)); }
+
+  function renderCharts() {
+    chart('chart-sw', { yLabel: 'SW', empty: 'waiting for the first evaluation…', yMin: 0 })
+      .update([{ name: 'SW', points: reportSeries('sw'), color: DxmiCharts.colour(0) }]);
+    chart('chart-auc', { yLabel: 'AUC', empty: 'waiting for the first evaluation…' })
+      .update([{ name: 'AUC', points: reportSeries('auc'), color: DxmiCharts.colour(1) }]);
+    chart('chart-loss', { yLabel: 'loss', empty: 'waiting for the learners\u2019 metrics…' })
+      .update(scrapeSeries(state.losses));
+    chart('chart-sigma', { yLabel: '\u03c3', empty: 'waiting for the value-learner\u2019s metrics…', yMin: 0 })
+      .update(scrapeSeries(state.sigma, function (k) { return '\u03c3 step ' + k; }));
+    var names = pluginMetrics(), shares = names.filter(isShare), others = names.filter(function (m) { return !isShare(m); });
+    [['card-shares', 'chart-shares', shares, 'share'], ['card-counts', 'chart-counts', others, 'value']].forEach(function (c) {
+      $(c[0]).hidden = c[2].length === 0;
+      if (c[2].length) {
+        chart(c[1], { yLabel: c[3], yMin: 0 }).update(c[2].map(function (m) {
+          return { name: splitName(m)[1], points: reportSeries(m) };
+        }));
+      }
+    });
+  }
+
+  // ---- panels -------------------------------------------------------------------------------------------
 
   function renderPlan() {
     var p = state.plan;
     $('run-id').textContent = state.run || '';
     document.title = 'DxMI · ' + (state.run || 'dashboard');
-    if (!p) { return; }
+    if (!p) {
+      $('plan-line').textContent = state.pretrain ? 'pretraining the sampler; the run\u2019s plan is published when it is done'
+        : 'waiting for the run plan…';
+      return;
+    }
     var tau = p.tauEntropy === p.tauVelocity ? fmt(p.tauEntropy) : fmt(p.tauEntropy) + ' / ' + fmt(p.tauVelocity);
     $('plan-line').innerHTML = [
       'mode <b>' + esc(p.mode) + '</b>', 'data <b>' + esc(p.data) + '</b>', 'T = <b>' + p.steps + '</b>',
@@ -234,7 +145,15 @@
 
   function renderProgress() {
     var pr = state.progress || {}, total = pr.total || (state.plan && state.plan.iterations);
-    var it = pr.iteration;
+    var it = pr.iteration, pre = state.pretrain;
+    if ((it === null || it === undefined) && pre && !state.plan) {
+      // Before the run: pretraining's progress in the same bar.
+      $('progress-text').textContent = 'pretraining ' + int(pre.iteration) + ' / ' + int(pre.total);
+      $('progress-fill').style.width = (pre.total ? Math.min(1, pre.iteration / pre.total) * 100 : 0).toFixed(1) + '%';
+      var r = pre.itPerSecond;
+      $('rate-text').textContent = r ? r.toFixed(0) + ' it/s · about ' + duration((pre.total - pre.iteration) / r) + ' left' : '';
+      return;
+    }
     var text = 'iteration ' + int(it) + (total ? ' / ' + int(total) : '');
     var frac = total && isFinite(it) && it !== null ? Math.min(1, it / total) : 0;
     if (total && it !== null && it >= total) { text += ' — done'; }
@@ -248,6 +167,17 @@
       if (total && it < total && rate > 0) { rateText += ' · about ' + duration((total - it) / rate) + ' left'; }
     }
     $('rate-text').textContent = rateText;
+  }
+
+  function renderPretrain() {
+    var pre = state.pretrain, card = $('card-pretrain');
+    card.hidden = !pre;
+    if (!pre) { return; }
+    var done = pre.total && pre.iteration >= pre.total;
+    $('pretrain-note').textContent = (done ? 'done: ' : '') + int(pre.iteration) + ' / ' + int(pre.total) +
+      ' iterations · loss ' + fmt(pre.loss) + (pre.itPerSecond && !done ? ' · ' + pre.itPerSecond.toFixed(0) + ' it/s' : '');
+    chart('chart-pretrain', { yLabel: 'loss', empty: 'waiting for pretraining\u2019s first report…' })
+      .update([{ name: 'DDPM loss', points: pre.points.map(function (p) { return [p[1], p[2]]; }), color: DxmiCharts.colour(2) }]);
   }
 
   function renderKpis() {
@@ -264,23 +194,46 @@
   }
 
   function renderReports() {
-    var body = $('reports-body');
     if (!state.reports.length) { return; }
+    var names = pluginMetrics();
+    // Group header: one cell per plug-in over its metrics; metric headers without the plug-in's prefix.
+    var groups = [];
+    names.forEach(function (m) {
+      var g = splitName(m)[0];
+      if (groups.length && groups[groups.length - 1].name === g) { groups[groups.length - 1].n++; } else { groups.push({ name: g, n: 1 }); }
+    });
+    var head = '<tr><th colspan="3"></th>' + groups.map(function (g) {
+      return '<th class="group" colspan="' + g.n + '">' + esc(g.name || 'plug-ins') + '</th>';
+    }).join('') + '<th colspan="4"></th></tr><tr><th class="num">Iteration</th><th class="num">SW</th><th class="num">AUC</th>' +
+      names.map(function (m) { return '<th class="num metric" title="' + esc(m) + '">' + esc(splitName(m)[1].replace(/_/g, ' ')) + '</th>'; }).join('') +
+      '<th class="num">Policy v</th><th class="num">EBM v</th><th>Evaluator</th><th>Time</th></tr>';
+    $('reports-head').innerHTML = names.length ? head : head.substring(head.indexOf('</tr>') + 5);
     var rows = state.reports.slice().sort(function (a, b) { return b.iteration - a.iteration || b.offset - a.offset; })
       .slice(0, 12).map(function (r) {
-        var other = Object.keys(r.metrics).filter(function (m) { return m !== 'sw' && m !== 'auc'; })
-          .map(function (m) { return esc(m) + ' ' + fmt(r.metrics[m]); }).join(', ');
         return '<tr><td class="num">' + int(r.iteration) + '</td><td class="num">' + fmt(r.metrics.sw) +
-          '</td><td class="num">' + fmt(r.metrics.auc) + '</td><td>' + (other || '–') + '</td><td class="num">' +
-          int(r.policyVersion) + '</td><td class="num">' + int(r.ebmVersion) + '</td><td>' + esc(r.evaluator) +
-          '</td><td>' + esc(clock(r.createdAt)) + '</td></tr>';
+          '</td><td class="num">' + fmt(r.metrics.auc) + '</td>' +
+          names.map(function (m) { return '<td class="num">' + fmt(r.metrics[m], 3) + '</td>'; }).join('') +
+          '<td class="num">' + int(r.policyVersion) + '</td><td class="num">' + int(r.ebmVersion) + '</td><td>' +
+          esc(r.evaluator) + '</td><td>' + esc(clock(r.createdAt)) + '</td></tr>';
       });
-    body.innerHTML = rows.join('');
+    $('reports-body').innerHTML = rows.join('');
+  }
+
+  /** Services that report the same process (host and start time): services of one JVM share its memory. */
+  function processes() {
+    var by = {};
+    state.services.forEach(function (s) { if (s.process) { (by[s.process] = by[s.process] || []).push(s.name); } });
+    return by;
   }
 
   function renderServices() {
     var body = $('services-body');
     if (!state.services.length) { return; }
+    var procs = processes(), shared = Object.keys(procs).filter(function (p) { return procs[p].length > 1; });
+    var known = state.services.filter(function (s) { return s.process; }).length;
+    $('services-note').textContent = shared.length === 1 && procs[shared[0]].length === known
+      ? 'These services run in one process (the embedded run): the memory shown is that one process\u2019s, not each service\u2019s.'
+      : shared.length ? 'Services marked \u201cshared\u201d run in one process and show that process\u2019s memory.' : '';
     body.innerHTML = state.services.map(function (s) {
       var values = [];
       Object.keys(s.losses || {}).forEach(function (k) { values.push('<span><i>' + esc(k) + '</i> ' + fmt(s.losses[k]) + '</span>'); });
@@ -290,8 +243,10 @@
       if (sig.length) {
         values.push('<span><i>\u03c3</i> ' + sig.map(function (k) { return fmt(s.sigma[k], 3); }).join(' ') + '</span>');
       }
-      if (s.memoryBytes) { values.push('<span><i>RSS</i> ' + (s.memoryBytes / 1048576).toFixed(0) + ' MiB</span>'); }
       if (s.deadLetters) { values.push('<span><i>dead letters</i> ' + int(s.deadLetters) + '</span>'); }
+      var group = s.process ? procs[s.process] : null;
+      var memory = !s.memoryBytes ? '–' : mib(s.memoryBytes) + (group && group.length > 1
+        ? '<div class="svc-url" title="' + esc(group.join(', ')) + '">shared by ' + group.length + ' services</div>' : '');
       var status = s.up ? '<span class="badge up">up</span>'
         : '<span class="badge down">down</span><div class="svc-error">' + esc(s.error || '') + '</div>';
       return '<tr data-service="' + esc(s.name) + '" data-up="' + s.up + '" data-iteration="' +
@@ -300,23 +255,32 @@
         status + '</td><td>' + age(s.lastOk) + '</td><td class="num">' + int(s.iteration) + '</td><td class="num">' +
         int(s.policyVersion) + '</td><td class="num">' + int(s.ebmVersion) + '</td><td class="num">' +
         (s.stalenessMean === null ? '–' : fixed(s.stalenessMean, 2)) + '</td><td class="values">' +
-        (values.join('') || '–') + '</td></tr>';
+        (values.join('') || '–') + '</td><td class="num memory">' + memory + '</td></tr>';
     }).join('');
+  }
+
+  /** The figures to show: every one written so far, and placeholders for those this run's data will get. */
+  function figureNames() {
+    var files = (state.figures && state.figures.files) || {};
+    var expected = !state.plan || state.plan.dimension === 2 ? PLANAR_FIGURES : ['metric-curves.png', 'sample-grid.png'];
+    return Object.keys(files).filter(function (n) { return files[n] || expected.indexOf(n) >= 0; });
   }
 
   function renderFigures() {
     var box = $('figures'), f = state.figures || { files: {} };
     $('figures-note').textContent = state.hasRunDir ? 'from the evaluator, refreshed with each evaluation'
       : 'no run directory was given to this dashboard';
-    var names = Object.keys(FIGURE_TITLES);
-    if (!box.children.length) {
-      box.innerHTML = names.map(function (n) {
-        return '<div class="figure" data-name="' + n + '"><div class="frame"></div><div class="caption"><b>' +
-          esc(FIGURE_TITLES[n]) + '</b><span class="when"></span></div></div>';
-      }).join('');
-    }
-    names.forEach(function (n) {
-      var el = box.querySelector('[data-name="' + n + '"]'), frame = el.querySelector('.frame');
+    figureNames().forEach(function (n) {
+      var el = box.querySelector('[data-name="' + n + '"]');
+      if (!el) {
+        el = document.createElement('div');
+        el.className = 'figure';
+        el.dataset.name = n;
+        el.innerHTML = '<div class="frame"></div><div class="caption"><b>' + esc(FIGURE_TITLES[n] || n) +
+          '</b><span class="when"></span></div>';
+        box.appendChild(el);
+      }
+      var frame = el.querySelector('.frame');
       var mtime = f.files ? f.files[n] : null;
       var key = mtime ? mtime + '-' + f.version : null;
       if (el.dataset.key === String(key)) { return; }
@@ -328,7 +292,7 @@
       }
       // Load off-screen first, so the old figure stays until the new one is complete (no flicker).
       var img = new Image();
-      img.alt = FIGURE_TITLES[n];
+      img.alt = FIGURE_TITLES[n] || n;
       img.onload = function () { frame.innerHTML = ''; frame.appendChild(img); };
       img.onerror = function () { if (!frame.querySelector('img')) { frame.innerHTML = '<div class="placeholder">' + esc(n) + '<br>not available</div>'; } };
       img.onclick = function () { zoom(img.src); };
@@ -349,10 +313,23 @@
       ' updates received · ' + state.skipped + ' malformed messages skipped';
   }
 
+  // ---- panels and live updates --------------------------------------------------------------------------
+
+  var panels = [renderPlan, renderProgress, renderPretrain, renderKpis, renderCharts, renderReports, renderServices,
+    renderFigures, renderFooter].map(function (f) { return { render: f }; });
+
   function renderAll() {
-    renderPlan(); renderProgress(); renderKpis(); renderCharts(); renderReports(); renderServices();
-    renderFigures(); renderFooter();
+    panels.forEach(function (p) {
+      try { p.render(state); } catch (e) { if (window.console) { console.error(e); } }
+    });
   }
+
+  window.dxmiDashboard = {
+    state: state,
+    charts: charts,
+    /** Adds a view: panel.render(state) runs on every update. */
+    register: function (panel) { panels.push(panel); panel.render(state); }
+  };
 
   function appendPoints(target, points) {
     Object.keys(points || {}).forEach(function (k) {
@@ -361,8 +338,6 @@
       if (s.length > MAX_POINTS) { target[k] = s.filter(function (p, i) { return i % 2 === 0 || i === s.length - 1; }); }
     });
   }
-
-  // ---- live updates ---------------------------------------------------------------------------------
 
   function setLive(on, text) {
     state.connected = on;
@@ -376,39 +351,30 @@
     es.onerror = function () { setLive(false, 'reconnecting…'); };
     es.addEventListener('state', function (e) {
       var s = JSON.parse(e.data);
-      state.run = s.run; state.plan = s.plan; state.reports = s.reports; state.services = s.services;
-      state.progress = s.progress; state.losses = s.losses; state.sigma = s.sigma; state.figures = s.figures;
-      state.skipped = s.skipped; state.hasRunDir = s.hasRunDir; state.clockOffset = Date.now() - s.serverTime;
+      ['run', 'plan', 'reports', 'services', 'progress', 'losses', 'sigma', 'figures', 'pretrain', 'skipped',
+        'hasRunDir'].forEach(function (k) { state[k] = s[k]; });
+      state.clockOffset = Date.now() - s.serverTime;
       state.events++;
       setLive(true, 'live');
       renderAll();
     });
-    es.addEventListener('plan', function (e) {
-      state.plan = JSON.parse(e.data); state.events++;
-      renderPlan(); renderProgress();
-    });
-    es.addEventListener('evaluation', function (e) {
-      state.reports.push(JSON.parse(e.data)); state.events++;
-      renderKpis(); renderCharts(); renderReports(); renderFooter();
-    });
+    es.addEventListener('plan', function (e) { state.plan = JSON.parse(e.data); state.events++; renderAll(); });
+    es.addEventListener('pretrain', function (e) { state.pretrain = JSON.parse(e.data); state.events++; renderAll(); });
+    es.addEventListener('evaluation', function (e) { state.reports.push(JSON.parse(e.data)); state.events++; renderAll(); });
+    es.addEventListener('figures', function (e) { state.figures = JSON.parse(e.data); state.events++; renderAll(); });
     es.addEventListener('scrape', function (e) {
       var s = JSON.parse(e.data);
       state.services = s.services; state.progress = s.progress; state.skipped = s.skipped;
       state.clockOffset = Date.now() - s.serverTime; state.events++;
       appendPoints(state.losses, s.losses); appendPoints(state.sigma, s.sigma);
-      renderProgress(); renderServices(); renderFooter(); renderKpis();
-      if (Object.keys(s.losses).length || Object.keys(s.sigma).length) { renderCharts(); }
-    });
-    es.addEventListener('figures', function (e) {
-      state.figures = JSON.parse(e.data); state.events++;
-      renderFigures();
+      renderAll();
     });
   }
 
   var resizeTimer = null;
   window.addEventListener('resize', function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(renderCharts, 100);
+    resizeTimer = setTimeout(function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); }, 100);
   });
   renderAll();
   connect();

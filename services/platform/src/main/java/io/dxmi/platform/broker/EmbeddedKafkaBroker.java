@@ -44,6 +44,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final int NODE_ID = 1;
+  private static final String CONTROLLER_HOST = "127.0.0.1";
 
   private final String host;
   private final String advertisedHost;
@@ -83,8 +84,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       Path logDir = dataDir.resolve("logs");
       Files.createDirectories(logDir);
-      port = requestedPort == 0 ? freePort() : requestedPort;
-      int controllerPort = requestedControllerPort == 0 ? freePort() : requestedControllerPort;
+      port = requestedPort == 0 ? freePort(host) : requestedPort;
+      int controllerPort = requestedControllerPort == 0 ? freePort(CONTROLLER_HOST) : requestedControllerPort;
       Properties props = brokerProperties(logDir, port, controllerPort);
       Path config = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(config)) {
@@ -150,8 +151,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     // Static voters: a one-node quorum needs no --standalone/--initial-controllers at format time.
-    p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+    // The controller serves this process only: loopback, whatever interface the clients' listener uses.
+    p.put("controller.quorum.voters", NODE_ID + "@" + CONTROLLER_HOST + ":" + controllerPort);
+    p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + CONTROLLER_HOST + ":"
+        + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -201,7 +204,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void awaitReady() {
-    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + port,
+    String local = "0.0.0.0".equals(host) || "::".equals(host) ? CONTROLLER_HOST : host;
+    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, local + ":" + port,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(conf)) {
       admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
@@ -210,7 +214,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private int freePort() throws IOException {
+  private static int freePort(String host) throws IOException {
     // Kafka needs the controller port in its config before binding, so a free port is chosen here;
     // the tiny window between close and bind is acceptable for a development broker.
     try (ServerSocket s = new ServerSocket()) {

@@ -197,9 +197,8 @@ public final class KafkaSettings {
 
   @Override
   public String toString() {
-    // Never print values of secret-bearing properties (sasl.jaas.config, ssl.*password).
-    Map<String, String> shown = new LinkedHashMap<>();
-    passThrough.forEach((k, v) -> shown.put(k, k.contains("jaas") || k.contains("password") ? "***" : v));
+    // Never print values of secret-bearing properties (Kafka's PASSWORD configs and secret-looking names).
+    Map<String, String> shown = SensitiveConfigs.masked(passThrough);
     return "KafkaSettings{bootstrap.servers=" + bootstrapServers + ", clientIdPrefix=" + clientIdPrefix
         + ", properties=" + shown + "}";
   }

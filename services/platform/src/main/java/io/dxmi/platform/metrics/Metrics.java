@@ -38,6 +38,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 public final class Metrics implements AutoCloseable {
 
+  /** The exporter's default interface: loopback, so that nothing is served to the network unless asked. */
+  public static final String LOOPBACK = "127.0.0.1";
+
   /** The label every metric carries. */
   public static final String SERVICE_LABEL = "service";
 
@@ -48,6 +51,7 @@ public final class Metrics implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final Map<String, Object> byName = new ConcurrentHashMap<>();
   private volatile HTTPServer http;
+  private volatile String httpHost;
 
   private Metrics(String service, Map<String, String> constantLabels, PrometheusRegistry registry) {
     this.service = service;
@@ -89,20 +93,40 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * Starts the HTTP exporter on {@code port} (0 = a free port) on all interfaces.
+   * Starts the HTTP exporter on {@code port} (0 = a free port) on the loopback interface ({@value #LOOPBACK}).
    *
    * @return the bound port
    */
-  public synchronized int startHttp(int port) {
+  public int startHttp(int port) {
+    return startHttp(LOOPBACK, port);
+  }
+
+  /**
+   * Starts the {@code /metrics} exporter on {@code host} (an interface address; {@code 0.0.0.0} for all) and
+   * {@code port} (0 = any free port); returns the bound port.
+   */
+  public synchronized int startHttp(String host, int port) {
     if (http != null) {
       throw new IllegalStateException("Metrics exporter already running on port " + http.getPort());
     }
     try {
-      http = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+      http = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not start the metrics exporter on port " + port, e);
+      throw new UncheckedIOException("Could not start the metrics exporter on " + host + ":" + port + ": "
+          + e.getMessage(), e);
     }
+    httpHost = host;
     return http.getPort();
+  }
+
+  /** The exporter's address as a URL, {@code http://HOST:PORT/metrics}, or null when not started. */
+  public String httpUrl() {
+    HTTPServer h = http;
+    if (h == null) {
+      return null;
+    }
+    String host = httpHost.contains(":") ? "[" + httpHost + "]" : httpHost;
+    return "http://" + host + ":" + h.getPort() + "/metrics";
   }
 
   /** The exporter's bound port, or -1 when not started. */

@@ -1,0 +1,74 @@
+package io.dxmi.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The modules' layering, checked on the compiled classes of every module (not their tests):
+ * services/core (the method) knows nothing of Kafka, Vert.x, Avro, the messages, the plumbing or
+ * the figures (no AWT, no charts); services/platform (the plumbing) knows nothing of DxMI; the
+ * figures module draws the method's data and knows nothing of messaging. A POM dependency that
+ * should not exist would already fail compilation only if it is missing: these rules also catch
+ * what a transitive dependency or the JDK makes compile (java.awt in core, for example).
+ */
+class LayeringTest {
+
+    private static final String[] MESSAGING = {"org.apache.kafka..", "kafka..", "io.vertx..", "org.apache.avro..",
+        "io.dxmi.schemas..", "io.dxmi.platform..", "io.dxmi.pipeline.."};
+    private static final String[] DRAWING = {"java.awt..", "javax.imageio..", "org.jfree..", "io.dxmi.figures.."};
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.dxmi");
+        // The rules mean nothing on an empty import: each layer's classes must be there.
+        for (String name : new String[] {"io.dxmi.core.dxmi.DxmiTrainer", "io.dxmi.platform.messaging.Consumer",
+            "io.dxmi.figures.RunFigures", "io.dxmi.pipeline.RunPlan"}) {
+            assertTrue(classes.contain(name), name + " was not imported");
+        }
+    }
+
+    @Test
+    void coreKnowsNoMessagingNorPlumbing() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.core..").should().dependOnClassesThat()
+                .resideInAnyPackage(MESSAGING)
+                .because("services/core is the method; the services are the glue to Kafka, Vert.x and Avro");
+        rule.check(classes);
+    }
+
+    @Test
+    void coreDrawsNothing() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.core..").should().dependOnClassesThat()
+                .resideInAnyPackage(DRAWING)
+                .because("the figures live in services/figures, which the programs call with core's data");
+        rule.check(classes);
+    }
+
+    @Test
+    void platformKnowsNoDxmi() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.platform..").should().dependOnClassesThat(
+                resideInAPackage("io.dxmi..").and(not(resideInAPackage("io.dxmi.platform.."))))
+                .because("services/platform is messaging and operations plumbing that any service could use");
+        rule.check(classes);
+    }
+
+    @Test
+    void figuresKnowNoMessaging() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.figures..").should().dependOnClassesThat(
+                resideInAnyPackage(MESSAGING))
+                .because("the figures draw the method's data wherever it comes from");
+        rule.check(classes);
+    }
+}

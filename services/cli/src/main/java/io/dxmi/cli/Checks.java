@@ -1,0 +1,55 @@
+package io.dxmi.cli;
+
+/**
+ * Checks of flag values before any work starts; each failure is a {@link UsageError} naming the flag.
+ */
+final class Checks {
+
+    /** The most elements a Java array holds (a little under 2^31, as the JDK allocates). */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private Checks() {}
+
+    static void atLeast(String flag, Integer value, long min) {
+        if (value != null && value < min) {
+            throw new UsageError(flag + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    static void atLeast(String flag, long value, long min) {
+        if (value < min) {
+            throw new UsageError(flag + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    static void finiteAtLeast(String flag, Float value, double min) {
+        if (value != null && !(Float.isFinite(value) && value >= min)) {
+            throw new UsageError(flag + " must be a number >= " + ConfigDefaults.number((float) min) + ", got " + value);
+        }
+    }
+
+    static void port(String flag, int port) {
+        if (port < 0 || port > 65535) {
+            throw new UsageError(flag + " must be 0-65535, got " + port);
+        }
+    }
+
+    /**
+     * A batch of {@code batch} rows of {@code floatsPerRow} numbers must fit in a Java array and, copied a few
+     * times on its way (rollout, message, tensors), well within the heap.
+     */
+    static void batchFits(String flag, long batch, long floatsPerRow) {
+        long floats = batch * Math.max(1, floatsPerRow);
+        if (floats > MAX_ARRAY || floats < 0) {
+            throw new UsageError(flag + " " + batch + " is too large: one batch holds " + batch + " x "
+                    + floatsPerRow + " numbers, more than a Java array can hold (2^31 - 1)");
+        }
+        long neededMiB = floats * 4L * 4 >> 20;
+        long heapMiB = Runtime.getRuntime().maxMemory() >> 20;
+        if (neededMiB > heapMiB) {
+            throw new UsageError(flag + " " + batch + " is too large for this process: a batch needs about "
+                    + neededMiB + " MiB of Java heap and the heap is " + heapMiB
+                    + " MiB (lower " + flag + ", or raise DXMI_HEAP)");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.dxmi.cli;
+
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.vertx.core.Promise;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line's parts: the run monitor, output checks, and defaults read from the configuration record. */
+class CliPartsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theMonitorEndsTheWaitWhenAnyServiceFails() throws Exception {
+        Promise<Void> value = Promise.promise();
+        Promise<Void> ebm = Promise.promise();
+        Promise<Void> actor = Promise.promise();
+        RunMonitor monitor = new RunMonitor(List.of(new RunMonitor.Service("value-learner", value.future()),
+                new RunMonitor.Service("ebm-learner", ebm.future()),
+                new RunMonitor.Service("sampler-actor", actor.future())), Duration.ofMillis(20));
+        AtomicInteger ticks = new AtomicInteger();
+        actor.complete(); // an actor done early is no failure
+        Thread failer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ebm.fail(new IllegalStateException("checkpoint disk full"));
+        });
+        failer.start();
+        RunMonitor.ServiceFailed e = assertThrows(RunMonitor.ServiceFailed.class, () -> monitor.await(
+                "the value-learner", () -> value.future().isComplete(), Duration.ofMinutes(5), ticks::incrementAndGet));
+        assertEquals("the ebm-learner failed: checkpoint disk full", e.getMessage());
+        assertTrue(ticks.get() > 0);
+        assertEquals("the ebm-learner failed: checkpoint disk full", DxmiCommand.describe(e));
+        assertEquals(ExitCode.FAILED, DxmiCommand.exitCode(e));
+    }
+
+    @Test
+    void everyWaitHasALimit() {
+        Promise<Void> never = Promise.promise();
+        RunMonitor monitor = new RunMonitor(List.of(new RunMonitor.Service("evaluator", never.future())),
+                Duration.ofMillis(10));
+        TimeoutException e = assertThrows(TimeoutException.class, () -> monitor.awaitService(
+                new RunMonitor.Service("evaluator", never.future()), Duration.ofMillis(100), () -> {}));
+        assertTrue(e.getMessage().contains("the evaluator"), e.getMessage());
+    }
+
+    @Test
+    void anOutputDirectoryIsCheckedAndTheReasonNamed() throws Exception {
+        Path ok = OutputDirectory.prepare(tmp.resolve("a/b"), "--out");
+        assertTrue(Files.isDirectory(ok));
+        assertEquals(0, Files.list(ok).count(), "the write probe is removed");
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        UsageError e = assertThrows(UsageError.class, () -> OutputDirectory.prepare(file.resolve("x"), "--out"));
+        assertTrue(e.getMessage().startsWith("--out " + file.resolve("x") + " cannot be written: a file is in the way"),
+                e.getMessage());
+        UsageError d = assertThrows(UsageError.class, () -> OutputDirectory.prepareParentOf(tmp, "--out"));
+        assertTrue(d.getMessage().contains("is a directory, not a file"), d.getMessage());
+    }
+
+    @Test
+    void helpShowsTheDefaultsOfTheConfigurationRecords() {
+        DxmiConfig d = DxmiConfig.defaults();
+        CommandLineTest.Run train = CommandLineTest.dxmi("train", "--help");
+        assertEquals(0, train.code());
+        String help = train.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("DxMI iterations (default: " + d.iterations() + ")"), help);
+        assertTrue(help.contains("(default: " + d.batchSize() + ")"), help);
+        assertTrue(help.contains("Sampler network learning rate (default: " + ConfigDefaults.number(
+                d.samplerLearningRate()) + ")"), help);
+        assertTrue(help.contains("--iterations=N"), "value labels are readable: " + help);
+    }
+}

@@ -1,0 +1,127 @@
+package io.dxmi.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.job.PretrainJob;
+import io.dxmi.core.model.TensorArchive;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.pipeline.RunCatalog;
+import io.dxmi.platform.config.KafkaSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code dxmi run --resume}: an embedded run stopped in the middle ({@code dxmi runs stop}) continues from its
+ * broker data and the learners' checkpoints, as separate services do after a restart, and ends where the same
+ * run never stopped ends (sync mode: the same weights and figures).
+ */
+class EmbeddedResumeTest {
+
+    private static final String RUN = "resumable";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void aStoppedEmbeddedRunResumesToTheResultOfOneNeverStopped() throws Exception {
+        DjlRuntime.configure(1);
+        Path pretrained = tmp.resolve("pretrained");
+        try (DdpmModel m = PretrainJob.builder().setData(PipelineIntegrationTest.DATA)
+                .setConfig(PipelineIntegrationTest.pretrainConfig()).optOutput(pretrained).build().run()) {
+            assertEquals(2, m.dimension());
+        }
+        DxmiConfig config = DxmiConfig.builder().optSamplerSteps(3).optTau(0.1f).optBatchSize(32).optIterations(40)
+                .optNetwork(new NetworkConfig(16, 2, 32)).optSeed(5).build();
+
+        Path whole = tmp.resolve("whole");
+        run(whole, config, false, new PrintStream(ByteArrayOutputStream.nullOutputStream()));
+
+        // The same run, stopped once the value-learner is past its second checkpoint.
+        Path stopped = tmp.resolve("stopped");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run(stopped, config, false, new PrintStream(log, true, StandardCharsets.UTF_8));
+                ended.set(new AssertionError("the run finished before it was stopped"));
+            } catch (EmbeddedRun.RunStopped e) {
+                ended.set(e);
+            } catch (Throwable t) {
+                ended.set(t);
+            }
+        });
+        runner.start();
+        String bootstrap = awaitBroker(log);
+        try (RunCatalog catalog = new RunCatalog(KafkaSettings.builder().setBootstrapServers(bootstrap).build(),
+                Duration.ofSeconds(30))) {
+            long learned = 0;
+            while (learned < 22 && runner.isAlive()) {
+                Thread.sleep(300);
+                learned = catalog.exists(RUN) ? catalog.progress(RUN, RunsCommand.LEARNERS).learned()
+                        .getOrDefault("value-learner", 0L) : 0;
+            }
+            catalog.stop(RUN, "test stop");
+        }
+        runner.join(TimeUnit.MINUTES.toMillis(3));
+        assertTrue(ended.get() instanceof EmbeddedRun.RunStopped, String.valueOf(ended.get()));
+
+        CommandLineTest.Run resumed = CommandLineTest.dxmi("run", "--resume", "--data", "8gaussians", "--out",
+                stopped.toString(), "--run-name", RUN, "--no-dashboard", "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("run '" + RUN + "' had been stopped; continuing it"), resumed.err());
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(whole.resolve("result.json").toFile());
+        JsonNode b = json.readTree(stopped.resolve("result.json").toFile());
+        assertEquals(40, b.get("iterations").asLong());
+        assertTrue(b.get("iterations_this_run").asLong() < 40, b.toString());
+        for (String f : List.of("sw_mean", "auc", "auc_raw")) {
+            assertEquals(a.get(f).asDouble(), b.get(f).asDouble(), 0.0, f);
+        }
+        Map<String, float[]> wa = TensorArchive.read(whole.resolve("weights.dxt")).tensors();
+        Map<String, float[]> wb = TensorArchive.read(stopped.resolve("weights.dxt")).tensors();
+        for (Map.Entry<String, float[]> w : wa.entrySet()) {
+            assertArrayEquals(w.getValue(), wb.get(w.getKey()), 0f, w.getKey());
+        }
+    }
+
+    private static void run(Path out, DxmiConfig config, boolean resume, PrintStream log) throws Exception {
+        EmbeddedRun.Settings s = new EmbeddedRun.Settings(PipelineIntegrationTest.DATA, "8gaussians", out,
+                out.getParent().resolve("pretrained"), config, null, "sync", 1, 0, 10, 20, RUN, resume);
+        new EmbeddedRun(s, ProgressListener.NONE, log).run();
+    }
+
+    private static String awaitBroker(ByteArrayOutputStream log) throws InterruptedException {
+        Pattern p = Pattern.compile("broker: (\\S+) ");
+        for (int i = 0; i < 600; i++) {
+            Matcher m = p.matcher(log.toString(StandardCharsets.UTF_8));
+            if (m.find()) {
+                return m.group(1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the embedded broker did not start: " + log);
+    }
+}
