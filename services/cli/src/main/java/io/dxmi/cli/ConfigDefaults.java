@@ -36,6 +36,9 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 Map.entry("--time-cost", d.timeCost().name().toLowerCase(Locale.ROOT)),
                 Map.entry("--energy-ema", number(d.energyEmaDecay())),
                 Map.entry("--cosine-decay", Boolean.toString(d.cosineDecay())),
+                Map.entry("--box-negatives", number(d.boxNegativeWeight())),
+                Map.entry("--box-margin", number(d.boxMargin())),
+                Map.entry("--residual-sigmas", Boolean.toString(d.residualSigmas())),
                 Map.entry("--hidden", Integer.toString(d.network().hidden())),
                 Map.entry("--layers", Integer.toString(d.network().layers())),
                 Map.entry("--seed", Long.toString(d.seed())));

@@ -78,6 +78,21 @@ final class DxmiOptions {
                     + " --no-cosine-decay keeps them constant as in the reference (default: ${DEFAULT-VALUE}).")
     boolean cosineDecay;
 
+    @Option(names = "--box-negatives", paramLabel = "LAMBDA",
+            description = "Weight of extra energy negatives drawn uniformly from the data's widened bounding box,"
+                    + " 0 = none (default: ${DEFAULT-VALUE}).")
+    float boxNegatives;
+
+    @Option(names = "--box-margin", paramLabel = "F",
+            description = "That box's margin past the data on each side, as a fraction of its width"
+                    + " (default: ${DEFAULT-VALUE}).")
+    float boxMargin;
+
+    @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
+            description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
+                    + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
+    boolean residualSigmas;
+
     @Option(names = "--hidden", paramLabel = "N", description = "Value/energy hidden width (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -144,6 +159,8 @@ final class DxmiOptions {
         Checks.finiteAtLeast("--value-lr", valueLr, 0);
         Checks.finiteAtLeast("--energy-lr", energyLr, 0);
         Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
+        Checks.finiteAtLeast("--box-negatives", boxNegatives, 0);
+        Checks.finiteAtLeast("--box-margin", boxMargin, 0);
         if (!(energyEma >= 0 && energyEma < 1)) {
             throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
         }
@@ -229,6 +246,15 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--cosine-decay")) {
             b.optCosineDecay(cosineDecay);
         }
+        if (given.hasMatchedOption("--box-negatives")) {
+            b.optBoxNegativeWeight(boxNegatives);
+        }
+        if (given.hasMatchedOption("--box-margin")) {
+            b.optBoxMargin(boxMargin);
+        }
+        if (given.hasMatchedOption("--residual-sigmas")) {
+            b.optResidualSigmas(residualSigmas);
+        }
         if (energyChannels != null) {
             Checks.atLeast("--energy-channels", energyChannels, 1);
             b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
@@ -254,6 +280,7 @@ final class DxmiOptions {
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
+                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optResidualSigmas(residualSigmas)
                 .optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {

@@ -41,8 +41,11 @@ public final class Submission {
 
     /** The initial policy's weights, exactly as the single-process trainer starts. */
     static java.util.Map<String, float[]> initialPolicy(RunPlan plan, DdpmModel pretrained) {
-        try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
-                new Rng(plan.spec().config().seed()))) {
+        DxmiConfig config = plan.spec().config();
+        try (DxmiModel model = config.residualSigmas()
+                ? DxmiModel.fromPretrained(config, pretrained, new Rng(config.seed()),
+                        PipelineContext.openData(plan)::sample)
+                : DxmiModel.fromPretrained(config, pretrained, new Rng(config.seed()))) {
             return model.policyWeights();
         }
     }

@@ -43,6 +43,13 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param policyBatch transitions per step in the policy update: 0 (the default) uses all B of
  *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
  *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
+ * @param boxNegativeWeight λ, weight of extra energy negatives drawn uniformly from the data's
+ *     widened bounding box ({@link BoxNegatives}; default 0 = none)
+ * @param boxMargin how far that box extends past the data on each side, as a fraction of its
+ *     width (default 0.1, the rule of a CSV file's AUC box)
+ * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
+ *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
+ *     {@code lastSigmaInit}); default false
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -50,7 +57,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
-        StepCoefficients.Spacing stepSpacing, int policyBatch) {
+        StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
+        boolean residualSigmas) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -66,6 +74,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(energyEmaDecay >= 0 && energyEmaDecay < 1, "energy EMA decay must be in [0, 1), got " + energyEmaDecay);
         require(maxConsecutiveSkips >= 1, "max consecutive skips must be >= 1");
         require(snapshotEvery >= 1, "snapshot interval must be >= 1");
+        require(boxNegativeWeight >= 0 && Float.isFinite(boxNegativeWeight),
+                "box negative weight must be >= 0, got " + boxNegativeWeight);
+        require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
         java.util.Objects.requireNonNull(valueSharing, "valueSharing");
         java.util.Objects.requireNonNull(timeCost, "timeCost");
         java.util.Objects.requireNonNull(network, "network");
@@ -147,6 +158,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.cosineDecay = cosineDecay;
         b.stepSpacing = stepSpacing;
         b.policyBatch = policyBatch;
+        b.boxNegativeWeight = boxNegativeWeight;
+        b.boxMargin = boxMargin;
+        b.residualSigmas = residualSigmas;
         return b;
     }
 
@@ -180,6 +194,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean cosineDecay = true;
         private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
         private int policyBatch;
+        private float boxNegativeWeight = 0f;
+        private float boxMargin = 0.1f;
+        private boolean residualSigmas = false;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -238,12 +255,19 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optPolicyBatch(int v) { policyBatch = v; return this; }
 
+        public Builder optBoxNegativeWeight(float v) { boxNegativeWeight = v; return this; }
+
+        public Builder optBoxMargin(float v) { boxMargin = v; return this; }
+
+        public Builder optResidualSigmas(boolean v) { residualSigmas = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery, cosineDecay, stepSpacing, policyBatch);
+                    snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
+                    residualSigmas);
         }
     }
 }

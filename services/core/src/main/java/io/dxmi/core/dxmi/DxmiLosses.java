@@ -21,6 +21,18 @@ public final class DxmiLosses {
     }
 
     /**
+     * The energy loss's share of extra negatives x⁻ (for example uniform points of a box):
+     * −mean E(x⁻) + γ mean E(x⁻)²; weighted by λ and added to {@link #energy}.
+     */
+    public static NDArray extraNegatives(NDArray energyNegatives, float gamma) {
+        NDArray loss = energyNegatives.mean().neg();
+        if (gamma != 0f) {
+            loss = loss.add(energyNegatives.square().mean().mul(gamma));
+        }
+        return loss;
+    }
+
+    /**
      * rc = mean over dimensions of (x' − x)² / (2 s²), one value per sample: (n, shape…) → (n, 1).
      *
      * @param scale2 s² as a scalar or an (n, 1) column

@@ -15,6 +15,7 @@ import io.dxmi.core.random.Rng;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A DxMI model: the few-step sampler (policy), the energy and value functions, and the
@@ -65,6 +66,26 @@ public final class DxmiModel implements AutoCloseable {
         ddpm.epsNet().parameters().toFloatArrays().forEach(
                 (k, v) -> w.put(FewStepSampler.NET_PREFIX + k.substring(DdpmModel.PREFIX.length()), v));
         m.sampler.networkParameters().load(w);
+        return m;
+    }
+
+    /**
+     * A model whose sampler starts from a pretrained DDPM, with σ_k from the network's residual
+     * on the data when the configuration asks for it ({@link DxmiConfig#residualSigmas()}).
+     *
+     * @param data (n, rng) → n data-space rows; a fixed draw, so every service of a run starts alike
+     */
+    public static DxmiModel fromPretrained(DxmiConfig config, DdpmModel ddpm, Rng rng,
+            BiFunction<Integer, Rng, float[]> data) {
+        DxmiModel m = fromPretrained(config, ddpm, rng);
+        if (config.residualSigmas()) {
+            float[] rows = m.normalization.toModel(data.apply(ResidualSigmas.ROWS, new Rng(config.seed() ^ 0x51L)));
+            float[] sigmas = ResidualSigmas.estimate(m.sampler, rows, m.manager);
+            if (!config.lastSigmaLearnable()) {
+                sigmas[sigmas.length - 1] = config.lastSigmaFixed();
+            }
+            m.sampler.setSigmas(sigmas);
+        }
         return m;
     }
 

@@ -49,6 +49,7 @@ public final class DxmiTrainer {
     private final NDArray policyA;
     private final NDArray policyB;
     private final NDArray stepOneHot;
+    private final BoxNegatives boxNegatives;
     private long iteration;
     private long skippedUpdates;
     private long recoveries;
@@ -78,6 +79,9 @@ public final class DxmiTrainer {
         this.energyOptimizer = v.sharing() == ValueSharing.SHARED ? valueOptimizer
                 : Adam.builder().setParameters(v.energyParameters()).setLearningRate(config.energyLearningRate())
                         .optClipNorm(config.energyClipNorm()).build();
+
+        this.boxNegatives = config.boxNegativeWeight() > 0 ? BoxNegatives.fromData(data, model.normalization(),
+                model.dimension(), config.boxMargin()) : null;
 
         // Constants of the policy step over the buffer (m rows of every step), built once.
         int b = config.policyRowsPerStep();
@@ -209,12 +213,20 @@ public final class DxmiTrainer {
         float[] el;
         try (NDManager it = scope.newSubManager()) {
             float[] pos = model.normalization().toModel(data.apply(b, dataRng));
-            NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples));
+            NDList parts = new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples);
+            if (boxNegatives != null) {
+                parts.add(it.create(boxNegatives.draw(b, dataRng), new Shape(model.shape().batch(b))));
+            }
+            NDArray all = NDArrays.concat(parts);
             try (GradientRecorder gc = GradientRecorder.open()) {
-                NDArray en = values.energy(both);
+                NDArray en = values.energy(all);
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
-                NDArray eNeg = en.get(new NDIndex("{}:", b));
+                NDArray eNeg = en.get(new NDIndex("{}:{}", b, 2 * b));
                 NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
+                if (boxNegatives != null) {
+                    loss = loss.add(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)), config.gamma())
+                            .mul(config.boxNegativeWeight()));
+                }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {
                     gc.backward(loss);

@@ -122,6 +122,28 @@ public final class FewStepSampler {
         return s;
     }
 
+    /**
+     * Sets the learnable σ_k (a fixed last σ keeps its value); values are floored at 1e-6.
+     *
+     * @param values σ_0 … σ_{T−1}
+     */
+    public void setSigmas(float[] values) {
+        if (values.length != steps) {
+            throw new IllegalArgumentException("expected " + steps + " sigmas, got " + values.length);
+        }
+        int learnable = lastLearnable ? steps : steps - 1;
+        if (learnable == 0) {
+            return;
+        }
+        float[] logs = new float[learnable];
+        for (int k = 0; k < learnable; k++) {
+            logs[k] = (float) Math.log(Math.max(values[k], 1e-6f));
+        }
+        java.util.LinkedHashMap<String, float[]> w = new java.util.LinkedHashMap<>();
+        w.put(LOG_SIGMA, logs);
+        sigmaParams.load(w);
+    }
+
     /** The ε-network's time input rows for step k, repeated n times: (n, E). */
     public float[] timeEmbedding(int k, int n) {
         return net.embedding().embedRepeated(coefficients.networkTime(k), n);

@@ -98,7 +98,7 @@ public final class TrainJob {
                     throw new IllegalArgumentException("the pretrained model " + pretrained + " has dimension "
                             + ddpm.dimension() + " but the data has " + data.dimension());
                 }
-                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()));
+                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()), data::sample);
             }
             parentHash = ModelDirectory.sha256(pretrained.resolve(ModelDirectory.WEIGHTS));
             notes.put("pretrained", pretrained.toAbsolutePath().toString());
@@ -107,7 +107,7 @@ public final class TrainJob {
             Path dir = output.resolve(PRETRAINED);
             try (DdpmModel ddpm = PretrainJob.builder().setData(data).setConfig(pretrainConfig).optOutput(dir)
                     .optListener(listener).build().run()) {
-                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()));
+                model = DxmiModel.fromPretrained(config, ddpm, new Rng(config.seed()), data::sample);
             }
             pretrainSeconds = (System.nanoTime() - p0) / 1e9;
             parentHash = ModelDirectory.sha256(dir.resolve(ModelDirectory.WEIGHTS));

@@ -23,8 +23,9 @@ final class VectorRunEvaluation implements RunEvaluation {
         this.outputSamples = s.outputSamples();
         this.finalEvaluator = Evaluator.builder().setData(data).optSamples(s.samples()).optRepeats(s.repeats())
                 .optDirections(s.directions()).optSeed(s.seed() + 1000).build();
+        // The periodic checks are a progress signal: a lighter AUC (10,000 a side) keeps them cheap.
         this.periodicEvaluator = Evaluator.builder().setData(data).optSamples(Math.min(5000, s.samples()))
-                .optRepeats(1).optDirections(Math.min(500, s.directions())).optSeed(s.seed() + 2000).build();
+                .optAucSamples(10_000).optRepeats(1).optDirections(Math.min(500, s.directions())).optSeed(s.seed() + 2000).build();
     }
 
     @Override
