@@ -1,14 +1,9 @@
 package io.dxmi.schemas.codec;
 
-import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
-import io.dxmi.schemas.RewardBatch;
-import io.dxmi.schemas.SnapshotChunk;
 import io.dxmi.schemas.SnapshotProvenance;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -65,10 +60,6 @@ public final class GoldenWriter {
         .setPolicyVersion(42L).setSteps(2).setBatchSize(2).setDimension(3)
         .setSampleShape(List.of(3)).setCreatedAtMillis(1_700_000_000_123L)
         .setStates(Tensors.pack(states)).setIteration(5L).build();
-    RewardBatch rewards = RewardBatch.newBuilder()
-        .setRunId("run-golden").setBatchId("batch-0007").setEbmVersion(17L)
-        .setEnergies(Tensors.pack(new float[] {1.5f, -0.25f}))
-        .setCreatedAtMillis(1_700_000_000_456L).build();
     WeightSnapshot snapshot = WeightSnapshot.newBuilder()
         .setRunId("run-golden").setModel("ebm").setVersion(17L).setStep(1_700L)
         .setSizeBytes(3_000_000L)
@@ -76,16 +67,7 @@ public final class GoldenWriter {
         .setProvenance(SnapshotProvenance.newBuilder().setConfigHash("cfg-abc123")
             .setDataHash("data-def456").setParentVersion(16L).setProducer("ebm-learner-0").build())
         .setCreatedAtMillis(1_700_000_000_789L).setChunkCount(3).setChunkSizeBytes(1_000_000)
-        .build();
-    byte[] data = new byte[18];
-    for (int i = 0; i < 16; i++) {
-      data[i] = (byte) i;
-    }
-    data[16] = (byte) 0xFF;
-    data[17] = (byte) 0x80;
-    SnapshotChunk chunk = SnapshotChunk.newBuilder()
-        .setRunId("run-golden").setModel("policy").setVersion(9L).setIndex(1).setCount(3)
-        .setData(ByteBuffer.wrap(data)).build();
+        .setFirstChunkOffset(12_345L).setNextTrajectoryOffset(-1L).build();
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("fid", 12.5);
     metrics.put("energy_gap", -0.125);
@@ -95,13 +77,6 @@ public final class GoldenWriter {
         .setMetrics(metrics).setCreatedAtMillis(1_700_000_001_000L)
         .setEvaluator("evaluator-default")
         .setFigures(List.of("runs/golden/fig-5.png", "runs/golden/hist-5.png")).build();
-    DeadLetter dead = DeadLetter.newBuilder()
-        .setSourceTopic("trajectories").setPartition(2).setOffset(123_456_789_012L)
-        .setKey(ByteBuffer.wrap("batch-0007".getBytes(StandardCharsets.UTF_8)))
-        .setPayload(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 0x00, 0x7F}))
-        .setReason("unknown schema fingerprint 0x0123456789abcdef")
-        .setErrorClass("io.dxmi.schemas.codec.SchemaException").setService("ebm-learner-0")
-        .setFailedAtMillis(1_700_000_002_000L).build();
-    return List.of(trajectories, rewards, snapshot, chunk, report, dead);
+    return List.of(trajectories, snapshot, report);
   }
 }

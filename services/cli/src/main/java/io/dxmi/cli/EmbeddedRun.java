@@ -244,15 +244,14 @@ final class EmbeddedRun {
             double trainSeconds, long produced, EbmLearnerVerticle ebm, ValueLearnerVerticle value,
             Map<String, Double> breakdown, MetricHistory history, MetricsLog metricsLog) throws Exception {
         Path latest;
-        try (Stream<Path> dirs = Files.list(stateDir.resolve(ValueLearnerVerticle.ROLE))) {
+        try (Stream<Path> dirs = Files.list(stateDir.resolve(s.run()).resolve(ValueLearnerVerticle.ROLE))) {
             latest = dirs.filter(p -> p.getFileName().toString().startsWith("ckpt-")).max(Path::compareTo)
                     .orElseThrow(() -> new IllegalStateException("the value-learner left no checkpoint"));
         }
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(latest.resolve("model"));
         try (DxmiModel model = loaded.model();
-                SnapshotFollower follower = new SnapshotFollower(kafka, new RunTopics(s.run()),
-                        Set.of(RunTopics.EBM), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("final"))
-                        .start()) {
+                SnapshotFollower follower = SnapshotFollower.builder().setKafka(kafka, new RunTopics(s.run()),
+                        Metrics.create("final")).setModels(Set.of(RunTopics.EBM)).build().start()) {
             DxmiTrainer trainer = new DxmiTrainer(model, s.data()::sample);
             trainer.restoreState(loaded.state());
             SnapshotFollower.Versioned energy = follower.await(RunTopics.EBM, plan.iterations())

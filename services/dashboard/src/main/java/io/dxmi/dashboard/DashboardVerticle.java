@@ -3,6 +3,7 @@ package io.dxmi.dashboard;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
+import io.dxmi.platform.broker.Topics;
 import io.dxmi.platform.messaging.Consumer;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
@@ -92,6 +93,7 @@ public final class DashboardVerticle extends VerticleBase {
     private HttpServer server;
     private HttpClientAgent http;
     private Consumer consumer;
+    private volatile boolean stopped;
     private long scrapeTimer = -1;
     private long heartbeatTimer = -1;
     private volatile int port = -1;
@@ -141,19 +143,12 @@ public final class DashboardVerticle extends VerticleBase {
         router.get("/events").handler(this::events);
         router.get("/figures/:name").handler(this::figure);
         return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
-                .compose(s -> {
+                .onSuccess(s -> {
                     server = s;
                     port = s.actualPort();
-                    // The run's topics may not exist yet (the dashboard starts before the run is submitted):
-                    // create them as every service does, so that their settings (compaction) are the run's.
-                    return vertx.executeBlocking(() -> {
-                        try (Admin admin = Admin.create(new HashMap<>(settings.kafka().adminProperties()))) {
-                            topics.ensureAll(admin);
-                        }
-                        return null;
-                    });
+                    // The run's topics may not exist yet (the dashboard starts before the run is submitted).
+                    startConsumerOnceSubmitted();
                 })
-                .compose(v -> startConsumer())
                 .onSuccess(v -> {
                     scrapeTimer = vertx.setPeriodic(0, settings.scrapeInterval().toMillis(), id -> tick());
                     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> broadcastComment());
@@ -164,6 +159,7 @@ public final class DashboardVerticle extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(scrapeTimer);
         vertx.cancelTimer(heartbeatTimer);
+        stopped = true;
         for (HttpServerResponse r : List.copyOf(clients)) {
             r.end();
         }
@@ -181,15 +177,26 @@ public final class DashboardVerticle extends VerticleBase {
         return Future.join(closing);
     }
 
-    private Future<Void> startConsumer() {
-        // Manual assignment from offset 0: every start reads the whole history, whatever was committed.
-        Map<TopicPartition, Long> fromStart = Map.of(new TopicPartition(topics.spec(), 0), 0L,
-                new TopicPartition(topics.evaluations(), 0), 0L);
-        consumer = Consumer.builder().setVertx(vertx).setSettings(settings.kafka())
-                .setGroupId("dxmi-dashboard-" + settings.run()).setTopics(topics.spec(), topics.evaluations())
-                .optManualAssignment(true).optStartOffsets(fromStart).optMaxInFlight(1)
-                .setHandler(this::onRecord).build();
-        return consumer.start();
+    /** Starts reading the spec and evaluations from offset 0 once the run's topics exist (checked every second). */
+    private void startConsumerOnceSubmitted() {
+        vertx.executeBlocking(() -> {
+            try (Admin admin = Admin.create(new HashMap<>(settings.kafka().adminProperties()))) {
+                return Topics.exists(admin, topics.spec()) && Topics.exists(admin, topics.evaluations());
+            }
+        }).onComplete(ar -> {
+            if (stopped) {
+                return;
+            }
+            if (ar.failed() || !ar.result()) {
+                vertx.setTimer(1000, id -> startConsumerOnceSubmitted());
+                return;
+            }
+            Map<TopicPartition, Long> fromStart = Map.of(new TopicPartition(topics.spec(), 0), 0L,
+                    new TopicPartition(topics.evaluations(), 0), 0L);
+            consumer = Consumer.builder().setVertx(vertx).setSettings(settings.kafka()).setStartOffsets(fromStart)
+                    .setHandler(this::onRecord).build();
+            consumer.start().onFailure(e -> LOG.warn("dashboard: cannot read the run's topics: {}", e.toString()));
+        });
     }
 
     private Future<Void> onRecord(ConsumerRecord<String, byte[]> record) {

@@ -119,8 +119,10 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                     .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
                     .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
                     .setEvaluator(name + "-" + options.instanceId()).setFigures(figureFiles).build();
-            context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
-                    Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
+            byte[] record = Codecs.encode(report);
+            context.retry().until("evaluations", "report of v" + policy.version(), () -> context.producer()
+                    .send(context.topics().evaluations(), Long.toString(policy.version()), record))
+                    .toCompletionStage().toCompletableFuture().get();
             reports.add(report);
             if (policy.version() >= total) {
                 return;

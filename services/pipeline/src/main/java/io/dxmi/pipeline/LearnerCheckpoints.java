@@ -7,25 +7,48 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.platform.checkpoint.CheckpointStore;
+import io.dxmi.platform.checkpoint.DirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A learner's checkpoints: its trainer's whole state (networks, optimizers, AVR, counters,
- * random streams) as a model directory, plus the next trajectory offset to consume and the
- * versions it holds. Written atomically; the newest two are kept.
+ * A learner's checkpoints, in {@code <state-dir>/<run>/<role>}: its trainer's whole state
+ * (networks, optimizers, AVR, counters, random streams) as a model directory, plus where it
+ * resumes on the topics ({@link Position}), the run's name and its plan's hash. Written
+ * atomically; the newest two are kept. The directory is locked while a learner uses it, so a
+ * second instance of the learner refuses to start instead of racing the first; and a checkpoint
+ * of another run or another plan is refused (a reused state directory), never resumed.
  */
-public final class LearnerCheckpoints {
+public final class LearnerCheckpoints implements AutoCloseable {
 
-    /** Where a learner resumes from. */
-    public record Position(long nextOffset, long iteration, long otherVersion) {}
+    /**
+     * Where a learner resumes.
+     *
+     * @param nextOffset the next trajectory offset to read (every earlier record is learned or refused)
+     * @param iteration the trainer's iteration
+     * @param otherVersion the version of the other model in use (the value-learner's EBM), -1 if none
+     * @param otherOffset that version's record offset on its snapshot topic, -1 if none
+     * @param recentBatchIds the newest learned batch ids (a batch sent twice is learned once)
+     */
+    public record Position(long nextOffset, long iteration, long otherVersion, long otherOffset,
+            List<String> recentBatchIds) {}
 
     private final CheckpointStore store;
+    private final DirectoryLock lock;
+    private final String run;
+    private final String planHash;
 
-    public LearnerCheckpoints(Path dir) {
+    /** Opens (and locks) the checkpoints of {@code role} of the plan's run under {@code stateDir}. */
+    public LearnerCheckpoints(Path stateDir, String role, RunPlan plan, String owner) throws IOException {
+        this.run = plan.spec().runId();
+        this.planHash = plan.hash();
+        Path dir = stateDir.resolve(run).resolve(role);
+        this.lock = DirectoryLock.acquire(dir, owner);
         this.store = new CheckpointStore(dir, 2);
     }
 
@@ -34,9 +57,13 @@ public final class LearnerCheckpoints {
         store.write(trainer.iteration(), dir -> {
             ModelStore.saveDxmi(dir.resolve("model"), trainer, data, null);
             ObjectNode n = ModelDirectory.json().createObjectNode();
+            n.put("run", run);
+            n.put("planHash", planHash);
             n.put("nextOffset", position.nextOffset());
             n.put("iteration", position.iteration());
             n.put("otherVersion", position.otherVersion());
+            n.put("otherOffset", position.otherOffset());
+            position.recentBatchIds().forEach(n.putArray("recentBatchIds")::add);
             ModelDirectory.writeJson(dir.resolve("position.json"), n);
         });
     }
@@ -47,21 +74,39 @@ public final class LearnerCheckpoints {
         return latest.isEmpty() ? 0 : Files.getLastModifiedTime(latest.get()).toMillis();
     }
 
-    /** Restores the newest checkpoint into {@code trainer}, if there is one. */
+    /**
+     * Restores the newest checkpoint into {@code trainer}, if there is one.
+     *
+     * @throws IllegalStateException naming both runs when the checkpoint belongs to another run or plan
+     */
     public Optional<Position> restore(DxmiTrainer trainer) throws IOException {
         Optional<Path> latest = store.latest();
         if (latest.isEmpty()) {
             return Optional.empty();
         }
         Path dir = latest.get();
+        JsonNode n = ModelDirectory.json().readTree(Files.readString(dir.resolve("position.json")));
+        String theirRun = n.path("run").asText("?");
+        String theirPlan = n.path("planHash").asText("?");
+        if (!run.equals(theirRun) || !planHash.equals(theirPlan)) {
+            throw new IllegalStateException("the checkpoint in " + dir + " belongs to run '" + theirRun + "' (plan "
+                    + theirPlan + "), not to run '" + run + "' (plan " + planHash + "); use another --state-dir or"
+                    + " delete it");
+        }
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir.resolve("model"));
         try {
             trainer.restoreState(loaded.state());
         } finally {
             loaded.model().close();
         }
-        JsonNode n = ModelDirectory.json().readTree(Files.readString(dir.resolve("position.json")));
+        List<String> ids = new ArrayList<>();
+        n.path("recentBatchIds").forEach(id -> ids.add(id.asText()));
         return Optional.of(new Position(n.path("nextOffset").asLong(), n.path("iteration").asLong(),
-                n.path("otherVersion").asLong()));
+                n.path("otherVersion").asLong(-1), n.path("otherOffset").asLong(-1), ids));
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.close();
     }
 }

@@ -2,14 +2,27 @@ package io.dxmi.pipeline;
 
 import io.dxmi.platform.broker.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The topics of one run, all named {@code dxmi.<run>.<kind>}. Trajectories and rewards have one
- * partition: both learners must see the batches in the same order (the offset is the batch's
- * global sequence number, which also makes redeliveries detectable).
+ * The topics of one run, all named {@code dxmi.<run>.<kind>}, each with one partition (the
+ * trajectories' offset orders the batches for both learners; a snapshot topic orders one
+ * model's versions and their chunks). Only {@code submit} creates them ({@link #create}), sized
+ * from the plan; a service given a mistyped run name waits for a plan that never comes and
+ * creates nothing.
+ *
+ * <p>Disk: every topic is bounded on purpose. The spec is compacted (one plan). Trajectories
+ * and snapshots are deleted by size, never by age ({@code retention.ms=-1}, so a paused run loses
+ * nothing), and the window each keeps is what a restart needs: the trajectories since the
+ * learners' older checkpoint, the EBM versions since the value-learner's checkpoint (it replays
+ * with them), a few policy and value versions (late followers take the newest; the active
+ * segment, never deleted, always holds it). Evaluations and dead letters are small and kept up
+ * to 64 MiB. Deleted segments leave the disk after 1 s ({@code file.delete.delay.ms}).
  */
 public record RunTopics(String run) {
 
@@ -21,6 +34,12 @@ public record RunTopics(String run) {
     public static final String EBM = "ebm";
     /** Snapshot name of the value network (the value-learner's; at evaluations and at the end). */
     public static final String VALUE = "value";
+    /** Every snapshot name. */
+    public static final List<String> MODELS = List.of(POLICY, EBM, VALUE);
+
+    /** The record limit of trajectory and snapshot topics (the embedded broker's message.max.bytes). */
+    static final int MAX_MESSAGE_BYTES = 2 << 20;
+    private static final long MIB = 1 << 20;
 
     public RunTopics {
         if (run == null || !RUN_NAME.matcher(run).matches()) {
@@ -36,16 +55,12 @@ public record RunTopics(String run) {
         return name("trajectories");
     }
 
-    public String rewards() {
-        return name("rewards");
-    }
-
-    public String snapshots() {
-        return name("snapshots");
-    }
-
-    public String snapshotChunks() {
-        return name("snapshot-chunks");
+    /** The topic of one model's snapshots (records keyed by the model; chunks keyed model/version). */
+    public String snapshots(String model) {
+        if (!MODELS.contains(model)) {
+            throw new IllegalArgumentException("unknown snapshot '" + model + "'; snapshots: " + MODELS);
+        }
+        return name("snapshots." + model);
     }
 
     public String evaluations() {
@@ -56,24 +71,50 @@ public record RunTopics(String run) {
         return name("dead-letters");
     }
 
+    /** Every topic of the run. */
+    public List<String> all() {
+        return List.of(spec(), trajectories(), snapshots(POLICY), snapshots(EBM), snapshots(VALUE), evaluations(),
+                deadLetters());
+    }
+
     private String name(String kind) {
         return "dxmi." + run + "." + kind;
     }
 
-    /** Creates every topic of the run that does not exist yet (idempotent). */
-    public void ensureAll(Admin admin) {
-        Map<String, String> compact = Map.of("cleanup.policy", "compact");
-        Map<String, String> none = Map.of();
-        Topics.ensure(admin, spec(), 1, compact);
-        Topics.ensure(admin, trajectories(), 1, none);
-        Topics.ensure(admin, rewards(), 1, none);
-        Topics.ensure(admin, evaluations(), 1, none);
-        Topics.ensure(admin, deadLetters(), 1, none);
-        // Snapshots are published every iteration in the synchronous mode: keep the chunk log's
-        // size bounded (small segments, so that retention can act) — only recent versions matter.
-        Topics.ensure(admin, snapshotChunks(), 1, Map.of("max.message.bytes", "2097152",
-                "segment.bytes", Integer.toString(64 << 20), "retention.bytes", Long.toString(512L << 20),
-                "retention.ms", Long.toString(7L * 24 * 3600 * 1000)));
-        Topics.ensure(admin, snapshots(), 1, compact);
+    /**
+     * The configuration of every topic for a plan whose snapshots encode to {@code snapshotBytes}
+     * (by model) and whose trajectory batches to {@code batchBytes}.
+     */
+    public Map<String, Map<String, String>> configs(RunPlan plan, long batchBytes, Map<String, Long> snapshotBytes) {
+        // Records since the older learner checkpoint, plus what actors and the faster learner may hold
+        // beyond it, twice over: the window a restarted learner re-reads.
+        long window = 2L * (plan.checkpointEvery() + 64);
+        Map<String, Map<String, String>> c = new LinkedHashMap<>();
+        c.put(spec(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(MIB)));
+        c.put(trajectories(), bySize(window * batchBytes));
+        c.put(snapshots(POLICY), bySize(8 * snapshotBytes.get(POLICY)));
+        c.put(snapshots(EBM), bySize(window * snapshotBytes.get(EBM)));
+        c.put(snapshots(VALUE), bySize(4 * snapshotBytes.get(VALUE)));
+        c.put(evaluations(), bySize(64 * MIB));
+        c.put(deadLetters(), bySize(64 * MIB));
+        return c;
+    }
+
+    /** Creates every topic of the run that does not exist yet (idempotent; blocking). */
+    public void create(Admin admin, Map<String, Map<String, String>> configs) {
+        configs.forEach((topic, config) -> Topics.ensure(admin, topic, 1, config));
+    }
+
+    /** Deleted by size only, in segments of a quarter of the size kept (1 to 64 MiB). */
+    private static Map<String, String> bySize(long keepBytes) {
+        long keep = Math.max(4 * MIB, keepBytes);
+        long segment = Math.max(MIB, Math.min(64 * MIB, keep / 4));
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(keep),
+                TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(segment),
+                TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000",
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES));
     }
 }

@@ -14,7 +14,9 @@ import java.util.concurrent.CancellationException;
 /**
  * What the services that follow snapshots and work in a loop share (sampler-actors,
  * evaluators): open the run, build the model from its plan, follow some snapshots, and run
- * {@link #loop()} on a thread of their own with gradient recording off (inference only).
+ * {@link #loop()} on a thread of their own with gradient recording off (inference only). A
+ * failure of the loop, or of a snapshot reader, fails {@link #finished()}: the service stops
+ * loudly (the command exits non-zero) instead of staying up without working.
  */
 public abstract class SnapshotLoopService extends VerticleBase {
 
@@ -53,8 +55,16 @@ public abstract class SnapshotLoopService extends VerticleBase {
             context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
             plan = context.awaitPlan(options.planTimeout());
             model = plan.spec().newModel();
-            follower = new SnapshotFollower(options.settings(), context.topics(), follows(), context.deadLetters(),
-                    options.metrics()).start();
+            SnapshotFollower.Builder b = SnapshotFollower.builder().setContext(context).setModels(follows())
+                    .optPlan(plan);
+            for (String name : follows()) {
+                b.optLayout(name, switch (name) {
+                    case RunTopics.POLICY -> model.policyWeights();
+                    case RunTopics.EBM -> model.energyWeights();
+                    default -> model.valueWeights();
+                });
+            }
+            follower = b.build().start();
             thread = new Thread(this::run, "dxmi-" + role() + "-" + options.instanceId());
             thread.setDaemon(true);
             thread.start();

@@ -9,11 +9,14 @@ import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.random.Rng;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Starts a distributed run: publishes its plan and the initial policy (version 0: the
- * pretrained sampler with the initial σ) so that learners and actors can begin.
+ * Starts a distributed run: creates its topics (sized from the plan), publishes its plan and the
+ * initial policy (version 0: the pretrained sampler with the initial σ) so that learners and
+ * actors can begin.
  */
 public final class Submission {
 
@@ -30,20 +33,27 @@ public final class Submission {
         return new RunPlan(spec, mode, staleness, checkpointEvery, evalEvery);
     }
 
-    /** Publishes the plan and policy version 0 (blocking). */
+    /** Creates the run's topics, then publishes the plan and policy version 0 (blocking). */
     public static void submit(PipelineContext context, RunPlan plan, DdpmModel pretrained)
             throws InterruptedException, ExecutionException {
-        var weights = initialPolicy(plan, pretrained);
+        Map<String, float[]> policy;
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
+                new Rng(plan.spec().config().seed()))) {
+            policy = model.policyWeights();
+            sizes.put(RunTopics.POLICY, (long) WeightBlobs.encode(policy).length);
+            sizes.put(RunTopics.EBM, (long) WeightBlobs.encode(model.energyWeights()).length);
+            sizes.put(RunTopics.VALUE, (long) WeightBlobs.encode(model.valueWeights()).length);
+        }
+        context.createTopics(plan, batchBytes(plan), sizes);
         context.publishPlan(plan).toCompletionStage().toCompletableFuture().get();
-        context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, weights).toCompletionStage()
+        context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, policy, 0).toCompletionStage()
                 .toCompletableFuture().get();
     }
 
-    /** The initial policy's weights, exactly as the single-process trainer starts. */
-    static java.util.Map<String, float[]> initialPolicy(RunPlan plan, DdpmModel pretrained) {
-        try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
-                new Rng(plan.spec().config().seed()))) {
-            return model.policyWeights();
-        }
+    /** The size of one trajectory batch's record: its T+1 states of B samples, and some framing. */
+    static long batchBytes(RunPlan plan) {
+        var c = plan.spec().config();
+        return 4L * (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().dimension() + 256;
     }
 }

@@ -16,19 +16,23 @@ public final class TrajectoryMessages {
     private TrajectoryMessages() {}
 
     /** Encodes T+1 states (B, D) rolled out by {@code actorId} with policy {@code policyVersion}. */
-    public static byte[] encode(String runId, String actorId, long policyVersion, long iteration, NDArray[] states) {
+    public static byte[] encode(String runId, String actorId, long policyVersion, NDArray[] states) {
         int steps = states.length - 1;
         int batch = (int) states[0].getShape().get(0);
         int dim = (int) states[0].getShape().get(1);
         TrajectoryBatch msg = TrajectoryBatch.newBuilder().setRunId(runId).setBatchId(UUID.randomUUID().toString())
                 .setActorId(actorId).setPolicyVersion(policyVersion).setSteps(steps).setBatchSize(batch)
                 .setDimension(dim).setSampleShape(List.of(dim)).setCreatedAtMillis(System.currentTimeMillis())
-                .setStates(Tensors.pack(Trajectories.pack(states))).setIteration(iteration).build();
+                .setStates(Tensors.pack(Trajectories.pack(states))).build();
         return Codecs.encode(msg);
     }
 
-    /** A decoded, checked batch. */
-    public record Decoded(TrajectoryBatch message, float[] states) {
+    /**
+     * A decoded batch of the run, of the run's shape.
+     *
+     * @param finite whether every state is finite (a batch that is not is a skipped iteration)
+     */
+    public record Decoded(TrajectoryBatch message, float[] states, boolean finite) {
 
         public NDArray[] toArrays(NDManager manager) {
             return Trajectories.unpack(states, message.getSteps(), message.getBatchSize(), message.getDimension(),
@@ -37,8 +41,8 @@ public final class TrajectoryMessages {
     }
 
     /**
-     * Decodes and checks a batch against what the run expects; any mismatch is an
-     * IllegalArgumentException naming it (the consumer dead-letters the message).
+     * Decodes and checks a batch against what the run expects; a record that is not a batch of
+     * this run and shape is an IllegalArgumentException naming why (the record is refused).
      */
     public static Decoded decode(byte[] bytes, String runId, int steps, int batchSize, int dimension) {
         TrajectoryBatch m = Codecs.decode(TrajectoryBatch.class, bytes);
@@ -50,12 +54,18 @@ public final class TrajectoryMessages {
                     + ", D=" + m.getDimension() + "; the run expects T=" + steps + ", B=" + batchSize + ", D="
                     + dimension);
         }
+        if (m.getPolicyVersion() < 0) {
+            throw new IllegalArgumentException("trajectory batch " + m.getBatchId() + " has policy version "
+                    + m.getPolicyVersion());
+        }
         float[] states = Tensors.unpack(m.getStates(), (steps + 1) * batchSize * dimension);
+        boolean finite = true;
         for (float v : states) {
             if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("trajectory batch " + m.getBatchId() + " holds non-finite states");
+                finite = false;
+                break;
             }
         }
-        return new Decoded(m, states);
+        return new Decoded(m, states, finite);
     }
 }

@@ -3,6 +3,7 @@ package io.dxmi.valuelearner;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.pipeline.LearnerCheckpoints;
 import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -14,6 +15,10 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,14 +26,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Policy evaluation and improvement. In the synchronous mode batch i waits for EBM version i+1
- * (the energy after its step on the same batch), which makes the pipeline Algorithm 1 exactly;
- * in the asynchronous mode it uses the newest energy it holds.
+ * Policy evaluation and improvement. Iteration i learns its batch with EBM version i+1, the
+ * energy after the ebm-learner's step on the same batch, in both modes: the synchronous mode is
+ * then Algorithm 1 exactly, and a restarted value-learner replays its batches with the very EBM
+ * versions they were learned with (it follows the EBM topic in sequence, from the record of
+ * its checkpoint's version). The ebm-learner's step is the shorter one, so in the asynchronous
+ * mode the version is usually there already. Each published policy carries the trajectory
+ * offset up to which every record is handled: the actors pace on it.
  */
 public final class ValueLearnerVerticle
         extends TrajectoryLearner<SnapshotFollower.Versioned, ValueLearnerVerticle.Outcome> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValueLearnerVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ValueLearnerVerticle.class);
 
     public static final String ROLE = "value-learner";
     /** Snapshot name of the value network (published at every evaluation and at the end). */
@@ -37,6 +46,7 @@ public final class ValueLearnerVerticle
     private SnapshotFollower follower;
     private Snapshots snapshots;
     private long loadedEbmVersion = -1;
+    private long loadedEbmOffset = -1;
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
     private GaugeDataPoint snapshotBytes;
@@ -46,7 +56,7 @@ public final class ValueLearnerVerticle
     private volatile long maxStaleness;
     private volatile long pacingViolations;
     private CounterDataPoint pacingViolationsCounter;
-    private final Map<String, Long> lastOffsetByActor = new java.util.HashMap<>();
+    private final Map<String, Long> lastOffsetByActor = new HashMap<>();
     private volatile double stalenessSum;
 
     public ValueLearnerVerticle(ServiceOptions options) {
@@ -85,7 +95,12 @@ public final class ValueLearnerVerticle
     }
 
     @Override
-    protected void initialise(boolean restored) throws Exception {
+    protected long otherOffset() {
+        return loadedEbmOffset;
+    }
+
+    @Override
+    protected void initialise(LearnerCheckpoints.Position restored) throws Exception {
         var m = options.metrics();
         policyVersion = m.gauge("dxmi_policy_version", "Newest policy version published");
         ebmVersion = m.gauge("dxmi_ebm_version", "EBM version in use");
@@ -104,16 +119,22 @@ public final class ValueLearnerVerticle
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
-        // The energy only: this learner is the policy's source, so following the policy topic would
-        // fetch, verify and decode every policy it publishes itself.
-        follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.EBM),
-                context.deadLetters(), m).start();
+        // The energy only, in sequence (this learner is the policy's source): from the record of the
+        // version in use at the checkpoint, so that the batches after it are replayed exactly.
+        long from = restored == null ? -1 : restored.otherOffset();
+        if (restored != null) {
+            loadedEbmOffset = restored.otherOffset();
+        }
+        follower = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
+                .optLayout(RunTopics.EBM, training.submit(model::energyWeights).get())
+                .optSequence(RunTopics.EBM, from).build().start();
         snapshots = context.snapshots(plan);
-        if (!restored) {
+        if (restored == null) {
             // The initial policy (the pretrained sampler) is published by whoever submitted the run.
             SnapshotFollower.Versioned v0;
-            try (SnapshotFollower initial = new SnapshotFollower(options.settings(), context.topics(),
-                    Set.of(RunTopics.POLICY), context.deadLetters(), m).start()) {
+            try (SnapshotFollower initial = SnapshotFollower.builder().setContext(context)
+                    .setModels(Set.of(RunTopics.POLICY)).optPlan(plan)
+                    .optLayout(RunTopics.POLICY, training.submit(model::policyWeights).get()).build().start()) {
                 v0 = initial.await(RunTopics.POLICY, 0).get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             training.submit(() -> {
@@ -126,21 +147,40 @@ public final class ValueLearnerVerticle
             // when they already hold a newer version.
             long version = trainer.iteration();
             Map<String, float[]> weights = training.submit(model::policyWeights).get();
-            snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights).toCompletionStage()
-                    .toCompletableFuture().get();
+            snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights, nextOffset())
+                    .toCompletionStage().toCompletableFuture().get();
             LOG.info("resumed at iteration {}; published policy v{}", version, version);
         }
         policyVersion.set(trainer.iteration());
     }
 
-    /** One step's results: the policy after it and, at evaluations, the value network. */
-    record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long steppedAtNanos) {}
+    /** One step's results: the policy after it, its pacing position and, at evaluations, the value network. */
+    record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long nextTrajectoryOffset,
+            long steppedAtNanos) {}
+
+    private void useEnergy(SnapshotFollower.Versioned ebm) {
+        if (ebm.version() != loadedEbmVersion) {
+            model.loadEnergyWeights(ebm.weights());
+            loadedEbmVersion = ebm.version();
+            loadedEbmOffset = ebm.offset();
+        }
+    }
 
     @Override
-    protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch) {
-        // Synchronous: batch i waits for EBM version i+1 (one batch at a time, so the iteration is exact).
-        // Asynchronous: any version; the step takes the newest it holds then.
-        return follower.await(RunTopics.EBM, plan.sync() ? trainer.iteration() + 1 : 0);
+    protected Outcome skip(TrajectoryMessages.Decoded batch, SnapshotFollower.Versioned awaited) {
+        useEnergy(awaited);
+        int steps = plan.spec().config().samplerSteps();
+        IterationStats last = lastStats();
+        IterationStats stats = trainer.completeIteration(null, new DxmiTrainer.PolicyStep(Double.NaN, Double.NaN,
+                last == null ? new double[steps] : last.velocityScales(), 1));
+        record(stats, Map.of());
+        return new Outcome(trainer.iteration(), model.policyWeights(), null, stepNextOffset(),
+                System.nanoTime());
+    }
+
+    @Override
+    protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch, long iteration) {
+        return follower.version(RunTopics.EBM, iteration + 1);
     }
 
     @Override
@@ -149,11 +189,7 @@ public final class ValueLearnerVerticle
         long cpu0 = PhaseTimes.threadCpuNanos();
         long batchPolicy = batch.message().getPolicyVersion();
         checkPacing(batch.message().getActorId().toString(), trainer.iteration(), batchPolicy);
-        SnapshotFollower.Versioned ebm = plan.sync() ? awaited : follower.newest(RunTopics.EBM);
-        if (ebm.version() != loadedEbmVersion) {
-            model.loadEnergyWeights(ebm.weights());
-            loadedEbmVersion = ebm.version();
-        }
+        useEnergy(awaited);
         IterationStats stats;
         try (NDManager scope = model.manager().newSubManager()) {
             DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
@@ -163,7 +199,7 @@ public final class ValueLearnerVerticle
         long version = trainer.iteration();
         boolean valueDue = plan.evalEvery() > 0 && version % plan.evalEvery() == 0 && version < plan.iterations();
         Outcome out = new Outcome(version, model.policyWeights(), valueDue ? model.valueWeights() : null,
-                System.nanoTime());
+                stepNextOffset(), System.nanoTime());
         phases.record("value.step", out.steppedAtNanos() - s0);
         phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
 
@@ -190,8 +226,8 @@ public final class ValueLearnerVerticle
             snapshots.publish(VALUE, version, version, -1, out.value()).onFailure(
                     e -> LOG.warn("value snapshot v{} not published: {}", version, e.toString()));
         }
-        return snapshots.publish(RunTopics.POLICY, version, version, version - 1, out.policy()).toCompletionStage()
-                .toCompletableFuture().thenAccept(manifest -> {
+        return snapshots.publish(RunTopics.POLICY, version, version, version - 1, out.policy(),
+                out.nextTrajectoryOffset()).toCompletionStage().toCompletableFuture().thenAccept(manifest -> {
                     phases.record("value.publish", System.nanoTime() - out.steppedAtNanos());
                     policyVersion.set(version);
                     snapshotBytes.set(manifest.size());

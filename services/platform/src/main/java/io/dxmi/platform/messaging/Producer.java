@@ -11,7 +11,6 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -68,32 +67,12 @@ public final class Producer implements AutoCloseable {
     return send(new ProducerRecord<>(topic, key, value));
   }
 
-  /** Sends one record with headers (metadata that is not part of the payload). */
-  public Future<RecordMetadata> send(String topic, String key, byte[] value, RecordHeaders headers) {
-    return send(new ProducerRecord<>(topic, null, key, value, headers));
-  }
-
-  /** Sends a record to an explicit partition. */
-  public Future<RecordMetadata> send(String topic, int partition, String key, byte[] value) {
-    return send(new ProducerRecord<>(topic, partition, key, value));
-  }
-
   private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
     Future<RecordMetadata> sent = stream.send(record);
     if (traffic != null) {
       sent.onSuccess(md -> traffic.produced(record.topic(), record.key(), record.value()));
     }
     return sent;
-  }
-
-  /** Completes when every record sent so far is acknowledged. */
-  public Future<Void> flush() {
-    return stream.flush();
-  }
-
-  /** The underlying Vert.x producer, for what this wrapper does not offer (transactions, partitionsFor). */
-  public KafkaProducer<String, byte[]> unwrap() {
-    return producer;
   }
 
   /**
