@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * blind a follower (mark a version handled) nor stop it.
  *
  * <p>By default a model is followed for its newest version: callers wait for a version at
- * least as new as they need ({@link #await}); versions only move forward. A model followed in
+ * least as new as they need ({@link #await}); versions only move forward, and a late starter
+ * answers only once it has read the recent records (its first answer is the newest version). A model followed in
  * sequence ({@link Builder#optSequence}) keeps every version in topic order, bounded (the reader
  * waits while 64 are unread), and {@link #version} hands out exactly the one asked for: the
  * value-learner replays with the very EBM versions its batches were learned with.
@@ -57,6 +59,8 @@ public final class SnapshotFollower implements AutoCloseable {
     private final Map<String, Versioned> newest = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    /** Models whose reader has read what the topic held at start: only then is their newest the newest. */
+    private final Set<String> caughtUp = new HashSet<>();
     private final Metrics.Family<GaugeDataPoint> sizes;
     private final Metrics.Family<DistributionDataPoint> delivery;
     private final long startedAtMillis = System.currentTimeMillis();
@@ -86,7 +90,7 @@ public final class SnapshotFollower implements AutoCloseable {
                     .optStart(from == null || from < 0 ? BlobReader.Start.recent(64) : BlobReader.Start.fromOffset(from))
                     .optMaxBytes(layout == null ? 256L << 20 : WeightBlobs.encodedSize(layout))
                     .optDeadLetters(b.context == null ? null : b.context.deadLettersFor(topic)).optMetrics(m)
-                    .optOnFailure(this::fail).build());
+                    .optOnFailure(this::fail).optOnCaughtUp(() -> caughtUp(model)).build());
         }
     }
 
@@ -137,13 +141,36 @@ public final class SnapshotFollower implements AutoCloseable {
             if (old == null || v.version() > old.version()) {
                 newest.put(model, v);
             }
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
-                Waiter w = it.next();
-                if (w.name().equals(model) && v.version() >= w.minVersion()) {
-                    it.remove();
-                    ready.add(w);
-                }
+            ready.addAll(due(model));
+        }
+        for (Waiter w : ready) {
+            w.future().complete(w.exact() ? take(w) : newest(model));
+        }
+    }
+
+    /** The waiters of {@code model} that its held versions satisfy (a late starter's only once caught up). */
+    private synchronized List<Waiter> due(String model) {
+        List<Waiter> ready = new ArrayList<>();
+        Versioned v = newest.get(model);
+        ArrayDeque<Versioned> sequence = sequences.get(model);
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            boolean satisfied = w.exact() ? sequence != null && !sequence.isEmpty()
+                    && sequence.peekLast().version() >= w.minVersion()
+                    : caughtUp.contains(model) && v != null && v.version() >= w.minVersion();
+            if (w.name().equals(model) && satisfied) {
+                it.remove();
+                ready.add(w);
             }
+        }
+        return ready;
+    }
+
+    private void caughtUp(String model) {
+        List<Waiter> ready;
+        synchronized (this) {
+            caughtUp.add(model);
+            ready = due(model);
         }
         for (Waiter w : ready) {
             w.future().complete(w.exact() ? take(w) : newest(model));
@@ -172,7 +199,7 @@ public final class SnapshotFollower implements AutoCloseable {
         });
     }
 
-    /** The newest version of {@code name} held, or null. */
+    /** The newest version of {@code name} held, or null (during a late start, perhaps not yet the topic's newest). */
     public synchronized Versioned newest(String name) {
         return newest.get(name);
     }
@@ -183,7 +210,7 @@ public final class SnapshotFollower implements AutoCloseable {
             return CompletableFuture.failedFuture(failure);
         }
         Versioned v = newest.get(name);
-        if (v != null && v.version() >= minVersion) {
+        if (caughtUp.contains(name) && v != null && v.version() >= minVersion) {
             return CompletableFuture.completedFuture(v);
         }
         CompletableFuture<Versioned> f = new CompletableFuture<>();

@@ -51,6 +51,14 @@ public final class Submission {
                 .toCompletableFuture().get();
     }
 
+    /** The initial policy's weights, exactly as the single-process trainer starts. */
+    static Map<String, float[]> initialPolicy(RunPlan plan, DdpmModel pretrained) {
+        try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
+                new Rng(plan.spec().config().seed()))) {
+            return model.policyWeights();
+        }
+    }
+
     /** The size of one trajectory batch's record: its T+1 states of B samples, and some framing. */
     static long batchBytes(RunPlan plan) {
         var c = plan.spec().config();

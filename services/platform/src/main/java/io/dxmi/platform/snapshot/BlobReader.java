@@ -83,6 +83,7 @@ public final class BlobReader<M> implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final ReaderMetrics metrics;
     private final Consumer<Throwable> onFailure;
+    private final Runnable onCaughtUp;
     private final ChunkCollector chunks;
 
     private volatile boolean running;
@@ -101,6 +102,7 @@ public final class BlobReader<M> implements AutoCloseable {
         this.deadLetters = b.deadLetters;
         this.metrics = new ReaderMetrics(b.metrics, b.topic);
         this.onFailure = b.onFailure;
+        this.onCaughtUp = b.onCaughtUp;
         this.chunks = new ChunkCollector(b.maxBytes);
     }
 
@@ -156,12 +158,10 @@ public final class BlobReader<M> implements AutoCloseable {
                             + " (it starts at " + begin + "): retention deleted the records to resume from");
                 }
                 seek(start.offset());
-                loop(Long.MAX_VALUE, begin);
             } else {
-                long window = Math.max(begin, end - start.lookback());
-                seek(window);
-                loop(end, begin);
+                seek(Math.max(begin, end - start.lookback()));
             }
+            loop(end, begin);
         } catch (WakeupException | InterruptException e) {
             // closing
         } catch (Throwable t) {
@@ -180,11 +180,14 @@ public final class BlobReader<M> implements AutoCloseable {
     }
 
     /**
-     * Reads forward. While {@code catchUpEnd} is not reached and nothing was delivered yet, a
-     * window that ends there steps back (fourfold) towards the topic's beginning.
+     * Reads forward. Reaching {@code catchUpEnd} (the end when it started) is reported once. A
+     * recent window that ends there without a good blob steps back (fourfold) towards the topic's
+     * beginning first.
      */
     private void loop(long catchUpEnd, long begin) {
         long windowStart = readFrom;
+        long end = catchUpEnd;
+        boolean caughtUp = false;
         while (running) {
             ConsumerRecords<String, byte[]> records;
             try {
@@ -205,8 +208,8 @@ public final class BlobReader<M> implements AutoCloseable {
                     break; // seeked: the rest of this batch is read again, or not needed
                 }
             }
-            if (delivered == 0 && catchUpEnd != Long.MAX_VALUE && windowStart > begin
-                    && consumer.position(tp) >= catchUpEnd) {
+            boolean reached = consumer.position(tp) >= catchUpEnd;
+            if (reached && delivered == 0 && start.offset() < 0 && windowStart > begin) {
                 // Nothing good in the window (a late starter behind garbage): look further back.
                 long back = Math.max(begin, windowStart - 4L * Math.max(1, catchUpEnd - windowStart));
                 LOG.info("{}: no good blob among offsets {}..{}; reading from {}", tp.topic(), windowStart,
@@ -214,6 +217,11 @@ public final class BlobReader<M> implements AutoCloseable {
                 catchUpEnd = windowStart;
                 windowStart = back;
                 seek(back);
+            } else if (!caughtUp && consumer.position(tp) >= end) {
+                caughtUp = true;
+                if (onCaughtUp != null) {
+                    onCaughtUp.run();
+                }
             }
             metrics.lag(consumer.currentLag(tp));
         }
@@ -346,6 +354,7 @@ public final class BlobReader<M> implements AutoCloseable {
         private DeadLetterPublisher deadLetters;
         private Metrics metrics;
         private Consumer<Throwable> onFailure;
+        private Runnable onCaughtUp;
 
         private Builder() {}
 
@@ -399,6 +408,12 @@ public final class BlobReader<M> implements AutoCloseable {
         /** Called once if the reader thread ends on an unexpected error. */
         public Builder<M> optOnFailure(Consumer<Throwable> onFailure) {
             this.onFailure = onFailure;
+            return this;
+        }
+
+        /** Called once when the reader has read what the topic held when it started. */
+        public Builder<M> optOnCaughtUp(Runnable onCaughtUp) {
+            this.onCaughtUp = onCaughtUp;
             return this;
         }
 
