@@ -23,6 +23,7 @@ import io.dxmi.dashboard.DashboardVerticle;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.api.EvaluationMetric;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
@@ -251,12 +252,16 @@ final class EmbeddedRun {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(latest.resolve("model"));
         try (DxmiModel model = loaded.model();
                 SnapshotFollower follower = SnapshotFollower.builder().setKafka(kafka, new RunTopics(s.run()),
-                        Metrics.create("final")).setModels(Set.of(RunTopics.EBM)).build().start()) {
+                        Metrics.create("final")).setModels(Set.of(RunTopics.EBM, RunTopics.EMA)).build().start()) {
             DxmiTrainer trainer = new DxmiTrainer(model, s.data()::sample);
             trainer.restoreState(loaded.state());
             SnapshotFollower.Versioned energy = follower.await(RunTopics.EBM, plan.iterations())
                     .get(2, TimeUnit.MINUTES);
-            model.loadEnergyWeights(energy.weights());
+            ModelParts.load(model, RunTopics.EBM, energy.weights());
+            if (model.emaValues() != null) {
+                ModelParts.load(model, RunTopics.EMA, follower.await(RunTopics.EMA, plan.iterations())
+                        .get(2, TimeUnit.MINUTES).weights());
+            }
             ModelStore.saveDxmi(s.out(), trainer, DataInfo.of(s.data()), null);
             // The evaluator holds only the energy; the assembled model has the values too.
             RunFigures.builder().setData(s.data()).optSeed(plan.spec().config().seed()).build()

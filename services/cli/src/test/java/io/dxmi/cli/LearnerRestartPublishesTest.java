@@ -57,7 +57,7 @@ class LearnerRestartPublishesTest {
                 }
                 try (LearnerCheckpoints checkpoints = new LearnerCheckpoints(state, ValueLearnerVerticle.ROLE, plan,
                         "test")) {
-                    checkpoints.save(trainer, DataInfo.of(data), new LearnerCheckpoints.Position(3, 3, 3, -1,
+                    checkpoints.save(trainer, DataInfo.of(data), new LearnerCheckpoints.Position(3, 3, 3,
                             List.of()));
                 }
                 checkpointed = model.policyWeights();

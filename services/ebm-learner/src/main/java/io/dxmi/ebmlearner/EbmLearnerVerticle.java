@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.pipeline.LearnerCheckpoints;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -15,14 +16,17 @@ import io.dxmi.pipeline.TrajectoryMessages;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The energy's learner: one step per batch, then the EBM snapshot. It also reports the bad
- * records of the policy and value topics (it reads every version, verifies it, and dead-letters
- * what it refuses), so that each is dead-lettered once whatever the number of their followers.
+ * The energy's learner: one step per batch, then the energy's snapshot ({@link RunTopics#EBM}),
+ * and at the evaluation cadence its EMA ({@link RunTopics#EMA}). It also reports the bad records
+ * of the policy, EMA and value topics (it reads every version, verifies it, and dead-letters what
+ * it refuses), so that each is dead-lettered once whatever the number of their followers.
  */
 public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearnerVerticle.Outcome> {
 
@@ -48,20 +52,32 @@ public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearner
         ebmVersion = m.gauge("dxmi_ebm_version", "Newest EBM version published");
         snapshotBytes = m.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model").labels("ebm");
         snapshots = context.snapshots(plan);
-        auditor = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.POLICY, RunTopics.VALUE))
-                .optPlan(plan).optLayout(RunTopics.POLICY, training.submit(model::policyWeights).get())
-                .optLayout(RunTopics.VALUE, training.submit(model::valueWeights).get()).build().start();
-        // Publish the current energy so that a late or restarted value-learner always finds one
-        // (version 0 is the initial energy, identical to the single-process trainer's).
+        var audited = SnapshotFollower.builder().setContext(context).optPlan(plan);
+        Set<String> parts = new LinkedHashSet<>(List.of(RunTopics.POLICY, RunTopics.VALUE));
+        if (model.emaValues() != null) {
+            parts.add(RunTopics.EMA);
+        }
+        for (String part : parts) {
+            audited.optLayout(part, training.submit(() -> ModelParts.weights(model, part)).get());
+        }
+        auditor = audited.setModels(parts).build().start();
+        // Publish the current energy (and EMA) so that a late or restarted value-learner or evaluator
+        // always finds one (version 0 is the initial energy, identical to the single-process trainer's).
         long version = trainer.iteration();
-        Map<String, float[]> weights = training.submit(model::energyWeights).get();
-        snapshots.publish(RunTopics.EBM, version, version, version - 1, weights).toCompletionStage()
-                .toCompletableFuture().get();
-        ebmVersion.set(version);
+        Outcome now = training.submit(() -> outcome(version, true, System.nanoTime())).get();
+        publish(now).get();
     }
 
-    /** One step's results: the energy after it. */
-    record Outcome(long version, Map<String, float[]> weights, long steppedAtNanos) {}
+    /** One step's results: the energy after it and, when due, its EMA. */
+    record Outcome(long version, Map<String, float[]> energy, Map<String, float[]> ema, long steppedAtNanos) {}
+
+    /** On the training thread: what goes out after {@code version}. */
+    private Outcome outcome(long version, boolean withEma, long steppedAtNanos) {
+        boolean emaDue = withEma || version == plan.iterations()
+                || (plan.evalEvery() > 0 && version % plan.evalEvery() == 0);
+        return new Outcome(version, ModelParts.weights(model, RunTopics.EBM),
+                emaDue && model.emaValues() != null ? ModelParts.weights(model, RunTopics.EMA) : null, steppedAtNanos);
+    }
 
     @Override
     protected CompletableFuture<Void> inputs(TrajectoryMessages.Decoded batch, long iteration) {
@@ -87,7 +103,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearner
         losses.put("energy_data", stats.energyData());
         losses.put("energy_samples", stats.energySamples());
         record(stats, losses);
-        return new Outcome(trainer.iteration(), model.energyWeights(), done);
+        return outcome(trainer.iteration(), false, done);
     }
 
     @Override
@@ -95,17 +111,21 @@ public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearner
         IterationStats stats = trainer.completeIteration(
                 new DxmiTrainer.EnergyStep(Double.NaN, Double.NaN, Double.NaN, 1), null);
         record(stats, Map.of());
-        return new Outcome(trainer.iteration(), model.energyWeights(), System.nanoTime());
+        return outcome(trainer.iteration(), false, System.nanoTime());
     }
 
     @Override
     protected CompletableFuture<Void> publish(Outcome out) {
-        return snapshots.publish(RunTopics.EBM, out.version(), out.version(), out.version() - 1, out.weights())
+        long v = out.version();
+        CompletableFuture<Void> energy = snapshots.publish(RunTopics.EBM, v, v, v - 1, out.energy())
                 .toCompletionStage().toCompletableFuture().thenAccept(ref -> {
                     snapshotBytes.set(ref.size());
-                    ebmVersion.set(out.version());
+                    ebmVersion.set(v);
                     phases.record("ebm.publish", System.nanoTime() - out.steppedAtNanos());
                 });
+        // The EMA after the energy: the value-learner waits for the energy only.
+        return out.ema() == null ? energy : energy.thenCompose(x -> snapshots.publish(RunTopics.EMA, v, v, v - 1,
+                out.ema()).toCompletionStage().toCompletableFuture().thenAccept(ref -> {}));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.api.EvaluationMetrics;
 import io.dxmi.core.figures.MetricHistory;
 import io.dxmi.core.figures.RunFigures;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -83,7 +84,18 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
 
     @Override
     protected Set<String> follows() {
-        return Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
+        return model.emaValues() != null
+                ? Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.EMA, RunTopics.VALUE)
+                : Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
+    }
+
+    /** The EMA the ebm-learner publishes at or before {@code version}: at the evaluation cadence and at the end. */
+    private long emaVersion(long version) {
+        long total = plan.iterations();
+        if (version >= total) {
+            return total;
+        }
+        return plan.evalEvery() > 0 ? version / plan.evalEvery() * plan.evalEvery() : 0;
     }
 
     /** Reports published so far, oldest first. */
@@ -111,7 +123,11 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
                     .get(1, TimeUnit.DAYS);
             model.loadPolicyWeights(policy.weights());
-            model.loadEnergyWeights(ebm.weights());
+            ModelParts.load(model, RunTopics.EBM, ebm.weights());
+            if (follows().contains(RunTopics.EMA)) {
+                ModelParts.load(model, RunTopics.EMA, follower.await(RunTopics.EMA, emaVersion(policy.version()))
+                        .get(1, TimeUnit.DAYS).weights());
+            }
             Map<String, Double> metrics = new LinkedHashMap<>(
                     runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
             List<String> figureFiles = writeFigures(data, policy.version(), metrics);

@@ -32,12 +32,11 @@ public final class LearnerCheckpoints implements AutoCloseable {
      * @param nextOffset the next trajectory offset to read (every earlier record is learned or refused)
      * @param iteration the trainer's iteration
      * @param otherVersion the version of the other model in use (the value-learner's EBM), -1 if none
-     * @param otherOffset that version's record offset on its snapshot topic, -1 if none
      * @param recentBatchIds the newest learned batch ids (a batch sent twice is learned once)
      */
-    public record Position(long nextOffset, long iteration, long otherVersion, long otherOffset,
-            List<String> recentBatchIds) {}
+    public record Position(long nextOffset, long iteration, long otherVersion, List<String> recentBatchIds) {}
 
+    private final Path dir;
     private final CheckpointStore store;
     private final DirectoryLock lock;
     private final String run;
@@ -47,9 +46,14 @@ public final class LearnerCheckpoints implements AutoCloseable {
     public LearnerCheckpoints(Path stateDir, String role, RunPlan plan, String owner) throws IOException {
         this.run = plan.spec().runId();
         this.planHash = plan.hash();
-        Path dir = stateDir.resolve(run).resolve(role);
+        this.dir = stateDir.resolve(run).resolve(role);
         this.lock = DirectoryLock.acquire(dir, owner);
         this.store = new CheckpointStore(dir, 2);
+    }
+
+    /** The learner's directory (its checkpoints, lock and journal). */
+    public Path dir() {
+        return dir;
     }
 
     /** Saves; call on the training thread (the state must not move while it is captured). */
@@ -62,7 +66,6 @@ public final class LearnerCheckpoints implements AutoCloseable {
             n.put("nextOffset", position.nextOffset());
             n.put("iteration", position.iteration());
             n.put("otherVersion", position.otherVersion());
-            n.put("otherOffset", position.otherOffset());
             position.recentBatchIds().forEach(n.putArray("recentBatchIds")::add);
             ModelDirectory.writeJson(dir.resolve("position.json"), n);
         });
@@ -102,7 +105,7 @@ public final class LearnerCheckpoints implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         n.path("recentBatchIds").forEach(id -> ids.add(id.asText()));
         return Optional.of(new Position(n.path("nextOffset").asLong(), n.path("iteration").asLong(),
-                n.path("otherVersion").asLong(-1), n.path("otherOffset").asLong(-1), ids));
+                n.path("otherVersion").asLong(-1), ids));
     }
 
     @Override

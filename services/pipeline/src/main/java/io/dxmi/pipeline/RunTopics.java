@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
  *
  * <p>Disk: every topic is bounded on purpose. The spec is compacted (one plan). Trajectories
  * and snapshots are deleted by size, never by age ({@code retention.ms=-1}, so a paused run loses
- * nothing), and the window each keeps is what a restart needs: the trajectories since the
- * learners' older checkpoint, the EBM versions since the value-learner's checkpoint (it replays
- * with them), a few policy and value versions (late followers take the newest; the active
- * segment, never deleted, always holds it). Evaluations and dead letters are small and kept up
- * to 64 MiB. Deleted segments leave the disk after 1 s ({@code file.delete.delay.ms}).
+ * nothing). Trajectories keep what a restarted learner re-reads (twice the records since the
+ * learners' older checkpoint); each snapshot topic keeps a few versions (a late follower takes
+ * the newest, which the active segment, never deleted, always holds; the value-learner keeps the
+ * EBM versions it replays with in its own state). Evaluations and dead letters are small and
+ * kept up to 64 MiB. Deleted segments leave the disk after 1 s ({@code file.delete.delay.ms}).
  */
 public record RunTopics(String run) {
 
@@ -30,12 +30,14 @@ public record RunTopics(String run) {
 
     /** Snapshot name of the policy (sampler network and log σ). */
     public static final String POLICY = "policy";
-    /** Snapshot name of the energy (and its EMA copy). */
+    /** Snapshot name of the energy network alone (every iteration: the value-learner learns against it). */
     public static final String EBM = "ebm";
+    /** Snapshot name of the energy's evaluation EMA (at the evaluation cadence, at the start and at the end). */
+    public static final String EMA = "ema";
     /** Snapshot name of the value network (the value-learner's; at evaluations and at the end). */
     public static final String VALUE = "value";
     /** Every snapshot name. */
-    public static final List<String> MODELS = List.of(POLICY, EBM, VALUE);
+    public static final List<String> MODELS = List.of(POLICY, EBM, EMA, VALUE);
 
     /** The record limit of trajectory and snapshot topics (the embedded broker's message.max.bytes). */
     static final int MAX_MESSAGE_BYTES = 2 << 20;
@@ -73,8 +75,8 @@ public record RunTopics(String run) {
 
     /** Every topic of the run. */
     public List<String> all() {
-        return List.of(spec(), trajectories(), snapshots(POLICY), snapshots(EBM), snapshots(VALUE), evaluations(),
-                deadLetters());
+        return List.of(spec(), trajectories(), snapshots(POLICY), snapshots(EBM), snapshots(EMA), snapshots(VALUE),
+                evaluations(), deadLetters());
     }
 
     private String name(String kind) {
@@ -93,9 +95,9 @@ public record RunTopics(String run) {
         c.put(spec(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(MIB)));
         c.put(trajectories(), bySize(window * batchBytes));
-        c.put(snapshots(POLICY), bySize(8 * snapshotBytes.get(POLICY)));
-        c.put(snapshots(EBM), bySize(window * snapshotBytes.get(EBM)));
-        c.put(snapshots(VALUE), bySize(4 * snapshotBytes.get(VALUE)));
+        for (String model : MODELS) {
+            c.put(snapshots(model), bySize(8 * snapshotBytes.get(model)));
+        }
         c.put(evaluations(), bySize(64 * MIB));
         c.put(deadLetters(), bySize(64 * MIB));
         return c;
@@ -106,10 +108,10 @@ public record RunTopics(String run) {
         configs.forEach((topic, config) -> Topics.ensure(admin, topic, 1, config));
     }
 
-    /** Deleted by size only, in segments of a quarter of the size kept (1 to 64 MiB). */
+    /** Deleted by size only (at least 2 MiB kept), in segments of a quarter of it (512 KiB to 64 MiB). */
     private static Map<String, String> bySize(long keepBytes) {
-        long keep = Math.max(4 * MIB, keepBytes);
-        long segment = Math.max(MIB, Math.min(64 * MIB, keep / 4));
+        long keep = Math.max(2 * MIB, keepBytes);
+        long segment = Math.max(MIB / 2, Math.min(64 * MIB, keep / 4));
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(keep),

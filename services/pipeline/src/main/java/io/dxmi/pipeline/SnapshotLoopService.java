@@ -38,7 +38,7 @@ public abstract class SnapshotLoopService extends VerticleBase {
     /** The service's name. */
     protected abstract String role();
 
-    /** The snapshots to follow. */
+    /** The snapshots to follow (called once the plan is known). */
     protected abstract Set<String> follows();
 
     /** The service's work; returns when the run is done. Interruption means stop. */
@@ -58,11 +58,7 @@ public abstract class SnapshotLoopService extends VerticleBase {
             SnapshotFollower.Builder b = SnapshotFollower.builder().setContext(context).setModels(follows())
                     .optPlan(plan);
             for (String name : follows()) {
-                b.optLayout(name, switch (name) {
-                    case RunTopics.POLICY -> model.policyWeights();
-                    case RunTopics.EBM -> model.energyWeights();
-                    default -> model.valueWeights();
-                });
+                b.optLayout(name, ModelParts.weights(model, name));
             }
             follower = b.build().start();
             thread = new Thread(this::run, "dxmi-" + role() + "-" + options.instanceId());

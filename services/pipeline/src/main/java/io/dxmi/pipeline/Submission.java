@@ -9,6 +9,9 @@ import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.random.Rng;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +22,8 @@ import java.util.concurrent.ExecutionException;
  * actors can begin.
  */
 public final class Submission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
     private Submission() {}
 
@@ -41,14 +46,22 @@ public final class Submission {
         try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
                 new Rng(plan.spec().config().seed()))) {
             policy = model.policyWeights();
-            sizes.put(RunTopics.POLICY, (long) WeightBlobs.encode(policy).length);
-            sizes.put(RunTopics.EBM, (long) WeightBlobs.encode(model.energyWeights()).length);
-            sizes.put(RunTopics.VALUE, (long) WeightBlobs.encode(model.valueWeights()).length);
+            for (String part : RunTopics.MODELS) {
+                sizes.put(part, WeightBlobs.encodedSize(layout(ModelParts.weights(model, part))));
+            }
         }
+        LOG.info("run '{}': trajectory batches of {} bytes, snapshots of {} bytes", plan.spec().runId(),
+                batchBytes(plan), sizes);
         context.createTopics(plan, batchBytes(plan), sizes);
         context.publishPlan(plan).toCompletionStage().toCompletableFuture().get();
         context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, policy, 0).toCompletionStage()
                 .toCompletableFuture().get();
+    }
+
+    private static Map<String, Integer> layout(Map<String, float[]> weights) {
+        Map<String, Integer> layout = new LinkedHashMap<>();
+        weights.forEach((k, v) -> layout.put(k, v.length));
+        return layout;
     }
 
     /** The initial policy's weights, exactly as the single-process trainer starts. */

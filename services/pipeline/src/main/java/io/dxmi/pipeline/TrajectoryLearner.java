@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -143,9 +144,12 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
         return -1;
     }
 
-    /** That version's record offset on its snapshot topic. */
-    protected long otherOffset() {
-        return -1;
+    /** After a checkpoint is written (training thread). */
+    protected void checkpointed() throws Exception {}
+
+    /** The learner's own directory under the state directory (its checkpoints, lock and journals). */
+    protected Path stateDir() {
+        return checkpoints.dir();
     }
 
     /** Completes when the plan's iterations are done; fails when the learner had to stop. */
@@ -342,8 +346,8 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
             synchronized (recent) {
                 ids = recent.stream().filter(e -> e.getKey() <= offset).map(Map.Entry::getValue).toList();
             }
-            checkpoint(new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion(), otherOffset(),
-                    ids));
+            checkpoint(new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion(), ids));
+            checkpointed();
         }
         done = last;
         return new Stepped<>(outcome, last);

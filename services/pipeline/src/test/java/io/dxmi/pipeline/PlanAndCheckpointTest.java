@@ -172,7 +172,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         RunPlan plan = plan("checkpointed", "sync", 0);
         Path dir = dataDir.resolve("checkpoints");
         Map<String, float[]> saved;
-        LearnerCheckpoints.Position position = new LearnerCheckpoints.Position(17, 3, 2, 5, List.of("b-1", "b-2"));
+        LearnerCheckpoints.Position position = new LearnerCheckpoints.Position(17, 3, 2, List.of("b-1", "b-2"));
         try (LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test")) {
             try (DxmiModel fresh = plan.spec().newModel()) {
                 assertEquals(Optional.empty(), checkpoints.restore(new DxmiTrainer(fresh, ds::sample)),
@@ -220,7 +220,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         try (DxmiModel model = first.spec().newModel();
                 LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "value-learner", first, "test")) {
             checkpoints.save(new DxmiTrainer(model, ds::sample), DataInfo.of(ds),
-                    new LearnerCheckpoints.Position(0, 0, -1, -1, List.of()));
+                    new LearnerCheckpoints.Position(0, 0, -1, List.of()));
         }
         // The same run name submitted again with other settings: its learners must not resume the old state.
         RunPlan second = new RunPlan(first.spec(), "sync", 0, first.checkpointEvery() + 1, first.evalEvery());

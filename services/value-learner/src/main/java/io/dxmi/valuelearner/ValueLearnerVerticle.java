@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.pipeline.LearnerCheckpoints;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -11,6 +12,8 @@ import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.pipeline.Snapshots;
 import io.dxmi.pipeline.TrajectoryLearner;
 import io.dxmi.pipeline.TrajectoryMessages;
+import io.dxmi.pipeline.VersionJournal;
+import io.dxmi.pipeline.WeightBlobs;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -18,21 +21,26 @@ import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Policy evaluation and improvement. Iteration i learns its batch with EBM version i+1, the
- * energy after the ebm-learner's step on the same batch, in both modes: the synchronous mode is
- * then Algorithm 1 exactly, and a restarted value-learner replays its batches with the very EBM
- * versions they were learned with (it follows the EBM topic in sequence, from the record of
- * its checkpoint's version). The ebm-learner's step is the shorter one, so in the asynchronous
- * mode the version is usually there already. Each published policy carries the trajectory
- * offset up to which every record is handled: the actors pace on it.
+ * energy after the ebm-learner's step on the same batch, in both modes (the EBM topic is
+ * followed in sequence): the synchronous mode is then Algorithm 1 exactly. The ebm-learner's
+ * step is the shorter one, so in the asynchronous mode the version is usually there already.
+ * The EBM versions used since the newest checkpoint are kept in a journal in the learner's state
+ * directory ({@link VersionJournal}), so that a restarted value-learner replays its batches with
+ * the very versions they were learned with: it resumes exactly, like the ebm-learner. Each
+ * published policy carries the trajectory offset up to which every record is handled: the
+ * actors pace on it.
  */
 public final class ValueLearnerVerticle
         extends TrajectoryLearner<SnapshotFollower.Versioned, ValueLearnerVerticle.Outcome> {
@@ -46,7 +54,9 @@ public final class ValueLearnerVerticle
     private SnapshotFollower follower;
     private Snapshots snapshots;
     private long loadedEbmVersion = -1;
-    private long loadedEbmOffset = -1;
+    private VersionJournal journal;
+    /** EBM versions of the journal not replayed yet (restored learner), by version. */
+    private final Map<Long, byte[]> replay = new ConcurrentHashMap<>();
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
     private GaugeDataPoint snapshotBytes;
@@ -95,11 +105,6 @@ public final class ValueLearnerVerticle
     }
 
     @Override
-    protected long otherOffset() {
-        return loadedEbmOffset;
-    }
-
-    @Override
     protected void initialise(LearnerCheckpoints.Position restored) throws Exception {
         var m = options.metrics();
         policyVersion = m.gauge("dxmi_policy_version", "Newest policy version published");
@@ -119,15 +124,18 @@ public final class ValueLearnerVerticle
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
-        // The energy only, in sequence (this learner is the policy's source): from the record of the
-        // version in use at the checkpoint, so that the batches after it are replayed exactly.
-        long from = restored == null ? -1 : restored.otherOffset();
+        journal = new VersionJournal(stateDir().resolve("ebm-versions.journal"));
         if (restored != null) {
-            loadedEbmOffset = restored.otherOffset();
+            replay.putAll(journal.read());
+            LOG.info("{} EBM versions in the journal to replay with ({})", replay.size(), replay.isEmpty() ? "none"
+                    : "v" + Collections.min(replay.keySet()) + " to v" + Collections.max(replay.keySet()));
+        } else {
+            journal.reset();
         }
+        // The energy only, in sequence (this learner is the policy's source, so it does not follow it).
         follower = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
-                .optLayout(RunTopics.EBM, training.submit(model::energyWeights).get())
-                .optSequence(RunTopics.EBM, from).build().start();
+                .optLayout(RunTopics.EBM, training.submit(() -> ModelParts.weights(model, RunTopics.EBM)).get())
+                .optSequence(RunTopics.EBM, -1).build().start();
         snapshots = context.snapshots(plan);
         if (restored == null) {
             // The initial policy (the pretrained sampler) is published by whoever submitted the run.
@@ -158,12 +166,25 @@ public final class ValueLearnerVerticle
     record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long nextTrajectoryOffset,
             long steppedAtNanos) {}
 
+    /** On the training thread: loads the energy of this iteration, noting it in the journal. */
     private void useEnergy(SnapshotFollower.Versioned ebm) {
         if (ebm.version() != loadedEbmVersion) {
-            model.loadEnergyWeights(ebm.weights());
+            ModelParts.load(model, RunTopics.EBM, ebm.weights());
             loadedEbmVersion = ebm.version();
-            loadedEbmOffset = ebm.offset();
+            if (ebm.meta() != null) { // not replayed from the journal itself
+                try {
+                    journal.append(ebm.version(), WeightBlobs.encode(ebm.weights()));
+                } catch (IOException e) {
+                    LOG.warn("could not journal EBM v{} ({}): a restart before the next checkpoint would not"
+                            + " replay exactly", ebm.version(), e.toString());
+                }
+            }
         }
+    }
+
+    @Override
+    protected void checkpointed() throws IOException {
+        journal.reset();
     }
 
     @Override
@@ -180,7 +201,16 @@ public final class ValueLearnerVerticle
 
     @Override
     protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch, long iteration) {
-        return follower.version(RunTopics.EBM, iteration + 1);
+        long version = iteration + 1;
+        byte[] journaled = replay.remove(version);
+        if (journaled != null) {
+            return CompletableFuture.completedFuture(new SnapshotFollower.Versioned(RunTopics.EBM, version, null,
+                    WeightBlobs.decode(journaled, "journaled EBM v" + version), -1));
+        }
+        if (!replay.isEmpty()) {
+            replay.keySet().removeIf(v -> v < version);
+        }
+        return follower.version(RunTopics.EBM, version);
     }
 
     @Override
@@ -254,6 +284,13 @@ public final class ValueLearnerVerticle
     protected void closeResources() {
         if (follower != null) {
             follower.close();
+        }
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("closing the EBM journal: {}", e.toString());
+            }
         }
     }
 }
