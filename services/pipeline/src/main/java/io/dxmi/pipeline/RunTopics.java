@@ -108,10 +108,10 @@ public record RunTopics(String run) {
         configs.forEach((topic, config) -> Topics.ensure(admin, topic, 1, config));
     }
 
-    /** Deleted by size only (at least 2 MiB kept), in segments of a quarter of it (512 KiB to 64 MiB). */
+    /** Deleted by size only (at least 2 MiB kept), in segments of a quarter of it (Kafka's least, 1 MiB, to 64 MiB). */
     private static Map<String, String> bySize(long keepBytes) {
         long keep = Math.max(2 * MIB, keepBytes);
-        long segment = Math.max(MIB / 2, Math.min(64 * MIB, keep / 4));
+        long segment = Math.max(MIB, Math.min(64 * MIB, keep / 4));
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(keep),
