@@ -6,7 +6,7 @@ import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
-import io.dxmi.pipeline.chaos.BadRecords;
+import io.dxmi.cli.chaos.BadRecords;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.messaging.DeadLetters;
 import io.dxmi.platform.metrics.Metrics;
@@ -81,19 +81,19 @@ class FaultsMidRunTest {
     @ParameterizedTest
     @ValueSource(strings = {"sync", "async"})
     void badRecordsOfEveryKindMidRunAreDeadLetteredOnceAndTheRunFinishes(String mode) throws Exception {
-        int total = 60;
+        int total = 40;
         String run = "bad-" + mode;
         try (TinyRun fixture = TinyRun.start(tmp, 100)) {
             KafkaSettings kafka = fixture.kafka();
             RunPlan plan = fixture.submit(run, TinyRun.config(total, 5), mode, 1, 10, 1000);
             Services s = deploy(fixture.vertx(), kafka, run, tmp.resolve("state"), mode.equals("sync") ? 1 : 2);
             List<BadRecords.Injected> injected = new ArrayList<>();
-            try (SnapshotFollower policies = policies(kafka, run);
+            try (SnapshotFollower policies = policies(kafka, plan);
                     PipelineContext chaos = PipelineContext.open(fixture.vertx(), kafka, run, "chaos",
                             Metrics.create("chaos"))) {
-                policies.await(RunTopics.POLICY, 15).get(2, TimeUnit.MINUTES);
+                policies.await(RunTopics.POLICY, 10).get(2, TimeUnit.MINUTES);
                 injected.addAll(new BadRecords(chaos, plan, 1).injectAll());
-                policies.await(RunTopics.POLICY, 35).get(2, TimeUnit.MINUTES);
+                policies.await(RunTopics.POLICY, 22).get(2, TimeUnit.MINUTES);
                 injected.addAll(new BadRecords(chaos, plan, 2).injectAll());
                 s.value().finished().toCompletionStage().toCompletableFuture().get(4, TimeUnit.MINUTES);
                 assertEquals(total, policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).version());
@@ -134,10 +134,10 @@ class FaultsMidRunTest {
                     .optProperty("producer." + ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "4000")
                     .optProperty("producer." + ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000")
                     .optProperty("producer." + ProducerConfig.MAX_BLOCK_MS_CONFIG, "3000").build();
-            fixture.submit(run, TinyRun.config(total, 6), "sync", 0, 5, 1000);
+            RunPlan plan = fixture.submit(run, TinyRun.config(total, 6), "sync", 0, 5, 1000);
             Path state = tmp.resolve("state");
             Services s = deploy(fixture.vertx(), kafka, run, state, 1);
-            try (SnapshotFollower policies = policies(kafka, run)) {
+            try (SnapshotFollower policies = policies(kafka, plan)) {
                 policies.await(RunTopics.POLICY, 12).get(2, TimeUnit.MINUTES);
                 // The value-learner's checkpoint directory becomes a file: writes fail.
                 Path dir = state.resolve(run).resolve(ValueLearnerVerticle.ROLE);
@@ -173,9 +173,10 @@ class FaultsMidRunTest {
         }
     }
 
-    private static SnapshotFollower policies(KafkaSettings kafka, String run) {
-        return SnapshotFollower.builder().setKafka(kafka, new RunTopics(run), Metrics.create("f"))
-                .setModels(Set.of(RunTopics.POLICY)).build().start();
+    /** The test's own follower checks versions against the plan, as the services do (a forged v1e9 is refused). */
+    private static SnapshotFollower policies(KafkaSettings kafka, RunPlan plan) {
+        return SnapshotFollower.builder().setKafka(kafka, new RunTopics(plan.spec().runId()), Metrics.create("f"))
+                .setModels(Set.of(RunTopics.POLICY)).optPlan(plan).build().start();
     }
 
     /** Dead letters by key (the source record's coordinates). */

@@ -8,6 +8,11 @@ import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.platform.checkpoint.CheckpointStore;
 import io.dxmi.platform.checkpoint.DirectoryLock;
+import io.dxmi.platform.metrics.Metrics;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A learner's checkpoints, in {@code <state-dir>/<run>/<role>}: its trainer's whole state
@@ -25,6 +31,8 @@ import java.util.Optional;
  * of another run or another plan is refused (a reused state directory), never resumed.
  */
 public final class LearnerCheckpoints implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LearnerCheckpoints.class);
 
     /**
      * Where a learner resumes.
@@ -41,11 +49,24 @@ public final class LearnerCheckpoints implements AutoCloseable {
     private final DirectoryLock lock;
     private final String run;
     private final String planHash;
+    private final String role;
+    private final CounterDataPoint failures;
+    private final GaugeDataPoint failing;
 
     /** Opens (and locks) the checkpoints of {@code role} of the plan's run under {@code stateDir}. */
     public LearnerCheckpoints(Path stateDir, String role, RunPlan plan, String owner) throws IOException {
+        this(stateDir, role, plan, owner, Metrics.create(role));
+    }
+
+    /** The same, with the checkpoint fault metrics in {@code metrics}. */
+    public LearnerCheckpoints(Path stateDir, String role, RunPlan plan, String owner, Metrics metrics)
+            throws IOException {
         this.run = plan.spec().runId();
         this.planHash = plan.hash();
+        this.role = role;
+        this.failures = metrics.counter("dxmi_checkpoint_failures_total", "Checkpoint writes that failed");
+        this.failing = metrics.gauge("dxmi_checkpoint_failing",
+                "1 while the learner cannot write its checkpoint (it stops learning and retries)");
         this.dir = stateDir.resolve(run).resolve(role);
         this.lock = DirectoryLock.acquire(dir, owner);
         this.store = new CheckpointStore(dir, 2);
@@ -69,6 +90,43 @@ public final class LearnerCheckpoints implements AutoCloseable {
             position.recentBatchIds().forEach(n.putArray("recentBatchIds")::add);
             ModelDirectory.writeJson(dir.resolve("position.json"), n);
         });
+    }
+
+    /**
+     * Saves, retrying until it is written: a full or read-only disk stops the learner (the training
+     * thread waits here; one log line, {@code dxmi_checkpoint_failing} is 1) but loses nothing, and
+     * learning goes on once the disk takes the checkpoint again. Gives up only when stopping.
+     */
+    public void saveUntilWritten(DxmiTrainer trainer, DataInfo data, Position position, BooleanSupplier stopping)
+            throws InterruptedException {
+        int failed = 0;
+        long t0 = System.nanoTime();
+        while (true) {
+            try {
+                save(trainer, data, position);
+                if (failed > 0) {
+                    LOG.info("{} wrote its checkpoint of iteration {} after {} failed attempts ({} s); learning goes"
+                            + " on", role, position.iteration(), failed, (System.nanoTime() - t0) / 1_000_000_000L);
+                    failing.set(0);
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (stopping.getAsBoolean()) {
+                    throw new InterruptedException("stopping with an unwritten checkpoint");
+                }
+                failed++;
+                failures.inc();
+                if (failed == 1) {
+                    failing.set(1);
+                    LOG.error("{} cannot write its checkpoint of iteration {} ({}); learning stops until it can", role,
+                            position.iteration(), e.toString());
+                }
+                long until = System.currentTimeMillis() + Math.min(30_000L, 500L << Math.min(6, failed));
+                while (!stopping.getAsBoolean() && System.currentTimeMillis() < until) {
+                    Thread.sleep(100);
+                }
+            }
+        }
     }
 
     /** When the newest checkpoint was written (its directory's modification time, epoch ms); 0 when none. */

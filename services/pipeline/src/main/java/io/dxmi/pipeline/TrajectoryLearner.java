@@ -49,9 +49,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * With nothing refused, the synchronous mode is Algorithm 1 step for step.
  *
- * <p>Faults: a checkpoint that cannot be written stops learning (metric, one log line) and is
- * retried until the disk takes it; a publication is retried through a broker outage and the
- * learner fails loudly only when it gives up; a failed step is a skipped iteration.
+ * <p>Faults: a checkpoint that cannot be written stops learning until the disk takes it
+ * ({@link LearnerCheckpoints#saveUntilWritten}); a publication is retried through a broker
+ * outage and the learner fails loudly only when it gives up; a failed step is a skipped iteration.
  *
  * <p>Synchronous mode handles one batch at a time, each done when its results are out.
  * Asynchronous mode keeps the next batch queued on the training thread while a step runs, and
@@ -92,8 +92,6 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
     private CounterDataPoint skippedCounter;
     private CounterDataPoint recoveriesCounter;
     private CounterDataPoint staleCounter;
-    private CounterDataPoint checkpointFailures;
-    private GaugeDataPoint checkpointFailing;
     private long reportedSkipped;
     private long reportedRecoveries;
     private volatile IterationStats lastStats;
@@ -198,7 +196,8 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
             });
             context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
             plan = context.awaitPlan(options.planTimeout());
-            checkpoints = new LearnerCheckpoints(options.stateDir(), role(), plan, role() + " " + options.instanceId());
+            checkpoints = new LearnerCheckpoints(options.stateDir(), role(), plan, role() + " " + options.instanceId(),
+                    options.metrics());
             DataSource data = PipelineContext.openData(plan);
             dataInfo = DataInfo.of(data);
             model = plan.spec().newModel();
@@ -224,8 +223,9 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
             consumer = Consumer.builder().setVertx(vertx).setSettings(options.settings())
                     .setStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
                     .setHandler(this::handle).optDeadLetters(context.deadLettersFor(context.topics().trajectories()))
-                    .optMaxInFlight(plan.sync() ? 1 : 2).optMaxQueued(8).optStrictOffsets(true)
-                    .optOnFatal(e -> stopLoudly("cannot resume: " + e.getMessage(), e)).optMetrics(options.metrics())
+                    .optMaxInFlight(plan.sync() ? 1 : 2).optMaxQueued(8)
+                    .optStrictOffsets(e -> stopLoudly("cannot resume: " + e.getMessage(), e))
+                    .optMetrics(options.metrics())
                     .build();
             return consumer.start();
         });
@@ -238,9 +238,6 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
         recoveriesCounter = m.counter("dxmi_guard_recoveries_total", "Rollbacks to the last good state");
         staleCounter = m.counter("dxmi_stale_batches_total",
                 "Synchronous mode: batches of an older policy than their iteration (learned)");
-        checkpointFailures = m.counter("dxmi_checkpoint_failures_total", "Checkpoint writes that failed");
-        checkpointFailing = m.gauge("dxmi_checkpoint_failing",
-                "1 while the learner cannot write its checkpoint (it stops learning and retries)");
         lossGauges = m.gaugeFamily("dxmi_loss", "Latest loss of each kind", "kind");
         // Computed at each scrape, so a learner stuck between checkpoints shows a growing age.
         m.gauge("dxmi_checkpoint_age_seconds", "Seconds since the newest checkpoint (NaN before the first)",
@@ -346,48 +343,13 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
             synchronized (recent) {
                 ids = recent.stream().filter(e -> e.getKey() <= offset).map(Map.Entry::getValue).toList();
             }
-            checkpoint(new LearnerCheckpoints.Position(nextOffset, trainer.iteration(), otherVersion(), ids));
+            checkpoints.saveUntilWritten(trainer, dataInfo, new LearnerCheckpoints.Position(nextOffset,
+                    trainer.iteration(), otherVersion(), ids), () -> stopping);
+            lastCheckpointMillis = System.currentTimeMillis();
             checkpointed();
         }
         done = last;
         return new Stepped<>(outcome, last);
-    }
-
-    /**
-     * Writes the checkpoint, retrying until it is written: a full or read-only disk stops
-     * learning (the training thread waits here) but loses nothing, and learning goes on once
-     * the disk takes the checkpoint again.
-     */
-    private void checkpoint(LearnerCheckpoints.Position position) throws InterruptedException {
-        int failures = 0;
-        long t0 = System.nanoTime();
-        while (true) {
-            try {
-                checkpoints.save(trainer, dataInfo, position);
-                lastCheckpointMillis = System.currentTimeMillis();
-                if (failures > 0) {
-                    LOG.info("{} wrote its checkpoint of iteration {} after {} failed attempts ({} s); learning"
-                            + " goes on", role(), position.iteration(), failures, (System.nanoTime() - t0) / 1e9);
-                    checkpointFailing.set(0);
-                }
-                return;
-            } catch (Exception e) {
-                if (stopping) {
-                    throw new InterruptedException("stopping with an unwritten checkpoint");
-                }
-                failures++;
-                checkpointFailures.inc();
-                if (failures == 1) {
-                    checkpointFailing.set(1);
-                    LOG.error("{} cannot write its checkpoint of iteration {} ({}); learning stops until it can",
-                            role(), position.iteration(), e.toString());
-                }
-                long until = System.currentTimeMillis() + Math.min(30_000L, 500L << Math.min(6, failures));
-                while (!stopping && System.currentTimeMillis() < until) {
-                    Thread.sleep(100);
-                }
-            }
-        }
     }
 
     /** Fails the learner: one clear line; the service exits non-zero. */

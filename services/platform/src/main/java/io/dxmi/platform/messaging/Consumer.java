@@ -29,6 +29,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/*
+ * Over 400 lines for a reason: record flow, backpressure, dead letters, lag and close are one
+ * state machine confined to one Vert.x context; split apart, that state would be shared.
+ */
+
 /**
  * Reads given partitions from given offsets (no consumer group: the owner keeps its position,
  * for example in a checkpoint, and a restarted owner starts at once) and hands each record to
@@ -40,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * next record is at hand when a handler finishes); beyond that the partitions are paused.
  *
  * <p>With {@link Builder#optStrictOffsets} a start offset that retention has deleted is a fatal
- * error for the owner (handed to {@link Builder#optOnFatal}), never a silent jump.
+ * error for the owner, never a silent jump.
  *
  * <p>Threading: all state lives on the Vert.x context the consumer starts on; handlers are
  * called there and must not block. {@link #start()}, then {@link #closeAsync()}, which waits
@@ -71,7 +76,6 @@ public final class Consumer {
     private final int maxInFlight;
     private final int maxQueued;
     private final Duration closeTimeout;
-    private final boolean strictOffsets;
     private final Handler<Throwable> onFatal;
     private final Metrics metrics;
     private final TopicTraffic traffic;
@@ -99,7 +103,6 @@ public final class Consumer {
         this.maxInFlight = b.maxInFlight;
         this.maxQueued = b.maxQueued;
         this.closeTimeout = b.closeTimeout;
-        this.strictOffsets = b.strictOffsets;
         this.onFatal = b.onFatal;
         this.metrics = b.metrics;
         this.traffic = metrics == null ? null : TopicTraffic.consumed(metrics);
@@ -120,7 +123,7 @@ public final class Consumer {
         context.runOnContext(v -> {
             try {
                 Map<String, String> props = new HashMap<>(settings.consumerProperties(null));
-                if (strictOffsets) {
+                if (onFatal != null) {
                     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
                 }
                 stream = KafkaConsumer.create(vertx, props, new StringDeserializer(), new ByteArrayDeserializer())
@@ -144,7 +147,7 @@ public final class Consumer {
         return started.future();
     }
 
-    /** Records fetched ahead and waiting for a handler slot. */
+    /** Records fetched ahead and waiting for a handler slot (any thread). */
     public int queued() {
         return queued;
     }
@@ -193,11 +196,9 @@ public final class Consumer {
         if (closing && e instanceof WakeupException) {
             return; // how a close interrupts a poll
         }
-        if (e instanceof OffsetOutOfRangeException && strictOffsets) {
+        if (e instanceof OffsetOutOfRangeException && onFatal != null) {
             LOG.error("Consumer of {}: {}", startOffsets.keySet(), e.getMessage());
-            if (onFatal != null) {
-                onFatal.handle(e);
-            }
+            onFatal.handle(e);
             return;
         }
         LOG.warn("Kafka consumer error ({}): {}", startOffsets.keySet(), e.toString());
@@ -317,7 +318,12 @@ public final class Consumer {
         return Math.max(0, endOffset - nextToProcess);
     }
 
-    /** Builder: {@code setX} for required values, {@code optX} for optional ones. */
+    /**
+     * Builder: {@code setX} required, {@code optX} optional. Defaults: no dead letters (failed
+     * records are logged, counted and skipped), one handler at a time, nothing queued ahead, a
+     * 10 s close timeout, Kafka's earliest for a start offset that no longer exists, the lag
+     * measured every 2 s (one end-offsets request each) when metrics are set.
+     */
     public static final class Builder {
         private Vertx vertx;
         private KafkaSettings settings;
@@ -327,7 +333,6 @@ public final class Consumer {
         private int maxInFlight = 1;
         private int maxQueued;
         private Duration closeTimeout = Duration.ofSeconds(10);
-        private boolean strictOffsets;
         private Handler<Throwable> onFatal;
         private Metrics metrics;
         private Duration lagInterval = Duration.ofSeconds(2);
@@ -355,45 +360,29 @@ public final class Consumer {
             return this;
         }
 
-        /** Where failed records go (default none: they are logged, counted and skipped). */
         public Builder optDeadLetters(DeadLetterPublisher deadLetters) {
             this.deadLetters = deadLetters;
             return this;
         }
 
-        /** Handlers running at once (default 1: strictly sequential). */
         public Builder optMaxInFlight(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxInFlight must be at least 1, got " + n);
-            }
             this.maxInFlight = n;
             return this;
         }
 
-        /** Records fetched ahead and queued beyond those in flight before pausing (default 0). */
         public Builder optMaxQueued(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("maxQueued must be at least 0, got " + n);
-            }
             this.maxQueued = n;
             return this;
         }
 
-        /** How long close waits for running handlers (default 10 s). */
         public Builder optCloseTimeout(Duration d) {
             this.closeTimeout = Objects.requireNonNull(d);
             return this;
         }
 
-        /** A start offset that no longer exists is fatal (default: Kafka's earliest). */
-        public Builder optStrictOffsets(boolean strict) {
-            this.strictOffsets = strict;
-            return this;
-        }
-
-        /** Called with a fatal error (a start offset deleted by retention). */
-        public Builder optOnFatal(Handler<Throwable> onFatal) {
-            this.onFatal = onFatal;
+        /** A start offset that no longer exists (deleted by retention) is fatal: handed to {@code onFatal}. */
+        public Builder optStrictOffsets(Handler<Throwable> onFatal) {
+            this.onFatal = Objects.requireNonNull(onFatal);
             return this;
         }
 
@@ -403,7 +392,6 @@ public final class Consumer {
             return this;
         }
 
-        /** How often the lag is measured, one end-offsets request each (default 2 s). */
         public Builder optLagInterval(Duration d) {
             this.lagInterval = Objects.requireNonNull(d);
             return this;
@@ -415,6 +403,10 @@ public final class Consumer {
             }
             if (startOffsets == null || startOffsets.isEmpty()) {
                 throw new IllegalArgumentException("Consumer needs setStartOffsets(...) with at least one partition");
+            }
+            if (maxInFlight < 1 || maxQueued < 0) {
+                throw new IllegalArgumentException("a Consumer needs maxInFlight >= 1 and maxQueued >= 0, got "
+                        + maxInFlight + " and " + maxQueued);
             }
             return new Consumer(this);
         }

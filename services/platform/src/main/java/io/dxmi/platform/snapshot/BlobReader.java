@@ -24,6 +24,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/*
+ * Over 400 lines for a reason: reading forward, stepping back for a late start and rewinding to a
+ * blob's chunks move one consumer's position, which must stay in one place.
+ */
+
 /**
  * Reads the blobs {@link ChunkedBlobs} publishes on one topic, in topic order: collects chunk
  * records, and for each manifest record checks every declared size against the limit before

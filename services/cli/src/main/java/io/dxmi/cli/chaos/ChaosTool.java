@@ -1,4 +1,4 @@
-package io.dxmi.pipeline.chaos;
+package io.dxmi.cli.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

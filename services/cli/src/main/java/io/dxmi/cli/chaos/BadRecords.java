@@ -1,4 +1,4 @@
-package io.dxmi.pipeline.chaos;
+package io.dxmi.cli.chaos;
 
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;

@@ -1,7 +1,0 @@
-/**
- * Fault injection for a run that is going on: bad records of every kind on every topic the
- * services read ({@link io.dxmi.pipeline.chaos.BadRecords}), and the command that sends them
- * ({@link io.dxmi.pipeline.chaos.ChaosTool}, used by {@code scripts/fuzz-topics} and
- * {@code scripts/chaos}). Blocking, on the caller's thread.
- */
-package io.dxmi.pipeline.chaos;
