@@ -128,8 +128,8 @@ final class DxmiOptions {
         return b.build();
     }
 
-    /** Pretraining settings when a run pretrains its own DDPM. */
-    PretrainConfig pretrainConfig(long seed) {
-        return PretrainCommand.config(1000, pretrainIterations, 1024, 2e-3f, 128, 3, seed);
+    /** Pretraining settings when a run pretrains its own DDPM (the data's defaults). */
+    PretrainConfig pretrainConfig(boolean images, long seed) {
+        return PretrainCommand.config(images, null, pretrainIterations, null, null, null, null, null, null, seed);
     }
 }

@@ -64,6 +64,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
         dxmi.requireStepsAndTau(spec);
         if (actors < 1) {
             throw new ParameterException(spec.commandLine(), "--actors must be at least 1");
@@ -79,7 +80,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
         DataSource source = data.open();
         EmbeddedRun.Settings settings = new EmbeddedRun.Settings(source, data.data, out, pretrained,
-                dxmi.config(common.seed), dxmi.pretrainConfig(common.seed), pipeline.mode, actors,
+                dxmi.config(common.seed), dxmi.pretrainConfig(source.shape().isImage(), common.seed), pipeline.mode, actors,
                 pipeline.maxStaleness, pipeline.checkpointEvery, pipeline.evalEvery, runName);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + metricsPort);

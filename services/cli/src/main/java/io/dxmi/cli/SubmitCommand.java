@@ -57,7 +57,7 @@ final class SubmitCommand implements Callable<Integer> {
         DataSource source = data.open();
         Vertx vertx = Vertx.vertx();
         try (DdpmModel ddpm = pretrained != null ? ModelStore.loadDdpm(pretrained)
-                : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(common.seed))
+                : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed))
                         .optOutput(out.resolve("pretrained")).optListener(common.progress()).build().run();
                 PipelineContext context = PipelineContext.open(vertx, kafka.settings("dxmi-submit"), kafka.run(),
                         "submit", PipelineContext.metricsFor("submit", kafka.run()))) {

@@ -55,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        common.configureEngine();
         DataSource source = data.open();
         TrainResult r;
         if (resume) {
@@ -72,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainJob.Builder job = TrainJob.builder().setData(source).setConfig(dxmi.config(common.seed)).setOutput(out)
                     .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery).optListener(common.progress())
-                    .optPretrainConfig(dxmi.pretrainConfig(common.seed));
+                    .optPretrainConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed));
             if (pretrained != null) {
                 job.optPretrained(pretrained);
             }

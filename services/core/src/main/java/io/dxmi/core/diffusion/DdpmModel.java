@@ -3,34 +3,47 @@ package io.dxmi.core.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
-import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 
 /**
  * A DDPM: an ε-prediction network over a noise schedule, plus the normalisation between data
- * and model space. Owns its native memory: close it when done.
+ * and model space, for samples of any shape (an MLP for vectors, a UNet for images, as the
+ * configuration's network says). Owns its native memory: close it when done.
  */
 public final class DdpmModel implements AutoCloseable {
 
     /** Parameter-name prefix of the ε-network in archives. */
     public static final String PREFIX = "eps.";
 
+    /** Images sampled per network call: bounds the UNet's activations (about 50 MB a layer at 28×28). */
+    static final int IMAGE_CHUNK = 250;
+
     private final PretrainConfig config;
     private final NoiseSchedule schedule;
     private final Normalization normalization;
+    private final SampleShape shape;
     private final int dimension;
     private final NDManager manager;
-    private final TimeMlp epsNet;
+    private final TimeNetwork epsNet;
 
     /** A freshly initialised model (weights from {@code rng}). */
-    public DdpmModel(PretrainConfig config, int dimension, Normalization normalization, Rng rng) {
+    public DdpmModel(PretrainConfig config, SampleShape shape, Normalization normalization, Rng rng) {
         this.config = config;
         this.schedule = config.schedule();
         this.normalization = normalization;
-        this.dimension = dimension;
-        this.manager = NDManager.newBaseManager();
-        this.epsNet = config.network().mlp(dimension, dimension, PREFIX).build(manager, rng);
+        this.shape = shape;
+        this.dimension = shape.size();
+        this.manager = NDManager.newBaseManager(DjlRuntime.device());
+        this.epsNet = config.network().denoiser(shape, PREFIX, manager, rng);
+    }
+
+    /** A freshly initialised model of vectors. */
+    public DdpmModel(PretrainConfig config, int dimension, Normalization normalization, Rng rng) {
+        this(config, SampleShape.vector(dimension), normalization, rng);
     }
 
     public PretrainConfig config() {
@@ -49,7 +62,11 @@ public final class DdpmModel implements AutoCloseable {
         return dimension;
     }
 
-    public TimeMlp epsNet() {
+    public SampleShape shape() {
+        return shape;
+    }
+
+    public TimeNetwork epsNet() {
         return epsNet;
     }
 
@@ -63,13 +80,18 @@ public final class DdpmModel implements AutoCloseable {
      * DDPM sampler. Returns data-space rows.
      */
     public float[] sample(int n, int samplerSteps, Rng rng) {
-        StepCoefficients c = StepCoefficients.ancestral(schedule, samplerSteps);
+        return sample(n, StepCoefficients.ancestral(schedule, samplerSteps), rng);
+    }
+
+    /** Draws n samples with the given step coefficients (the schedule's σ, none at the last step). */
+    public float[] sample(int n, StepCoefficients c, Rng rng) {
+        int samplerSteps = c.steps();
         float[] out = new float[n * dimension];
-        int chunk = 10_000;
+        int chunk = shape.isImage() ? IMAGE_CHUNK : 10_000;
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(rng.gaussians(m * dimension), new Shape(m, dimension));
+                NDArray x = scope.create(rng.gaussians(m * dimension), new Shape(shape.batch(m)));
                 for (int k = 0; k < samplerSteps; k++) {
                     // Each step's temporaries live in their own manager, freed at the end of the
                     // step; only the new x moves to the outer scope (memory stays flat in T).
@@ -77,13 +99,12 @@ public final class DdpmModel implements AutoCloseable {
                     NDArray next;
                     try (NDManager s = scope.newSubManager()) {
                         x.attach(s);
-                        NDArray emb = s.create(epsNet.embedding().embedRepeated(
-                                schedule.networkTime(c.diffusionIndex(k)), m),
+                        NDArray emb = s.create(epsNet.embedding().embedRepeated(c.networkTime(k), m),
                                 new Shape(m, epsNet.embedding().dimension()));
                         NDArray eps = epsNet.forward(x, emb);
                         next = x.mul(c.a(k)).add(eps.mul(c.b(k)));
                         if (c.sigma(k) > 0) {
-                            next = next.add(s.create(rng.gaussians(m * dimension), new Shape(m, dimension))
+                            next = next.add(s.create(rng.gaussians(m * dimension), new Shape(shape.batch(m)))
                                     .mul(c.sigma(k)));
                         }
                         next.attach(scope);

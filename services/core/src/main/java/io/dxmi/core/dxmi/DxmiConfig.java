@@ -1,5 +1,7 @@
 package io.dxmi.core.dxmi;
 
+import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 
 /**
@@ -36,13 +38,19 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param cosineDecay decay the policy's learning rates (sampler network and σ) along a half
  *     cosine to 0 over {@code iterations} (default true; the reference keeps them constant, which
  *     left the final samples swinging: see the README's sweep)
+ * @param stepSpacing how the sampler's T noise levels are chosen from the DDPM's schedule
+ *     (default uniform; absent in manifests written before images, which used uniform)
+ * @param policyBatch transitions per step in the policy update: 0 (the default) uses all B of
+ *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
+ *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
         float energyLearningRate, float samplerClipNorm, float valueClipNorm, float energyClipNorm,
         boolean lastSigmaLearnable, float lastSigmaInit, float lastSigmaFixed, float avrDecay,
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
-        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay) {
+        NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
+        StepCoefficients.Spacing stepSpacing, int policyBatch) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -61,6 +69,18 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         java.util.Objects.requireNonNull(valueSharing, "valueSharing");
         java.util.Objects.requireNonNull(timeCost, "timeCost");
         java.util.Objects.requireNonNull(network, "network");
+        require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
+        if (stepSpacing == null) {
+            stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        }
+    }
+
+    /** Trajectories per step that the policy update uses (all B unless {@link #policyBatch()} says fewer). */
+    public int policyRowsPerStep() {
+        if (policyBatch == 0) {
+            return batchSize;
+        }
+        return Math.max(1, Math.min(batchSize, (policyBatch + samplerSteps - 1) / samplerSteps));
     }
 
     private static void require(boolean ok, String message) {
@@ -75,6 +95,25 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder with the image defaults: the official CIFAR-10 T = 10 settings (τ₁ = 0.1 on the
+     * entropy, τ₂ = 0.01 on the running cost, γ = 1, a sigmoid time cost centred at T/2 in the
+     * value target, AVR 0.99, sampler gradient clip 0.1, the last σ fixed at 1e-3, value = energy
+     * as one time-independent convolutional network, FastDPM's quadratic steps) scaled to small
+     * images on a CPU: batch 64, the policy updated on 64 of the B·T transitions per iteration,
+     * and rates ten times the official ones (sampler 1e-6, σ and value 1e-4), since a CPU run
+     * takes thousands of iterations where the official one took 200 epochs.
+     */
+    public static Builder imageBuilder() {
+        return new Builder().optSamplerSteps(10).optTaus(0.1f, 0.01f).optGamma(1f).optBatchSize(64)
+                .optIterations(2000).optSamplerLearningRate(1e-6f).optSigmaLearningRate(1e-4f)
+                .optValueLearningRate(1e-4f).optEnergyLearningRate(1e-4f).optSamplerClipNorm(0.1f)
+                .optLastSigmaLearnable(false).optLastSigmaFixed(1e-3f).optValueSharing(ValueSharing.SHARED)
+                .optTimeCost(TimeCost.SIGMOID).optEnergyEmaDecay(0f).optCosineDecay(false)
+                .optNetwork(NetworkConfig.of(ConvEnergyConfig.defaults()))
+                .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64);
     }
 
     /** A builder holding this configuration's values. */
@@ -106,6 +145,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.maxConsecutiveSkips = maxConsecutiveSkips;
         b.snapshotEvery = snapshotEvery;
         b.cosineDecay = cosineDecay;
+        b.stepSpacing = stepSpacing;
+        b.policyBatch = policyBatch;
         return b;
     }
 
@@ -137,6 +178,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
         private boolean cosineDecay = true;
+        private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        private int policyBatch;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -191,12 +234,16 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optCosineDecay(boolean v) { cosineDecay = v; return this; }
 
+        public Builder optStepSpacing(StepCoefficients.Spacing v) { stepSpacing = v; return this; }
+
+        public Builder optPolicyBatch(int v) { policyBatch = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
-                    snapshotEvery, cosineDecay);
+                    snapshotEvery, cosineDecay, stepSpacing, policyBatch);
         }
     }
 }

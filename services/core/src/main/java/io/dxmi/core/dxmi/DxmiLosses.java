@@ -21,17 +21,23 @@ public final class DxmiLosses {
     }
 
     /**
-     * rc = mean over dimensions of (x' − x)² / (2 s²), one value per row: (n, D) → (n, 1).
+     * rc = mean over dimensions of (x' − x)² / (2 s²), one value per sample: (n, shape…) → (n, 1).
      *
      * @param scale2 s² as a scalar or an (n, 1) column
      */
     public static NDArray runningCost(NDArray next, NDArray current, NDArray scale2) {
-        return next.sub(current).square().mean(new int[] {1}, true).div(scale2.mul(2f));
+        return meanSquaredStep(next, current).div(scale2.mul(2f));
     }
 
     /** The same with a scalar s². */
     public static NDArray runningCost(NDArray next, NDArray current, double scale2) {
-        return next.sub(current).square().mean(new int[] {1}, true).div((float) (2 * scale2));
+        return meanSquaredStep(next, current).div((float) (2 * scale2));
+    }
+
+    /** mean over each sample's values of (x' − x)²: (n, shape…) → (n, 1). */
+    private static NDArray meanSquaredStep(NDArray next, NDArray current) {
+        NDArray d = next.sub(current).square();
+        return d.reshape(d.getShape().get(0), -1).mean(new int[] {1}, true);
     }
 
     /** L_V = mean (V(x_t, t) − target)². */

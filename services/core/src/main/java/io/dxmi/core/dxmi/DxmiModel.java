@@ -3,12 +3,14 @@ package io.dxmi.core.dxmi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
-import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 
 import java.util.LinkedHashMap;
@@ -27,28 +29,29 @@ public final class DxmiModel implements AutoCloseable {
     private final DxmiConfig config;
     private final PretrainConfig samplerConfig;
     private final Normalization normalization;
+    private final SampleShape shape;
     private final int dimension;
     private final NDManager manager;
     private final FewStepSampler sampler;
     private final ValueModel values;
     private final ValueModel emaValues;
 
-    private DxmiModel(DxmiConfig config, PretrainConfig samplerConfig, int dimension, Normalization normalization,
+    private DxmiModel(DxmiConfig config, PretrainConfig samplerConfig, SampleShape shape, Normalization normalization,
             Rng rng) {
         this.config = config;
         this.samplerConfig = samplerConfig;
-        this.dimension = dimension;
+        this.shape = shape;
+        this.dimension = shape.size();
         this.normalization = normalization;
-        this.manager = NDManager.newBaseManager();
+        this.manager = NDManager.newBaseManager(DjlRuntime.device());
         NoiseSchedule schedule = samplerConfig.schedule();
-        TimeMlp net = samplerConfig.network().mlp(dimension, dimension, FewStepSampler.NET_PREFIX)
-                .build(manager, rng.split());
+        TimeNetwork net = samplerConfig.network().denoiser(shape, FewStepSampler.NET_PREFIX, manager, rng.split());
         float lastSigma = config.lastSigmaLearnable() ? config.lastSigmaInit() : config.lastSigmaFixed();
-        this.sampler = new FewStepSampler(manager, net, schedule, config.samplerSteps(),
+        this.sampler = new FewStepSampler(manager, net, shape, schedule, config.samplerSteps(), config.stepSpacing(),
                 config.lastSigmaLearnable(), lastSigma);
-        this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), dimension, config.network(), manager,
+        this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), shape, config.network(), manager,
                 rng.split());
-        this.emaValues = config.energyEmaDecay() > 0 ? values.copy(manager, config.network(), dimension) : null;
+        this.emaValues = config.energyEmaDecay() > 0 ? values.copy(manager, config.network(), shape) : null;
     }
 
     /**
@@ -57,7 +60,7 @@ public final class DxmiModel implements AutoCloseable {
      * @param rng draws the value/energy networks' initial weights
      */
     public static DxmiModel fromPretrained(DxmiConfig config, DdpmModel ddpm, Rng rng) {
-        DxmiModel m = new DxmiModel(config, ddpm.config(), ddpm.dimension(), ddpm.normalization(), rng);
+        DxmiModel m = new DxmiModel(config, ddpm.config(), ddpm.shape(), ddpm.normalization(), rng);
         LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
         ddpm.epsNet().parameters().toFloatArrays().forEach(
                 (k, v) -> w.put(FewStepSampler.NET_PREFIX + k.substring(DdpmModel.PREFIX.length()), v));
@@ -66,9 +69,15 @@ public final class DxmiModel implements AutoCloseable {
     }
 
     /** A model with a randomly initialised sampler (the "no pretraining" row of Table 1). */
+    public static DxmiModel untrained(DxmiConfig config, PretrainConfig samplerConfig, SampleShape shape,
+            Normalization normalization, Rng rng) {
+        return new DxmiModel(config, samplerConfig, shape, normalization, rng);
+    }
+
+    /** A model of vectors with a randomly initialised sampler. */
     public static DxmiModel untrained(DxmiConfig config, PretrainConfig samplerConfig, int dimension,
             Normalization normalization, Rng rng) {
-        return new DxmiModel(config, samplerConfig, dimension, normalization, rng);
+        return untrained(config, samplerConfig, SampleShape.vector(dimension), normalization, rng);
     }
 
     public DxmiConfig config() {
@@ -85,6 +94,11 @@ public final class DxmiModel implements AutoCloseable {
 
     public int dimension() {
         return dimension;
+    }
+
+    /** One sample's shape. */
+    public SampleShape shape() {
+        return shape;
     }
 
     public NDManager manager() {
@@ -124,13 +138,13 @@ public final class DxmiModel implements AutoCloseable {
         int n = dataRows.length / dimension;
         float[] rows = normalization.toModel(dataRows);
         float[] out = new float[n];
-        int chunk = 10_000;
+        int chunk = FewStepSampler.chunkSize(shape);
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager scope = manager.newSubManager()) {
                 float[] part = new float[m * dimension];
                 System.arraycopy(rows, start * dimension, part, 0, m * dimension);
-                NDArray e = model.energy(scope.create(part, new Shape(m, dimension)));
+                NDArray e = model.energy(scope.create(part, new Shape(shape.batch(m))));
                 System.arraycopy(e.toFloatArray(), 0, out, start, m);
             }
         }

@@ -79,8 +79,8 @@ public final class DxmiTrainer {
                 : Adam.builder().setParameters(v.energyParameters()).setLearningRate(config.energyLearningRate())
                         .optClipNorm(config.energyClipNorm()).build();
 
-        // Constants of the policy step over the B·T buffer, built once.
-        int b = config.batchSize();
+        // Constants of the policy step over the buffer (m rows of every step), built once.
+        int b = config.policyRowsPerStep();
         int steps = config.samplerSteps();
         int e = s.network().embedding().dimension();
         constants = model.manager().newSubManager();
@@ -98,9 +98,17 @@ public final class DxmiTrainer {
             }
         }
         policyEmbedding = constants.create(emb, new Shape((long) steps * b, e));
-        policyA = constants.create(a, new Shape((long) steps * b, 1));
-        policyB = constants.create(bc, new Shape((long) steps * b, 1));
+        policyA = constants.create(a, columnShape(steps * b));
+        policyB = constants.create(bc, columnShape(steps * b));
         stepOneHot = constants.create(oneHot, new Shape((long) steps * b, steps));
+    }
+
+    /** (n, 1, …, 1): one number per sample, broadcast over the sample's shape. */
+    private Shape columnShape(long n) {
+        long[] dims = new long[model.shape().rank() + 1];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = n;
+        return new Shape(dims);
     }
 
     /**
@@ -197,12 +205,11 @@ public final class DxmiTrainer {
     public EnergyStep energyStep(NDArray samples, NDManager scope) {
         scheduleLearningRates();
         int b = (int) samples.getShape().get(0);
-        int dim = model.dimension();
         ValueModel values = model.values();
         float[] el;
         try (NDManager it = scope.newSubManager()) {
             float[] pos = model.normalization().toModel(data.apply(b, dataRng));
-            NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(b, dim)), samples));
+            NDArray both = NDArrays.concat(new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples));
             try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray en = values.energy(both);
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
@@ -235,6 +242,7 @@ public final class DxmiTrainer {
                     + config.batchSize());
         }
         int dim = model.dimension();
+        int m = config.policyRowsPerStep();
         FewStepSampler sampler = model.sampler();
         ValueModel values = model.values();
         int skipped = 0;
@@ -287,21 +295,24 @@ public final class DxmiTrainer {
                 valueLossSum += vl;
             }
 
-            // Policy step over the whole B·T buffer.
+            // Policy step over the buffer: all B transitions of every step, or its first m.
             NDArray[] starts = new NDArray[steps];
-            System.arraycopy(x, 0, starts, 0, steps);
-            NDArray current = NDArrays.concat(new NDList(starts));
-            NDArray noise = it.create(policyRng.gaussians(steps * b * dim), new Shape((long) steps * b, dim));
-            float[] s2rows = new float[steps * b];
             for (int k = 0; k < steps; k++) {
-                java.util.Arrays.fill(s2rows, k * b, (k + 1) * b, (float) s2[k]);
+                starts[k] = m == b ? x[k] : x[k].get(new NDIndex("0:{}", m));
             }
-            NDArray s2col = it.create(s2rows, new Shape((long) steps * b, 1));
+            NDArray current = NDArrays.concat(new NDList(starts));
+            NDArray noise = it.create(policyRng.gaussians(steps * m * dim), new Shape(model.shape().batch((long) steps * m)));
+            float[] s2rows = new float[steps * m];
+            for (int k = 0; k < steps; k++) {
+                java.util.Arrays.fill(s2rows, k * m, (k + 1) * m, (float) s2[k]);
+            }
+            NDArray s2col = it.create(s2rows, new Shape((long) steps * m, 1));
             try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray eps = sampler.network().forward(current, policyEmbedding);
                 NDArray logSigmaRows = stepOneHot.matMul(sampler.logSigmas(it).reshape(steps, 1));
-                NDArray next = current.mul(policyA).add(eps.mul(policyB)).add(noise.mul(logSigmaRows.exp()));
-                NDArray nextValue = values.valueOfGroups(next, steps, b, 1);
+                NDArray sigmaRows = logSigmaRows.exp().reshape(columnShape((long) steps * m));
+                NDArray next = current.mul(policyA).add(eps.mul(policyB)).add(noise.mul(sigmaRows));
+                NDArray nextValue = values.valueOfGroups(next, steps, m, 1);
                 NDArray rc = DxmiLosses.runningCost(next, current, s2col);
                 NDArray loss = DxmiLosses.policy(nextValue, rc, logSigmaRows, config.tauEntropy(),
                         config.tauVelocity());

@@ -5,17 +5,18 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.engine.ParameterSet;
-import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 
 /**
  * The DxMI policy π_φ: a T-step sampler x_{k+1} = a_k x_k + b_k ε̂_φ(x_k, t_k) + σ_k ξ with
  * x_0 ~ N(0, I). The affine coefficients a_k, b_k stay frozen at their DDPM schedule values;
  * the ε-network and one log σ per step learn. The last step's σ is learnable or fixed (a
- * setting, dxmi-method.md §8). All tensors are in model space.
+ * setting). All tensors are in model space, shaped (n, sample shape…).
  */
 public final class FewStepSampler {
 
@@ -24,10 +25,11 @@ public final class FewStepSampler {
     /** Name of the learnable log σ vector. */
     public static final String LOG_SIGMA = "policy.logSigma";
 
+    private final SampleShape shape;
     private final int dimension;
     private final NoiseSchedule schedule;
     private final StepCoefficients coefficients;
-    private final TimeMlp net;
+    private final TimeNetwork net;
     private final ParameterSet sigmaParams;
     private final boolean lastLearnable;
     private final float lastSigmaFixed;
@@ -35,15 +37,18 @@ public final class FewStepSampler {
 
     /**
      * @param net the mean network (an ε-predictor over {@code schedule})
+     * @param shape one sample's shape
+     * @param spacing how the T noise levels are chosen
      * @param lastLearnable whether the last σ learns
      * @param lastSigma the last σ's initial value (learnable) or fixed value
      */
-    public FewStepSampler(NDManager manager, TimeMlp net, NoiseSchedule schedule, int steps, boolean lastLearnable,
-            float lastSigma) {
-        this.dimension = net.inputDim();
+    public FewStepSampler(NDManager manager, TimeNetwork net, SampleShape shape, NoiseSchedule schedule, int steps,
+            StepCoefficients.Spacing spacing, boolean lastLearnable, float lastSigma) {
+        this.shape = shape;
+        this.dimension = shape.size();
         this.schedule = schedule;
         this.steps = steps;
-        this.coefficients = StepCoefficients.ancestral(schedule, steps);
+        this.coefficients = StepCoefficients.of(schedule, steps, spacing);
         this.net = net;
         this.lastLearnable = lastLearnable;
         this.lastSigmaFixed = lastSigma;
@@ -67,7 +72,11 @@ public final class FewStepSampler {
         return dimension;
     }
 
-    public TimeMlp network() {
+    public SampleShape shape() {
+        return shape;
+    }
+
+    public TimeNetwork network() {
         return net;
     }
 
@@ -115,7 +124,7 @@ public final class FewStepSampler {
 
     /** The ε-network's time input rows for step k, repeated n times: (n, E). */
     public float[] timeEmbedding(int k, int n) {
-        return net.embedding().embedRepeated(schedule.networkTime(coefficients.diffusionIndex(k)), n);
+        return net.embedding().embedRepeated(coefficients.networkTime(k), n);
     }
 
     /**
@@ -125,13 +134,13 @@ public final class FewStepSampler {
     public NDArray[] rollout(int n, Rng rng, NDManager scope) {
         float[] sig = sigmas();
         NDArray[] states = new NDArray[steps + 1];
-        states[0] = scope.create(rng.gaussians(n * dimension), new Shape(n, dimension));
+        states[0] = scope.create(rng.gaussians(n * dimension), new Shape(shape.batch(n)));
         int e = net.embedding().dimension();
         for (int k = 0; k < steps; k++) {
             try (NDManager tmp = scope.newSubManager()) {
                 NDArray emb = tmp.create(timeEmbedding(k, n), new Shape(n, e));
                 NDArray eps = net.forward(states[k], emb);
-                NDArray noise = tmp.create(rng.gaussians(n * dimension), new Shape(n, dimension));
+                NDArray noise = tmp.create(rng.gaussians(n * dimension), new Shape(shape.batch(n)));
                 NDArray next = states[k].mul(coefficients.a(k)).add(eps.mul(coefficients.b(k))).add(noise.mul(sig[k]));
                 next.attach(scope);
                 states[k + 1] = next;
@@ -140,10 +149,15 @@ public final class FewStepSampler {
         return states;
     }
 
+    /** Samples per network call when many are drawn: bounds a UNet's activations on images. */
+    static int chunkSize(SampleShape shape) {
+        return shape.isImage() ? 250 : 10_000;
+    }
+
     /** n samples x_T as row-major model-space floats, in chunks to bound memory. */
     public float[] sample(int n, Rng rng, NDManager manager) {
         float[] out = new float[n * dimension];
-        int chunk = 10_000;
+        int chunk = chunkSize(shape);
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager scope = manager.newSubManager()) {

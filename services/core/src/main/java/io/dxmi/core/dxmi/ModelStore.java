@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.diffusion.PretrainState;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
@@ -14,7 +15,9 @@ import io.dxmi.core.model.TensorArchive;
 import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,7 +58,7 @@ public final class ModelStore {
         PretrainConfig cfg = JSON.treeToValue(l.manifest().get("pretrainConfig"), PretrainConfig.class);
         DataInfo data = JSON.treeToValue(l.manifest().get("data"), DataInfo.class);
         DjlRuntime.configureFromEnvironment();
-        DdpmModel model = new DdpmModel(cfg, data.dimension(), normalization(l.manifest()), new Rng(0));
+        DdpmModel model = new DdpmModel(cfg, data.sampleShape(), normalization(l.manifest()), new Rng(0));
         try {
             model.epsNet().parameters().load(l.weights().withPrefix(""));
         } catch (IllegalArgumentException e) {
@@ -63,6 +66,60 @@ public final class ModelStore {
             throw new IOException(dir + ": weights do not fit the manifest's network: " + e.getMessage());
         }
         return model;
+    }
+
+    /** File of a pretraining's resumable state, beside the model it becomes. */
+    public static final String PRETRAIN_STATE = "pretrain-state.dxt";
+    private static final String PRETRAIN_STATE_JSON = "pretrain-state.json";
+
+    /**
+     * Saves a pretraining's resumable state into {@code dir} (atomically: a crash during the
+     * write leaves the previous state), with the configuration and data it belongs to.
+     */
+    public static void savePretrainState(Path dir, PretrainState state, PretrainConfig config, DataInfo data)
+            throws IOException {
+        Files.createDirectories(dir);
+        TensorArchive archive = new TensorArchive();
+        state.tensors().forEach(archive::put);
+        Path tmp = dir.resolve(PRETRAIN_STATE + ".tmp");
+        String sha = archive.write(tmp);
+        ObjectNode m = JSON.createObjectNode();
+        m.put("iteration", state.iteration());
+        m.set("rngState", JSON.valueToTree(state.rngState()));
+        m.put("adamSteps", state.adamSteps());
+        m.put("skippedSteps", state.skippedSteps());
+        m.put("stateSha256", sha);
+        m.set("pretrainConfig", JSON.valueToTree(config));
+        m.set("data", JSON.valueToTree(data));
+        Path tmpJson = dir.resolve(PRETRAIN_STATE_JSON + ".tmp");
+        ModelDirectory.writeJson(tmpJson, m);
+        Files.move(tmp, dir.resolve(PRETRAIN_STATE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmpJson, dir.resolve(PRETRAIN_STATE_JSON), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A saved pretraining state with the configuration and data it was made with. */
+    public record SavedPretrainState(PretrainState state, PretrainConfig config, DataInfo data) {}
+
+    /** Loads {@link #savePretrainState}'s files, or returns null when {@code dir} has none. */
+    public static SavedPretrainState loadPretrainState(Path dir) throws IOException {
+        Path json = dir.resolve(PRETRAIN_STATE_JSON);
+        if (!Files.exists(json)) {
+            return null;
+        }
+        JsonNode m = JSON.readTree(json.toFile());
+        TensorArchive archive = TensorArchive.read(dir.resolve(PRETRAIN_STATE));
+        String expected = m.path("stateSha256").asText();
+        String actual = ModelDirectory.sha256(dir.resolve(PRETRAIN_STATE));
+        if (!expected.equals(actual)) {
+            throw new IOException(dir.resolve(PRETRAIN_STATE) + " does not match its SHA-256 in " + json
+                    + " (a damaged file)");
+        }
+        PretrainState state = new PretrainState(new LinkedHashMap<>(archive.tensors()), m.path("iteration").asLong(),
+                JSON.treeToValue(m.get("rngState"), long[].class), m.path("adamSteps").asLong(),
+                m.path("skippedSteps").asLong());
+        return new SavedPretrainState(state, JSON.treeToValue(m.get("pretrainConfig"), PretrainConfig.class),
+                JSON.treeToValue(m.get("data"), DataInfo.class));
     }
 
     /** Saves a DxMI model with its full training state. */
@@ -104,7 +161,7 @@ public final class ModelStore {
         PretrainConfig samplerCfg = JSON.treeToValue(m.get("pretrainConfig"), PretrainConfig.class);
         DataInfo data = JSON.treeToValue(m.get("data"), DataInfo.class);
         DjlRuntime.configureFromEnvironment();
-        DxmiModel model = DxmiModel.untrained(cfg, samplerCfg, data.dimension(), normalization(m), new Rng(0));
+        DxmiModel model = DxmiModel.untrained(cfg, samplerCfg, data.sampleShape(), normalization(m), new Rng(0));
         try {
             model.loadWeights(l.weights().tensors());
         } catch (IllegalArgumentException e) {

@@ -6,14 +6,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.index.NDIndex;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.NetworkConfig;
-import io.dxmi.core.nn.TimeMlp;
+import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 
 /**
  * The energy E(x) and the value V(x, t), t = 0…T, with V(·, T) ≡ E, either as one shared
- * time-conditioned network or as two networks ({@link ValueSharing}).
+ * network or as two networks ({@link ValueSharing}). For vectors every network is a
+ * time-conditioned MLP (the shared one's slot T is the energy). For images the shared network is
+ * a time-independent convolutional energy (V(x, t) = E(x), the official CIFAR-10 setting), and
+ * the separate variant pairs a time-conditioned value with a time-independent energy.
  */
 public final class ValueModel {
 
@@ -24,17 +28,16 @@ public final class ValueModel {
 
     private final ValueSharing sharing;
     private final int steps;
-    private final TimeMlp value;
-    private final TimeMlp energy;
+    private final TimeNetwork value;
+    private final TimeNetwork energy;
 
-    public ValueModel(ValueSharing sharing, int steps, int dimension, NetworkConfig network, NDManager manager,
+    public ValueModel(ValueSharing sharing, int steps, SampleShape shape, NetworkConfig network, NDManager manager,
             Rng rng) {
-        this(sharing, steps, network.mlp(dimension, 1, VALUE_PREFIX).build(manager, rng),
-                sharing == ValueSharing.SEPARATE ? network.mlp(dimension, 1, ENERGY_PREFIX).build(manager, rng)
-                        : null);
+        this(sharing, steps, network.scalar(shape, sharing == ValueSharing.SEPARATE, VALUE_PREFIX, manager, rng),
+                sharing == ValueSharing.SEPARATE ? network.scalar(shape, false, ENERGY_PREFIX, manager, rng) : null);
     }
 
-    private ValueModel(ValueSharing sharing, int steps, TimeMlp value, TimeMlp energy) {
+    private ValueModel(ValueSharing sharing, int steps, TimeNetwork value, TimeNetwork energy) {
         this.sharing = sharing;
         this.steps = steps;
         this.value = value;
@@ -42,8 +45,8 @@ public final class ValueModel {
     }
 
     /** A second model of the same shape (for example the evaluation-only EMA copy), same values. */
-    public ValueModel copy(NDManager manager, NetworkConfig network, int dimension) {
-        ValueModel c = new ValueModel(sharing, steps, dimension, network, manager, new Rng(0));
+    public ValueModel copy(NDManager manager, NetworkConfig network, SampleShape shape) {
+        ValueModel c = new ValueModel(sharing, steps, shape, network, manager, new Rng(0));
         c.valueParameters().copyFrom(valueParameters());
         if (energy != null) {
             c.energyParameters().copyFrom(energyParameters());
@@ -74,17 +77,17 @@ public final class ValueModel {
         return t * 1000.0 / steps;
     }
 
-    /** E(x): (n, D) → (n, 1). */
+    /** E(x): (n, shape…) → (n, 1). */
     public NDArray energy(NDArray x) {
         NDManager m = x.getManager();
         int n = (int) x.getShape().get(0);
-        TimeMlp net = energy != null ? energy : value;
+        TimeNetwork net = energy != null ? energy : value;
         NDArray emb = m.create(net.embedding().embedRepeated(networkTime(steps), n),
                 new Shape(n, net.embedding().dimension()));
         return net.forward(x, emb);
     }
 
-    /** V(x, t) for one t in 0…T: (n, D) → (n, 1). */
+    /** V(x, t) for one t in 0…T: (n, shape…) → (n, 1). */
     public NDArray value(NDArray x, int t) {
         if (t == steps) {
             return energy(x);

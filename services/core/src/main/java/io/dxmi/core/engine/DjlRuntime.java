@@ -1,6 +1,9 @@
 package io.dxmi.core.engine;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+
+import java.util.Locale;
 
 /**
  * Process-wide DJL set-up. Must run before the first NDManager is created: the PyTorch engine
@@ -12,6 +15,7 @@ import ai.djl.engine.Engine;
 public final class DjlRuntime {
 
     private static volatile boolean configured;
+    private static volatile String deviceChoice = "auto";
 
     private DjlRuntime() {}
 
@@ -30,6 +34,18 @@ public final class DjlRuntime {
         Engine.getEngine("PyTorch");
         noGradientsOnThisThread();
         configured = true;
+    }
+
+    /**
+     * Sets the intra-op thread count, overriding DXMI_THREADS and the launcher's system property;
+     * must run before the engine starts.
+     */
+    public static synchronized void configureThreads(int threads) {
+        if (configured) {
+            throw new IllegalStateException("the engine has already started with its thread count");
+        }
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        configure(threads);
     }
 
     /** Thread count from DXMI_THREADS, else 1. */
@@ -54,6 +70,41 @@ public final class DjlRuntime {
      */
     public static void noGradientsOnThisThread() {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
+    /**
+     * Chooses where models live: "cpu", "gpu", or "auto" (the default: the GPU when the engine
+     * sees one). Every model's tensors are created on this device; nothing else in the project
+     * assumes the CPU.
+     */
+    public static void configureDevice(String choice) {
+        String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
+        if (!c.equals("cpu") && !c.equals("gpu") && !c.equals("auto")) {
+            throw new IllegalArgumentException("unknown device '" + choice + "' (expected cpu, gpu or auto)");
+        }
+        deviceChoice = c;
+    }
+
+    /**
+     * The device chosen by {@link #configureDevice}.
+     *
+     * @throws IllegalStateException when "gpu" was asked for and the engine sees none
+     */
+    public static Device device() {
+        configureFromEnvironment();
+        Engine engine = Engine.getEngine("PyTorch");
+        switch (deviceChoice) {
+            case "cpu":
+                return Device.cpu();
+            case "gpu":
+                if (engine.getGpuCount() == 0) {
+                    throw new IllegalStateException("--device gpu: the PyTorch engine sees no GPU (CPU natives, or no"
+                            + " CUDA driver); see the README's GPU section");
+                }
+                return Device.gpu();
+            default:
+                return engine.defaultDevice();
+        }
     }
 
     /** The engine's version, for provenance. */

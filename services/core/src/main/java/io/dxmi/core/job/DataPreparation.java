@@ -11,9 +11,13 @@ public final class DataPreparation {
 
     /**
      * Identity for the built-in 2D sets (the paper's conventions are in their units);
-     * per-dimension standardisation for user files, so that any units train with the defaults.
+     * per-dimension standardisation for user files, so that any units train with the defaults;
+     * pixel intensities [0, 1] to [−1, 1] for images (the DDPM convention).
      */
     public static Normalization normalizationFor(DataSource data) {
+        if (data.shape().isImage()) {
+            return Normalization.pixels(data.dimension());
+        }
         if (data instanceof CsvDataset csv) {
             return Normalization.standardize(csv.rows(), csv.dimension());
         }

@@ -10,23 +10,33 @@ import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.DataInfo;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Pretrains a DDPM on a data source and saves it as a model directory. */
+/**
+ * Pretrains a DDPM on a data source and saves it as a model directory. With an output directory
+ * the pretraining's whole state is saved there every {@code checkpointEvery} steps, so that a
+ * stopped run continues with {@link Builder#optResume} exactly where it stopped (image
+ * pretraining takes hours on a CPU).
+ */
 public final class PretrainJob {
 
     private final DataSource data;
     private final PretrainConfig config;
     private final Path output;
     private final ProgressListener listener;
+    private final boolean resume;
+    private final int checkpointEvery;
 
     private PretrainJob(Builder b) {
         this.data = b.data;
         this.config = b.config;
         this.output = b.output;
         this.listener = b.listener;
+        this.resume = b.resume;
+        this.checkpointEvery = b.checkpointEvery;
     }
 
     public static Builder builder() {
@@ -39,28 +49,58 @@ public final class PretrainJob {
      */
     public DdpmModel run() throws IOException {
         if (output == null) {
-            return train(listener);
+            return train(listener, null);
         }
-        java.nio.file.Files.deleteIfExists(output.resolve(TrainJob.METRICS)); // a new model: a new log
+        ModelStore.SavedPretrainState saved = resume ? ModelStore.loadPretrainState(output) : null;
+        if (resume && saved == null) {
+            throw new IllegalArgumentException(output + " holds no pretraining to resume (no "
+                    + ModelStore.PRETRAIN_STATE + ")");
+        }
+        if (saved != null) {
+            checkResumable(saved);
+        } else {
+            Files.deleteIfExists(output.resolve(TrainJob.METRICS)); // a new model: a new log
+        }
         try (MetricsLog log = new MetricsLog(output.resolve(TrainJob.METRICS))) {
-            return train(listener.andThen(log.progressRecords("pretrain")));
+            return train(listener.andThen(log.progressRecords("pretrain")), saved);
         }
     }
 
-    private DdpmModel train(ProgressListener progress) throws IOException {
+    /** A saved state continues only the same training: same data, network and schedule. */
+    private void checkResumable(ModelStore.SavedPretrainState saved) {
+        DataInfo now = DataInfo.of(data);
+        if (!saved.data().contentHash().equals(now.contentHash())) {
+            throw new IllegalArgumentException("the pretraining in " + output + " was on other data ("
+                    + saved.data().name() + ", " + saved.data().contentHash().substring(0, 12) + "…), not on "
+                    + now.name());
+        }
+        PretrainConfig was = saved.config();
+        if (!was.withIterations(config.iterations()).equals(config)) {
+            throw new IllegalArgumentException("the pretraining in " + output + " used other settings than asked ("
+                    + was + "); only --iterations may change on --resume");
+        }
+    }
+
+    private DdpmModel train(ProgressListener progress, ModelStore.SavedPretrainState saved) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
-        DdpmPretrainer pretrainer = new DdpmPretrainer(config, progress);
-        DdpmModel model = pretrainer.train(data.dimension(), DataPreparation.normalizationFor(data), data::sample);
+        DataInfo info0 = DataInfo.of(data);
+        DdpmPretrainer.Checkpoints sink = output == null ? null
+                : state -> ModelStore.savePretrainState(output, state, config, info0);
+        DdpmPretrainer pretrainer = new DdpmPretrainer(config, progress, sink, output == null ? 0 : checkpointEvery);
+        DdpmModel model = pretrainer.train(data.shape(), DataPreparation.normalizationFor(data), data::sample,
+                saved == null ? null : saved.state());
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (output != null) {
+            long startedAt = saved == null ? 0 : saved.state().iteration();
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("iterations", config.iterations());
+            info.put("resumedAt", startedAt);
             info.put("seconds", seconds);
-            info.put("iterationsPerSecond", config.iterations() / Math.max(seconds, 1e-9));
+            info.put("iterationsPerSecond", (config.iterations() - startedAt) / Math.max(seconds, 1e-9));
             info.put("finalLoss", pretrainer.lastLoss());
             info.put("skippedSteps", pretrainer.skippedSteps());
-            ModelStore.saveDdpm(output, model, DataInfo.of(data), info);
+            ModelStore.saveDdpm(output, model, info0, info);
         }
         return model;
     }
@@ -71,6 +111,8 @@ public final class PretrainJob {
         private PretrainConfig config;
         private Path output;
         private ProgressListener listener = ProgressListener.NONE;
+        private boolean resume;
+        private int checkpointEvery = 500;
 
         public Builder setData(DataSource data) {
             this.data = data;
@@ -90,6 +132,18 @@ public final class PretrainJob {
 
         public Builder optListener(ProgressListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /** Continue the pretraining saved in the output directory (default false). */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** Steps between saves of the resumable state (default 500; 0 = only at the end). */
+        public Builder optCheckpointEvery(int steps) {
+            this.checkpointEvery = steps;
             return this;
         }
 

@@ -29,6 +29,13 @@ public final class Normalization {
         return new Normalization(new float[dim], one);
     }
 
+    /** Pixel intensities in [0, 1] to [−1, 1]: model = (data − 0.5) / 0.5 for every value. */
+    public static Normalization pixels(int dim) {
+        float[] half = new float[dim];
+        java.util.Arrays.fill(half, 0.5f);
+        return new Normalization(half, half);
+    }
+
     /** Per-dimension mean and standard deviation of the rows (a constant column keeps scale 1). */
     public static Normalization standardize(float[] rows, int dim) {
         int n = rows.length / dim;

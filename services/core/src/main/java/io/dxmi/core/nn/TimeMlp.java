@@ -21,7 +21,7 @@ import io.dxmi.core.random.Rng;
  * (where the output width is 1). Weights start as in PyTorch's nn.Linear
  * (uniform ±1/√fan_in), drawn from the caller's {@link Rng} so that runs are reproducible.
  */
-public final class TimeMlp {
+public final class TimeMlp implements TimeNetwork {
 
     private final String prefix;
     private final int inputDim;
@@ -65,6 +65,7 @@ public final class TimeMlp {
      * @param timeEmbedding (n, embeddingDim): from {@link #embedding()}
      * @return (n, outputDim)
      */
+    @Override
     public NDArray forward(NDArray x, NDArray timeEmbedding) {
         NDArray e = linear(timeEmbedding, "time");
         NDArray h = x;
@@ -80,10 +81,12 @@ public final class TimeMlp {
                 .singletonOrThrow();
     }
 
+    @Override
     public SinusoidalEmbedding embedding() {
         return embedding;
     }
 
+    @Override
     public ParameterSet parameters() {
         return params;
     }
@@ -94,6 +97,11 @@ public final class TimeMlp {
 
     public int outputDim() {
         return outputDim;
+    }
+
+    @Override
+    public long multiplyAddsPerSample() {
+        return multiplyAddsPerRow();
     }
 
     /** Multiply–adds of one forward pass for one row (for FLOP accounting in benchmarks). */

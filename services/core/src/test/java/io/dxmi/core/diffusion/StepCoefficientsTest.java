@@ -1,6 +1,8 @@
 package io.dxmi.core.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +64,37 @@ class StepCoefficientsTest {
                 assertEquals(0f, c.sigma(k));
             }
         }
+    }
+
+    @Test
+    void quadraticStepsReachTheScheduleNoiseLevelAtContinuousTimes() {
+        NoiseSchedule schedule = NoiseSchedule.linear(1000);
+        StepCoefficients q = StepCoefficients.of(schedule, 10, StepCoefficients.Spacing.QUADRATIC);
+        assertEquals(10, q.steps());
+        // The official CIFAR-10 T = 10 variances (FastDPM's bound binds): β̂_i = (0.01 + 0.095 i)².
+        double prod = 1;
+        for (int i = 0; i < 10; i++) {
+            double b = Math.pow(0.01 + 0.095 * i, 2);
+            prod *= 1 - b;
+            assertEquals(prod, q.level(9 - i), 1e-6, "level of step " + (9 - i));
+        }
+        assertEquals(0, q.networkTime(9), 1e-9);
+        assertTrue(q.networkTime(0) > 600 && q.networkTime(0) < 630, "first time " + q.networkTime(0));
+        for (int k = 1; k < 10; k++) {
+            assertTrue(q.networkTime(k) < q.networkTime(k - 1), "times fall");
+        }
+        // Quadratic spacing puts more steps near the data than uniform spacing does.
+        StepCoefficients u = StepCoefficients.ancestral(schedule, 10);
+        assertTrue(q.networkTime(8) < u.networkTime(8), q.networkTime(8) + " vs " + u.networkTime(8));
+        assertEquals(0f, q.sigma(9), 0f);
+        assertThrows(IllegalStateException.class, () -> q.diffusionIndex(0));
+    }
+
+    @Test
+    void continuousIndexInvertsTheScheduleBetweenItsSteps() {
+        NoiseSchedule s = NoiseSchedule.linear(1000);
+        assertEquals(250, StepCoefficients.continuousIndex(s, s.alphaBar(250)), 1e-9);
+        double mid = Math.exp((Math.log(s.alphaBar(400)) + Math.log(s.alphaBar(401))) / 2);
+        assertEquals(400.5, StepCoefficients.continuousIndex(s, mid), 1e-9);
     }
 }

@@ -1,0 +1,128 @@
+package io.dxmi.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.pooling.Pool;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.engine.ParameterSet;
+import io.dxmi.core.random.Rng;
+
+/**
+ * A convolutional energy (or value) network for (n, C, H, W) images, in the style of the
+ * official DxMI code's IGEBMEncoderV2, with no normalisation layers (an energy must not depend
+ * on the other samples of its batch):
+ *
+ * <pre>
+ *   3×3 conv C → nh, LeakyReLU(0.2)
+ *   six residual blocks (nh↓, nh, 2nh↓, 2nh, 2nh↓, 2nh): 3×3 conv, LeakyReLU, 3×3 conv,
+ *       + skip (1×1 conv without bias when the width changes or the block down-samples),
+ *       2×2 average pooling where marked ↓, LeakyReLU
+ *   ReLU, sum over positions, Linear(2nh → 1), learned output scale (Linear(1, 1))
+ * </pre>
+ *
+ * Time-conditioned (a value V(x, t)): each block adds a projection of the time embedding to the
+ * first convolution's output, per channel, as the DDPM UNet does. Output (n, 1).
+ */
+public final class ConvEnergy implements TimeNetwork {
+
+    private static final int[] WIDTH_FACTOR = {1, 1, 2, 2, 2, 2};
+    private static final boolean[] DOWNSAMPLE = {true, false, true, false, true, false};
+
+    private final ConvEnergyConfig config;
+    private final SinusoidalEmbedding embedding;
+    private final ParameterSet params;
+    private final Layers layers;
+    private final boolean[] projectSkip = new boolean[WIDTH_FACTOR.length];
+    private long multiplyAdds;
+
+    public ConvEnergy(ConvEnergyConfig config, SampleShape shape, String prefix, NDManager manager, Rng rng) {
+        if (!shape.isImage()) {
+            throw new IllegalArgumentException("a convolutional energy needs images (C×H×W), got " + shape);
+        }
+        this.config = config;
+        this.embedding = new SinusoidalEmbedding(config.embeddingDim());
+        this.params = new ParameterSet(manager);
+        this.layers = new Layers(params, prefix);
+        int nh = config.channels();
+        int h = shape.height();
+        int w = shape.width();
+        int temb = 4 * config.embeddingDim();
+        if (config.timeConditioned()) {
+            layers.addLinear("temb0", config.embeddingDim(), temb, rng);
+            layers.addLinear("temb1", temb, temb, rng);
+        }
+        layers.addConv("in", shape.channels(), nh, 3, true, rng);
+        multiplyAdds += (long) shape.channels() * nh * 9 * h * w;
+        int width = nh;
+        for (int i = 0; i < WIDTH_FACTOR.length; i++) {
+            int out = nh * WIDTH_FACTOR[i];
+            String name = "block" + i;
+            layers.addConv(name + ".conv1", width, out, 3, true, rng);
+            layers.addConv(name + ".conv2", out, out, 3, true, rng);
+            multiplyAdds += ((long) width * out * 9 + (long) out * out * 9) * h * w;
+            if (config.timeConditioned()) {
+                layers.addLinear(name + ".time", temb, out, rng);
+            }
+            projectSkip[i] = width != out || DOWNSAMPLE[i];
+            if (projectSkip[i]) {
+                layers.addConv(name + ".skip", width, out, 1, false, rng);
+                multiplyAdds += (long) width * out * h * w;
+            }
+            width = out;
+            if (DOWNSAMPLE[i]) {
+                h /= 2;
+                w /= 2;
+                if (h < 1 || w < 1) {
+                    throw new IllegalArgumentException("images of " + shape + " are too small for three 2× poolings");
+                }
+            }
+        }
+        layers.addLinear("head", width, 1, rng);
+        layers.addScale("scale", rng);
+    }
+
+    @Override
+    public NDArray forward(NDArray x, NDArray timeEmbedding) {
+        NDArray tembAct = null;
+        if (config.timeConditioned()) {
+            tembAct = Layers.silu(layers.linear(Layers.silu(layers.linear(timeEmbedding, "temb0")), "temb1"));
+        }
+        NDArray h = Layers.leakyRelu(layers.conv(x, "in"));
+        for (int i = 0; i < WIDTH_FACTOR.length; i++) {
+            String name = "block" + i;
+            NDArray out = layers.conv(h, name + ".conv1");
+            if (tembAct != null) {
+                out = out.add(Layers.asChannelMap(layers.linear(tembAct, name + ".time")));
+            }
+            out = layers.conv(Layers.leakyRelu(out), name + ".conv2");
+            out = out.add(projectSkip[i] ? layers.conv(h, name + ".skip") : h);
+            if (DOWNSAMPLE[i]) {
+                out = Pool.avgPool2d(out, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+            }
+            h = Layers.leakyRelu(out);
+        }
+        NDArray pooled = Activation.relu(h).sum(new int[] {2, 3});
+        return layers.scale(layers.linear(pooled, "head"), "scale");
+    }
+
+    public ConvEnergyConfig config() {
+        return config;
+    }
+
+    @Override
+    public SinusoidalEmbedding embedding() {
+        return embedding;
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return params;
+    }
+
+    @Override
+    public long multiplyAddsPerSample() {
+        return multiplyAdds;
+    }
+}

@@ -1,0 +1,51 @@
+package io.dxmi.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Group normalisation (Wu & He, 2018), which DJL does not provide: the channels of (n, c, h, w)
+ * are split into {@code groups} groups; each group of each sample is normalised by its own mean
+ * and (biased) variance over its channels and positions; then a per-channel affine γ, β.
+ * Matches PyTorch's {@code nn.GroupNorm} (ε = 1e-5).
+ *
+ * <p>Computed as PyTorch's fused layer normalisation over each (sample, group) row of the
+ * reshaped (n, groups, c/groups·h·w) tensor: 3–4× faster forward and backward than the same
+ * statistics composed of element-wise operations, which dominated a UNet step on a CPU.
+ */
+public final class GroupNorm {
+
+    /** PyTorch's default ε. */
+    public static final float EPSILON = 1e-5f;
+
+    private GroupNorm() {}
+
+    /**
+     * @param x (n, c, h, w) with c divisible by {@code groups}
+     * @param gamma (c) scale, or null for none
+     * @param beta (c) shift, or null for none
+     */
+    public static NDArray apply(NDArray x, int groups, NDArray gamma, NDArray beta, float epsilon) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        if (c % groups != 0) {
+            throw new IllegalArgumentException(c + " channels do not split into " + groups + " groups");
+        }
+        long per = s.size() / (n * groups);
+        NDManager m = x.getManager();
+        Shape row = new Shape(per);
+        NDArray y = JniUtils.layerNorm((PtNDArray) x.reshape(n, groups, per), row, (PtNDArray) m.ones(row),
+                (PtNDArray) m.zeros(row), epsilon).reshape(s);
+        if (gamma != null) {
+            y = y.mul(gamma.reshape(1, c, 1, 1));
+        }
+        if (beta != null) {
+            y = y.add(beta.reshape(1, c, 1, 1));
+        }
+        return y;
+    }
+}

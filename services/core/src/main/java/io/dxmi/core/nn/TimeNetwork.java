@@ -1,0 +1,28 @@
+package io.dxmi.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import io.dxmi.core.engine.ParameterSet;
+
+/**
+ * A network of a sample and a time: the DDPM ε-network and the sampler's mean network
+ * ({@code (n, shape…) → (n, shape…)}), or a value/energy network ({@code (n, shape…) → (n, 1)}).
+ * The time enters as its sinusoidal embedding, built on the Java side by {@link #embedding()};
+ * a time-independent network ignores it.
+ */
+public interface TimeNetwork {
+
+    /**
+     * @param x (n, shape…) in model space
+     * @param timeEmbedding (n, {@code embedding().dimension()})
+     */
+    NDArray forward(NDArray x, NDArray timeEmbedding);
+
+    /** The embedding of the time input. */
+    SinusoidalEmbedding embedding();
+
+    /** Every trainable tensor, by stable name. */
+    ParameterSet parameters();
+
+    /** Multiply–adds of one forward pass for one sample (for FLOP accounting in benchmarks). */
+    long multiplyAddsPerSample();
+}
