@@ -75,6 +75,6 @@ public final class Submission {
     /** The size of one trajectory batch's record: its T+1 states of B samples, and some framing. */
     static long batchBytes(RunPlan plan) {
         var c = plan.spec().config();
-        return 4L * (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().dimension() + 256;
+        return 4L * (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().sampleShape().size() + 256;
     }
 }

@@ -267,7 +267,7 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
         }
         var c = plan.spec().config();
         TrajectoryMessages.Decoded batch = TrajectoryMessages.decode(record.value(), options.run(), c.samplerSteps(),
-                c.batchSize(), plan.spec().data().dimension());
+                c.batchSize(), plan.spec().data().sampleShape());
         String id = batch.message().getBatchId();
         long policy = batch.message().getPolicyVersion();
         long iteration = assigned;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.platform.messaging.DeadLetters;
@@ -153,7 +154,7 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     private static RuntimeException rejected(byte[] bytes) {
-        RuntimeException e = assertThrows(RuntimeException.class, () -> TrajectoryMessages.decode(bytes, RUN, T, B, D));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> TrajectoryMessages.decode(bytes, RUN, T, B, SampleShape.vector(D)));
         assertTrue(e instanceof IllegalArgumentException || e instanceof SchemaException, e.toString());
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), e.toString());
         return e;
@@ -161,7 +162,7 @@ class MalformedMessagesTest extends BrokerTestBase {
 
     @Test
     void trajectoryDecodeRejectsMalformedBatches() {
-        TrajectoryMessages.Decoded ok = TrajectoryMessages.decode(Codecs.encode(batch(states()).build()), RUN, T, B, D);
+        TrajectoryMessages.Decoded ok = TrajectoryMessages.decode(Codecs.encode(batch(states()).build()), RUN, T, B, SampleShape.vector(D));
         assertTrue(Arrays.equals(states(), ok.states()));
 
         assertInstanceOf(SchemaException.class, rejected(GARBAGE));
@@ -182,14 +183,16 @@ class MalformedMessagesTest extends BrokerTestBase {
         assertTrue(m.contains("B=" + (B + 1)), m);
         m = rejected(Codecs.encode(batch(states()).setDimension(D + 1).build())).getMessage();
         assertTrue(m.contains("D=" + (D + 1)), m);
+        m = rejected(Codecs.encode(batch(states()).setSampleShape(List.of(1, 1, D)).build())).getMessage();
+        assertTrue(m.contains("samples of [1, 1, " + D + "]"), m);
 
         // A batch with non-finite states is a batch of the run (a diverged policy): it decodes, marked.
         float[] nan = states();
         nan[7] = Float.NaN;
-        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(nan).build()), RUN, T, B, D).finite());
+        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(nan).build()), RUN, T, B, SampleShape.vector(D)).finite());
         float[] inf = states();
         inf[inf.length - 1] = Float.NEGATIVE_INFINITY;
-        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(inf).build()), RUN, T, B, D).finite());
+        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(inf).build()), RUN, T, B, SampleShape.vector(D)).finite());
         assertTrue(ok.finite());
         m = rejected(Codecs.encode(batch(states()).setPolicyVersion(-3).build())).getMessage();
         assertTrue(m.contains("policy version -3"), m);

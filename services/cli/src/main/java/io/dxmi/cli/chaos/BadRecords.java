@@ -73,7 +73,7 @@ public final class BadRecords {
     public List<Injected> trajectories() throws Exception {
         String topic = context.topics().trajectories();
         var c = plan.spec().config();
-        int n = (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().dimension();
+        int n = (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().sampleShape().size();
         float[] states = new float[n];
         for (int i = 0; i < n; i++) {
             states[i] = (float) random.nextGaussian();
@@ -170,10 +170,11 @@ public final class BadRecords {
 
     private TrajectoryBatch.Builder batch(float[] states, long policy) {
         var c = plan.spec().config();
-        int d = plan.spec().data().dimension();
+        var shape = plan.spec().data().sampleShape();
         return TrajectoryBatch.newBuilder().setRunId(plan.spec().runId()).setBatchId(UUID.randomUUID().toString())
                 .setActorId("chaos").setPolicyVersion(policy).setSteps(c.samplerSteps()).setBatchSize(c.batchSize())
-                .setDimension(d).setSampleShape(List.of(d)).setCreatedAtMillis(System.currentTimeMillis())
+                .setDimension(shape.size()).setSampleShape(Arrays.stream(shape.dims()).boxed().toList())
+                .setCreatedAtMillis(System.currentTimeMillis())
                 .setStates(Tensors.pack(states));
     }
 
