@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import java.io.IOException;
 
 /**
  * Evaluates the newest policy and energy every {@link io.dxmi.pipeline.RunPlan#evalEvery()}
@@ -225,7 +228,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         SnapshotFollower.Versioned value;
         try {
             value = follower.await(RunTopics.VALUE, iteration).get(2, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             value = follower.newest(RunTopics.VALUE);
         }
         if (value == null) {
@@ -267,7 +270,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                     : "no value snapshot yet:\nthe value-learner publishes one every evaluation";
             return figures.write(model, history, options.figuresDir(), valuesUnavailable).files().stream()
                     .map(Path::toString).toList();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
             return List.of();
         } catch (InterruptedException e) {

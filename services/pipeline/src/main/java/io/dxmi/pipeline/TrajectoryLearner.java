@@ -214,15 +214,16 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
             phases = new PhaseTimes(options.metrics());
             initialise(restored.orElse(null));
             done = trainer.iteration() >= plan.iterations();
-            return null;
-        }).compose(v -> {
+            // Blocking the first time (a reporter reads the dead letters sent before): here, off the event loop.
+            return context.deadLettersFor(context.topics().trajectories());
+        }).compose(trajectoryLetters -> {
             if (done) {
                 finished.tryComplete();
                 return Future.succeededFuture();
             }
             consumer = Consumer.builder().setVertx(vertx).setSettings(options.settings())
                     .setStartOffsets(Map.of(new TopicPartition(context.topics().trajectories(), 0), nextOffset))
-                    .setHandler(this::handle).optDeadLetters(context.deadLettersFor(context.topics().trajectories()))
+                    .setHandler(this::handle).optDeadLetters(trajectoryLetters)
                     .optMaxInFlight(plan.sync() ? 1 : 2).optMaxQueued(8)
                     .optStrictOffsets(e -> stopLoudly("cannot resume: " + e.getMessage(), e))
                     .optMetrics(options.metrics())

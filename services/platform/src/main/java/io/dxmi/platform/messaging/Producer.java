@@ -13,6 +13,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends {@code byte[]} records with {@code String} keys; the services own the encoding of the bytes.
@@ -27,7 +29,7 @@ public final class Producer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Producer.class);
 
   /** How long {@link #closeAsync()} waits for pending records. */
-  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
@@ -82,7 +84,7 @@ public final class Producer implements AutoCloseable {
   public Future<Void> closeAsync() {
     // Bounded twice: Kafka's close can itself wait behind a send blocked on metadata (max.block.ms).
     return producer.close(CLOSE_TIMEOUT.toMillis())
-        .timeout(CLOSE_TIMEOUT.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .timeout(CLOSE_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)
         .recover(e -> {
           LOG.warn("Producer close did not finish ({}); records not yet acknowledged are lost", e.toString());
           return Future.succeededFuture();
