@@ -96,7 +96,7 @@ public record RunTopics(String run) {
                 TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(MIB)));
         c.put(trajectories(), bySize(window * batchBytes));
         for (String model : MODELS) {
-            c.put(snapshots(model), bySize(8 * snapshotBytes.get(model)));
+            c.put(snapshots(model), bySize(8 * snapshotBytes.getOrDefault(model, 0L)));
         }
         c.put(evaluations(), bySize(64 * MIB));
         c.put(deadLetters(), bySize(64 * MIB));
