@@ -4,8 +4,6 @@ import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.Frame;
-import io.dxmi.schemas.RewardBatch;
-import io.dxmi.schemas.SnapshotChunk;
 import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
@@ -26,12 +24,11 @@ import java.util.stream.Collectors;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 
@@ -62,9 +59,8 @@ public final class Codecs {
 
   /** Every top-level message record; nested records (SnapshotProvenance, ScoreTimings, AnomalyMap) are not listed. */
   private static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
-      TrajectoryBatch.class, RewardBatch.class, WeightSnapshot.class, SnapshotChunk.class,
-      EvaluationReport.class, DeadLetter.class, Frame.class, AnomalyScore.class,
-      ThresholdChange.class);
+      TrajectoryBatch.class, WeightSnapshot.class, EvaluationReport.class, DeadLetter.class, Frame.class,
+      AnomalyScore.class, ThresholdChange.class);
 
   static {
     // Before any decoder exists: Avro 1.12.2 refuses to instantiate classes outside trusted
@@ -86,7 +82,7 @@ public final class Codecs {
   }
 
   /** A schema this build knows: record simple name, version (0 = current, not in history). */
-  private record Known(String name, int version, Schema schema) {
+  private record Known(String name, int version, Schema schema, long fingerprint) {
     String label() {
       return version > 0 ? name + " v" + version : name + " (current, missing from history)";
     }
@@ -96,7 +92,8 @@ public final class Codecs {
   private static final Map<Long, Known> KNOWN;
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
   private static final Map<Class<?>, BinaryMessageEncoder<?>> ENCODERS = new ConcurrentHashMap<>();
-  private static final Map<Class<?>, BinaryMessageDecoder<?>> DECODERS = new ConcurrentHashMap<>();
+  /** Per (reader class, writer fingerprint): a resolving reader. */
+  private static final Map<String, SpecificDatumReader<?>> READERS = new ConcurrentHashMap<>();
 
   static {
     Map<Class<?>, List<Schema>> history = new LinkedHashMap<>();
@@ -108,12 +105,14 @@ public final class Codecs {
         Schema schema = versions.get(i);
         STORE.addSchema(schema);
         known.put(SchemaNormalization.parsingFingerprint64(schema),
-            new Known(type.getSimpleName(), i + 1, schema));
+            new Known(type.getSimpleName(), i + 1, schema,
+            SchemaNormalization.parsingFingerprint64(schema)));
       }
       Schema current = schemaOf(type);
       STORE.addSchema(current);
       known.putIfAbsent(SchemaNormalization.parsingFingerprint64(current),
-          new Known(type.getSimpleName(), 0, current));
+          new Known(type.getSimpleName(), 0, current,
+              SchemaNormalization.parsingFingerprint64(current)));
     }
     HISTORY_BY_TYPE = Collections.unmodifiableMap(history);
     KNOWN = Collections.unmodifiableMap(known);
@@ -156,12 +155,15 @@ public final class Codecs {
         && !reader.getAliases().contains(writer.schema().getFullName())) {
       throw new SchemaException("expected a " + name + " but the message is a " + writer.label());
     }
-    BinaryMessageDecoder<T> decoder = (BinaryMessageDecoder<T>) DECODERS.computeIfAbsent(type,
-        t -> new BinaryMessageDecoder<T>(SpecificData.get(), reader, STORE));
+    SpecificDatumReader<T> datumReader = (SpecificDatumReader<T>) READERS.computeIfAbsent(
+        type.getName() + "/" + writer.fingerprint(),
+        k -> new SpecificDatumReader<T>(writer.schema(), reader, SpecificData.get()));
     try {
-      return decoder.decode(bytes);
-    } catch (BadHeaderException | MissingSchemaException e) { // pre-checked above; kept for safety
-      throw new SchemaException(oneLine(e), e);
+      // A decoder over the byte array, not a stream: Avro then checks every declared string,
+      // bytes and collection length against the bytes actually there, so a record declaring a
+      // 2 GB string fails at once instead of allocating it (OutOfMemoryError).
+      return datumReader.read(null,
+          DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null));
     } catch (IOException | RuntimeException e) {
       // Avro wraps the EOFException of a short body in "Decoding datum failed".
       for (Throwable t = e; t != null; t = t.getCause()) {

@@ -3,11 +3,12 @@ package io.dxmi.schemas.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dxmi.schemas.RewardBatch;
+import io.dxmi.schemas.EvaluationReport;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,10 @@ class ClassTrustTest {
 
   @Test
   void decodingWorksWithoutAnyCommandLineFlag() {
-    RewardBatch r = RewardBatch.newBuilder().setRunId("r").setBatchId("b").setEbmVersion(1)
-        .setEnergies(Tensors.pack(new float[] {2f})).setCreatedAtMillis(0).build();
-    assertEquals(r, Codecs.decode(RewardBatch.class, Codecs.encode(r)));
+    EvaluationReport r = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
+        .setEbmVersion(1).setIteration(1).setMetrics(Map.of()).setCreatedAtMillis(0)
+        .setEvaluator("e").build();
+    assertEquals(r, Codecs.decode(EvaluationReport.class, Codecs.encode(r)));
     List<String> packages = Arrays.asList(
         System.getProperty(Codecs.SERIALIZABLE_PACKAGES_PROPERTY).split(","));
     assertTrue(packages.contains("io.dxmi.schemas"), packages.toString());

@@ -9,8 +9,6 @@ import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.Frame;
-import io.dxmi.schemas.RewardBatch;
-import io.dxmi.schemas.SnapshotChunk;
 import io.dxmi.schemas.SnapshotProvenance;
 import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
@@ -37,12 +35,6 @@ class GoldenRecordsTest {
       assertNotNull(in, "golden file missing: golden/" + name);
       return in.readAllBytes();
     }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
   }
 
   @Test
@@ -74,16 +66,6 @@ class GoldenRecordsTest {
   }
 
   @Test
-  void rewardBatchV1() throws IOException {
-    RewardBatch r = Codecs.decode(RewardBatch.class, golden("RewardBatch.v1.bin"));
-    assertEquals("run-golden", r.getRunId());
-    assertEquals("batch-0007", r.getBatchId());
-    assertEquals(17L, r.getEbmVersion());
-    assertArrayEquals(new float[] {1.5f, -0.25f}, Tensors.unpack(r.getEnergies(), 2));
-    assertEquals(1_700_000_000_456L, r.getCreatedAtMillis());
-  }
-
-  @Test
   void weightSnapshotV1() throws IOException {
     WeightSnapshot r = Codecs.decode(WeightSnapshot.class, golden("WeightSnapshot.v1.bin"));
     assertEquals("run-golden", r.getRunId());
@@ -100,18 +82,21 @@ class GoldenRecordsTest {
     assertEquals(1_700_000_000_789L, r.getCreatedAtMillis());
     assertEquals(3, r.getChunkCount());
     assertEquals(1_000_000, r.getChunkSizeBytes());
+    // Fields v1 did not have get their defaults.
+    assertEquals(null, r.getPayload());
+    assertEquals(-1L, r.getFirstChunkOffset());
+    assertEquals(-1L, r.getNextTrajectoryOffset());
   }
 
   @Test
-  void snapshotChunkV1() throws IOException {
-    SnapshotChunk r = Codecs.decode(SnapshotChunk.class, golden("SnapshotChunk.v1.bin"));
-    assertEquals("run-golden", r.getRunId());
-    assertEquals("policy", r.getModel());
-    assertEquals(9L, r.getVersion());
-    assertEquals(1, r.getIndex());
-    assertEquals(3, r.getCount());
-    assertArrayEquals(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 0xFF,
-        (byte) 0x80}, bytes(r.getData()));
+  void weightSnapshotV2() throws IOException {
+    WeightSnapshot r = Codecs.decode(WeightSnapshot.class, golden("WeightSnapshot.v2.bin"));
+    assertEquals("ebm", r.getModel());
+    assertEquals(17L, r.getVersion());
+    assertEquals(3, r.getChunkCount());
+    assertEquals(12_345L, r.getFirstChunkOffset());
+    assertEquals(-1L, r.getNextTrajectoryOffset());
+    assertEquals(null, r.getPayload());
   }
 
   @Test
@@ -125,6 +110,12 @@ class GoldenRecordsTest {
     assertEquals(1_700_000_001_000L, r.getCreatedAtMillis());
     assertEquals("evaluator-default", r.getEvaluator());
     assertEquals(List.of("runs/golden/fig-5.png", "runs/golden/hist-5.png"), r.getFigures());
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
   }
 
   @Test
@@ -200,7 +191,8 @@ class GoldenRecordsTest {
     for (SpecificRecord expected : GoldenWriter.records()) {
       @SuppressWarnings("unchecked")
       Class<SpecificRecord> type = (Class<SpecificRecord>) expected.getClass();
-      SpecificRecord actual = Codecs.decode(type, golden(type.getSimpleName() + ".v1.bin"));
+      SpecificRecord actual = Codecs.decode(type,
+          golden(type.getSimpleName() + ".v" + Codecs.currentVersion(type) + ".bin"));
       assertEquals(expected, actual, type.getSimpleName());
       assertTrue(actual.getClass() == type);
     }

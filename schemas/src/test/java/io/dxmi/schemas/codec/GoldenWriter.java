@@ -6,14 +6,12 @@ import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.ScoreTimings;
-import io.dxmi.schemas.RewardBatch;
-import io.dxmi.schemas.SnapshotChunk;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import io.dxmi.schemas.SnapshotProvenance;
 import io.dxmi.schemas.ThresholdChange;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -70,10 +68,6 @@ public final class GoldenWriter {
         .setPolicyVersion(42L).setSteps(2).setBatchSize(2).setDimension(3)
         .setSampleShape(List.of(3)).setCreatedAtMillis(1_700_000_000_123L)
         .setStates(Tensors.pack(states)).setIteration(5L).build();
-    RewardBatch rewards = RewardBatch.newBuilder()
-        .setRunId("run-golden").setBatchId("batch-0007").setEbmVersion(17L)
-        .setEnergies(Tensors.pack(new float[] {1.5f, -0.25f}))
-        .setCreatedAtMillis(1_700_000_000_456L).build();
     WeightSnapshot snapshot = WeightSnapshot.newBuilder()
         .setRunId("run-golden").setModel("ebm").setVersion(17L).setStep(1_700L)
         .setSizeBytes(3_000_000L)
@@ -81,16 +75,7 @@ public final class GoldenWriter {
         .setProvenance(SnapshotProvenance.newBuilder().setConfigHash("cfg-abc123")
             .setDataHash("data-def456").setParentVersion(16L).setProducer("ebm-learner-0").build())
         .setCreatedAtMillis(1_700_000_000_789L).setChunkCount(3).setChunkSizeBytes(1_000_000)
-        .build();
-    byte[] data = new byte[18];
-    for (int i = 0; i < 16; i++) {
-      data[i] = (byte) i;
-    }
-    data[16] = (byte) 0xFF;
-    data[17] = (byte) 0x80;
-    SnapshotChunk chunk = SnapshotChunk.newBuilder()
-        .setRunId("run-golden").setModel("policy").setVersion(9L).setIndex(1).setCount(3)
-        .setData(ByteBuffer.wrap(data)).build();
+        .setFirstChunkOffset(12_345L).setNextTrajectoryOffset(-1L).build();
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("fid", 12.5);
     metrics.put("energy_gap", -0.125);
@@ -129,6 +114,6 @@ public final class GoldenWriter {
         .setDataHash("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
         .setModelWeightsSha256("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
         .setIssuedBy("cli").setCreatedAtMillis(1_700_000_004_000L).build();
-    return List.of(trajectories, rewards, snapshot, chunk, report, dead, frame, score, threshold);
+    return List.of(trajectories, snapshot, report, dead, frame, score, threshold);
   }
 }

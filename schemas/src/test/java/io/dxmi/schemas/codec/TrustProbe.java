@@ -1,7 +1,7 @@
 package io.dxmi.schemas.codec;
 
-import io.dxmi.schemas.SnapshotChunk;
-import java.nio.ByteBuffer;
+import io.dxmi.schemas.EvaluationReport;
+import java.util.Map;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.ClassSecurityValidator;
@@ -16,11 +16,12 @@ public final class TrustProbe {
 
   public static void main(String[] args) throws Exception {
     ClassSecurityValidator.getGlobal();
-    SnapshotChunk chunk = SnapshotChunk.newBuilder().setRunId("r").setModel("ebm").setVersion(1)
-        .setIndex(0).setCount(1).setData(ByteBuffer.wrap(new byte[] {4, 2})).build();
-    byte[] bytes = new BinaryMessageEncoder<SnapshotChunk>(SpecificData.get(), chunk.getSchema())
+    EvaluationReport chunk = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
+        .setEbmVersion(1).setIteration(1).setMetrics(Map.of("sw", 0.5))
+        .setCreatedAtMillis(2).setEvaluator("e").build();
+    byte[] bytes = new BinaryMessageEncoder<EvaluationReport>(SpecificData.get(), chunk.getSchema())
         .encode(chunk).array();
-    SnapshotChunk back = Codecs.decode(SnapshotChunk.class, bytes);
+    EvaluationReport back = Codecs.decode(EvaluationReport.class, bytes);
     System.out.println(back.equals(chunk) ? "DECODED" : "DIFFERENT");
   }
 }

@@ -43,8 +43,8 @@ final class RunModelSource implements ModelSource {
     public void start(ScorerState state) throws Exception {
         context = PipelineContext.open(vertx, settings, run, "anomaly-scorer", metrics);
         RunPlan plan = context.awaitPlan(planTimeout);
-        follower = new SnapshotFollower(settings, context.topics(), Set.of(RunTopics.EBM), context.deadLetters(),
-                metrics).start();
+        follower = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
+                .build().start();
         LOG.info("waiting for the first energy snapshot of run {}", run);
         SnapshotFollower.Versioned first = follower.await(RunTopics.EBM, 0).get(planTimeout.toMillis(),
                 TimeUnit.MILLISECONDS);

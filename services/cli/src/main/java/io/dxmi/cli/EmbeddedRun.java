@@ -8,8 +8,6 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
-import io.dxmi.core.eval.Evaluator;
-import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.figures.RunFigures;
 import io.dxmi.core.job.MetricsLog;
 import io.dxmi.core.job.PretrainJob;

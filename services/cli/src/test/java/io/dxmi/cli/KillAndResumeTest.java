@@ -24,16 +24,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kill -9} of a learner in the middle of a run: it runs as its own process
  * ({@code dxmi service value-learner} or {@code ebm-learner}); after SIGKILL a new process
- * resumes from its checkpoint and the run finishes. Actors and evaluators hold no state.
+ * resumes from its checkpoint and the run finishes. Actors and evaluators hold no state. In the
+ * synchronous mode the resumed run ends with exactly the weights of a run never killed: both
+ * learners resume bit-exactly (the value-learner replays its batches with the very EBM versions
+ * they were learned with).
  */
 @Tag("integration")
 class KillAndResumeTest {
@@ -78,9 +83,9 @@ class KillAndResumeTest {
             await(vertx.deployVerticle(other));
             await(vertx.deployVerticle(actor));
 
-            try (SnapshotFollower policies = new SnapshotFollower(kafka, new RunTopics("killed"),
-                    Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
-                    .start()) {
+            Map<String, float[]> finalPolicy;
+            try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("killed"),
+                    Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
                 Path log1 = tmp.resolve(killed + "-1.log");
                 Process first = learner(killed, fixture.bootstrap(), state, log1);
                 policies.await(RunTopics.POLICY, 25).get(3, TimeUnit.MINUTES);
@@ -102,7 +107,9 @@ class KillAndResumeTest {
                 assertTrue(out.contains("resumed at iteration 20") || out.contains("resumed at iteration 30")
                         || out.contains("resumed at iteration 10"), out);
                 assertTrue(out.contains("the run is done"), out);
-                assertEquals(total, policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).version());
+                SnapshotFollower.Versioned last = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES);
+                assertEquals(total, last.version());
+                finalPolicy = last.weights();
                 other.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
             }
@@ -117,6 +124,39 @@ class KillAndResumeTest {
                 JsonNode n = new ObjectMapper().readTree(f.toFile());
                 assertEquals(n.get("iteration").asLong(), n.get("nextOffset").asLong(), f + ": " + n);
             }
+            if (mode.equals("sync")) {
+                // The same plan, never killed, all in this JVM: the very same final policy, to the bit.
+                Map<String, float[]> undisturbed = undisturbed(fixture, total);
+                assertEquals(undisturbed.keySet(), finalPolicy.keySet());
+                undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, k));
+            }
+        }
+    }
+
+    /** The final policy of the plan run never killed (the same for both synchronous cases: computed once). */
+    private static Map<String, float[]> undisturbedPolicy;
+
+    private Map<String, float[]> undisturbed(TinyRun fixture, int total) throws Exception {
+        if (undisturbedPolicy != null) {
+            return undisturbedPolicy;
+        }
+        Vertx vertx = fixture.vertx();
+        KafkaSettings kafka = fixture.kafka();
+        fixture.submit("undisturbed", TinyRun.config(total, 4), "sync", 1, 10, 1000);
+        Path state = tmp.resolve("state-undisturbed");
+        ServiceOptions options = new ServiceOptions(kafka, "undisturbed", "0", state, Metrics.create("u"),
+                Duration.ofMinutes(1));
+        EbmLearnerVerticle ebm = new EbmLearnerVerticle(options);
+        ValueLearnerVerticle value = new ValueLearnerVerticle(options);
+        SamplerActorVerticle actor = new SamplerActorVerticle(options);
+        await(vertx.deployVerticle(ebm));
+        await(vertx.deployVerticle(value));
+        await(vertx.deployVerticle(actor));
+        value.finished().toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
+        try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("undisturbed"),
+                Metrics.create("u-f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
+            undisturbedPolicy = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).weights();
+            return undisturbedPolicy;
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -56,19 +57,22 @@ class LearnerRestartPublishesTest {
                 for (int i = 0; i < 3; i++) {
                     trainer.step();
                 }
-                new LearnerCheckpoints(state.resolve(ValueLearnerVerticle.ROLE)).save(trainer, DataInfo.of(data),
-                        new LearnerCheckpoints.Position(3, 3, 3));
+                try (LearnerCheckpoints checkpoints = new LearnerCheckpoints(state, ValueLearnerVerticle.ROLE, plan,
+                        "test")) {
+                    checkpoints.save(trainer, DataInfo.of(data), new LearnerCheckpoints.Position(3, 3, 3,
+                            List.of()));
+                }
                 checkpointed = model.policyWeights();
             }
 
             ValueLearnerVerticle learner = new ValueLearnerVerticle(new ServiceOptions(kafka, "restart", "0", state,
                     Metrics.create("value"), Duration.ofMinutes(1)));
             await(vertx.deployVerticle(learner));
-            try (SnapshotFollower policies = new SnapshotFollower(kafka, new RunTopics("restart"),
-                    Set.of(RunTopics.POLICY), (t, p, o, k, v, r) -> Future.succeededFuture(), Metrics.create("f"))
-                    .start()) {
+            try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("restart"),
+                    Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
                 SnapshotFollower.Versioned v = policies.await(RunTopics.POLICY, 3).get(1, TimeUnit.MINUTES);
                 assertEquals(3, v.version());
+                assertEquals(3, v.meta().getNextTrajectoryOffset(), "the actors' pacing position goes with it");
                 assertEquals(3, learner.iteration());
                 for (Map.Entry<String, float[]> e : checkpointed.entrySet()) {
                     assertArrayEquals(e.getValue(), v.weights().get(e.getKey()), 0f, e.getKey());

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,13 +33,15 @@ final class TinyRun implements AutoCloseable {
 
     static final NetworkConfig NETWORK = new NetworkConfig(16, 2, 16);
 
-    private final EmbeddedKafkaBroker broker;
+    private EmbeddedKafkaBroker broker;
+    private final Path dir;
     private final Vertx vertx;
     private final DataSource data;
     private final DdpmModel ddpm;
     private final KafkaSettings kafka;
 
-    private TinyRun(EmbeddedKafkaBroker broker, Vertx vertx, DataSource data, DdpmModel ddpm) {
+    private TinyRun(Path dir, EmbeddedKafkaBroker broker, Vertx vertx, DataSource data, DdpmModel ddpm) {
+        this.dir = dir;
         this.broker = broker;
         this.vertx = vertx;
         this.data = data;
@@ -59,7 +62,7 @@ final class TinyRun implements AutoCloseable {
             ddpm.close();
             throw e;
         }
-        return new TinyRun(broker, Vertx.vertx(), data, ddpm);
+        return new TinyRun(dir, broker, Vertx.vertx(), data, ddpm);
     }
 
     /** T = 3, B = 32, the tiny networks. */
@@ -77,6 +80,14 @@ final class TinyRun implements AutoCloseable {
             Submission.submit(ctx, plan, ddpm);
         }
         return plan;
+    }
+
+    /** Stops the broker, leaves it down for {@code down}, and starts it again on its port and data. */
+    void restartBroker(Duration down) throws InterruptedException {
+        int port = broker.port();
+        broker.close();
+        Thread.sleep(down.toMillis());
+        broker = EmbeddedKafkaBroker.builder().setDataDir(dir.resolve("kafka")).optPort(port).build().start();
     }
 
     Vertx vertx() {

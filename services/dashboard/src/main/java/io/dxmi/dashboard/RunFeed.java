@@ -3,6 +3,7 @@ package io.dxmi.dashboard;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
+import io.dxmi.platform.broker.Topics;
 import io.dxmi.platform.messaging.Consumer;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
@@ -13,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.HashMap;
@@ -28,6 +31,8 @@ import java.util.TreeMap;
  */
 final class RunFeed {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunFeed.class);
+
     /** Where the decoded records go; called on the consumer's thread. */
     interface Listener {
         void plan(JsonObject plan);
@@ -41,7 +46,8 @@ final class RunFeed {
     private final DashboardSettings settings;
     private final RunTopics topics;
     private final Listener listener;
-    private Consumer consumer;
+    private volatile Consumer consumer;
+    private volatile boolean stopped;
 
     RunFeed(Vertx vertx, DashboardSettings settings, Listener listener) {
         this.vertx = vertx;
@@ -51,28 +57,38 @@ final class RunFeed {
     }
 
     /**
-     * Creates the run's topics when they do not exist yet (the dashboard may start before the run is
-     * submitted; created as every service creates them, so their settings are the run's), then starts reading.
+     * Starts reading the spec and evaluations from offset 0 once the run's topics exist (checked every second:
+     * the dashboard may start before the run is submitted, and only the submission knows the topics' settings).
+     * A page that opens late still gets the whole history.
      */
     Future<Void> start() {
-        return vertx.executeBlocking(() -> {
+        startOnceSubmitted();
+        return Future.succeededFuture();
+    }
+
+    private void startOnceSubmitted() {
+        vertx.executeBlocking(() -> {
             try (Admin admin = Admin.create(new HashMap<>(settings.kafka().adminProperties()))) {
-                topics.ensureAll(admin);
+                return Topics.exists(admin, topics.spec()) && Topics.exists(admin, topics.evaluations());
             }
-            return null;
-        }).compose(v -> {
-            // Manual assignment from offset 0: every start reads the whole history, whatever was committed.
+        }).onComplete(ar -> {
+            if (stopped) {
+                return;
+            }
+            if (ar.failed() || !ar.result()) {
+                vertx.setTimer(1000, id -> startOnceSubmitted());
+                return;
+            }
             Map<TopicPartition, Long> fromStart = Map.of(new TopicPartition(topics.spec(), 0), 0L,
                     new TopicPartition(topics.evaluations(), 0), 0L);
-            consumer = Consumer.builder().setVertx(vertx).setSettings(settings.kafka())
-                    .setGroupId("dxmi-dashboard-" + settings.run()).setTopics(topics.spec(), topics.evaluations())
-                    .optManualAssignment(true).optStartOffsets(fromStart).optMaxInFlight(1)
-                    .setHandler(this::onRecord).build();
-            return consumer.start();
+            consumer = Consumer.builder().setVertx(vertx).setSettings(settings.kafka()).setStartOffsets(fromStart)
+                    .optMaxInFlight(1).setHandler(this::onRecord).build();
+            consumer.start().onFailure(e -> LOG.warn("dashboard: cannot read the run's topics: {}", e.toString()));
         });
     }
 
     Future<Void> close() {
+        stopped = true;
         return consumer == null ? Future.succeededFuture() : consumer.closeAsync();
     }
 

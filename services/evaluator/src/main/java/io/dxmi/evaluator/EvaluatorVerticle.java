@@ -8,6 +8,7 @@ import io.dxmi.core.job.RunResult;
 import io.dxmi.evaluator.output.FinalModel;
 import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.figures.RunFigures;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -29,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+import java.io.IOException;
 
 /**
  * Evaluates the newest policy and energy every {@link io.dxmi.pipeline.RunPlan#evalEvery()}
@@ -88,7 +91,18 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
 
     @Override
     protected Set<String> follows() {
-        return Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
+        return model.emaValues() != null
+                ? Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.EMA, RunTopics.VALUE)
+                : Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
+    }
+
+    /** The EMA the ebm-learner publishes at or before {@code version}: at the evaluation cadence and at the end. */
+    private long emaVersion(long version) {
+        long total = plan.iterations();
+        if (version >= total) {
+            return total;
+        }
+        return plan.evalEvery() > 0 ? version / plan.evalEvery() * plan.evalEvery() : 0;
     }
 
     /** Reports published so far, oldest first. */
@@ -117,7 +131,11 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
                     .get(1, TimeUnit.DAYS);
             model.loadPolicyWeights(policy.weights());
-            model.loadEnergyWeights(ebm.weights());
+            ModelParts.load(model, RunTopics.EBM, ebm.weights());
+            if (follows().contains(RunTopics.EMA)) {
+                ModelParts.load(model, RunTopics.EMA, follower.await(RunTopics.EMA, emaVersion(policy.version()))
+                        .get(1, TimeUnit.DAYS).weights());
+            }
             Map<String, Double> metrics = new LinkedHashMap<>(
                     runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
             List<String> figureFiles = writeFigures(data, policy.version(), metrics);
@@ -125,8 +143,10 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                     .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
                     .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
                     .setEvaluator(name + "-" + options.instanceId()).setFigures(figureFiles).build();
-            context.producer().send(context.topics().evaluations(), Long.toString(policy.version()),
-                    Codecs.encode(report)).toCompletionStage().toCompletableFuture().get();
+            byte[] record = Codecs.encode(report);
+            context.retry().until("evaluations", "report of v" + policy.version(), () -> context.producer()
+                    .send(context.topics().evaluations(), Long.toString(policy.version()), record))
+                    .toCompletionStage().toCompletableFuture().get();
             reports.add(report);
             if (first == null) {
                 first = policy;
@@ -254,7 +274,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
         SnapshotFollower.Versioned value;
         try {
             value = follower.await(RunTopics.VALUE, iteration).get(2, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             value = follower.newest(RunTopics.VALUE);
         }
         if (value == null) {
@@ -296,7 +316,7 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
                     : "no value snapshot yet:\nthe value-learner publishes one every evaluation";
             return figures.write(model, history, options.figuresDir(), valuesUnavailable).files().stream()
                     .map(Path::toString).toList();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the figures into {}: {}", options.figuresDir(), e.toString());
             return List.of();
         } catch (InterruptedException e) {

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 
 /**
  * Where a service's time goes, per phase (for example waiting for a snapshot, the training step,
@@ -15,11 +18,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PhaseTimes {
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
+    private static final ThreadMXBean CPU = ManagementFactory
             .getThreadMXBean();
     private static final double[] BOUNDS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
 
-    private final Metrics.Family<io.prometheus.metrics.core.datapoints.DistributionDataPoint> histogram;
+    private final Metrics.Family<DistributionDataPoint> histogram;
     private final Map<String, DoubleAdder> seconds = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 

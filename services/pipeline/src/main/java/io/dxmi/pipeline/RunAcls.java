@@ -42,8 +42,7 @@ public final class RunAcls {
         switch (role) {
             case "submit" -> {
                 out.add(topic(t.spec(), AclOperation.WRITE, principal));
-                out.add(topic(t.snapshots(), AclOperation.WRITE, principal));
-                out.add(topic(t.snapshotChunks(), AclOperation.WRITE, principal));
+                out.add(topic(t.snapshots(RunTopics.POLICY), AclOperation.WRITE, principal));
             }
             case "sampler-actor" -> {
                 readSnapshots(out, t, principal);
@@ -52,14 +51,14 @@ public final class RunAcls {
             case "ebm-learner" -> {
                 out.add(topic(t.trajectories(), AclOperation.READ, principal));
                 out.add(group("dxmi-" + run + "-ebm-learner", AclOperation.READ, principal));
-                out.add(topic(t.rewards(), AclOperation.WRITE, principal));
-                writeSnapshots(out, t, principal);
+                readSnapshots(out, t, principal);
+                writeSnapshots(out, t, principal, RunTopics.EBM, RunTopics.EMA);
             }
             case "value-learner" -> {
                 out.add(topic(t.trajectories(), AclOperation.READ, principal));
                 out.add(group("dxmi-" + run + "-value-learner", AclOperation.READ, principal));
                 readSnapshots(out, t, principal);
-                writeSnapshots(out, t, principal);
+                writeSnapshots(out, t, principal, RunTopics.POLICY, RunTopics.VALUE);
             }
             case "evaluator" -> {
                 readSnapshots(out, t, principal);
@@ -111,13 +110,16 @@ public final class RunAcls {
     }
 
     private static void readSnapshots(List<AclBinding> out, RunTopics t, String principal) {
-        out.add(topic(t.snapshots(), AclOperation.READ, principal));
-        out.add(topic(t.snapshotChunks(), AclOperation.READ, principal));
+        for (String model : RunTopics.MODELS) {
+            out.add(topic(t.snapshots(model), AclOperation.READ, principal));
+        }
     }
 
-    private static void writeSnapshots(List<AclBinding> out, RunTopics t, String principal) {
-        out.add(topic(t.snapshots(), AclOperation.WRITE, principal));
-        out.add(topic(t.snapshotChunks(), AclOperation.WRITE, principal));
+    /** Each model's snapshots (and their chunks) have one writer role; a learner's restart reads its own back. */
+    private static void writeSnapshots(List<AclBinding> out, RunTopics t, String principal, String... models) {
+        for (String model : models) {
+            out.add(topic(t.snapshots(model), AclOperation.WRITE, principal));
+        }
     }
 
     private static AclBinding topic(String name, AclOperation op, String principal) {

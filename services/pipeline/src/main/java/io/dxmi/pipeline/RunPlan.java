@@ -5,6 +5,9 @@ import io.dxmi.core.dxmi.RunSpec;
 import io.dxmi.core.model.ModelDirectory;
 
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.UncheckedIOException;
 
 /**
@@ -40,6 +43,18 @@ public record RunPlan(RunSpec spec, String mode, int maxStaleness, int checkpoin
 
     public int iterations() {
         return spec.config().iterations();
+    }
+
+    /**
+     * The plan's identity: the first 16 hex digits of the SHA-256 of its encoding. Checkpoints and
+     * snapshots carry it, so that a state directory or a snapshot of another run is recognised.
+     */
+    public String hash() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encode())).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public byte[] encode() {

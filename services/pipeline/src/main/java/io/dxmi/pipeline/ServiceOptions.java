@@ -5,6 +5,8 @@ import io.dxmi.platform.metrics.Metrics;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.IOException;
+import java.net.InetAddress;
 
 /**
  * What every DxMI service is started with.
@@ -36,8 +38,8 @@ public record ServiceOptions(KafkaSettings settings, String run, String instance
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
                 host = "host";
             }
         }

@@ -1,15 +1,17 @@
 package io.dxmi.pipeline;
 
 import io.dxmi.platform.config.KafkaSettings;
-import io.dxmi.platform.messaging.DeadLetterPublisher;
 import io.dxmi.platform.metrics.Metrics;
-import io.dxmi.platform.snapshot.AssembledBlob;
-import io.dxmi.platform.snapshot.BlobAssembler;
+import io.dxmi.platform.snapshot.BlobReader;
+import io.dxmi.schemas.WeightSnapshot;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
-import io.dxmi.schemas.WeightSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,107 +20,326 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Follows the newest version of some snapshots (for example "policy" and "ebm"): verified,
- * decoded weights are kept per name, and callers can wait for a version at least as new as
- * they need. A late starter first receives the newest version published so far.
+ * Follows some models' snapshots (for example "policy" and "ebm"), one {@link BlobReader} per
+ * model topic. A snapshot is verified before it counts: SHA-256 and size limits (platform),
+ * then its run and plan, a sane version (0 to the plan's iterations), the model's exact tensor
+ * layout and finite weights; anything else is refused, and dead-lettered once by the topic's
+ * reporter ({@link PipelineContext#deadLettersFor}). So a forged or damaged record can neither
+ * blind a follower (mark a version handled) nor stop it.
  *
- * <p>Metrics: {@code dxmi_snapshot_bytes{model}} (size of the newest snapshot received) and
- * {@code dxmi_snapshot_delivery_seconds{model}}, from the publisher's creation time (taken before
- * encoding and upload) to decoded weights here. Snapshots published before this follower started
- * are not timed (a late starter would measure its own start, not the delivery); across machines
- * the figure includes their clock difference.
+ * <p>By default a model is followed for its newest version: callers wait for a version at
+ * least as new as they need ({@link #await}); versions only move forward, and a late starter
+ * answers only once it has read the recent records (its first answer is the newest version). A model followed in
+ * sequence ({@link Builder#optSequence}) keeps every version in topic order, bounded (the reader
+ * waits while 64 are unread), and {@link #version} hands out exactly the one asked for: the
+ * value-learner replays with the very EBM versions its batches were learned with.
+ *
+ * <p>Metrics: {@code dxmi_snapshot_bytes{model}} and {@code dxmi_snapshot_delivery_seconds{model}}
+ * (from the publisher's creation time to verified weights here; snapshots published before this
+ * follower started are not timed). If a reader thread dies, every waiter fails and so does every
+ * later call: the service stops loudly instead of running blind.
  */
 public final class SnapshotFollower implements AutoCloseable {
 
-    /** A decoded snapshot. */
-    public record Versioned(String name, long version, WeightSnapshot meta, Map<String, float[]> weights) {}
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotFollower.class);
+    private static final int SEQUENCE_CAPACITY = 64;
 
-    private record Waiter(String name, long minVersion, CompletableFuture<Versioned> future) {}
+    /** A verified, decoded snapshot; {@code offset} is its record's position on the model's topic. */
+    public record Versioned(String name, long version, WeightSnapshot meta, Map<String, float[]> weights,
+            long offset) {}
 
+    private record Waiter(String name, long minVersion, boolean exact, CompletableFuture<Versioned> future) {}
+
+    private final RunTopics topics;
+    private final String planHash;
+    private final long maxVersion;
+    private final Map<String, Map<String, Integer>> layouts;
+    private final Map<String, Long> sequenceFrom;
+    private final Map<String, BlobReader<WeightSnapshot>> readers = new LinkedHashMap<>();
     private final Map<String, Versioned> newest = new LinkedHashMap<>();
+    private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
-    private final BlobAssembler assembler;
+    /** Models whose reader has read what the topic held at start: only then is their newest the newest. */
+    private final Set<String> caughtUp = new HashSet<>();
     private final Metrics.Family<GaugeDataPoint> sizes;
     private final Metrics.Family<DistributionDataPoint> delivery;
     private final long startedAtMillis = System.currentTimeMillis();
-    private volatile long received;
+    private Throwable failure;
+    private boolean closed;
 
-    public SnapshotFollower(KafkaSettings settings, RunTopics topics, Set<String> names, DeadLetterPublisher deadLetters,
-            Metrics metrics) {
-        this.assembler = BlobAssembler.builder().setSettings(settings).setManifestTopic(topics.snapshots())
-                .optNames(names).optDeadLetters(deadLetters).optMetrics(metrics).setHandler(this::accept).build();
-        this.sizes = metrics.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model");
-        this.delivery = metrics.histogramFamily("dxmi_snapshot_delivery_seconds",
+    private SnapshotFollower(Builder b) {
+        this.topics = b.topics;
+        this.planHash = b.plan == null ? null : b.plan.hash();
+        this.maxVersion = b.plan == null ? Long.MAX_VALUE : b.plan.iterations();
+        this.layouts = Map.copyOf(b.layouts);
+        this.sequenceFrom = Map.copyOf(b.sequenceFrom);
+        Metrics m = b.metrics;
+        this.sizes = m.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model");
+        this.delivery = m.histogramFamily("dxmi_snapshot_delivery_seconds",
                 "Seconds from a snapshot's creation by its publisher to its verified, decoded weights here",
                 new double[] {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}, "model");
+        for (String model : b.models) {
+            String topic = topics.snapshots(model);
+            Long from = sequenceFrom.get(model);
+            if (from != null) {
+                sequences.put(model, new ArrayDeque<>());
+            }
+            Map<String, Integer> layout = layouts.get(model);
+            readers.put(model, BlobReader.<WeightSnapshot>builder().setSettings(b.settings).setTopic(topic)
+                    .setFormat(Snapshots.FORMAT).setHandler((meta, bytes, offset) -> accept(model, meta, bytes, offset))
+                    .optStart(from == null || from < 0 ? BlobReader.Start.recent(64) : BlobReader.Start.fromOffset(from))
+                    .optMaxBytes(layout == null ? 256L << 20 : WeightBlobs.encodedSize(layout))
+                    .optDeadLetters(b.context == null ? null : b.context.deadLettersFor(topic)).optMetrics(m)
+                    .optOnFailure(this::fail).optOnCaughtUp(() -> caughtUp(model)).build());
+        }
+    }
+
+    /** A follower of {@code models} on the context's run: {@code setContext} and {@code setModels} are required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public SnapshotFollower start() {
-        assembler.start();
+        readers.values().forEach(BlobReader::start);
         return this;
     }
 
-    private void accept(AssembledBlob blob) throws Exception {
-        WeightSnapshot meta = Snapshots.describe(blob.manifest());
-        Map<String, float[]> weights = WeightBlobs.decode(blob.bytes(),
-                blob.manifest().name() + " v" + blob.manifest().version());
-        Versioned v = new Versioned(blob.manifest().name(), blob.manifest().version(), meta, weights);
-        long created = meta.getCreatedAtMillis();
-        if (created >= startedAtMillis) {
-            delivery.labels(v.name()).observe(Math.max(0, System.currentTimeMillis() - created) / 1000.0);
+    /** On a reader thread: checks, decodes, and hands the version out (may block: a full sequence). */
+    private void accept(String model, WeightSnapshot meta, byte[] bytes, long offset) throws InterruptedException {
+        String what = model + " v" + meta.getVersion();
+        if (!topics.run().equals(meta.getRunId())) {
+            throw new IllegalArgumentException(what + " belongs to run '" + meta.getRunId() + "'");
         }
-        sizes.labels(v.name()).set(blob.manifest().size());
-        List<CompletableFuture<Versioned>> ready = new ArrayList<>();
+        if (!model.equals(meta.getModel())) {
+            throw new IllegalArgumentException("a '" + meta.getModel() + "' snapshot on the " + model + " topic");
+        }
+        if (meta.getVersion() < 0 || meta.getVersion() > maxVersion) {
+            throw new IllegalArgumentException(what + " is outside the run's versions 0.." + maxVersion);
+        }
+        if (planHash != null && !planHash.equals(meta.getProvenance().getConfigHash())) {
+            throw new IllegalArgumentException(what + " was trained under plan " + meta.getProvenance().getConfigHash()
+                    + ", not this run's " + planHash);
+        }
+        Map<String, float[]> weights = WeightBlobs.decode(bytes, what);
+        checkLayout(what, layouts.get(model), weights);
+        Versioned v = new Versioned(model, meta.getVersion(), meta, weights, offset);
+        if (meta.getCreatedAtMillis() >= startedAtMillis) {
+            delivery.labels(model).observe(Math.max(0, System.currentTimeMillis() - meta.getCreatedAtMillis()) / 1e3);
+        }
+        sizes.labels(model).set(bytes.length);
+        List<Waiter> ready = new ArrayList<>();
         synchronized (this) {
-            Versioned old = newest.get(v.name());
-            // Versions only move forward: a restarted producer may republish older numbers.
-            if (old != null && old.version() >= v.version()) {
-                return;
-            }
-            newest.put(v.name(), v);
-            received++;
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
-                Waiter w = it.next();
-                if (w.name().equals(v.name()) && v.version() >= w.minVersion()) {
-                    it.remove();
-                    ready.add(w.future());
+            ArrayDeque<Versioned> sequence = sequences.get(model);
+            if (sequence != null) {
+                while (sequence.size() >= SEQUENCE_CAPACITY && !closed) {
+                    wait(); // backpressure: the reader goes on when the learner has taken some
                 }
+                sequence.add(v);
             }
+            Versioned old = newest.get(model);
+            // Versions only move forward: a restarted producer republishes older numbers.
+            if (old == null || v.version() > old.version()) {
+                newest.put(model, v);
+            }
+            ready.addAll(due(model));
         }
-        for (CompletableFuture<Versioned> f : ready) {
-            f.complete(v);
+        for (Waiter w : ready) {
+            w.future().complete(w.exact() ? take(w) : newest(model));
         }
     }
 
-    /** The newest version of {@code name} held, or null. */
+    /** The waiters of {@code model} that its held versions satisfy (a late starter's only once caught up). */
+    private synchronized List<Waiter> due(String model) {
+        List<Waiter> ready = new ArrayList<>();
+        Versioned v = newest.get(model);
+        ArrayDeque<Versioned> sequence = sequences.get(model);
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            boolean satisfied = w.exact() ? sequence != null && !sequence.isEmpty()
+                    && sequence.peekLast().version() >= w.minVersion()
+                    : caughtUp.contains(model) && v != null && v.version() >= w.minVersion();
+            if (w.name().equals(model) && satisfied) {
+                it.remove();
+                ready.add(w);
+            }
+        }
+        return ready;
+    }
+
+    private void caughtUp(String model) {
+        List<Waiter> ready;
+        synchronized (this) {
+            caughtUp.add(model);
+            ready = due(model);
+        }
+        for (Waiter w : ready) {
+            w.future().complete(w.exact() ? take(w) : newest(model));
+        }
+    }
+
+    private static void checkLayout(String what, Map<String, Integer> layout, Map<String, float[]> weights) {
+        if (layout != null) {
+            if (!layout.keySet().equals(weights.keySet())) {
+                throw new IllegalArgumentException(what + " holds tensors " + weights.keySet() + "; the model has "
+                        + layout.keySet());
+            }
+            layout.forEach((name, n) -> {
+                if (weights.get(name).length != n) {
+                    throw new IllegalArgumentException(what + ": tensor " + name + " has " + weights.get(name).length
+                            + " values; the model's has " + n);
+                }
+            });
+        }
+        weights.forEach((name, w) -> {
+            for (float x : w) {
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException(what + ": tensor " + name + " holds non-finite values");
+                }
+            }
+        });
+    }
+
+    /** The newest version of {@code name} held, or null (during a late start, perhaps not yet the topic's newest). */
     public synchronized Versioned newest(String name) {
         return newest.get(name);
     }
 
     /** Completes with the newest version of {@code name} once it is at least {@code minVersion}. */
     public synchronized CompletableFuture<Versioned> await(String name, long minVersion) {
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
         Versioned v = newest.get(name);
-        if (v != null && v.version() >= minVersion) {
+        if (caughtUp.contains(name) && v != null && v.version() >= minVersion) {
             return CompletableFuture.completedFuture(v);
         }
         CompletableFuture<Versioned> f = new CompletableFuture<>();
-        waiters.add(new Waiter(name, minVersion, f));
+        waiters.add(new Waiter(name, minVersion, false, f));
         return f;
     }
 
-    /** Snapshots accepted so far. */
-    public long received() {
-        return received;
+    /**
+     * A model followed in sequence: completes with exactly {@code version}, dropping older ones
+     * (ask in increasing order). Should the topic hold a newer one instead (the version was never
+     * published), that one is handed out and a warning logged.
+     */
+    public synchronized CompletableFuture<Versioned> version(String name, long version) {
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        Waiter w = new Waiter(name, version, true, new CompletableFuture<>());
+        Versioned v = take(w);
+        if (v != null) {
+            return CompletableFuture.completedFuture(v);
+        }
+        waiters.add(w);
+        return w.future();
+    }
+
+    /** The first queued version at least the waiter's, older ones dropped; null when none is queued. */
+    private synchronized Versioned take(Waiter w) {
+        ArrayDeque<Versioned> sequence = sequences.get(w.name());
+        if (sequence == null) {
+            throw new IllegalStateException(w.name() + " is not followed in sequence");
+        }
+        while (!sequence.isEmpty() && sequence.peek().version() < w.minVersion()) {
+            sequence.poll();
+            notifyAll();
+        }
+        Versioned v = sequence.peek();
+        if (v != null && v.version() != w.minVersion()) {
+            LOG.warn("{} v{} was asked for but the topic holds v{} next; using it", w.name(), w.minVersion(),
+                    v.version());
+        }
+        return v;
+    }
+
+    /** The error that stopped a reader, or null. */
+    public synchronized Throwable failure() {
+        return failure;
+    }
+
+    private void fail(Throwable t) {
+        List<Waiter> failed;
+        synchronized (this) {
+            failure = t;
+            failed = List.copyOf(waiters);
+            waiters.clear();
+        }
+        failed.forEach(w -> w.future().completeExceptionally(t));
     }
 
     @Override
     public void close() {
-        assembler.close();
         synchronized (this) {
-            for (Waiter w : waiters) {
-                w.future().cancel(false);
-            }
+            closed = true;
+            notifyAll();
+        }
+        readers.values().forEach(BlobReader::close);
+        synchronized (this) {
+            waiters.forEach(w -> w.future().cancel(false));
             waiters.clear();
+        }
+    }
+
+    /** Builder: {@code setContext} (or {@code setKafka}) and {@code setModels} required, {@code optX} optional. */
+    public static final class Builder {
+        private PipelineContext context;
+        private KafkaSettings settings;
+        private RunTopics topics;
+        private Metrics metrics;
+        private Set<String> models;
+        private RunPlan plan;
+        private final Map<String, Map<String, Integer>> layouts = new LinkedHashMap<>();
+        private final Map<String, Long> sequenceFrom = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** The service's context: the run's topics, Kafka settings, metrics and dead letters. */
+        public Builder setContext(PipelineContext context) {
+            this.context = context;
+            return setKafka(context.settings(), context.topics(), context.metrics());
+        }
+
+        /** Outside a service: the run's topics; refusals are logged only, metrics go to {@code metrics}. */
+        public Builder setKafka(KafkaSettings settings, RunTopics topics, Metrics metrics) {
+            this.settings = settings;
+            this.topics = topics;
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** The models followed ({@link RunTopics#POLICY}, {@link RunTopics#EBM}, {@link RunTopics#VALUE}). */
+        public Builder setModels(Set<String> models) {
+            this.models = Set.copyOf(models);
+            return this;
+        }
+
+        /** Refuse snapshots of another plan, and versions beyond its iterations. */
+        public Builder optPlan(RunPlan plan) {
+            this.plan = plan;
+            return this;
+        }
+
+        /** Refuse snapshots of {@code model} whose tensors are not exactly these (name to length). */
+        public Builder optLayout(String model, Map<String, float[]> weights) {
+            Map<String, Integer> layout = new LinkedHashMap<>();
+            weights.forEach((k, v) -> layout.put(k, v.length));
+            layouts.put(model, layout);
+            return this;
+        }
+
+        /** Follow {@code model} in sequence from the record at {@code offset} (-1: the topic's recent records). */
+        public Builder optSequence(String model, long offset) {
+            sequenceFrom.put(model, offset);
+            return this;
+        }
+
+        public SnapshotFollower build() {
+            if (settings == null || models == null || models.isEmpty()) {
+                throw new IllegalArgumentException("SnapshotFollower needs setContext (or setKafka) and setModels");
+            }
+            return new SnapshotFollower(this);
         }
     }
 }

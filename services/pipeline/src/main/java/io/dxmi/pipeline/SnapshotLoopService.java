@@ -14,7 +14,9 @@ import java.util.concurrent.CancellationException;
 /**
  * What the services that follow snapshots and work in a loop share (sampler-actors,
  * evaluators): open the run, build the model from its plan, follow some snapshots, and run
- * {@link #loop()} on a thread of their own with gradient recording off (inference only).
+ * {@link #loop()} on a thread of their own with gradient recording off (inference only). A
+ * failure of the loop, or of a snapshot reader, fails {@link #finished()}: the service stops
+ * loudly (the command exits non-zero) instead of staying up without working.
  */
 public abstract class SnapshotLoopService extends VerticleBase {
 
@@ -36,7 +38,7 @@ public abstract class SnapshotLoopService extends VerticleBase {
     /** The service's name. */
     protected abstract String role();
 
-    /** The snapshots to follow. */
+    /** The snapshots to follow (called once the plan is known). */
     protected abstract Set<String> follows();
 
     /** The service's work; returns when the run is done. Interruption means stop. */
@@ -53,8 +55,12 @@ public abstract class SnapshotLoopService extends VerticleBase {
             context = PipelineContext.open(vertx, options.settings(), options.run(), role(), options.metrics());
             plan = context.awaitPlan(options.planTimeout());
             model = plan.spec().newModel();
-            follower = new SnapshotFollower(options.settings(), context.topics(), follows(), context.deadLetters(),
-                    options.metrics()).start();
+            SnapshotFollower.Builder b = SnapshotFollower.builder().setContext(context).setModels(follows())
+                    .optPlan(plan);
+            for (String name : follows()) {
+                b.optLayout(name, ModelParts.weights(model, name));
+            }
+            follower = b.build().start();
             thread = new Thread(this::run, "dxmi-" + role() + "-" + options.instanceId());
             thread.setDaemon(true);
             thread.start();

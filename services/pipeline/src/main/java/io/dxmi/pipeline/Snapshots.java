@@ -1,44 +1,57 @@
 package io.dxmi.pipeline;
 
-import io.dxmi.platform.snapshot.BlobManifest;
+import io.dxmi.platform.messaging.Retry;
+import io.dxmi.platform.snapshot.BlobReader;
+import io.dxmi.platform.snapshot.BlobRef;
 import io.dxmi.platform.snapshot.ChunkedBlobs;
 import io.dxmi.schemas.SnapshotProvenance;
 import io.dxmi.schemas.WeightSnapshot;
 import io.dxmi.schemas.codec.Codecs;
 import io.vertx.core.Future;
 
-import java.util.Base64;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Publishes weight snapshots of any size: the weights travel as a chunked blob (platform), and
- * the blob's manifest carries the Avro {@link WeightSnapshot} record (model, version, step, size,
- * SHA-256, provenance) under the attribute {@value #ATTRIBUTE}, so its metadata is versioned like
- * every other message.
+ * Publishes weight snapshots of any size on their model's topic: the weights encoded once
+ * ({@link WeightBlobs}), hashed once and wrapped once, in a {@link WeightSnapshot} record that
+ * carries them inline or points to their chunks ({@link ChunkedBlobs}). A publication that
+ * fails (a broker outage longer than the producer's delivery timeout) is retried until it
+ * succeeds or the retry's time limit passes; then the returned future fails and the service
+ * must stop loudly: a lost version would stall the run.
  */
 public final class Snapshots {
 
-    /** Manifest attribute holding the single-object-encoded WeightSnapshot, base64. */
-    public static final String ATTRIBUTE = "weightSnapshot";
-
     private final ChunkedBlobs blobs;
-    private final String runId;
+    private final Retry retry;
+    private final RunTopics topics;
     private final String producer;
-    private final String configHash;
+    private final String planHash;
     private final String dataHash;
 
-    public Snapshots(ChunkedBlobs blobs, String runId, String producer, String configHash, String dataHash) {
+    public Snapshots(ChunkedBlobs blobs, Retry retry, RunTopics topics, String producer, String planHash,
+            String dataHash) {
         this.blobs = blobs;
-        this.runId = runId;
+        this.retry = retry;
+        this.topics = topics;
         this.producer = producer;
-        this.configHash = configHash;
+        this.planHash = planHash;
         this.dataHash = dataHash;
     }
 
-    /** Publishes {@code weights} as version {@code version} of {@code model}. */
-    public Future<BlobManifest> publish(String model, long version, long step, long parentVersion,
+    /** Publishes {@code weights} as version {@code version} of {@code model} (not a policy). */
+    public Future<BlobRef> publish(String model, long version, long step, long parentVersion,
             Map<String, float[]> weights) {
+        return publish(model, version, step, parentVersion, weights, -1);
+    }
+
+    /**
+     * Publishes {@code weights} as version {@code version} of {@code model};
+     * {@code nextTrajectoryOffset} is the policy's pacing position (-1 for other models).
+     */
+    public Future<BlobRef> publish(String model, long version, long step, long parentVersion,
+            Map<String, float[]> weights, long nextTrajectoryOffset) {
         for (Map.Entry<String, float[]> e : weights.entrySet()) {
             for (float v : e.getValue()) {
                 if (!Float.isFinite(v)) {
@@ -49,36 +62,43 @@ public final class Snapshots {
             }
         }
         byte[] payload = WeightBlobs.encode(weights);
-        String sha = sha256(payload);
-        WeightSnapshot meta = WeightSnapshot.newBuilder().setRunId(runId).setModel(model).setVersion(version)
-                .setStep(step).setSizeBytes(payload.length).setSha256(sha)
-                .setProvenance(SnapshotProvenance.newBuilder().setConfigHash(configHash).setDataHash(dataHash)
-                        .setParentVersion(parentVersion).setProducer(producer).build())
-                .setCreatedAtMillis(System.currentTimeMillis()).setChunkCount(0).setChunkSizeBytes(0).build();
-        return blobs.publish(model, version, payload,
-                Map.of(ATTRIBUTE, Base64.getEncoder().encodeToString(Codecs.encode(meta))));
+        long created = System.currentTimeMillis();
+        return retry.until("snapshot-" + model, "v" + version, () -> blobs.publish(topics.snapshots(model), model,
+                version, payload, ref -> Codecs.encode(WeightSnapshot.newBuilder().setRunId(topics.run())
+                        .setModel(model).setVersion(version).setStep(step).setSizeBytes(ref.size())
+                        .setSha256(ref.sha256Hex()).setProvenance(SnapshotProvenance.newBuilder()
+                                .setConfigHash(planHash).setDataHash(dataHash).setParentVersion(parentVersion)
+                                .setProducer(producer).build())
+                        .setCreatedAtMillis(created).setChunkCount(ref.chunkCount())
+                        .setChunkSizeBytes(ref.chunkSize())
+                        .setPayload(ref.inline() == null ? null : ByteBuffer.wrap(ref.inline()))
+                        .setFirstChunkOffset(ref.firstChunkOffset())
+                        .setNextTrajectoryOffset(nextTrajectoryOffset).build())));
     }
 
-    /** The WeightSnapshot record a manifest carries (IllegalArgumentException if none or bad). */
-    public static WeightSnapshot describe(BlobManifest manifest) {
-        String b64 = manifest.attributes().get(ATTRIBUTE);
-        if (b64 == null) {
-            throw new IllegalArgumentException("snapshot " + manifest.name() + " v" + manifest.version()
-                    + " has no " + ATTRIBUTE + " attribute");
+    /** How snapshot records are read back ({@link BlobReader}). */
+    static final BlobReader.Format<WeightSnapshot> FORMAT = new BlobReader.Format<>() {
+        @Override
+        public WeightSnapshot decode(byte[] record) {
+            return Codecs.decode(WeightSnapshot.class, record);
         }
-        try {
-            return Codecs.decode(WeightSnapshot.class, Base64.getDecoder().decode(b64));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("snapshot " + manifest.name() + " v" + manifest.version()
-                    + " has a malformed " + ATTRIBUTE + ": " + e.getMessage(), e);
-        }
-    }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        @Override
+        public BlobRef describe(WeightSnapshot m) {
+            byte[] sha;
+            try {
+                sha = HexFormat.of().parseHex(m.getSha256());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(m.getModel() + " v" + m.getVersion() + " has a malformed SHA-256");
+            }
+            byte[] inline = null;
+            if (m.getPayload() != null) {
+                ByteBuffer b = m.getPayload().duplicate();
+                inline = new byte[b.remaining()];
+                b.get(inline);
+            }
+            return new BlobRef(m.getModel(), m.getVersion(), m.getSizeBytes(), sha, inline, m.getChunkCount(),
+                    m.getChunkSizeBytes(), m.getFirstChunkOffset());
         }
-    }
+    };
 }

@@ -9,13 +9,21 @@ import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.random.Rng;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Starts a distributed run: publishes its plan and the initial policy (version 0: the
- * pretrained sampler with the initial σ) so that learners and actors can begin.
+ * Starts a distributed run: creates its topics (sized from the plan), publishes its plan and the
+ * initial policy (version 0: the pretrained sampler with the initial σ) so that learners and
+ * actors can begin.
  */
 public final class Submission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
     private Submission() {}
 
@@ -30,17 +38,34 @@ public final class Submission {
         return new RunPlan(spec, mode, staleness, checkpointEvery, evalEvery);
     }
 
-    /** Publishes the plan and policy version 0 (blocking). */
+    /** Creates the run's topics, then publishes the plan and policy version 0 (blocking). */
     public static void submit(PipelineContext context, RunPlan plan, DdpmModel pretrained)
             throws InterruptedException, ExecutionException {
-        var weights = initialPolicy(plan, pretrained);
+        Map<String, float[]> policy;
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        try (DxmiModel model = DxmiModel.fromPretrained(plan.spec().config(), pretrained,
+                new Rng(plan.spec().config().seed()))) {
+            policy = model.policyWeights();
+            for (String part : RunTopics.MODELS) {
+                sizes.put(part, WeightBlobs.encodedSize(layout(ModelParts.weights(model, part))));
+            }
+        }
+        LOG.info("run '{}': trajectory batches of {} bytes, snapshots of {} bytes", plan.spec().runId(),
+                batchBytes(plan), sizes);
+        context.createTopics(plan, batchBytes(plan), sizes);
         context.publishPlan(plan).toCompletionStage().toCompletableFuture().get();
-        context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, weights).toCompletionStage()
+        context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, policy, 0).toCompletionStage()
                 .toCompletableFuture().get();
     }
 
+    private static Map<String, Integer> layout(Map<String, float[]> weights) {
+        Map<String, Integer> layout = new LinkedHashMap<>();
+        weights.forEach((k, v) -> layout.put(k, v.length));
+        return layout;
+    }
+
     /** The initial policy's weights, exactly as the single-process trainer starts. */
-    static java.util.Map<String, float[]> initialPolicy(RunPlan plan, DdpmModel pretrained) {
+    static Map<String, float[]> initialPolicy(RunPlan plan, DdpmModel pretrained) {
         DxmiConfig config = plan.spec().config();
         try (DxmiModel model = config.residualSigmas()
                 ? DxmiModel.fromPretrained(config, pretrained, new Rng(config.seed()),
@@ -48,5 +73,11 @@ public final class Submission {
                 : DxmiModel.fromPretrained(config, pretrained, new Rng(config.seed()))) {
             return model.policyWeights();
         }
+    }
+
+    /** The size of one trajectory batch's record: its T+1 states of B samples, and some framing. */
+    static long batchBytes(RunPlan plan) {
+        var c = plan.spec().config();
+        return 4L * (c.samplerSteps() + 1) * c.batchSize() * plan.spec().data().sampleShape().size() + 256;
     }
 }

@@ -7,29 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.platform.messaging.DeadLetters;
-import io.dxmi.platform.snapshot.BlobChunk;
-import io.dxmi.platform.snapshot.BlobCodec;
-import io.dxmi.platform.snapshot.BlobManifest;
-import io.dxmi.platform.snapshot.ChunkedBlobs;
 import io.dxmi.schemas.SnapshotProvenance;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.WeightSnapshot;
 import io.dxmi.schemas.codec.Codecs;
 import io.dxmi.schemas.codec.SchemaException;
 import io.dxmi.schemas.codec.Tensors;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,90 +46,90 @@ class MalformedMessagesTest extends BrokerTestBase {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final byte[] GARBAGE = "\u00c3\u0001not an avro record at all".getBytes(StandardCharsets.ISO_8859_1);
 
-    private static String meta(String run, long version, long size) {
-        WeightSnapshot m = WeightSnapshot.newBuilder().setRunId(run).setModel("policy").setVersion(version)
-                .setStep(version).setSizeBytes(size).setSha256("00")
-                .setProvenance(SnapshotProvenance.newBuilder().setConfigHash("c").setDataHash("d")
-                        .setParentVersion(version - 1).setProducer("forger").build())
-                .setCreatedAtMillis(0).setChunkCount(0).setChunkSizeBytes(0).build();
-        return Base64.getEncoder().encodeToString(Codecs.encode(m));
+    private static byte[] sha256(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
     }
 
-    private static byte[] sha256(byte[] b) throws Exception {
-        return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    /** A snapshot record as a forger would write it: any payload, any declarations. */
+    private static WeightSnapshot.Builder forged(String run, String plan, long version, byte[] payload)
+            throws Exception {
+        return WeightSnapshot.newBuilder().setRunId(run).setModel(RunTopics.POLICY).setVersion(version)
+                .setStep(version).setSizeBytes(payload.length).setSha256(HexFormat.of().formatHex(sha256(payload)))
+                .setProvenance(SnapshotProvenance.newBuilder().setConfigHash(plan).setDataHash("d")
+                        .setParentVersion(version - 1).setProducer("forger").build())
+                .setCreatedAtMillis(0).setChunkCount(0).setChunkSizeBytes(0).setPayload(ByteBuffer.wrap(payload));
     }
 
     @Test
-    void snapshotFollowerSurvivesGarbageAndDeadLettersIt() throws Exception {
+    void followersRefuseEveryKindOfBadSnapshotAndEachIsDeadLetteredOnce() throws Exception {
         String run = "garbage-snapshots";
         RunPlan plan = PipelineTestSupport.planWithoutPretraining(run);
-        try (PipelineContext ctx = PipelineContext.open(vertx, settings, run, "test", metrics);
-                PipelineTestSupport.TopicReader dlq = new PipelineTestSupport.TopicReader(settings,
-                        ctx.topics().deadLetters());
-                SnapshotFollower follower = new SnapshotFollower(settings, ctx.topics(), Set.of(RunTopics.POLICY),
-                        ctx.deadLetters(), metrics).start()) {
-            RunTopics t = ctx.topics();
-            Snapshots snapshots = ctx.snapshots(plan);
-            await(snapshots.publish(RunTopics.POLICY, 1, 1, 0, Map.of("w", new float[] {1f})));
-            assertEquals(1, follower.await(RunTopics.POLICY, 1).get(30, TimeUnit.SECONDS).version());
-
-            // 1. A record on the manifest topic that is not a manifest.
-            RecordMetadata garbage = await(ctx.producer().send(t.snapshots(), RunTopics.POLICY, GARBAGE));
-            DeadLetters.Envelope e1 = dlq.awaitDeadLetter(e -> e.offset() == garbage.offset()
-                    && t.snapshots().equals(e.sourceTopic()), WAIT, "undecodable manifest");
-            assertTrue(e1.reason().contains("Undecodable blob manifest"), e1.reason());
-            assertTrue(Arrays.equals(GARBAGE, e1.payload()), "the original bytes travel unchanged");
-
-            // 2. A manifest whose only chunk is garbage.
-            RecordMetadata badChunk = await(ctx.producer().send(t.snapshotChunks(), ChunkedBlobs.chunkKey("policy", 2),
-                    GARBAGE));
-            BlobManifest m2 = new BlobManifest("policy", 2, GARBAGE.length, 1, sha256(GARBAGE),
-                    Map.of(Snapshots.ATTRIBUTE, meta(run, 2, GARBAGE.length)), t.snapshotChunks(),
-                    badChunk.partition(), badChunk.offset());
-            RecordMetadata man2 = await(ctx.producer().send(t.snapshots(), "policy", BlobCodec.encode(m2)));
-            DeadLetters.Envelope e2 = dlq.awaitDeadLetter(e -> e.offset() == man2.offset()
-                    && t.snapshots().equals(e.sourceTopic()), WAIT, "manifest with a garbage chunk");
-            assertFalse(e2.reason().isBlank());
-
-            // 3. A well-formed chunk whose bytes do not match the manifest's SHA-256 (corrupted in transit).
-            byte[] data = WeightBlobs.encode(Map.of("w", new float[] {3f}));
-            RecordMetadata chunk3 = await(ctx.producer().send(t.snapshotChunks(), ChunkedBlobs.chunkKey("policy", 3),
-                    BlobCodec.encode(new BlobChunk("policy", 3, 0, 1, data))));
-            byte[] wrongSha = sha256(data);
-            wrongSha[0] ^= 1;
-            BlobManifest m3 = new BlobManifest("policy", 3, data.length, 1, wrongSha,
-                    Map.of(Snapshots.ATTRIBUTE, meta(run, 3, data.length)), t.snapshotChunks(), chunk3.partition(),
-                    chunk3.offset());
-            RecordMetadata man3 = await(ctx.producer().send(t.snapshots(), "policy", BlobCodec.encode(m3)));
-            DeadLetters.Envelope e3 = dlq.awaitDeadLetter(e -> e.offset() == man3.offset()
-                    && t.snapshots().equals(e.sourceTopic()), WAIT, "manifest with a SHA-256 mismatch");
-            assertTrue(e3.reason().contains("SHA-256 mismatch"), e3.reason());
-
-            // 4. An intact blob (SHA-256 right) whose payload is not a tensor archive.
-            ChunkedBlobs raw = ChunkedBlobs.builder().setVertx(vertx).setProducer(ctx.producer())
-                    .setChunkTopic(t.snapshotChunks()).setManifestTopic(t.snapshots()).build();
-            BlobManifest m4 = await(raw.publish("policy", 4, GARBAGE, Map.of(Snapshots.ATTRIBUTE, meta(run, 4, 1))));
-            DeadLetters.Envelope e4 = dlq.awaitDeadLetter(e -> t.snapshots().equals(e.sourceTopic())
-                    && e.reason().contains("v4"), WAIT, "snapshot " + m4 + " whose payload is garbage");
-            assertTrue(e4.reason().contains("tensor archive"), e4.reason());
-
-            // 5. An intact tensor archive without the WeightSnapshot attribute.
-            await(raw.publish("policy", 5, WeightBlobs.encode(Map.of("w", new float[] {5f})), Map.of()));
-            DeadLetters.Envelope e5 = dlq.awaitDeadLetter(e -> t.snapshots().equals(e.sourceTopic())
-                    && e.reason().contains(Snapshots.ATTRIBUTE), WAIT, "snapshot without metadata");
-            assertTrue(e5.reason().contains("v5"), e5.reason());
-
-            // None of it was delivered; the consumer still works.
-            assertEquals(1, follower.newest(RunTopics.POLICY).version());
-            await(snapshots.publish(RunTopics.POLICY, 6, 6, 1, Map.of("w", new float[] {6f})));
-            SnapshotFollower.Versioned good = follower.await(RunTopics.POLICY, 6).get(30, TimeUnit.SECONDS);
-            assertEquals(6, good.version());
-            assertEquals(6f, good.weights().get("w")[0]);
-            assertEquals(2, follower.received());
-            for (var r : dlq.seen()) {
-                DeadLetters.Envelope e = PipelineTestSupport.envelope(r.value());
-                assertFalse(e.reason() == null || e.reason().isBlank(), "every dead letter names a reason");
-                assertTrue(e.exceptionClass() != null && !e.exceptionClass().isBlank());
+        String hash = plan.hash();
+        Map<String, float[]> layout = Map.of("w", new float[1]);
+        // Three services read the policy topic; the ebm-learner reports its bad records.
+        try (PipelineContext reporter = PipelineContext.open(vertx, settings, run, "ebm-learner", metrics);
+                PipelineContext actor = PipelineContext.open(vertx, settings, run, "sampler-actor", metrics);
+                PipelineContext evaluator = PipelineContext.open(vertx, settings, run, "evaluator", metrics)) {
+            PipelineTestSupport.createTopics(reporter, plan);
+            List<SnapshotFollower> followers = new ArrayList<>();
+            for (PipelineContext ctx : List.of(reporter, actor, evaluator)) {
+                followers.add(SnapshotFollower.builder().setContext(ctx).setModels(Set.of(RunTopics.POLICY))
+                        .optPlan(plan).optLayout(RunTopics.POLICY, layout).build().start());
+            }
+            try (PipelineTestSupport.TopicReader dlq = new PipelineTestSupport.TopicReader(settings,
+                    reporter.topics().deadLetters())) {
+                Snapshots snapshots = reporter.snapshots(plan);
+                await(snapshots.publish(RunTopics.POLICY, 1, 1, 0, Map.of("w", new float[] {1f})));
+                for (SnapshotFollower f : followers) {
+                    assertEquals(1, f.await(RunTopics.POLICY, 1).get(30, TimeUnit.SECONDS).version());
+                }
+                String topic = reporter.topics().snapshots(RunTopics.POLICY);
+                byte[] good = WeightBlobs.encode(Map.of("w", new float[] {2f}));
+                byte[] nan = WeightBlobs.encode(Map.of("w", new float[] {Float.NaN}));
+                byte[] wide = WeightBlobs.encode(Map.of("w", new float[] {1f, 2f}));
+                byte[] renamed = WeightBlobs.encode(Map.of("v", new float[] {1f}));
+                byte[] noise = Arrays.copyOf(GARBAGE, good.length);
+                Map<String, byte[]> bad = new LinkedHashMap<>();
+                bad.put("unknown schema fingerprint", GARBAGE);
+                bad.put("SHA-256 mismatch", Codecs.encode(forged(run, hash, 2, good).setSha256("00".repeat(32)).build()));
+                bad.put("declares 2000000000 bytes", Codecs.encode(forged(run, hash, 3, good).setPayload(null)
+                        .setSizeBytes(2_000_000_000L).setChunkCount(4000).setChunkSizeBytes(500_000)
+                        .setFirstChunkOffset(0).build()));
+                bad.put("non-finite", Codecs.encode(forged(run, hash, 4, nan).build()));
+                bad.put("outside the run's versions", Codecs.encode(forged(run, hash, 1_000_000_000L, good).build()));
+                bad.put("belongs to run 'someone-else'", Codecs.encode(forged("someone-else", hash, 5, good).build()));
+                bad.put("trained under plan", Codecs.encode(forged(run, "another-plan", 5, good).build()));
+                bad.put("declares 25 bytes; the limit is 21", Codecs.encode(forged(run, hash, 5, wide).build()));
+                bad.put("holds tensors [v]; the model has [w]", Codecs.encode(forged(run, hash, 5, renamed).build()));
+                bad.put("bad magic", Codecs.encode(forged(run, hash, 5, noise).build()));
+                bad.put("chunks of policy v6", Codecs.encode(forged(run, hash, 6, good).setPayload(null)
+                        .setChunkCount(1).setChunkSizeBytes(good.length).setFirstChunkOffset(0).build()));
+                Map<Long, String> offsets = new LinkedHashMap<>();
+                for (Map.Entry<String, byte[]> e : bad.entrySet()) {
+                    offsets.put(await(reporter.producer().send(topic, RunTopics.POLICY, e.getValue())).offset(),
+                            e.getKey());
+                }
+                for (Map.Entry<Long, String> e : offsets.entrySet()) {
+                    DeadLetters.Envelope env = dlq.awaitDeadLetter(d -> d.offset() == e.getKey()
+                            && topic.equals(d.sourceTopic()), WAIT, e.getValue());
+                    assertTrue(env.reason().contains(e.getValue()), e.getValue() + " in " + env.reason());
+                }
+                // None of it was taken, by any follower, and they all go on.
+                await(snapshots.publish(RunTopics.POLICY, 7, 7, 1, Map.of("w", new float[] {7f})));
+                for (SnapshotFollower f : followers) {
+                    SnapshotFollower.Versioned v = f.await(RunTopics.POLICY, 7).get(30, TimeUnit.SECONDS);
+                    assertEquals(7, v.version(), "the absurd version did not blind it");
+                    assertEquals(7f, v.weights().get("w")[0]);
+                }
+                // Once each, though three followers refused each one.
+                Map<Long, Long> letters = new LinkedHashMap<>();
+                for (var r : dlq.drain(Duration.ofSeconds(2))) {
+                    letters.merge(PipelineTestSupport.envelope(r.value()).offset(), 1L, Long::sum);
+                }
+                assertEquals(offsets.keySet(), letters.keySet());
+                letters.forEach((offset, n) -> assertEquals(1L, n, "dead letters of offset " + offset));
+            } finally {
+                followers.forEach(SnapshotFollower::close);
             }
         }
     }
@@ -153,7 +156,7 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     private static RuntimeException rejected(byte[] bytes) {
-        RuntimeException e = assertThrows(RuntimeException.class, () -> TrajectoryMessages.decode(bytes, RUN, T, B, D));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> TrajectoryMessages.decode(bytes, RUN, T, B, SampleShape.vector(D)));
         assertTrue(e instanceof IllegalArgumentException || e instanceof SchemaException, e.toString());
         assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), e.toString());
         return e;
@@ -161,7 +164,7 @@ class MalformedMessagesTest extends BrokerTestBase {
 
     @Test
     void trajectoryDecodeRejectsMalformedBatches() {
-        TrajectoryMessages.Decoded ok = TrajectoryMessages.decode(Codecs.encode(batch(states()).build()), RUN, T, B, D);
+        TrajectoryMessages.Decoded ok = TrajectoryMessages.decode(Codecs.encode(batch(states()).build()), RUN, T, B, SampleShape.vector(D));
         assertTrue(Arrays.equals(states(), ok.states()));
 
         assertInstanceOf(SchemaException.class, rejected(GARBAGE));
@@ -182,14 +185,19 @@ class MalformedMessagesTest extends BrokerTestBase {
         assertTrue(m.contains("B=" + (B + 1)), m);
         m = rejected(Codecs.encode(batch(states()).setDimension(D + 1).build())).getMessage();
         assertTrue(m.contains("D=" + (D + 1)), m);
+        m = rejected(Codecs.encode(batch(states()).setSampleShape(List.of(1, 1, D)).build())).getMessage();
+        assertTrue(m.contains("samples of [1, 1, " + D + "]"), m);
 
+        // A batch with non-finite states is a batch of the run (a diverged policy): it decodes, marked.
         float[] nan = states();
         nan[7] = Float.NaN;
-        m = rejected(Codecs.encode(batch(nan).build())).getMessage();
-        assertTrue(m.contains("non-finite"), m);
+        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(nan).build()), RUN, T, B, SampleShape.vector(D)).finite());
         float[] inf = states();
         inf[inf.length - 1] = Float.NEGATIVE_INFINITY;
-        assertTrue(rejected(Codecs.encode(batch(inf).build())).getMessage().contains("non-finite"));
+        assertFalse(TrajectoryMessages.decode(Codecs.encode(batch(inf).build()), RUN, T, B, SampleShape.vector(D)).finite());
+        assertTrue(ok.finite());
+        m = rejected(Codecs.encode(batch(states()).setPolicyVersion(-3).build())).getMessage();
+        assertTrue(m.contains("policy version -3"), m);
 
         // States cut short: a whole number of floats but too few, and a ragged byte count.
         float[] s = states();
@@ -204,9 +212,10 @@ class MalformedMessagesTest extends BrokerTestBase {
         assertInstanceOf(SchemaException.class, rejected(Arrays.copyOf(whole, whole.length / 2)));
     }
 
-    /** A learner that only records what reaches it. */
+    /** A learner that only records what reaches it (and counts iterations as a learner does). */
     static final class RecordingLearner extends TrajectoryLearner<Void, Void> {
-        final List<TrajectoryMessages.Decoded> learned = new CopyOnWriteArrayList<>();
+        final List<String> learned = new CopyOnWriteArrayList<>();
+        final List<String> skipped = new CopyOnWriteArrayList<>();
 
         RecordingLearner(ServiceOptions options) {
             super(options);
@@ -214,20 +223,28 @@ class MalformedMessagesTest extends BrokerTestBase {
 
         @Override
         protected String role() {
-            return "recording-learner";
+            return "ebm-learner"; // the trajectories' reporter: it dead-letters what it refuses
         }
 
         @Override
-        protected void initialise(boolean restored) {}
+        protected void initialise(LearnerCheckpoints.Position restored) {}
 
         @Override
-        protected CompletableFuture<Void> inputs(TrajectoryMessages.Decoded batch) {
+        protected CompletableFuture<Void> inputs(TrajectoryMessages.Decoded batch, long iteration) {
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
         protected Void step(TrajectoryMessages.Decoded batch, Void unused) {
-            learned.add(batch);
+            trainer.completeIteration(null, null);
+            learned.add(batch.message().getBatchId());
+            return null;
+        }
+
+        @Override
+        protected Void skip(TrajectoryMessages.Decoded batch, Void unused) {
+            trainer.completeIteration(new DxmiTrainer.EnergyStep(Double.NaN, Double.NaN, Double.NaN, 1), null);
+            skipped.add(batch.message().getBatchId());
             return null;
         }
 
@@ -238,7 +255,7 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     @Test
-    void learnerDeadLettersMalformedBatchesAndGoesOn() throws Exception {
+    void aLearnerNumbersItsIterationsByTheBatchesItAcceptsNeverByOffsets() throws Exception {
         DjlRuntime.configure(1);
         String run = "garbage-trajectories";
         RunPlan plan = PipelineTestSupport.planWithoutPretraining(run);
@@ -248,32 +265,47 @@ class MalformedMessagesTest extends BrokerTestBase {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, run, "submit", metrics);
                 PipelineTestSupport.TopicReader dlq = new PipelineTestSupport.TopicReader(settings,
                         ctx.topics().deadLetters())) {
+            PipelineTestSupport.createTopics(ctx, plan);
             await(ctx.publishPlan(plan));
             String topic = ctx.topics().trajectories();
             float[] states = new float[(t + 1) * b * d];
-            TrajectoryBatch.Builder good = TrajectoryBatch.newBuilder().setRunId(run).setBatchId("good")
-                    .setActorId("a").setPolicyVersion(0).setSteps(t).setBatchSize(b).setDimension(d)
-                    .setSampleShape(List.of(d)).setCreatedAtMillis(0).setStates(Tensors.pack(states)).setIteration(0);
-            RecordMetadata g = await(ctx.producer().send(topic, "x", GARBAGE));
-            RecordMetadata w = await(ctx.producer().send(topic, "x",
-                    Codecs.encode(good.setBatchId("wrong").setRunId("someone-else").build())));
-            await(ctx.producer().send(topic, "x", Codecs.encode(good.setBatchId("good").setRunId(run).build())));
-
+            float[] nan = states.clone();
+            nan[3] = Float.NaN;
+            BiFunction<String, Long, TrajectoryBatch.Builder> batch = (id, policy) -> TrajectoryBatch
+                    .newBuilder().setRunId(run).setBatchId(id).setActorId("a").setPolicyVersion(policy).setSteps(t)
+                    .setBatchSize(b).setDimension(d).setSampleShape(List.of(d)).setCreatedAtMillis(0)
+                    .setStates(Tensors.pack(states));
+            List<byte[]> records = List.of(GARBAGE, // refused
+                    Codecs.encode(batch.apply("wrong", 0L).setRunId("someone-else").build()), // refused
+                    Codecs.encode(batch.apply("first", 0L).build()), // iteration 1
+                    Codecs.encode(batch.apply("first", 0L).build()), // sent twice: refused
+                    Codecs.encode(batch.apply("future", 5L).build()), // policy v5 at iteration 1: refused
+                    Codecs.encode(batch.apply("nan", 1L).setStates(Tensors.pack(nan)).build()), // skipped: iteration 2
+                    Codecs.encode(batch.apply("stale", 0L).build())); // v0 at iteration 2 (sync): learned, 3
+            List<Long> offsets = new ArrayList<>();
+            for (byte[] r : records) {
+                offsets.add(await(ctx.producer().send(topic, "x", r)).offset());
+            }
             RecordingLearner learner = new RecordingLearner(new ServiceOptions(settings, run, "l-0",
                     dataDir.resolve("state-" + run), metrics, Duration.ofSeconds(20)));
             String id = await(vertx.deployVerticle(learner));
             try {
-                DeadLetters.Envelope eg = dlq.awaitDeadLetter(e -> e.offset() == g.offset(), WAIT, "garbage batch");
-                assertEquals(topic, eg.sourceTopic());
-                assertTrue(eg.reason().contains("SchemaException"), eg.reason());
-                DeadLetters.Envelope ew = dlq.awaitDeadLetter(e -> e.offset() == w.offset(), WAIT, "other run's batch");
-                assertTrue(ew.reason().contains("someone-else"), ew.reason());
+                Map<Integer, String> refusals = Map.of(0, "SchemaException", 1, "someone-else", 3, "sent twice", 4,
+                        "no such policy yet");
+                for (Map.Entry<Integer, String> e : refusals.entrySet()) {
+                    DeadLetters.Envelope env = dlq.awaitDeadLetter(x -> x.offset() == offsets.get(e.getKey()), WAIT,
+                            "record " + e.getKey());
+                    assertEquals(topic, env.sourceTopic());
+                    assertTrue(env.reason().contains(e.getValue()), env.reason());
+                }
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (learner.learned.isEmpty() && System.nanoTime() < deadline) {
+                while (learner.iteration() < 3 && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                assertEquals(1, learner.learned.size());
-                assertEquals("good", learner.learned.get(0).message().getBatchId());
+                assertEquals(List.of("first", "stale"), learner.learned);
+                assertEquals(List.of("nan"), learner.skipped);
+                assertEquals(3, learner.iteration(), "three batches accepted, whatever their offsets");
+                assertEquals(4, dlq.drain(Duration.ofSeconds(1)).size(), "the four refused records, once each");
             } finally {
                 await(vertx.undeploy(id));
             }
@@ -296,7 +328,7 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     @Test
-    void awaitPlanTimesOutNamingTheRun() {
+    void awaitPlanTimesOutNamingTheRunAndCreatesNothing() throws Exception {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "never-submitted", "test", metrics)) {
             long t0 = System.nanoTime();
             TimeoutException e = assertThrows(TimeoutException.class, () -> ctx.awaitPlan(Duration.ofSeconds(2)));
@@ -304,6 +336,10 @@ class MalformedMessagesTest extends BrokerTestBase {
             assertTrue(ms >= 1_900 && ms < 15_000, "waited " + ms + " ms");
             assertTrue(e.getMessage().contains("'never-submitted'"), e.getMessage());
             assertTrue(e.getMessage().contains("dxmi submit"), e.getMessage());
+        }
+        try (Admin admin = Admin.create(new HashMap<>(settings.adminProperties()))) {
+            assertTrue(admin.listTopics().names().get().stream().noneMatch(n -> n.contains("never-submitted")),
+                    "a mistyped run name creates no topic");
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.dxmi.pipeline;
 
+import io.dxmi.platform.messaging.Retry;
 import io.dxmi.platform.snapshot.ChunkedBlobs;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +18,8 @@ class NonFiniteSnapshotTest {
         // A producer for an address where no broker listens: nothing may be sent.
         var producer = io.dxmi.platform.messaging.Producer.create(vertx,
                 io.dxmi.platform.config.KafkaSettings.builder().setBootstrapServers("127.0.0.1:9").build());
-        Snapshots snapshots = new Snapshots(ChunkedBlobs.builder().setVertx(vertx).setProducer(producer)
-                .setChunkTopic("c").setManifestTopic("m").build(), "run", "test", "cfg", "data");
+        Snapshots snapshots = new Snapshots(ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).build(),
+                new Retry(vertx, Duration.ofSeconds(1), null), new RunTopics("run"), "test", "plan", "data");
         var f = snapshots.publish("policy", 1, 1, 0, Map.of("w", new float[] {1f, Float.NaN}));
         assertTrue(f.failed());
         assertTrue(f.cause().getMessage().contains("non-finite"), f.cause().getMessage());

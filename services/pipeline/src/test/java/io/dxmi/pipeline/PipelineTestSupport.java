@@ -46,10 +46,16 @@ final class PipelineTestSupport {
     /** A plan built without pretraining (enough for topics and snapshot provenance; no DJL). */
     static RunPlan planWithoutPretraining(String run) {
         DataSource ds = ToyDatasets.byName("8gaussians");
-        DxmiConfig config = tinyConfig().toBuilder().optValueSharing(ValueSharing.SEPARATE).build();
+        DxmiConfig config = tinyConfig().toBuilder().optValueSharing(ValueSharing.SEPARATE).optIterations(100).build();
         Normalization n = Normalization.identity(2);
         RunSpec spec = new RunSpec(run, config, tinyPretrain(), DataInfo.of(ds), "8gaussians", n.shift(), n.scale());
         return new RunPlan(spec, "sync", 0, 10, 10);
+    }
+
+    /** Creates the run's topics as a submission does (snapshot topics sized for small test snapshots). */
+    static void createTopics(PipelineContext ctx, RunPlan plan) {
+        ctx.createTopics(plan, 4096, Map.of(RunTopics.POLICY, 1L << 20, RunTopics.EBM, 1L << 20, RunTopics.VALUE,
+                1L << 20));
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -79,11 +85,15 @@ final class PipelineTestSupport {
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
+                ConsumerRecord<String, byte[]> found = null;
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    seen.add(r);
-                    if (wanted.test(r)) {
-                        return r;
+                    seen.add(r); // every record of the poll, also after a match: a later call may want them
+                    if (found == null && wanted.test(r)) {
+                        found = r;
                     }
+                }
+                if (found != null) {
+                    return found;
                 }
             }
             throw new AssertionError("no record within " + timeout + ": " + what + " (saw " + seen.size() + ")");
@@ -93,6 +103,17 @@ final class PipelineTestSupport {
         DeadLetters.Envelope awaitDeadLetter(Predicate<DeadLetters.Envelope> wanted, Duration timeout, String what) {
             ConsumerRecord<String, byte[]> r = awaitRecord(rec -> wanted.test(envelope(rec.value())), timeout, what);
             return envelope(r.value());
+        }
+
+        /** Every record, reading until none came for {@code quiet}. */
+        List<ConsumerRecord<String, byte[]>> drain(Duration quiet) {
+            while (true) {
+                var records = consumer.poll(quiet);
+                if (records.isEmpty()) {
+                    return seen;
+                }
+                records.forEach(seen::add);
+            }
         }
 
         List<ConsumerRecord<String, byte[]>> seen() {

@@ -3,6 +3,8 @@ package io.dxmi.pipeline;
 import static io.dxmi.pipeline.PipelineTestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.DataSource;
@@ -23,7 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +85,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
     void planRoundTripsAndNewestWins() throws Exception {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "planned", "submit", metrics)) {
             RunPlan first = plan("planned", "sync", 7);
+            PipelineTestSupport.createTopics(ctx, first);
             assertEquals(ValueSharing.SEPARATE, first.spec().config().valueSharing());
             assertEquals(0, first.maxStaleness(), "sync runs in lockstep");
             // The wire form alone round-trips.
@@ -107,7 +112,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         RunPlan p = plan("intervals", "sync", 0);
         RunPlan endOnly = new RunPlan(p.spec(), p.mode(), p.maxStaleness(), p.checkpointEvery(), 0);
         assertEquals(0, RunPlan.decode(endOnly.encode()).evalEvery());
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new RunPlan(p.spec(), p.mode(), p.maxStaleness(), p.checkpointEvery(), -1));
         assertTrue(e.getMessage().contains("evaluation interval"), e.getMessage());
     }
@@ -127,7 +132,9 @@ class PlanAndCheckpointTest extends BrokerTestBase {
 
     @Test
     void aMalformedPlanIsSetAsideAndTheGoodOneUsed() throws Exception {
-        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "garbled", "submit", metrics)) {
+        // The ebm-learner reports the spec topic's bad records.
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "garbled", "ebm-learner", metrics)) {
+            PipelineTestSupport.createTopics(ctx, plan("garbled", "sync", 0));
             // A bad plan first (a service must not die on it), then a good one.
             await(ctx.producer().send(ctx.topics().spec(), RunPlan.KEY, "{not a plan".getBytes()));
             RunPlan good = plan("garbled", "sync", 0);
@@ -148,11 +155,13 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "submitted", "submit", metrics)) {
             Submission.submit(ctx, plan, pretrained);
             assertSamePlan(plan, ctx.awaitPlan(Duration.ofSeconds(20)));
-            try (SnapshotFollower f = new SnapshotFollower(settings, ctx.topics(), Set.of(RunTopics.POLICY),
-                    ctx.deadLetters(), metrics).start()) {
+            try (SnapshotFollower f = SnapshotFollower.builder().setContext(ctx).setModels(Set.of(RunTopics.POLICY))
+                    .optPlan(plan).build().start()) {
                 SnapshotFollower.Versioned v0 = f.await(RunTopics.POLICY, 0).get(30, TimeUnit.SECONDS);
                 assertEquals(0, v0.version());
                 assertEquals(-1L, v0.meta().getProvenance().getParentVersion());
+                assertEquals(0L, v0.meta().getNextTrajectoryOffset(), "actors may roll out the first batch");
+                assertEquals(plan.hash(), v0.meta().getProvenance().getConfigHash());
                 Map<String, float[]> expected = Submission.initialPolicy(plan, pretrained);
                 assertEquals(expected.keySet(), v0.weights().keySet());
                 expected.forEach((k, w) -> assertArrayEquals(w, v0.weights().get(k), k));
@@ -164,29 +173,34 @@ class PlanAndCheckpointTest extends BrokerTestBase {
     void checkpointRestoresTrainerExactly() throws Exception {
         RunPlan plan = plan("checkpointed", "sync", 0);
         Path dir = dataDir.resolve("checkpoints");
-        LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir);
-        try (DxmiModel fresh = plan.spec().newModel()) {
-            assertEquals(Optional.empty(), checkpoints.restore(new DxmiTrainer(fresh, ds::sample)),
-                    "no checkpoint yet");
-        }
-
         Map<String, float[]> saved;
-        LearnerCheckpoints.Position position = new LearnerCheckpoints.Position(17, 3, 2);
-        try (DxmiModel model = plan.spec().newModel()) {
-            DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
-            for (int i = 0; i < 3; i++) {
-                trainer.step();
+        LearnerCheckpoints.Position position = new LearnerCheckpoints.Position(17, 3, 2, List.of("b-1", "b-2"));
+        try (LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test")) {
+            try (DxmiModel fresh = plan.spec().newModel()) {
+                assertEquals(Optional.empty(), checkpoints.restore(new DxmiTrainer(fresh, ds::sample)),
+                        "no checkpoint yet");
             }
-            assertEquals(3, trainer.iteration());
-            checkpoints.save(trainer, DataInfo.of(ds), position);
-            saved = model.weights();
+            try (DxmiModel model = plan.spec().newModel()) {
+                DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
+                for (int i = 0; i < 3; i++) {
+                    trainer.step();
+                }
+                assertEquals(3, trainer.iteration());
+                checkpoints.save(trainer, DataInfo.of(ds), position);
+                saved = model.weights();
+            }
+            // Fenced: a second instance of the learner on the same state refuses to start, naming the first.
+            IllegalStateException locked = assertThrows(IllegalStateException.class,
+                    () -> new LearnerCheckpoints(dir, "ebm-learner", plan, "second"));
+            assertTrue(locked.getMessage().contains("in use by another instance (test"), locked.getMessage());
         }
 
-        try (DxmiModel model = plan.spec().newModel()) {
+        try (DxmiModel model = plan.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test")) {
             DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
             assertEquals(0, trainer.iteration());
             assertTrue(differs(saved, model.weights()), "training moved the weights away from the initial ones");
-            Optional<LearnerCheckpoints.Position> restored = new LearnerCheckpoints(dir).restore(trainer);
+            Optional<LearnerCheckpoints.Position> restored = checkpoints.restore(trainer);
             assertEquals(Optional.of(position), restored);
             assertEquals(3, trainer.iteration());
             Map<String, float[]> back = model.weights();
@@ -201,9 +215,36 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         }
     }
 
+    @Test
+    void aReusedStateDirectoryIsRefusedForAnotherPlanOfTheRun() throws Exception {
+        Path dir = dataDir.resolve("reused");
+        RunPlan first = plan("reused", "sync", 0);
+        try (DxmiModel model = first.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "value-learner", first, "test")) {
+            checkpoints.save(new DxmiTrainer(model, ds::sample), DataInfo.of(ds),
+                    new LearnerCheckpoints.Position(0, 0, -1, List.of()));
+        }
+        // The same run name submitted again with other settings: its learners must not resume the old state.
+        RunPlan second = new RunPlan(first.spec(), "sync", 0, first.checkpointEvery() + 1, first.evalEvery());
+        try (DxmiModel model = second.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "value-learner", second, "test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> checkpoints.restore(new DxmiTrainer(model, ds::sample)));
+            assertTrue(e.getMessage().contains("belongs to run 'reused' (plan " + first.hash() + "), not to run"
+                    + " 'reused' (plan " + second.hash() + ")"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"));
+        }
+        // Another run in the same state directory starts afresh beside it.
+        RunPlan other = plan("other-run", "sync", 0);
+        try (DxmiModel model = other.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "value-learner", other, "test")) {
+            assertEquals(Optional.empty(), checkpoints.restore(new DxmiTrainer(model, ds::sample)));
+        }
+    }
+
     private static boolean differs(Map<String, float[]> a, Map<String, float[]> b) {
         for (Map.Entry<String, float[]> e : a.entrySet()) {
-            if (!java.util.Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
                 return true;
             }
         }

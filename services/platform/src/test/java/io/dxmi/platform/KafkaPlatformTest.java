@@ -1,19 +1,16 @@
 package io.dxmi.platform;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -24,15 +21,8 @@ import io.dxmi.platform.messaging.Consumer;
 import io.dxmi.platform.messaging.DeadLetters;
 import io.dxmi.platform.messaging.Producer;
 import io.dxmi.platform.metrics.Metrics;
-import io.dxmi.platform.snapshot.AssembledBlob;
-import io.dxmi.platform.snapshot.BlobAssembler;
-import io.dxmi.platform.snapshot.BlobChunk;
-import io.dxmi.platform.snapshot.BlobCodec;
-import io.dxmi.platform.snapshot.BlobManifest;
-import io.dxmi.platform.snapshot.ChunkedBlobs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.apache.kafka.clients.admin.Admin;
@@ -99,9 +89,8 @@ class KafkaPlatformTest {
     Future.all(sends).await();
     List<String> got = new CopyOnWriteArrayList<>();
     Consumer[] holder = new Consumer[1];
-    holder[0] = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("rt-group").setTopics("rt")
+    holder[0] = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart("rt", 2))
         .optMaxInFlight(3) // small, so partition pausing and the local queue are exercised
-        .optCommitInterval(Duration.ofMillis(100))
         .setHandler(r -> {
           // Asynchronous processing that completes later, out of order.
           return vertx.timer(1 + r.offset() % 3).map(x -> {
@@ -111,15 +100,12 @@ class KafkaPlatformTest {
         }).build();
     holder[0].start().onFailure(ctx::failNow);
     vertx.setPeriodic(50, id -> {
-      Map<TopicPartition, Long> off = holder[0].offsets();
-      long done = off.values().stream().mapToLong(Long::longValue).sum();
-      if (got.size() == n && done == n) {
+      if (got.size() == n) {
         vertx.cancelTimer(id);
         ctx.verify(() -> {
           for (int i = 0; i < n; i++) {
             assertTrue(got.contains("m" + i), "missing m" + i);
           }
-          assertEquals(n, holder[0].processed());
         });
         holder[0].closeAsync().compose(x -> producer.closeAsync()).onComplete(ctx.succeedingThenComplete());
       }
@@ -136,8 +122,9 @@ class KafkaPlatformTest {
       producer.send("dl-src", "key-" + v, v.getBytes(StandardCharsets.UTF_8)).await();
     }
     List<String> ok = new CopyOnWriteArrayList<>();
-    Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("dl-group")
-        .setTopics("dl-src").optDeadLetters(DeadLetters.toTopic(producer, "dl-dlq"))
+    Metrics m = Metrics.create("dl-test");
+    Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart("dl-src", 1))
+        .optDeadLetters(DeadLetters.toTopic(producer, "dl-dlq")).optMetrics(m)
         .setHandler(r -> {
           String v = new String(r.value(), StandardCharsets.UTF_8);
           if (v.equals("poison")) {
@@ -163,120 +150,17 @@ class KafkaPlatformTest {
       assertTrue(e.reason().contains("cannot decode poison"), e.reason());
       assertEquals("poison", new String(e.payload(), StandardCharsets.UTF_8));
       assertEquals("key-poison", new String(e.key(), StandardCharsets.UTF_8));
-      assertEquals("key-poison", letters.get(0).key());
+      assertEquals("dl-src/0/1", letters.get(0).key(), "keyed by the source record's coordinates");
     }
-    // The consumer went on with the next record and committed past the bad one.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((ok.size() < 2 || !Long.valueOf(3).equals(consumer.offsets().get(new TopicPartition("dl-src", 0))))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    // The consumer went on with the next record.
+    waitFor(() -> ok.size() == 2, "the record after the bad one");
     assertEquals(List.of("a", "c"), ok);
-    assertEquals(1, consumer.failed());
-    assertEquals(1, consumer.deadLettered());
-    assertEquals(3L, consumer.offsets().get(new TopicPartition("dl-src", 0)));
-    consumer.close();
-    producer.close();
-    ctx.completeNow();
-  }
-
-  @Test
-  @Order(3)
-  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
-  void sixtyMegabyteBlobArrivesIntactAndCorruptedOneIsRefused(Vertx vertx, VertxTestContext ctx) throws Exception {
-    ChunkedBlobs.ensureTopics(admin, "big-chunks", 2, "big-manifests", Duration.ofDays(7));
-    Producer producer = Producer.create(vertx, settings);
-    ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).setChunkTopic("big-chunks")
-        .setManifestTopic("big-manifests").build();
-    byte[] big = new byte[60 * 1024 * 1024];
-    new Random(42).nextBytes(big);
-    BlobManifest m = blobs.publish("policy", 1, big, Map.of("step", "100")).await();
-    assertEquals(120, m.count());
-    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(big), m.sha256());
-
-    // A corrupted blob: chunks and a manifest by hand, one chunk's bytes changed after hashing.
-    byte[] small = new byte[3000];
-    new Random(7).nextBytes(small);
-    List<org.apache.kafka.clients.producer.RecordMetadata> mds = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      byte[] part = java.util.Arrays.copyOfRange(small, i * 1000, (i + 1) * 1000);
-      if (i == 1) {
-        part[17] ^= 1;
-      }
-      mds.add(producer.send("big-chunks", ChunkedBlobs.chunkKey("broken", 1),
-          BlobCodec.encode(new BlobChunk("broken", 1, i, 3, part))).await());
-    }
-    BlobManifest bad = new BlobManifest("broken", 1, small.length, 3,
-        MessageDigest.getInstance("SHA-256").digest(small), Map.of(), "big-chunks", mds.get(0).partition(),
-        mds.get(0).offset());
-    producer.send("big-manifests", "broken", BlobCodec.encode(bad)).await();
-    Topics.ensure(admin, "blob-dlq", 1, Map.of());
-
-    List<AssembledBlob> got = new CopyOnWriteArrayList<>();
-    BlobAssembler assembler = BlobAssembler.builder().setSettings(settings).setManifestTopic("big-manifests")
-        .optDeadLetters(DeadLetters.toTopic(producer, "blob-dlq")).setHandler(got::add).build().start();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-      while ((got.isEmpty() || assembler.rejected() < 1) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(1, got.size(), "only the intact blob is delivered");
-      assertEquals("policy", got.get(0).manifest().name());
-      assertArrayEquals(big, got.get(0).bytes());
-      assertEquals("100", got.get(0).manifest().attributes().get("step"));
-      assertEquals(1, assembler.rejected());
-    } finally {
-      assembler.close();
-    }
-    try (KafkaConsumer<String, byte[]> dlq = plainConsumer()) {
-      TopicPartition tp = new TopicPartition("blob-dlq", 0);
-      dlq.assign(List.of(tp));
-      dlq.seekToBeginning(List.of(tp));
-      List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (letters.isEmpty() && System.nanoTime() < deadline) {
-        dlq.poll(Duration.ofMillis(200)).forEach(letters::add);
-      }
-      assertEquals(1, letters.size());
-      assertTrue(DeadLetters.decode(letters.get(0).value()).reason().contains("SHA-256 mismatch"));
-    }
-    producer.close();
-    ctx.completeNow();
-  }
-
-  @Test
-  @Order(4)
-  void lateStarterGetsNewestVersion(Vertx vertx, VertxTestContext ctx) throws Exception {
-    ChunkedBlobs.ensureTopics(admin, "late-chunks", 1, "late-manifests", Duration.ofDays(7));
-    Producer producer = Producer.create(vertx, settings);
-    ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).setChunkTopic("late-chunks")
-        .setManifestTopic("late-manifests").optChunkSize(1000).build();
-    for (int v = 1; v <= 3; v++) {
-      blobs.publish("ebm", v, ("weights of version " + v).repeat(100).getBytes(StandardCharsets.UTF_8), Map.of())
-          .await();
-    }
-    blobs.publish("value", 7, new byte[0], Map.of()).await(); // empty blobs are legal too
-    List<AssembledBlob> got = new CopyOnWriteArrayList<>();
-    try (BlobAssembler late = BlobAssembler.builder().setSettings(settings).setManifestTopic("late-manifests")
-        .setHandler(got::add).build().start()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (got.size() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      Thread.sleep(500); // nothing older may follow
-      assertEquals(2, got.size(), "one blob per name, the newest");
-      AssembledBlob ebm = got.stream().filter(b -> b.manifest().name().equals("ebm")).findFirst().orElseThrow();
-      assertEquals(3, ebm.manifest().version());
-      assertArrayEquals(("weights of version 3").repeat(100).getBytes(StandardCharsets.UTF_8), ebm.bytes());
-      // A version published while it runs arrives too.
-      blobs.publish("ebm", 4, "v4".getBytes(StandardCharsets.UTF_8), Map.of()).await();
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (got.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertEquals(4, got.get(2).manifest().version());
-      assertEquals(Map.of("ebm", 4L, "value", 7L), late.handledVersions());
-    }
+    waitFor(() -> value(m, "dxmi_messages_consumed_total", "topic", "dl-src", "outcome", "dead_lettered") == 1,
+        "the bad record counted as dead-lettered");
+    assertEquals(1, value(m, "dxmi_messages_consumed_total", "topic", "dl-src", "outcome", "failed"));
+    assertEquals(2, value(m, "dxmi_messages_consumed_total", "topic", "dl-src", "outcome", "ok"));
+    consumer.closeAsync().await();
+    m.close();
     producer.close();
     ctx.completeNow();
   }
@@ -298,11 +182,14 @@ class KafkaPlatformTest {
       assertEquals(60, value(produced, "dxmi_bytes_produced_total", "topic", "traffic-a"));
       assertEquals(3, value(produced, "dxmi_messages_produced_total", "topic", "traffic-b"));
       assertEquals(300, value(produced, "dxmi_bytes_produced_total", "topic", "traffic-b"));
-      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("traffic-group")
-          .setTopics("traffic-a", "traffic-b").setHandler(r -> Future.succeededFuture()).optMetrics(consumed)
-          .build();
+      Map<TopicPartition, Long> from = new HashMap<>(fromStart("traffic-a", 1));
+      from.putAll(fromStart("traffic-b", 2));
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(from)
+          .setHandler(r -> Future.succeededFuture()).optMetrics(consumed).build();
       consumer.start().await();
-      waitFor(() -> consumer.processed() == 8, "all 8 records processed");
+      waitFor(() -> value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-b", "outcome", "ok") == 3
+          && value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-a", "outcome", "ok") == 5,
+          "all 8 records processed");
       assertEquals(5, value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-a", "outcome", "ok"));
       assertEquals(60, value(consumed, "dxmi_bytes_consumed_total", "topic", "traffic-a"));
       assertEquals(3, value(consumed, "dxmi_messages_consumed_total", "topic", "traffic-b", "outcome", "ok"));
@@ -323,8 +210,8 @@ class KafkaPlatformTest {
     List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
     try (Metrics m = Metrics.create("lag-test")) {
       // One record at a time, each held until the test completes it.
-      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("lag-group")
-          .setTopics("lag-t").optMaxInFlight(1).optMetrics(m).optLagInterval(Duration.ofMillis(100))
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart("lag-t", 1))
+          .optMaxInFlight(1).optMetrics(m).optLagInterval(Duration.ofMillis(100))
           .setHandler(r -> {
             io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
             held.add(p);
@@ -361,8 +248,8 @@ class KafkaPlatformTest {
       Producer producer = Producer.create(vertx, settings);
       List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
       List<Long> order = new CopyOnWriteArrayList<>();
-      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setGroupId("g-" + topic)
-          .setTopics(topic).optMaxInFlight(1).optMaxQueued(maxQueued).setHandler(r -> {
+      Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart(topic, 1))
+          .optMaxInFlight(1).optMaxQueued(maxQueued).setHandler(r -> {
             order.add(r.offset());
             io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
             held.add(p);
@@ -423,7 +310,7 @@ class KafkaPlatformTest {
     return Double.NaN;
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+  static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -466,8 +353,8 @@ class KafkaPlatformTest {
   @Test
   @Order(6)
   void closingAfterTheBrokerIsGoneDoesNotHang(Vertx vertx, @TempDir Path ownDir) throws Exception {
-    // A broker of its own, stopped under a consumer with an uncommitted offset and a producer with a pending
-    // record: Kafka's own close would wait 60 s (commit) and forever (producer) for it.
+    // A broker of its own, stopped under a consumer and a producer with a pending record: Kafka's own close
+    // would wait for it.
     EmbeddedKafkaBroker doomed = EmbeddedKafkaBroker.builder().setDataDir(ownDir).build().start();
     KafkaSettings doomedSettings = KafkaSettings.builder().setBootstrapServers(doomed.bootstrapServers()).build();
     try (Admin a = Admin.create(new HashMap<>(doomedSettings.adminProperties()))) {
@@ -475,8 +362,8 @@ class KafkaPlatformTest {
     }
     Producer producer = Producer.create(vertx, doomedSettings);
     List<Long> handled = new CopyOnWriteArrayList<>();
-    Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(doomedSettings).setGroupId("g-gone")
-        .setTopics("gone").optCommitInterval(Duration.ofHours(1)).optCloseTimeout(Duration.ofSeconds(1))
+    Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(doomedSettings)
+        .setStartOffsets(fromStart("gone", 1)).optCloseTimeout(Duration.ofSeconds(1))
         .setHandler(r -> {
           handled.add(r.offset());
           return Future.succeededFuture();
@@ -494,6 +381,14 @@ class KafkaPlatformTest {
     // Failed, or still blocked in Kafka's send (waiting for metadata): never reported as sent.
     assertFalse(unsent.succeeded(), "a record the broker never got is not reported as sent");
     assertTrue(seconds < 25, "both closed in " + seconds + " s");
+  }
+
+  static Map<TopicPartition, Long> fromStart(String topic, int partitions) {
+    Map<TopicPartition, Long> m = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      m.put(new TopicPartition(topic, p), 0L);
+    }
+    return m;
   }
 
   private static KafkaConsumer<String, byte[]> plainConsumer() {

@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.dxmi.platform.lifecycle.GracefulShutdown;
-import io.dxmi.platform.service.ServiceLauncher;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import org.junit.jupiter.api.Test;
 
-/** Typed verticle config, blocking work on workers, reverse-order shutdown with a time limit. */
+/** Reverse-order shutdown with a time limit, around a worker verticle that blocks. */
 class LifecycleTest {
 
   /** A service's typed settings. */
@@ -29,7 +31,7 @@ class LifecycleTest {
   public static final class Blocking extends VerticleBase {
     @Override
     public Future<?> start() throws Exception {
-      Settings s = ServiceLauncher.config(context, Settings.class);
+      Settings s = context.config().mapTo(Settings.class);
       Thread.sleep(10); // allowed: worker thread
       EVENTS.add("start " + s.name() + " " + s.batch() + " worker=" + Vertx.currentContext().isWorkerContext());
       return super.start();
@@ -48,10 +50,10 @@ class LifecycleTest {
     GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(1));
     shutdown.registerVertx(vertx);
     shutdown.register("stuck", () -> Promise.promise().future()); // never completes: must not block the rest
-    String id = ServiceLauncher.deployWorker(vertx, Blocking::new, new Settings("actor", 64)).await();
+    String id = vertx.deployVerticle(new Blocking(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+        .setConfig(JsonObject.mapFrom(new Settings("actor", 64)))).await();
     shutdown.registerDeployment(vertx, id);
     assertEquals(List.of("start actor 64 worker=true"), EVENTS);
-    assertEquals(42, ServiceLauncher.blocking(vertx, () -> 42).await());
     shutdown.register("first", () -> {
       EVENTS.add("first");
       return Future.succeededFuture();

@@ -15,18 +15,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.dxmi.platform.checkpoint.CheckpointStore;
+import io.dxmi.platform.checkpoint.DirectoryLock;
 import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.messaging.Retry;
 import io.dxmi.platform.metrics.Metrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Settings validation, checkpoint atomicity and retention, the metrics endpoint. No broker. */
+/** Settings validation, checkpoints and their lock, retries, the metrics endpoint. No broker. */
 class PlatformUnitTest {
 
   @Test
@@ -35,7 +42,8 @@ class PlatformUnitTest {
         () -> KafkaSettings.fromMap(Map.of("bootstrap.servers", "good:9092, broken-host ,x:1")));
     assertTrue(e.getMessage().contains("'broken-host'"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
-    e = assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromArgs("--bootstrap-servers", "h:99999"));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> KafkaSettings.fromMap(Map.of("bootstrap.servers", "h:99999")));
     assertTrue(e.getMessage().contains("'h:99999'") && e.getMessage().contains("1-65535"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> KafkaSettings.fromMap(Map.of()));
     assertTrue(e.getMessage().contains("bootstrap.servers is required"), e.getMessage());
@@ -46,10 +54,17 @@ class PlatformUnitTest {
 
   @Test
   void passThroughAndDefaults() {
-    KafkaSettings s = KafkaSettings.fromArgs("--other", "x", "--bootstrap-servers=a:9092,[::1]:9093",
-        "--kafka.security.protocol", "SASL_SSL", "--kafka.sasl.mechanism=SCRAM-SHA-512",
-        "--kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-        "--kafka.ssl.truststore.location=/etc/ts.jks", "--kafka.producer.linger.ms=20", "--client-id-prefix", "svc");
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("bootstrap.servers", "a:9092,[::1]:9093");
+    given.put("security.protocol", "SASL_SSL");
+    given.put("sasl.mechanism", "SCRAM-SHA-512");
+    given.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    given.put("ssl.truststore.location", "/etc/ts.jks");
+    given.put("ssl.keystore.key", "-----BEGIN PRIVATE KEY----- secret");
+    given.put("sasl.oauthbearer.client.secret", "oauth-secret");
+    given.put("producer.linger.ms", "20");
+    given.put("client.id.prefix", "svc");
+    KafkaSettings s = KafkaSettings.fromMap(given);
     Map<String, String> p = s.producerProperties();
     assertEquals("a:9092,[::1]:9093", p.get("bootstrap.servers"));
     assertEquals("SASL_SSL", p.get("security.protocol"));
@@ -67,6 +82,9 @@ class PlatformUnitTest {
     assertEquals("SASL_SSL", c.get("security.protocol"));
     assertFalse(c.containsKey("linger.ms"));
     assertFalse(s.toString().contains("ScramLoginModule"), "secrets must not be printed");
+    assertFalse(s.toString().contains("PRIVATE KEY"), "a key must not be printed");
+    assertFalse(s.toString().contains("oauth-secret"), "an OAuth secret must not be printed");
+    assertTrue(s.toString().contains("/etc/ts.jks"), "other settings are printed");
   }
 
   @Test
@@ -95,7 +113,45 @@ class PlatformUnitTest {
     Files.createDirectories(dir.resolve(".tmp-9-crashed"));
     CheckpointStore reopened = new CheckpointStore(dir, 2);
     assertFalse(Files.exists(dir.resolve(".tmp-9-crashed")));
-    assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> reopened.writeFiles(4, Map.of()));
+    // Writing a sequence again replaces it (a write retried after a failure that came after the rename).
+    reopened.writeFiles(4, Map.of("again", new byte[] {1}));
+    assertTrue(Files.exists(reopened.latest().orElseThrow().resolve("again")));
+  }
+
+  @Test
+  void aLockedDirectoryRefusesASecondInstanceNamingTheFirst(@TempDir Path dir) throws IOException {
+    Path state = dir.resolve("run").resolve("ebm-learner");
+    try (DirectoryLock first = DirectoryLock.acquire(state, "ebm-learner 0")) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> DirectoryLock.acquire(state, "ebm-learner 1"));
+      assertTrue(e.getMessage().contains("ebm-learner 0"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+    try (DirectoryLock again = DirectoryLock.acquire(state, "ebm-learner 1")) {
+      assertTrue(Files.readString(state.resolve("lock")).startsWith("ebm-learner 1"));
+    }
+  }
+
+  @Test
+  void aPublicationIsRetriedUntilItSucceedsOrTheTimeLimitPasses() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (Metrics m = Metrics.create("retry-test")) {
+      Retry retry = new Retry(vertx, Duration.ofSeconds(2), m);
+      AtomicInteger attempts = new AtomicInteger();
+      String out = retry.until("snapshot-policy", "v7", () -> attempts.incrementAndGet() < 4
+          ? Future.failedFuture(new IllegalStateException("broker down")) : Future.succeededFuture("sent")).await();
+      assertEquals("sent", out);
+      assertEquals(4, attempts.get());
+      assertEquals(3, KafkaPlatformTest.value(m, "dxmi_publish_retries_total", "what", "snapshot-policy"));
+      assertEquals(0, KafkaPlatformTest.value(m, "dxmi_publish_failing", "what", "snapshot-policy"));
+      long t0 = System.nanoTime();
+      Throwable e = assertThrows(Exception.class, () -> retry.until("plan", "r", () -> Future.failedFuture(
+          new IllegalStateException("broker down"))).await());
+      assertTrue(e.getMessage().contains("plan r failed"), e.getMessage());
+      assertTrue(System.nanoTime() - t0 > Duration.ofSeconds(2).toNanos(), "retried for the whole limit");
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test

@@ -21,11 +21,15 @@ import java.util.concurrent.TimeUnit;
  * Rolls out batches with the newest policy on its own thread (inference only: no gradient
  * collector, so it may run beside the learners' training threads).
  *
- * <p>Pacing: a batch is consumed at the learner iteration equal to its offset on the
- * single-partition trajectories topic, so the actor rolls out its next batch only with a policy
- * at most {@code maxStaleness} versions behind that iteration. In the synchronous mode
- * (staleness 0, one actor) that is Algorithm 1's lockstep; the first actor ("0") then draws
- * exactly the single-process trainer's rollout noise.
+ * <p>Pacing: every policy carries the trajectory offset up to which the value-learner has
+ * handled every record (learned or refused). The actor rolls out its next batch only with a
+ * policy whose position is at most {@code maxStaleness} records behind its own previous batch.
+ * In the synchronous mode (staleness 0, one actor) that is Algorithm 1's lockstep; the first
+ * actor ("0") then draws exactly the single-process trainer's rollout noise. Records that are
+ * not batches (refused) never hold an actor up: its own batches always move the position.
+ *
+ * <p>A send that fails is retried through a broker outage; the actor stops loudly only when the
+ * retry gives up.
  */
 public final class SamplerActorVerticle extends SnapshotLoopService {
 
@@ -65,6 +69,18 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
         return new Rng(seed ^ (0x9E3779B97F4A7C15L * (options.instanceId().hashCode() + 1L)));
     }
 
+    /** The newest policy once every record before offset {@code need} is handled (or the run's last). */
+    private SnapshotFollower.Versioned pacedPolicy(long need) throws Exception {
+        long min = 0;
+        while (true) {
+            SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, min).get(1, TimeUnit.DAYS);
+            if (policy.meta().getNextTrajectoryOffset() >= need || policy.version() >= plan.iterations()) {
+                return policy;
+            }
+            min = policy.version() + 1;
+        }
+    }
+
     @Override
     protected void loop() throws Exception {
         var m = options.metrics();
@@ -77,11 +93,9 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
         long loaded = -1;
         long lastOffset = -1;
         while (true) {
-            // The next batch's offset (> lastOffset) is the learner iteration that will use it:
-            // roll it out with a policy at most K versions behind.
-            long need = Math.max(0, lastOffset + 1 - plan.maxStaleness());
+            long need = lastOffset + 1 - plan.maxStaleness();
             long t0 = System.nanoTime();
-            SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, need).get(1, TimeUnit.DAYS);
+            SnapshotFollower.Versioned policy = pacedPolicy(need);
             long t1 = System.nanoTime();
             phases.record("actor.wait_policy", t1 - t0);
             if (policy.version() >= total) {
@@ -96,12 +110,14 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
             long t2 = System.nanoTime();
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray[] states = model.sampler().rollout(batch, rng, scope);
-                message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, loaded, states);
+                message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, states);
             }
             long t3 = System.nanoTime();
             phases.record("actor.rollout", t3 - t2);
-            lastOffset = context.producer().send(context.topics().trajectories(), options.instanceId(), message)
-                    .toCompletionStage().toCompletableFuture().get().offset();
+            byte[] record = message;
+            lastOffset = context.retry().until("trajectories", "batch of policy v" + loaded, () -> context.producer()
+                    .send(context.topics().trajectories(), options.instanceId(), record)).toCompletionStage()
+                    .toCompletableFuture().get().offset();
             phases.record("actor.send", System.nanoTime() - t3);
             produced++;
             rollouts.inc();

@@ -3,6 +3,8 @@ package io.dxmi.valuelearner;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.pipeline.LearnerCheckpoints;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PhaseTimes;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
@@ -10,25 +12,40 @@ import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.pipeline.Snapshots;
 import io.dxmi.pipeline.TrajectoryLearner;
 import io.dxmi.pipeline.TrajectoryMessages;
+import io.dxmi.pipeline.VersionJournal;
+import io.dxmi.pipeline.WeightBlobs;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Policy evaluation and improvement. In the synchronous mode batch i waits for EBM version i+1
- * (the energy after its step on the same batch), which makes the pipeline Algorithm 1 exactly;
- * in the asynchronous mode it uses the newest energy it holds.
+ * Policy evaluation and improvement. Iteration i learns its batch with EBM version i+1, the
+ * energy after the ebm-learner's step on the same batch, in both modes (the EBM topic is
+ * followed in sequence): the synchronous mode is then Algorithm 1 exactly. The ebm-learner's
+ * step is the shorter one, so in the asynchronous mode the version is usually there already.
+ * The EBM versions used since the newest checkpoint are kept in a journal in the learner's state
+ * directory ({@link VersionJournal}), so that a restarted value-learner replays its batches with
+ * the very versions they were learned with: it resumes exactly, like the ebm-learner. Each
+ * published policy carries the trajectory offset up to which every record is handled: the
+ * actors pace on it.
  */
 public final class ValueLearnerVerticle
         extends TrajectoryLearner<SnapshotFollower.Versioned, ValueLearnerVerticle.Outcome> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValueLearnerVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ValueLearnerVerticle.class);
 
     public static final String ROLE = "value-learner";
     /** Snapshot name of the value network (published at every evaluation and at the end). */
@@ -37,6 +54,9 @@ public final class ValueLearnerVerticle
     private SnapshotFollower follower;
     private Snapshots snapshots;
     private long loadedEbmVersion = -1;
+    private VersionJournal journal;
+    /** EBM versions of the journal not replayed yet (restored learner), by version. */
+    private final Map<Long, byte[]> replay = new ConcurrentHashMap<>();
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
     private GaugeDataPoint snapshotBytes;
@@ -46,7 +66,7 @@ public final class ValueLearnerVerticle
     private volatile long maxStaleness;
     private volatile long pacingViolations;
     private CounterDataPoint pacingViolationsCounter;
-    private final Map<String, Long> lastOffsetByActor = new java.util.HashMap<>();
+    private final Map<String, Long> lastOffsetByActor = new HashMap<>();
     private volatile double stalenessSum;
 
     public ValueLearnerVerticle(ServiceOptions options) {
@@ -85,7 +105,7 @@ public final class ValueLearnerVerticle
     }
 
     @Override
-    protected void initialise(boolean restored) throws Exception {
+    protected void initialise(LearnerCheckpoints.Position restored) throws Exception {
         var m = options.metrics();
         policyVersion = m.gauge("dxmi_policy_version", "Newest policy version published");
         ebmVersion = m.gauge("dxmi_ebm_version", "EBM version in use");
@@ -104,16 +124,25 @@ public final class ValueLearnerVerticle
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
-        // The energy only: this learner is the policy's source, so following the policy topic would
-        // fetch, verify and decode every policy it publishes itself.
-        follower = new SnapshotFollower(options.settings(), context.topics(), Set.of(RunTopics.EBM),
-                context.deadLetters(), m).start();
+        journal = new VersionJournal(stateDir().resolve("ebm-versions.journal"));
+        if (restored != null) {
+            replay.putAll(journal.read());
+            LOG.info("{} EBM versions in the journal to replay with ({})", replay.size(), replay.isEmpty() ? "none"
+                    : "v" + Collections.min(replay.keySet()) + " to v" + Collections.max(replay.keySet()));
+        } else {
+            journal.reset();
+        }
+        // The energy only, in sequence (this learner is the policy's source, so it does not follow it).
+        follower = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
+                .optLayout(RunTopics.EBM, training.submit(() -> ModelParts.weights(model, RunTopics.EBM)).get())
+                .optSequence(RunTopics.EBM, -1).build().start();
         snapshots = context.snapshots(plan);
-        if (!restored) {
+        if (restored == null) {
             // The initial policy (the pretrained sampler) is published by whoever submitted the run.
             SnapshotFollower.Versioned v0;
-            try (SnapshotFollower initial = new SnapshotFollower(options.settings(), context.topics(),
-                    Set.of(RunTopics.POLICY), context.deadLetters(), m).start()) {
+            try (SnapshotFollower initial = SnapshotFollower.builder().setContext(context)
+                    .setModels(Set.of(RunTopics.POLICY)).optPlan(plan)
+                    .optLayout(RunTopics.POLICY, training.submit(model::policyWeights).get()).build().start()) {
                 v0 = initial.await(RunTopics.POLICY, 0).get(options.planTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             training.submit(() -> {
@@ -126,21 +155,62 @@ public final class ValueLearnerVerticle
             // when they already hold a newer version.
             long version = trainer.iteration();
             Map<String, float[]> weights = training.submit(model::policyWeights).get();
-            snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights).toCompletionStage()
-                    .toCompletableFuture().get();
+            snapshots.publish(RunTopics.POLICY, version, version, version - 1, weights, nextOffset())
+                    .toCompletionStage().toCompletableFuture().get();
             LOG.info("resumed at iteration {}; published policy v{}", version, version);
         }
         policyVersion.set(trainer.iteration());
     }
 
-    /** One step's results: the policy after it and, at evaluations, the value network. */
-    record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long steppedAtNanos) {}
+    /** One step's results: the policy after it, its pacing position and, at evaluations, the value network. */
+    record Outcome(long version, Map<String, float[]> policy, Map<String, float[]> value, long nextTrajectoryOffset,
+            long steppedAtNanos) {}
+
+    /** On the training thread: loads the energy of this iteration, noting it in the journal. */
+    private void useEnergy(SnapshotFollower.Versioned ebm) {
+        if (ebm.version() != loadedEbmVersion) {
+            ModelParts.load(model, RunTopics.EBM, ebm.weights());
+            loadedEbmVersion = ebm.version();
+            if (ebm.meta() != null) { // not replayed from the journal itself
+                try {
+                    journal.append(ebm.version(), WeightBlobs.encode(ebm.weights()));
+                } catch (IOException e) {
+                    LOG.warn("could not journal EBM v{} ({}): a restart before the next checkpoint would not"
+                            + " replay exactly", ebm.version(), e.toString());
+                }
+            }
+        }
+    }
 
     @Override
-    protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch) {
-        // Synchronous: batch i waits for EBM version i+1 (one batch at a time, so the iteration is exact).
-        // Asynchronous: any version; the step takes the newest it holds then.
-        return follower.await(RunTopics.EBM, plan.sync() ? trainer.iteration() + 1 : 0);
+    protected void checkpointed() throws IOException {
+        journal.reset();
+    }
+
+    @Override
+    protected Outcome skip(TrajectoryMessages.Decoded batch, SnapshotFollower.Versioned awaited) {
+        useEnergy(awaited);
+        int steps = plan.spec().config().samplerSteps();
+        IterationStats last = lastStats();
+        IterationStats stats = trainer.completeIteration(null, new DxmiTrainer.PolicyStep(Double.NaN, Double.NaN,
+                last == null ? new double[steps] : last.velocityScales(), 1));
+        record(stats, Map.of());
+        return new Outcome(trainer.iteration(), model.policyWeights(), null, stepNextOffset(),
+                System.nanoTime());
+    }
+
+    @Override
+    protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch, long iteration) {
+        long version = iteration + 1;
+        byte[] journaled = replay.remove(version);
+        if (journaled != null) {
+            return CompletableFuture.completedFuture(new SnapshotFollower.Versioned(RunTopics.EBM, version, null,
+                    WeightBlobs.decode(journaled, "journaled EBM v" + version), -1));
+        }
+        if (!replay.isEmpty()) {
+            replay.keySet().removeIf(v -> v < version);
+        }
+        return follower.version(RunTopics.EBM, version);
     }
 
     @Override
@@ -149,11 +219,7 @@ public final class ValueLearnerVerticle
         long cpu0 = PhaseTimes.threadCpuNanos();
         long batchPolicy = batch.message().getPolicyVersion();
         checkPacing(batch.message().getActorId().toString(), trainer.iteration(), batchPolicy);
-        SnapshotFollower.Versioned ebm = plan.sync() ? awaited : follower.newest(RunTopics.EBM);
-        if (ebm.version() != loadedEbmVersion) {
-            model.loadEnergyWeights(ebm.weights());
-            loadedEbmVersion = ebm.version();
-        }
+        useEnergy(awaited);
         IterationStats stats;
         try (NDManager scope = model.manager().newSubManager()) {
             DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
@@ -163,7 +229,7 @@ public final class ValueLearnerVerticle
         long version = trainer.iteration();
         boolean valueDue = plan.evalEvery() > 0 && version % plan.evalEvery() == 0 && version < plan.iterations();
         Outcome out = new Outcome(version, model.policyWeights(), valueDue ? model.valueWeights() : null,
-                System.nanoTime());
+                stepNextOffset(), System.nanoTime());
         phases.record("value.step", out.steppedAtNanos() - s0);
         phases.record("value.step_cpu", PhaseTimes.threadCpuNanos() - cpu0);
 
@@ -190,8 +256,8 @@ public final class ValueLearnerVerticle
             snapshots.publish(VALUE, version, version, -1, out.value()).onFailure(
                     e -> LOG.warn("value snapshot v{} not published: {}", version, e.toString()));
         }
-        return snapshots.publish(RunTopics.POLICY, version, version, version - 1, out.policy()).toCompletionStage()
-                .toCompletableFuture().thenAccept(manifest -> {
+        return snapshots.publish(RunTopics.POLICY, version, version, version - 1, out.policy(),
+                out.nextTrajectoryOffset()).toCompletionStage().toCompletableFuture().thenAccept(manifest -> {
                     phases.record("value.publish", System.nanoTime() - out.steppedAtNanos());
                     policyVersion.set(version);
                     snapshotBytes.set(manifest.size());
@@ -218,6 +284,13 @@ public final class ValueLearnerVerticle
     protected void closeResources() {
         if (follower != null) {
             follower.close();
+        }
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (IOException e) {
+                LOG.warn("closing the EBM journal: {}", e.toString());
+            }
         }
     }
 }

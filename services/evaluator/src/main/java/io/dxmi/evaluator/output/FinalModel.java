@@ -15,7 +15,6 @@ import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
-import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +75,9 @@ public final class FinalModel {
     private static Parts collect(KafkaSettings settings, RunPlan plan, long minVersion, Duration timeout,
             Duration valueWait) throws InterruptedException, ExecutionException, TimeoutException {
         RunTopics topics = new RunTopics(plan.spec().runId());
-        try (SnapshotFollower follower = new SnapshotFollower(settings, topics,
-                Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE), (t, p, o, k, v, r) -> Future.succeededFuture(),
-                Metrics.create("final-model")).start()) {
+        try (SnapshotFollower follower = SnapshotFollower.builder()
+                .setKafka(settings, topics, Metrics.create("final-model"))
+                .setModels(Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE)).optPlan(plan).build().start()) {
             SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, minVersion)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, minVersion)

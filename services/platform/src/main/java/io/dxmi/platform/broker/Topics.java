@@ -20,6 +20,20 @@ public final class Topics {
   private Topics() {
   }
 
+  /** Whether a topic exists (blocking). */
+  public static boolean exists(Admin admin, String name) {
+    try {
+      return admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(name);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Could not list topics: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Timed out listing topics", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while listing topics", e);
+    }
+  }
+
   /**
    * Creates the topic if it does not exist (idempotent; an existing topic is left as it is, its configuration is
    * not changed). Blocking: call it from a worker thread or at start-up.

@@ -1,4 +1,5 @@
 /**
- * An in-process single-node KRaft Kafka broker built from the Maven Central artifacts, its command-line entry and topic helpers.
+ * An in-process single-node KRaft Kafka broker built from the Maven Central artifacts, and topic
+ * helpers (blocking, on the caller's thread).
  */
 package io.dxmi.platform.broker;

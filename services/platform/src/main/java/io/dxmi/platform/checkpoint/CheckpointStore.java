@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,10 +72,10 @@ public final class CheckpointStore {
   }
 
   /**
-   * Writes checkpoint {@code sequence} atomically, then deletes all but the newest {@code keep}.
+   * Writes checkpoint {@code sequence} atomically, then deletes all but the newest {@code keep}. A checkpoint of the
+   * same sequence is replaced (a retried write after a failure that came after the rename).
    *
    * @return the checkpoint's directory
-   * @throws FileAlreadyExistsException if that sequence exists already
    */
   public synchronized Path write(long sequence, DirectoryWriter writer) throws IOException {
     if (sequence < 0) {
@@ -84,7 +83,9 @@ public final class CheckpointStore {
     }
     Path target = root.resolve(name(sequence));
     if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target.toString());
+      Path doomed = root.resolve(TMP_PREFIX + "old-" + UUID.randomUUID());
+      Files.move(target, doomed, StandardCopyOption.ATOMIC_MOVE);
+      deleteTree(doomed);
     }
     Path tmp = root.resolve(TMP_PREFIX + sequence + "-" + UUID.randomUUID());
     Files.createDirectory(tmp);

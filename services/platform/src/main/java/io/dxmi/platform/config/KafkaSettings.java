@@ -4,10 +4,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Typed, validated settings for Kafka clients, shared by every service.
@@ -36,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KafkaSettings {
 
   /** The key of the required bootstrap list. */
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String BOOTSTRAP_SERVERS = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
   /** The platform's own key for the client id prefix; not passed to Kafka. */
   public static final String CLIENT_ID_PREFIX = "client.id.prefix";
   /** Default client id prefix. */
@@ -88,40 +94,6 @@ public final class KafkaSettings {
     return b.build();
   }
 
-  /**
-   * Settings from command-line arguments: {@code --bootstrap-servers H:P[,H:P]}, {@code --client-id-prefix P}
-   * and any number of {@code --kafka.<property> VALUE} or {@code --kafka.<property>=VALUE}. Other arguments are
-   * ignored so that a service can parse its own from the same array.
-   */
-  public static KafkaSettings fromArgs(String... args) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String key;
-      if (a.startsWith("--bootstrap-servers")) {
-        key = BOOTSTRAP_SERVERS;
-      } else if (a.startsWith("--client-id-prefix")) {
-        key = CLIENT_ID_PREFIX;
-      } else if (a.startsWith("--kafka.")) {
-        int eq = a.indexOf('=');
-        key = a.substring("--kafka.".length(), eq < 0 ? a.length() : eq);
-      } else {
-        continue;
-      }
-      int eq = a.indexOf('=');
-      String value;
-      if (eq >= 0) {
-        value = a.substring(eq + 1);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("Missing value after " + a);
-      }
-      map.put(key, value);
-    }
-    return fromMap(map);
-  }
-
   /** The validated bootstrap list, as given (trimmed). */
   public String bootstrapServers() {
     return bootstrapServers;
@@ -140,11 +112,11 @@ public final class KafkaSettings {
   /** Properties for a producer: defaults, then pass-through (common, then {@code producer.}-prefixed). */
   public Map<String, String> producerProperties() {
     Map<String, String> p = base("producer");
-    p.put("acks", "all");
-    p.put("enable.idempotence", "true");
-    p.put("max.request.size", Integer.toString(MAX_REQUEST_BYTES));
-    p.put("batch.size", Integer.toString(BATCH_BYTES));
-    p.put("linger.ms", "5");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES));
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return overlay(p, "producer.");
   }
 
@@ -155,11 +127,11 @@ public final class KafkaSettings {
       if (groupId.isBlank()) {
         throw new IllegalArgumentException("Consumer group id must not be blank");
       }
-      p.put("group.id", groupId);
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }
-    p.put("auto.offset.reset", "earliest");
-    p.put("enable.auto.commit", "false");
-    p.put("max.partition.fetch.bytes", Integer.toString(MAX_FETCH_PARTITION_BYTES));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_FETCH_PARTITION_BYTES));
     return overlay(p, "consumer.");
   }
 
@@ -168,16 +140,10 @@ public final class KafkaSettings {
     return overlay(base("admin"), "admin.");
   }
 
-  /** The same settings with another bootstrap list (for example after starting an embedded broker). */
-  public KafkaSettings withBootstrapServers(String servers) {
-    return new Builder().setBootstrapServers(servers).optClientIdPrefix(clientIdPrefix).optProperties(passThrough)
-        .build();
-  }
-
   private Map<String, String> base(String role) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put(BOOTSTRAP_SERVERS, bootstrapServers);
-    p.put("client.id", clientIdPrefix + "-" + role + "-" + CLIENT_SEQ.incrementAndGet());
+    p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + role + "-" + CLIENT_SEQ.incrementAndGet());
     return p;
   }
 
@@ -201,6 +167,13 @@ public final class KafkaSettings {
     Map<String, String> shown = SensitiveConfigs.masked(passThrough);
     return "KafkaSettings{bootstrap.servers=" + bootstrapServers + ", clientIdPrefix=" + clientIdPrefix
         + ", properties=" + shown + "}";
+  }
+
+  /** Whether a property's value may hold a secret (never printed). */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("jaas") || k.contains("password") || k.contains("secret") || k.contains("token")
+        || k.contains("credential") || k.endsWith(".key");
   }
 
   /**
@@ -317,10 +290,10 @@ public final class KafkaSettings {
             + "': use letters, digits, '.', '_' or '-'");
       }
       for (String role : List.of("", "producer.", "consumer.", "admin.")) {
-        String sp = properties.get(role + "security.protocol");
-        if (sp != null && !SECURITY_PROTOCOLS.contains(sp.toUpperCase(java.util.Locale.ROOT))) {
+        String sp = properties.get(role + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        if (sp != null && !SECURITY_PROTOCOLS.contains(sp.toUpperCase(Locale.ROOT))) {
           throw new IllegalArgumentException("Invalid " + role + "security.protocol '" + sp + "': expected one of "
-              + new java.util.TreeSet<>(SECURITY_PROTOCOLS));
+              + new TreeSet<>(SECURITY_PROTOCOLS));
         }
       }
       return new KafkaSettings(servers, clientIdPrefix, properties);

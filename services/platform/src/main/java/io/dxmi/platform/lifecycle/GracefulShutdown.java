@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Closes a process's resources in reverse order of registration (consumers before producers before the broker
@@ -94,7 +95,7 @@ public final class GracefulShutdown {
         Future<?> f = s.closer().get();
         f.await(left, TimeUnit.MILLISECONDS);
         LOG.info("Shutdown: {} done in {} ms", s.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         LOG.warn("Shutdown: {} did not finish within {} ms; continuing", s.name(), left);
       } catch (Exception e) {
         LOG.warn("Shutdown: {} failed: {}", s.name(), e.toString());

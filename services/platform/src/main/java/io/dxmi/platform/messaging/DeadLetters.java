@@ -3,11 +3,21 @@ package io.dxmi.platform.messaging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.platform.config.KafkaSettings;
 import io.vertx.core.Future;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The default {@link DeadLetterPublisher}: a small self-describing JSON envelope on a dead-letter topic.
@@ -40,7 +50,10 @@ public final class DeadLetters {
       String stackTrace, long timestampMs, byte[] key, byte[] payload) {
   }
 
-  /** A publisher that writes {@link Envelope}s to {@code topic} through {@code producer} (not closed by it). */
+  /**
+   * A publisher that writes {@link Envelope}s to {@code topic} through {@code producer} (not closed by it), keyed by
+   * the source record's coordinates ({@link #keyOf}).
+   */
   public static DeadLetterPublisher toTopic(Producer producer, String topic) {
     Objects.requireNonNull(producer, "producer");
     Objects.requireNonNull(topic, "topic");
@@ -53,8 +66,41 @@ public final class DeadLetters {
       } catch (IOException e) {
         return Future.failedFuture(e);
       }
-      String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
-      return producer.send(topic, k, bytes).mapEmpty();
+      return producer.send(topic, keyOf(sourceTopic, partition, offset), bytes).mapEmpty();
+    };
+  }
+
+  /** The key of a dead letter: its source record's coordinates, {@code topic/partition/offset}. */
+  public static String keyOf(String sourceTopic, int partition, long offset) {
+    return sourceTopic + "/" + partition + "/" + offset;
+  }
+
+  /**
+   * A publisher that sends each source record to {@code topic} at most once, also across restarts: it first reads
+   * the keys the topic already holds (blocking; dead-letter topics are small), then remembers what it sends. For the
+   * one service that reports a topic's bad records; a record another process reports meanwhile is not seen.
+   */
+  public static DeadLetterPublisher once(Producer producer, KafkaSettings settings, String topic) {
+    Set<String> reported = ConcurrentHashMap.newKeySet();
+    Map<String, Object> props = new HashMap<>(settings.consumerProperties(null));
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (c.position(tp) < end && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(r -> reported.add(String.valueOf(r.key())));
+      }
+    }
+    DeadLetterPublisher send = toTopic(producer, topic);
+    return (sourceTopic, partition, offset, key, payload, reason) -> {
+      String k = keyOf(sourceTopic, partition, offset);
+      if (!reported.add(k)) {
+        return Future.succeededFuture(); // reported before (by this service, or before its restart)
+      }
+      return send.publish(sourceTopic, partition, offset, key, payload, reason).onFailure(e -> reported.remove(k));
     };
   }
 

@@ -11,9 +11,10 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends {@code byte[]} records with {@code String} keys; the services own the encoding of the bytes.
@@ -28,7 +29,7 @@ public final class Producer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Producer.class);
 
   /** How long {@link #closeAsync()} waits for pending records. */
-  public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaWriteStream<String, byte[]> stream;
@@ -68,32 +69,12 @@ public final class Producer implements AutoCloseable {
     return send(new ProducerRecord<>(topic, key, value));
   }
 
-  /** Sends one record with headers (metadata that is not part of the payload). */
-  public Future<RecordMetadata> send(String topic, String key, byte[] value, RecordHeaders headers) {
-    return send(new ProducerRecord<>(topic, null, key, value, headers));
-  }
-
-  /** Sends a record to an explicit partition. */
-  public Future<RecordMetadata> send(String topic, int partition, String key, byte[] value) {
-    return send(new ProducerRecord<>(topic, partition, key, value));
-  }
-
   private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
     Future<RecordMetadata> sent = stream.send(record);
     if (traffic != null) {
       sent.onSuccess(md -> traffic.produced(record.topic(), record.key(), record.value()));
     }
     return sent;
-  }
-
-  /** Completes when every record sent so far is acknowledged. */
-  public Future<Void> flush() {
-    return stream.flush();
-  }
-
-  /** The underlying Vert.x producer, for what this wrapper does not offer (transactions, partitionsFor). */
-  public KafkaProducer<String, byte[]> unwrap() {
-    return producer;
   }
 
   /**
@@ -103,7 +84,7 @@ public final class Producer implements AutoCloseable {
   public Future<Void> closeAsync() {
     // Bounded twice: Kafka's close can itself wait behind a send blocked on metadata (max.block.ms).
     return producer.close(CLOSE_TIMEOUT.toMillis())
-        .timeout(CLOSE_TIMEOUT.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .timeout(CLOSE_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)
         .recover(e -> {
           LOG.warn("Producer close did not finish ({}); records not yet acknowledged are lost", e.toString());
           return Future.succeededFuture();

@@ -23,6 +23,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus metrics of one process (one service): its own registry, JVM and process metrics (among them
@@ -47,7 +50,7 @@ public final class Metrics implements AutoCloseable {
   private static final Path PROC_STATUS = Path.of("/proc/self/status");
 
   private final String service;
-  private final io.prometheus.metrics.model.snapshots.Labels constantLabels;
+  private final Labels constantLabels;
   private final PrometheusRegistry registry;
   private final Map<String, Object> byName = new ConcurrentHashMap<>();
   private volatile HTTPServer http;
@@ -55,7 +58,7 @@ public final class Metrics implements AutoCloseable {
 
   private Metrics(String service, Map<String, String> constantLabels, PrometheusRegistry registry) {
     this.service = service;
-    this.constantLabels = io.prometheus.metrics.model.snapshots.Labels.of(
+    this.constantLabels = Labels.of(
         constantLabels.keySet().toArray(String[]::new), constantLabels.values().toArray(String[]::new));
     this.registry = registry;
   }
@@ -82,7 +85,7 @@ public final class Metrics implements AutoCloseable {
             + " is not allowed: a name other than '" + SERVICE_LABEL + "' and a non-blank value are");
       }
     }
-    Metrics m = new Metrics(service, new java.util.TreeMap<>(constantLabels), new PrometheusRegistry());
+    Metrics m = new Metrics(service, new TreeMap<>(constantLabels), new PrometheusRegistry());
     JvmMetrics.builder().register(m.registry);
     // PyTorch allocates outside the JVM and DJL reports nothing of it: what the process holds beyond what the
     // JVM has committed is the best cheap estimate (it also counts thread stacks, libraries and malloc arenas).
@@ -248,7 +251,7 @@ public final class Metrics implements AutoCloseable {
     return all;
   }
 
-  private <T> T registered(String name, java.util.function.Supplier<T> make, Class<T> type) {
+  private <T> T registered(String name, Supplier<T> make, Class<T> type) {
     Object m = byName.computeIfAbsent(name, n -> make.get());
     if (!type.isInstance(m)) {
       throw new IllegalArgumentException("Metric '" + name + "' already registered as " + m.getClass().getSimpleName());

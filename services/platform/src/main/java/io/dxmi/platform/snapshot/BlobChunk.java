@@ -1,7 +1,7 @@
 package io.dxmi.platform.snapshot;
 
 /**
- * One piece of a blob on the chunk topic.
+ * One piece of a blob, a record of the blob's topic keyed {@code <name>/<version>}.
  *
  * @param name the blob's name
  * @param version the blob's version
@@ -9,5 +9,4 @@ package io.dxmi.platform.snapshot;
  * @param count number of chunks of the blob
  * @param data the bytes of this piece
  */
-public record BlobChunk(String name, long version, int index, int count, byte[] data) {
-}
+public record BlobChunk(String name, long version, int index, int count, byte[] data) {}
