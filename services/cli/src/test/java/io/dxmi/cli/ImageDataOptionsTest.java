@@ -13,14 +13,14 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** --data with images, --classes and --image-size: each mistake is one line and a non-zero exit. */
+/** --data with images, --classes and --image-size: each mistake is one line and the usage exit code. */
 class ImageDataOptionsTest {
 
     @TempDir
     Path tmp;
 
     private static void assertOneLineError(CommandLineTest.Run r, String... fragments) {
-        assertEquals(1, r.code(), r.err());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line expected, got: " + err);
         for (String f : fragments) {
