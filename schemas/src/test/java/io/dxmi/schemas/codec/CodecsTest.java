@@ -202,17 +202,28 @@ class CodecsTest {
 
   @Test
   void aDeclaredLengthBeyondTheRecordIsRefusedWithoutAllocatingIt() {
-    // The header, then runId declared 2,000,000,000 bytes long (zig-zag varint) and nothing more:
-    // a stream decoder would allocate the string (OutOfMemoryError); this one checks it first.
+    // The header, then runId declared longer than the record (zig-zag varint) and nothing more: a
+    // stream decoder would allocate the string first; this one checks the length against the bytes.
+    String m = fails(WeightSnapshot.class, snapshotDeclaringRunIdOf(1_000_000L)).getMessage();
+    assertTrue(m.startsWith("truncated record of type WeightSnapshot"), m);
+  }
+
+  @Test
+  void aDeclaredLengthBeyondTheFieldCapIsRefused() {
+    // 2,000,000,000 bytes: beyond the 16 MiB cap on one field, refused before anything is read.
+    String m = fails(WeightSnapshot.class, snapshotDeclaringRunIdOf(2_000_000_000L)).getMessage();
+    assertTrue(m.contains("WeightSnapshot") && m.contains("exceeds maximum allowed"), m);
+  }
+
+  private static byte[] snapshotDeclaringRunIdOf(long length) {
     byte[] header = Arrays.copyOf(Codecs.encode(emptySnapshot()), 10);
     byte[] bytes = Arrays.copyOf(header, 15);
-    long n = 2_000_000_000L << 1;
+    long n = length << 1;
     for (int i = 10; i < 15; i++) {
       bytes[i] = (byte) ((n & 0x7F) | (i < 14 ? 0x80 : 0));
       n >>>= 7;
     }
-    String m = fails(WeightSnapshot.class, bytes).getMessage();
-    assertTrue(m.startsWith("truncated record of type WeightSnapshot"), m);
+    return bytes;
   }
 
   @Test
