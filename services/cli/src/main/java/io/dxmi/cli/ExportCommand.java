@@ -88,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
                         + " by dxmi export"));
         System.out.println(r.headline());
         System.out.println("wrote the model (" + ModelDirectory.MANIFEST + ", " + ModelDirectory.WEIGHTS + "), "
-                + TrainJob.SAMPLES + ", figures/ and " + TrainJob.RESULT + " to " + out);
+                + TrainJob.samplesFile(data.shape()) + ", figures/ and " + TrainJob.RESULT + " to " + out);
         return ExitCode.OK;
     }
 

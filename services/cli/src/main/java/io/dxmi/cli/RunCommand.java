@@ -175,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
 
     private void report(RunResult r) {
         System.out.println(r.headline());
-        System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", " + out.resolve(TrainJob.SAMPLES) + ", "
+        System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", " + out.resolve(TrainJob.samplesFile(r.method().data().sampleShape())) + ", "
                 + out.resolve(TrainJob.METRICS) + " and the model in " + out);
     }
 

@@ -14,6 +14,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunTopics;
 import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
@@ -90,7 +91,11 @@ class DashboardBrowserTest {
         vertx = Vertx.vertx();
         KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
         kafka = PipelineContext.open(vertx, settings, RUN, "test", Metrics.create("test"));
-        await(kafka.publishPlan(plan()));
+        RunPlan plan = plan();
+        // The run's topics, as `submit` creates them (the dashboard only reads them, once they exist).
+        kafka.createTopics(plan, 4096, Map.of(RunTopics.POLICY, 1L << 20, RunTopics.EBM, 1L << 20, RunTopics.VALUE,
+                1L << 20));
+        await(kafka.publishPlan(plan));
         await(kafka.producer().send(kafka.topics().evaluations(), "bad", "not an Avro record".getBytes()));
         publishReport(100, 0.4321, 0.71);
 

@@ -14,7 +14,7 @@ import io.dxmi.core.random.Rng;
  * @param runId the run's name
  * @param config DxMI settings (the pipeline uses {@link ValueSharing#SEPARATE})
  * @param samplerConfig the pretrained DDPM's settings (network shape, schedule)
- * @param data the data set's identity (name, dimension, hash, AUC box)
+ * @param data the data set's identity (name, sample shape, hash, AUC box)
  * @param dataSource how services open the data: a built-in name or a CSV path
  * @param shift normalisation shift
  * @param scale normalisation scale
@@ -28,6 +28,6 @@ public record RunSpec(String runId, DxmiConfig config, PretrainConfig samplerCon
 
     /** A model with this run's initial weights (the sampler's come from the pretrained policy snapshot). */
     public DxmiModel newModel() {
-        return DxmiModel.untrained(config, samplerConfig, data.dimension(), normalization(), new Rng(config.seed()));
+        return DxmiModel.untrained(config, samplerConfig, data.sampleShape(), normalization(), new Rng(config.seed()));
     }
 }

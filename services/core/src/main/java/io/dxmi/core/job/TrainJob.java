@@ -3,6 +3,7 @@ package io.dxmi.core.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
@@ -41,6 +42,11 @@ public final class TrainJob {
 
     public static final String RESULT = "result.json";
     public static final String SAMPLES = "samples.csv";
+
+    /** The samples file of a run on data of {@code shape}: {@value #SAMPLES} for vectors, samples.idx.gz for images. */
+    public static String samplesFile(SampleShape shape) {
+        return shape.isImage() ? ImageRunEvaluation.SAMPLES : SAMPLES;
+    }
     public static final String METRICS = "metrics.jsonl";
     public static final String PRETRAINED = "pretrained";
 

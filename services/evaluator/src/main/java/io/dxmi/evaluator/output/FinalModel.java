@@ -3,10 +3,12 @@ package io.dxmi.evaluator.output;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ModelStore;
-import io.dxmi.core.eval.Evaluator;
+import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.figures.RunFigures;
+import io.dxmi.core.job.RunEvaluation;
 import io.dxmi.core.job.RunResult;
+import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.pipeline.RunCatalog;
@@ -41,7 +43,7 @@ public final class FinalModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(FinalModel.class);
 
-    /** Rows written to samples.csv (as {@code dxmi train}). */
+    /** Samples written to the samples file (as {@code dxmi train}). */
     public static final int SAMPLE_COUNT = 10_000;
 
     /**
@@ -113,7 +115,7 @@ public final class FinalModel {
     }
 
     /**
-     * Writes the run's output into {@code out}: model, samples.csv, figures (with {@code history}, the run's
+     * Writes the run's output into {@code out}: model, samples (samples.csv, or samples.idx.gz for images), figures (with {@code history}, the run's
      * evaluation reports) and result.json, to which {@code extend} adds what the writer knows (timings, the
      * pipeline's figures). Returns the result written.
      *
@@ -146,8 +148,15 @@ public final class FinalModel {
                 LOG.warn("could not write the figures into {}: {}", RunFigures.directoryOf(out), e.toString());
             }
             long e0 = System.nanoTime();
-            Evaluator evaluator = Evaluator.builder().setData(data).optSeed(seed + 1000).build();
-            RunResult result = RunResult.evaluate(model, data, evaluator, SAMPLE_COUNT, out);
+            // The protocol of the single-process trainer for the data's kind: SW and AUC for vectors, FD, precision
+            // and recall on the classifier's features for images (same sizes and seeds as `dxmi train`).
+            RunEvaluation.Settings settings = new RunEvaluation.Settings(SlicedWasserstein.DEFAULT_SAMPLES,
+                    SlicedWasserstein.DEFAULT_REPEATS, SlicedWasserstein.DEFAULT_DIRECTIONS, SAMPLE_COUNT,
+                    SAMPLE_COUNT, null, seed);
+            RunResult result;
+            try (RunEvaluation evaluation = RunEvaluation.forData(data, settings, ProgressListener.NONE)) {
+                result = RunResult.of(evaluation.complete(model, out), model, data);
+            }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             result = result.withSource(new RunResult.Source(plan.spec().runId(), parts.policy().version(),
                     parts.ebm().version(), parts.value() == null ? null : parts.value().version(), finished,

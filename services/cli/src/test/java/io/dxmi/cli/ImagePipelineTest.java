@@ -1,0 +1,68 @@
+package io.dxmi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.data.image.ImageFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images through the whole pipeline: a tiny DDPM pretrained on 8 × 8 MNIST digits, then `dxmi run` (the real
+ * broker, every service) trains DxMI on it; trajectories of 1 × 8 × 8 samples cross Kafka, the evaluator
+ * assembles an image model, evaluates it by the image protocol (FD on the classifier's features) and writes
+ * the samples as an idx file, and `dxmi sample` draws images from the model it wrote.
+ */
+@Tag("integration")
+class ImagePipelineTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void anImageRunCrossesThePipelineAndEndsWithAnImageModel() throws Exception {
+        Path pretrained = tmp.resolve("pretrained");
+        CommandLineTest.Run pre = CommandLineTest.dxmi("pretrain", "--data", "mnist", "--image-size", "8",
+                "--iterations", "30", "--channels", "16", "--batch", "16", "--out", pretrained.toString(), "--quiet");
+        assertEquals(0, pre.code(), pre.err());
+
+        Path out = tmp.resolve("run");
+        CommandLineTest.Run run = CommandLineTest.dxmi("run", "--data", "mnist", "--image-size", "8", "--pretrained",
+                pretrained.toString(), "--steps", "2", "--iterations", "4", "--batch", "8", "--eval-every", "2",
+                "--checkpoint-every", "2", "--out", out.toString(), "--no-dashboard", "--quiet");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("samples.idx.gz"), run.out());
+
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        double fd = result.get("fd").asDouble();
+        assertTrue(Double.isFinite(fd) && fd > 0, "FD " + fd);
+        assertTrue(result.get("precision").asDouble() >= 0 && result.get("recall").asDouble() <= 1, result.toString());
+        assertEquals(4, result.get("iterations").asLong());
+        assertEquals(4, result.get("ebm_version").asLong());
+
+        ImageFiles.Images samples = ImageFiles.read(out.resolve("samples.idx.gz"));
+        assertEquals(SampleShape.image(1, 8, 8), samples.shape());
+        assertEquals(10_000, samples.size());
+        for (float p : samples.pixels()) {
+            assertTrue(p >= 0f && p <= 1f, "pixel " + p);
+        }
+
+        Path drawn = tmp.resolve("drawn.idx");
+        CommandLineTest.Run sample = CommandLineTest.dxmi("sample", "--model", out.toString(), "--n", "5", "--out",
+                drawn.toString());
+        assertEquals(0, sample.code(), sample.err());
+        assertTrue(Files.size(drawn) > 0);
+        ImageFiles.Images five = ImageFiles.read(drawn);
+        assertEquals(5, five.size());
+        assertEquals(SampleShape.image(1, 8, 8), five.shape());
+    }
+}
