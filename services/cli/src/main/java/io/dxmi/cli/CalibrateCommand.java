@@ -41,7 +41,7 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (anomalous != null && fpr != null) {
-            throw new IllegalArgumentException("--fpr and --anomalous exclude each other: with labelled anomalies the "
+            throw new UsageError("--fpr and --anomalous exclude each other: with labelled anomalies the "
                     + "threshold is the F1-optimal one");
         }
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
@@ -73,11 +73,11 @@ final class CalibrateCommand implements Callable<Integer> {
     /** Every row of a finite data set, checked against the model's width. */
     static float[] allRows(DataSource data, int dimension, String what) {
         if (!(data instanceof CsvDataset csv)) {
-            throw new IllegalArgumentException(what + " is a generator, not a finite data set: calibrate on held-out "
+            throw new UsageError(what + " is a generator, not a finite data set: calibrate on held-out "
                     + "rows (a CSV file)");
         }
         if (csv.dimension() != dimension) {
-            throw new IllegalArgumentException(what + " has " + csv.dimension() + " columns but the model expects "
+            throw new UsageError(what + " has " + csv.dimension() + " columns but the model expects "
                     + dimension);
         }
         return csv.rows();

@@ -62,19 +62,25 @@ final class CameraCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((seconds == null) == (frames == null)) {
-            throw new IllegalArgumentException("give --seconds S or --frames N (one of them)");
+            throw new UsageError("give --seconds S or --frames N (one of them)");
         }
         long perCamera = frames != null ? frames : Math.max(1, Math.round(fps * seconds));
         CameraSimulator.Images normal = images(data);
         CameraSimulator.Images anomalous = anomalousData == null ? null : images(anomalousData);
         if (anomalous != null && !anomalous.shape().equals(normal.shape())) {
-            throw new IllegalArgumentException(anomalousData + " holds " + anomalous.shape() + " images, " + data
+            throw new UsageError(anomalousData + " holds " + anomalous.shape() + " images, " + data
                     + " holds " + normal.shape());
         }
         KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-camera")
                 .optProperties(properties).build();
-        CameraSimulator.Sent sent = new CameraSimulator(kafka, topic, normal, anomalous, cameras, fps, perCamera,
-                anomalyRate, encoding, seed).run();
+        CameraSimulator simulator;
+        try {
+            simulator = new CameraSimulator(kafka, topic, normal, anomalous, cameras, fps, perCamera, anomalyRate,
+                    encoding, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage()); // the simulator checks the flags' values before it sends anything
+        }
+        CameraSimulator.Sent sent = simulator.run();
         System.out.println(String.format(Locale.ROOT, "sent %d frames (%d anomalous) from %d camera(s) to %s in %.2f s:"
                 + " %.1f frames/s (offered %.1f); at worst %.1f ms behind schedule", sent.frames(), sent.anomalous(),
                 cameras, topic, sent.seconds(), sent.framesPerSecond(), cameras * fps, sent.maxLagMillis()));
@@ -86,11 +92,11 @@ final class CameraCommand implements Callable<Integer> {
         CsvDataset csv = CsvDataset.load(file);
         int side = (int) Math.round(Math.sqrt(csv.dimension()));
         if (side * side != csv.dimension()) {
-            throw new IllegalArgumentException(file + " has " + csv.dimension() + " columns: not a flattened square image");
+            throw new UsageError(file + " has " + csv.dimension() + " columns: not a flattened square image");
         }
         for (float v : csv.rows()) {
             if (v < 0 || v > 1) {
-                throw new IllegalArgumentException(file + " holds a value outside [0, 1] (" + v + "): images are "
+                throw new UsageError(file + " holds a value outside [0, 1] (" + v + "): images are "
                         + "intensities in [0, 1]");
             }
         }

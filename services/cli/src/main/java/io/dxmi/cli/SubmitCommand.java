@@ -85,7 +85,7 @@ final class SubmitCommand implements Callable<Integer> {
                         + "; choose another --run, or remove it first with 'dxmi runs delete " + run + "'");
             }
         }
-        DjlRuntime.configureFromEnvironment();
+        common.configureEngine();
         Vertx vertx = Vertx.vertx();
         try (DdpmModel ddpm = pretrained != null ? ModelStore.loadDdpm(pretrained)
                 : PretrainJob.builder().setData(source).setConfig(dxmi.pretrainConfig(source.shape().isImage(), common.seed))

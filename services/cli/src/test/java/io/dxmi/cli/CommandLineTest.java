@@ -248,8 +248,8 @@ class CommandLineTest {
         assertTrue(c.get("achieved").get("fpr").asDouble() <= 0.05, c.toString());
 
         assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--fpr",
-                "0.05", "--anomalous", normal.toString()), 1, "--fpr and --anomalous exclude each other");
-        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", "8gaussians"), 1,
+                "0.05", "--anomalous", normal.toString()), ExitCode.USAGE, "--fpr and --anomalous exclude each other");
+        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", "8gaussians"), ExitCode.USAGE,
                 "not a finite data set");
     }
 
@@ -258,14 +258,14 @@ class CommandLineTest {
         Path notSquare = tmp.resolve("three.csv");
         Files.writeString(notSquare, "0.1,0.2,0.3\n");
         assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", notSquare.toString(), "--fps", "10",
-                "--seconds", "1"), 1, "3 columns", "not a flattened square image");
+                "--seconds", "1"), ExitCode.USAGE, "3 columns", "not a flattened square image");
         Path square = tmp.resolve("square.csv");
         Files.writeString(square, "0.1,0.2,0.3,0.4\n");
-        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10"), 1,
+        assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10"), ExitCode.USAGE,
                 "give --seconds S or --frames N");
         assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10",
-                "--frames", "5", "--anomaly-rate", "0.5"), 1, "an anomaly rate needs anomalous images");
+                "--frames", "5", "--anomaly-rate", "0.5"), ExitCode.USAGE, "an anomaly rate needs anomalous images");
         assertOneLineError(dxmi("camera", "--bootstrap", "127.0.0.1:1", "--data", square.toString(), "--fps", "10",
-                "--frames", "5", "--encoding", "gif"), 1, "raw or png");
+                "--frames", "5", "--encoding", "gif"), ExitCode.USAGE, "raw or png");
     }
 }
