@@ -6,13 +6,13 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The command line's defaults are DxmiConfig's documented defaults, so the two cannot drift apart. */
+/** The command line's defaults (as the program installs them) are DxmiConfig's documented defaults, so the two cannot drift apart. */
 class DxmiOptionsTest {
 
     @Test
     void flagDefaultsAreTheConfigurationDefaults() {
         TrainCommand train = new TrainCommand();
-        new CommandLine(train).parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--out", "x");
+        new CommandLine(train).setDefaultValueProvider(new ConfigDefaults()).parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--out", "x");
         DxmiConfig expected = DxmiConfig.builder().optSamplerSteps(5).optTau(0.1f).optSeed(0).build();
         assertEquals(expected, train.dxmi.config(0));
     }
