@@ -254,10 +254,23 @@ final class RunsCommand implements Runnable {
                 for (Path p : checkpoints) {
                     OutputDirectory.delete(p);
                 }
+                if (state != null) {
+                    deleteIfEmpty(state.resolve(run));
+                }
                 System.out.println("deleted run '" + run + "': " + topics.size() + " topics"
                         + (state == null ? "" : ", " + checkpoints.size() + " learner state directories in " + state));
             }
             return ExitCode.OK;
+        }
+
+        private static void deleteIfEmpty(Path dir) throws IOException {
+            if (Files.isDirectory(dir)) {
+                try (var entries = Files.list(dir)) {
+                    if (entries.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
         }
 
         /** The learners' state directories under --state, checked before anything is deleted. */
@@ -270,7 +283,7 @@ final class RunsCommand implements Runnable {
             }
             List<Path> dirs = new ArrayList<>();
             for (String role : LEARNERS) {
-                Path d = state.resolve(role);
+                Path d = state.resolve(run).resolve(role); // as the learners keep it: DIR/RUN/ROLE
                 if (Files.isDirectory(d)) {
                     dirs.add(d);
                 }

@@ -171,11 +171,11 @@ class ClusterCommandsTest {
         assertTrue(dxmi("runs", "status", "managed", "--bootstrap", b).out().contains("state:      submitted"));
         dxmi("runs", "stop", "managed", "--bootstrap", b);
 
-        assertTrue(Files.isDirectory(state.resolve("ebm-learner")), "the learner kept its state");
+        assertTrue(Files.isDirectory(state.resolve("managed").resolve("ebm-learner")), "the learner kept its state");
         CommandLineTest.Run delete = dxmi("runs", "delete", "managed", "--bootstrap", b, "--state", state.toString());
         assertEquals(0, delete.code(), delete.err());
-        assertTrue(delete.out().contains("7 topics"), delete.out());
-        assertFalse(Files.exists(state.resolve("ebm-learner")));
+        assertTrue(delete.out().contains(new RunTopics("managed").all().size() + " topics"), delete.out());
+        assertFalse(Files.exists(state.resolve("managed")));
         long left = topics().stream().filter(t -> t.startsWith("dxmi.managed.")).count();
         for (int i = 0; i < 50 && left > 0; i++) { // topic deletion completes asynchronously on the broker
             Thread.sleep(200);

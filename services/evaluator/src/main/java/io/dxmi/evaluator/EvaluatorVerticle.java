@@ -32,6 +32,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Evaluates the newest policy and energy every {@link io.dxmi.pipeline.RunPlan#evalEvery()}
@@ -168,16 +169,15 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
      */
     private void writeFinalModel(DataSource data, SnapshotFollower.Versioned first, SnapshotFollower.Versioned policy,
             SnapshotFollower.Versioned ebm) throws Exception {
-        SnapshotFollower.Versioned value;
-        try {
-            value = follower.await(RunTopics.VALUE, policy.version()).get(2, TimeUnit.MINUTES);
-        } catch (TimeoutException e) {
-            value = follower.newest(RunTopics.VALUE);
-        }
+        SnapshotFollower.Versioned value = FinalModel.awaitOrNewest(follower, RunTopics.VALUE, policy.version(),
+                Duration.ofMinutes(2));
+        SnapshotFollower.Versioned ema = follows().contains(RunTopics.EMA)
+                ? FinalModel.awaitOrNewest(follower, RunTopics.EMA, emaVersion(policy.version()), Duration.ofMinutes(2))
+                : null;
         double seconds = (policy.meta().getCreatedAtMillis() - first.meta().getCreatedAtMillis()) / 1000.0;
         Double rate = policy.version() > first.version() && seconds > 0
                 ? (policy.version() - first.version()) / seconds : null;
-        RunResult r = FinalModel.write(plan, data, new FinalModel.Parts(policy, ebm, value), output,
+        RunResult r = FinalModel.write(plan, data, new FinalModel.Parts(policy, ebm, ema, value), output,
                 FinalModel.history(options.settings(), options.run()), name + " " + options.instanceId(), result -> result.withTiming(
                         new RunResult.Timing(policy.version(), null, null, null, null,
                                 result.timing().evalSeconds(), null, rate, null, null))

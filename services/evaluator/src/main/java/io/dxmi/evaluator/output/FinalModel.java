@@ -11,6 +11,7 @@ import io.dxmi.core.job.RunResult;
 import io.dxmi.core.metrics.SlicedWasserstein;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.evaluator.EvaluatorVerticle;
+import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
@@ -49,10 +50,12 @@ public final class FinalModel {
     /**
      * The snapshots a model is made of.
      *
+     * @param ema the energy's weight average, null when the run has none or none was published yet (the model's
+     *     average then starts from the energy's weights)
      * @param value the value networks, null when none was published yet (the model then holds their initial weights)
      */
     public record Parts(SnapshotFollower.Versioned policy, SnapshotFollower.Versioned ebm,
-            SnapshotFollower.Versioned value) {}
+            SnapshotFollower.Versioned ema, SnapshotFollower.Versioned value) {}
 
     private FinalModel() {}
 
@@ -77,22 +80,34 @@ public final class FinalModel {
     private static Parts collect(KafkaSettings settings, RunPlan plan, long minVersion, Duration timeout,
             Duration valueWait) throws InterruptedException, ExecutionException, TimeoutException {
         RunTopics topics = new RunTopics(plan.spec().runId());
+        boolean withEma = plan.spec().config().energyEmaDecay() > 0;
+        Set<String> models = withEma ? Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.EMA, RunTopics.VALUE)
+                : Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE);
         try (SnapshotFollower follower = SnapshotFollower.builder()
-                .setKafka(settings, topics, Metrics.create("final-model"))
-                .setModels(Set.of(RunTopics.POLICY, RunTopics.EBM, RunTopics.VALUE)).optPlan(plan).build().start()) {
+                .setKafka(settings, topics, Metrics.create("final-model")).setModels(models).optPlan(plan).build()
+                .start()) {
             SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, minVersion)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, minVersion)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            SnapshotFollower.Versioned value;
-            try {
-                value = follower.await(RunTopics.VALUE, minVersion).get(valueWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                value = follower.newest(RunTopics.VALUE);
-            }
+            SnapshotFollower.Versioned ema = withEma ? awaitOrNewest(follower, RunTopics.EMA, minVersion, valueWait)
+                    : null;
+            SnapshotFollower.Versioned value = awaitOrNewest(follower, RunTopics.VALUE, minVersion, valueWait);
             // What arrived meanwhile (a run still going): the newest of each.
             return new Parts(newer(policy, follower.newest(RunTopics.POLICY)),
-                    newer(ebm, follower.newest(RunTopics.EBM)), newer(value, follower.newest(RunTopics.VALUE)));
+                    newer(ebm, follower.newest(RunTopics.EBM)),
+                    withEma ? newer(ema, follower.newest(RunTopics.EMA)) : null,
+                    newer(value, follower.newest(RunTopics.VALUE)));
+        }
+    }
+
+    /** Version {@code minVersion} or newer of {@code model} within {@code wait}, else the newest there is (or null). */
+    public static SnapshotFollower.Versioned awaitOrNewest(SnapshotFollower follower, String model, long minVersion,
+            Duration wait) throws InterruptedException, ExecutionException {
+        try {
+            return follower.await(model, minVersion).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return follower.newest(model);
         }
     }
 
@@ -127,7 +142,10 @@ public final class FinalModel {
         long seed = plan.spec().config().seed();
         try (DxmiModel model = plan.spec().newModel()) {
             model.loadPolicyWeights(parts.policy().weights());
-            model.loadEnergyWeights(parts.ebm().weights());
+            ModelParts.load(model, RunTopics.EBM, parts.ebm().weights());
+            // The energy's weight average travels apart, at the evaluation cadence; without one yet it starts from
+            // the energy itself.
+            ModelParts.load(model, RunTopics.EMA, parts.ema() != null ? parts.ema().weights() : parts.ebm().weights());
             if (parts.value() != null) {
                 model.loadValueWeights(parts.value().weights());
             }
