@@ -22,7 +22,7 @@ import java.io.UncheckedIOException;
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
             ServiceCommand.class, BrokerCommand.class, RunsCommand.class, ExportCommand.class, DashboardCommand.class,
             SampleCommand.class, EnergyCommand.class, ClassifierCommand.class,
-            CalibrateCommand.class, CameraCommand.class, ScoresCommand.class,
+            CalibrateCommand.class, CameraCommand.class, ScoresCommand.class, OneClassCommand.class,
             Table1Command.class, VectorTableCommand.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 
