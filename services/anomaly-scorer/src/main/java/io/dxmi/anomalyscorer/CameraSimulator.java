@@ -37,7 +37,7 @@ public final class CameraSimulator {
 
     /** Images to replay: rows of {@code shape} in [0, 1], and each row's source class (or null). */
     public record Images(SampleShape shape, float[] rows, int[] classes) {
-        int count() {
+        public int count() {
             return rows.length / shape.size();
         }
     }

@@ -20,9 +20,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 
 /**
  * {@code dxmi oneclass}: the one-class benchmark. For each normal class, a DDPM pretrained on that class's training
@@ -121,32 +120,14 @@ final class OneClassCommand implements Callable<Integer> {
     }
 
     private int[] normalClasses(ImageDataset images) {
-        List<String> names = images.classNames();
         if (classes == null) {
-            int n = quick ? 1 : names.size();
-            int[] all = new int[n];
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-            return all;
+            return IntStream.range(0, quick ? 1 : images.classNames().size()).toArray();
         }
-        List<Integer> picked = new ArrayList<>();
-        for (String c : DataSpec.parseClasses(classes)) {
-            int k = names.indexOf(c);
-            if (k < 0) {
-                try {
-                    k = Integer.parseInt(c);
-                } catch (NumberFormatException e) {
-                    k = -1;
-                }
-            }
-            if (k < 0 || k >= names.size()) {
-                throw new UsageError("unknown class '" + c + "' for " + images.name() + "; valid classes: "
-                        + images.validClasses());
-            }
-            picked.add(k);
+        try {
+            return images.withClasses(DataSpec.parseClasses(classes)).classes();
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e);
         }
-        return picked.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static LabelledImages labelled(ImageSplit split) {
