@@ -72,6 +72,10 @@ final class OneClassCommand implements Callable<Integer> {
                     + "0: none).")
     Integer defects;
 
+    @Option(names = "--gamma", paramLabel = "X",
+            description = "Weight of the energy's square regulariser (default: 0, as the official anomaly trainer).")
+    Float gamma;
+
     @Mixin
     CommonOptions common;
 
@@ -85,6 +89,9 @@ final class OneClassCommand implements Callable<Integer> {
         Checks.atLeast("--iterations", its, 1);
         Checks.atLeast("--steps", t, 1);
         Checks.atLeast("--defects", perKind, 0);
+        if (gamma != null) {
+            Checks.finiteAtLeast("--gamma", gamma, 0);
+        }
         if (!ImageSources.isBuiltIn(data) && !Files.exists(Path.of(data))) {
             throw new UsageError(data + " is neither a built-in image set (" + ImageSources.FASHION_MNIST + ", "
                     + ImageSources.MNIST + ") nor an idx file or image folder");
@@ -104,7 +111,7 @@ final class OneClassCommand implements Callable<Integer> {
         PretrainConfig pretrain = PretrainCommand.config(true, null, pre, quick ? 32 : null, null, null, null,
                 quick ? 16 : null, null, common.seed);
         DxmiConfig.Builder config = DxmiConfig.imageBuilder().optSamplerSteps(t).optIterations(its)
-                .optValueSharing(ValueSharing.SEPARATE).optGamma(0f).optEnergyClipNorm(0.1f).optSeed(common.seed);
+                .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 0f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed);
         if (quick) {
             config.optBatchSize(32).optPolicyBatch(32).optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, 8)));
         }

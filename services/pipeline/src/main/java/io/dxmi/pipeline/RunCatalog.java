@@ -5,20 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.schemas.EvaluationReport;
+import io.dxmi.schemas.WeightSnapshot;
 import io.dxmi.schemas.codec.Codecs;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -60,11 +60,15 @@ public final class RunCatalog implements AutoCloseable {
      * How far a run is.
      *
      * @param batches trajectory batches rolled out (the trajectory topic's end offset)
-     * @param learned batches each learner has committed, by learner (absent: no commit yet)
+     * @param learned iterations each learner has learned (the newest version it published), by learner (absent: none yet)
      * @param lastReport the newest evaluation report, or null
      * @param sizeBytes bytes the run's topics hold on the brokers' disks (-1 when the cluster does not say)
      */
     public record Progress(long batches, Map<String, Long> learned, EvaluationReport lastReport, long sizeBytes) {}
+
+    /** The model each learner publishes, one version per iteration it learned. */
+    private static final Map<String, String> LEARNER_MODELS = Map.of("ebm-learner", RunTopics.EBM, "value-learner",
+            RunTopics.POLICY);
 
     private final KafkaSettings settings;
     private final Duration timeout;
@@ -149,21 +153,18 @@ public final class RunCatalog implements AutoCloseable {
         long batches = endOffset(trajectories);
         Map<String, Long> learned = new LinkedHashMap<>();
         for (String role : learners) {
-            String group = "dxmi-" + run + "-" + role;
-            try {
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                OffsetAndMetadata o = offsets.get(trajectories);
-                if (o != null) {
-                    learned.put(role, o.offset());
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw new IllegalStateException("cannot read the offsets of group " + group + ": " + e.getCause(),
-                            e.getCause());
-                }
-            } catch (TimeoutException | InterruptedException e) {
-                throw new IllegalStateException("timed out reading the offsets of group " + group, e);
+            String model = LEARNER_MODELS.get(role);
+            if (model == null) {
+                throw new IllegalArgumentException("no learner '" + role + "'; learners: " + LEARNER_MODELS.keySet());
+            }
+            // A learner's iterations are the versions it publishes (its offsets live in its checkpoints, not in a
+            // consumer group): the newest snapshot on its model's topic.
+            long newest = -1;
+            for (WeightSnapshot w : readTail(new TopicPartition(topics.snapshots(model), 0), 20, WeightSnapshot.class)) {
+                newest = Math.max(newest, w.getVersion());
+            }
+            if (newest >= 0) {
+                learned.put(role, newest);
             }
         }
         return new Progress(batches, learned, lastReport(topics), sizeBytes(run));
@@ -242,9 +243,14 @@ public final class RunCatalog implements AutoCloseable {
 
     /** The last {@code count} records of the evaluations topic that are reports. */
     private List<EvaluationReport> readReports(RunTopics topics, long count) {
-        TopicPartition p = new TopicPartition(topics.evaluations(), 0);
+        return readTail(new TopicPartition(topics.evaluations(), 0), count, EvaluationReport.class);
+    }
+
+    /** The records of type {@code type} among the last {@code count} of partition {@code p}; others are skipped. */
+    private <T extends SpecificRecord> List<T> readTail(TopicPartition p, long count,
+            Class<T> type) {
         long end = endOffset(p);
-        List<EvaluationReport> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         if (end <= 0) {
             return out;
         }
@@ -258,9 +264,9 @@ public final class RunCatalog implements AutoCloseable {
             while (c.position(p, timeout) < end && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     try {
-                        out.add(Codecs.decode(EvaluationReport.class, r.value()));
+                        out.add(Codecs.decode(type, r.value()));
                     } catch (RuntimeException e) {
-                        // not a report (the dashboard and the services skip these too)
+                        // another kind of record (a chunk, a bad record): the services skip these too
                     }
                 }
             }

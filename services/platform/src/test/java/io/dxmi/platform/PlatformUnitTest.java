@@ -30,6 +30,7 @@ import io.dxmi.platform.metrics.Metrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +150,15 @@ class PlatformUnitTest {
           new IllegalStateException("broker down"))).await());
       assertTrue(e.getMessage().contains("plan r failed"), e.getMessage());
       assertTrue(System.nanoTime() - t0 > Duration.ofSeconds(2).toNanos(), "retried for the whole limit");
+
+      // A refusal is not retried: the caller hears of it at once.
+      AtomicInteger refused = new AtomicInteger();
+      Throwable denied = assertThrows(Exception.class, () -> retry.until("snapshot-policy", "v8", () -> {
+        refused.incrementAndGet();
+        return Future.failedFuture(new TopicAuthorizationException("not allowed"));
+      }).await());
+      assertTrue(denied.getMessage().contains("not allowed"), denied.getMessage());
+      assertEquals(1, refused.get(), "one attempt only");
     } finally {
       vertx.close().await();
     }

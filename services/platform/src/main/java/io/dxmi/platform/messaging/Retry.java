@@ -7,6 +7,11 @@ import io.dxmi.platform.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * that a broker outage longer than the producer's own delivery timeout loses nothing: the
  * caller either gets its result or a loud failure. Backoff from 200 ms, doubling to 5 s. One
  * log line when an outage starts and one when it ends; {@code dxmi_publish_retries_total{what}}
- * counts the retries and {@code dxmi_publish_failing{what}} is 1 while one is failing.
+ * counts the retries and {@code dxmi_publish_failing{what}} is 1 while one is failing. Refusals that
+ * waiting cannot fix (authorization, authentication, a record too large, an invalid topic) fail at once.
  */
 public final class Retry {
 
@@ -66,6 +72,12 @@ public final class Retry {
                 result.complete(ar.result());
                 return;
             }
+            if (permanent(ar.cause())) {
+                // Waiting cannot fix a refusal (ACLs, credentials, a record too large): fail now, loudly.
+                LOG.error("{} {} refused ({}); not retried", what, detail, ar.cause().toString());
+                result.fail(ar.cause());
+                return;
+            }
             if (seconds > giveUpAfter.toSeconds()) {
                 LOG.error("{} {} still failing after {} s ({}); giving up", what, detail, (long) seconds,
                         ar.cause().toString());
@@ -87,6 +99,18 @@ public final class Retry {
             vertx.setTimer(backoffMs, id -> attempt(what, detail, action, result, startNanos, failures + 1,
                     Math.min(MAX_BACKOFF_MS, backoffMs * 2)));
         });
+    }
+
+    /** Whether {@code e} (or a cause) is a refusal that no retry can fix. */
+    static boolean permanent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException
+                    || t instanceof RecordTooLargeException || t instanceof InvalidTopicException
+                    || t instanceof UnsupportedVersionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void failing(String what, double value) {
