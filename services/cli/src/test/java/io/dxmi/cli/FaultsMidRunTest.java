@@ -83,7 +83,7 @@ class FaultsMidRunTest {
     void badRecordsOfEveryKindMidRunAreDeadLetteredOnceAndTheRunFinishes(String mode) throws Exception {
         // More iterations than offsets up to the last injected record: the learners must read every one of them
         // (bad records are not iterations; NaN batches are, as skipped ones).
-        int total = 60;
+        int total = 100;
         String run = "bad-" + mode;
         try (TinyRun fixture = TinyRun.start(tmp, 100)) {
             KafkaSettings kafka = fixture.kafka();
@@ -128,7 +128,7 @@ class FaultsMidRunTest {
 
     @Test
     void anUnwritableCheckpointAndABrokerOutageStopTheRunWithoutLosingAnything() throws Exception {
-        int total = 60;
+        int total = 100;
         String run = "outage";
         try (TinyRun fixture = TinyRun.start(tmp, 100)) {
             // Producers give a record up after 4 s: the outage below (8 s) is longer.

@@ -24,7 +24,9 @@ import io.dxmi.valuelearner.ValueLearnerVerticle;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +35,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,8 +134,12 @@ class KafkaAclsTest {
                             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
                     assertTrue(String.valueOf(poison.getMessage()).contains("uthoriz"), String.valueOf(poison));
                 }
-                assertThrows(IllegalStateException.class, () -> PipelineContext.open(vertx, as("actor", bootstrap),
-                        "other-run", "actor", Metrics.create("other")), "no ACL for another run's topics");
+                try (Admin actorAdmin = Admin.create(new HashMap<>(as("actor", bootstrap).adminProperties()))) {
+                    ExecutionException other = assertThrows(ExecutionException.class, () -> actorAdmin
+                            .createTopics(List.of(new NewTopic("dxmi.other-run.spec", 1, (short) 1))).all()
+                            .get(60, TimeUnit.SECONDS), "no ACL for another run's topics");
+                    assertTrue(other.getCause() instanceof TopicAuthorizationException, String.valueOf(other));
+                }
                 // The operator may stop it (and the same through the command line).
                 CommandLineTest.Run stop = CommandLineTest.dxmi("runs", "stop", RUN, "--bootstrap", bootstrap,
                         "--kafka-config", clientConfig("operator").toString());
