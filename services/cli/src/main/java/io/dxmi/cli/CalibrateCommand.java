@@ -1,5 +1,6 @@
 package io.dxmi.cli;
 
+import io.dxmi.anomalyscorer.CameraSimulator;
 import io.dxmi.core.anomaly.Calibration;
 import io.dxmi.core.anomaly.CalibrationFile;
 import io.dxmi.core.anomaly.Calibrator;
@@ -26,13 +27,24 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A DxMI model directory.")
     Path model;
 
-    @Option(names = "--normal", required = true, paramLabel = "DATA",
-            description = "Held-out normal data (not the training data), every row scored.")
+    @Option(names = "--normal", required = true, paramLabel = "FILE.csv|NAME[:test|train]",
+            description = {"Held-out normal data (not the training data), every row scored: a CSV file, or an image "
+                    + "set (fashion-mnist, mnist, an idx file, a folder; its test split unless ':train' follows) "
+                    + "whose --classes are normal."})
     String normal;
 
-    @Option(names = "--anomalous", paramLabel = "DATA",
-            description = "Labelled anomalies: choose the F1-optimal threshold instead of one by FPR.")
+    @Option(names = "--anomalous", paramLabel = "FILE.csv|NAME[:test|train]",
+            description = {"Labelled anomalies: choose the F1-optimal threshold instead of one by FPR. A CSV file, "
+                    + "or an image set whose classes outside --classes are the anomalies."})
     String anomalous;
+
+    @Option(names = "--classes", paramLabel = "C1,C2,...",
+            description = "Image sets: the normal classes (label numbers or names; default: every class).")
+    String classes;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Image sets: resize to N x N first (the size the model was trained at).")
+    Integer imageSize;
 
     @Option(names = "--fpr", paramLabel = "P",
             description = "Target false-positive rate on the normal data (default 0.01; not with --anomalous).")
@@ -47,27 +59,50 @@ final class CalibrateCommand implements Callable<Integer> {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
         String weights = loaded.manifest().path("provenance").path("weightsSha256").asText(null);
         Calibration c;
+        if (classes != null && !ImagePools.isImageSet(normal)) {
+            throw new UsageError("--classes applies to an image set, not to " + normal);
+        }
         try (DxmiModel m = loaded.model()) {
-            DataSource normalData = DataSources.resolve(normal);
-            float[] normalRows = allRows(normalData, m.dimension(), normal);
-            if (normalData.contentHash().equals(loaded.data().contentHash())) {
+            Rows normalRows = rows(normal, false, m.dimension());
+            if (normalRows.hash().equals(loaded.data().contentHash()) || normal.endsWith(":train")) {
                 System.err.println("calibrate: warning: " + normal + " is the model's training data; a threshold "
                         + "chosen on it under-estimates the false-positive rate on new data");
             }
-            float[] normalEnergies = m.energy(normalRows);
+            float[] normalEnergies = m.energy(normalRows.values());
             if (anomalous == null) {
-                c = Calibrator.byFalsePositiveRate(normalEnergies, fpr == null ? 0.01 : fpr, normalData.contentHash(),
+                c = Calibrator.byFalsePositiveRate(normalEnergies, fpr == null ? 0.01 : fpr, normalRows.hash(),
                         weights);
             } else {
-                DataSource anomalousData = DataSources.resolve(anomalous);
-                float[] anomalousEnergies = m.energy(allRows(anomalousData, m.dimension(), anomalous));
-                c = Calibrator.f1Optimal(normalEnergies, anomalousEnergies, normalData.contentHash(),
-                        anomalousData.contentHash(), weights);
+                Rows anomalousRows = rows(anomalous, true, m.dimension());
+                c = Calibrator.f1Optimal(normalEnergies, m.energy(anomalousRows.values()), normalRows.hash(),
+                        anomalousRows.hash(), weights);
             }
         }
         CalibrationFile.write(model, c);
         System.out.println(describe(c) + "; written to " + model.resolve(CalibrationFile.FILE));
         return 0;
+    }
+
+    /** Rows to score and their data's hash. */
+    private record Rows(float[] values, String hash) {}
+
+    /** A CSV file's rows, or an image set's normal (or, for {@code anomalies}, other) classes' images. */
+    private Rows rows(String data, boolean anomalies, int dimension) {
+        if (!ImagePools.isImageSet(data)) {
+            DataSource source = DataSources.resolve(data);
+            return new Rows(allRows(source, dimension, data), source.contentHash());
+        }
+        ImagePools pools = ImagePools.of(data, classes, imageSize == null ? 0 : imageSize);
+        CameraSimulator.Images images = anomalies ? pools.anomalous() : pools.normal();
+        if (images == null) {
+            throw new UsageError(data + " has no images outside the normal classes " + classes
+                    + ": give --classes, the anomalies are the other classes");
+        }
+        if (images.shape().size() != dimension) {
+            throw new UsageError(data + " holds " + images.shape() + " images but the model expects " + dimension
+                    + " values per sample (train and calibrate at the same --image-size)");
+        }
+        return new Rows(images.rows(), ImagePools.hash(images));
     }
 
     /** Every row of a finite data set, checked against the model's width. */

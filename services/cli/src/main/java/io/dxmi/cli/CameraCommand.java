@@ -3,23 +3,13 @@ package io.dxmi.cli;
 import io.dxmi.anomalyscorer.CameraSimulator;
 import io.dxmi.anomalyscorer.ScorerSettings;
 import io.dxmi.core.data.CsvDataset;
-import io.dxmi.core.data.DataFormatException;
-import io.dxmi.core.data.DataSources;
-import io.dxmi.core.data.DataSpec;
 import io.dxmi.core.data.SampleShape;
-import io.dxmi.core.data.image.ImageDataset;
-import io.dxmi.core.data.image.ImageSources;
-import io.dxmi.core.data.image.ImageSplit;
 import io.dxmi.platform.config.KafkaSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -84,7 +74,7 @@ final class CameraCommand implements Callable<Integer> {
         long perCamera = frames != null ? frames : Math.max(1, Math.round(fps * seconds));
         CameraSimulator.Images normal;
         CameraSimulator.Images anomalous;
-        if (data.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        if (!ImagePools.isImageSet(data)) {
             if (classes != null) {
                 throw new UsageError("--classes applies to an image set, not to " + data);
             }
@@ -95,9 +85,9 @@ final class CameraCommand implements Callable<Integer> {
                 throw new UsageError("--anomalous-data goes with a CSV --data; with an image set the classes "
                         + "outside --classes are the anomalies");
             }
-            CameraSimulator.Images[] pools = imageSet(data, classes);
-            normal = pools[0];
-            anomalous = pools[1];
+            ImagePools pools = ImagePools.of(data, classes);
+            normal = pools.normal();
+            anomalous = pools.anomalous();
         }
         if (anomalous != null && !anomalous.shape().equals(normal.shape())) {
             throw new UsageError(anomalousData + " holds " + anomalous.shape() + " images, " + data
@@ -117,50 +107,6 @@ final class CameraCommand implements Callable<Integer> {
                 + " %.1f frames/s (offered %.1f); at worst %.1f ms behind schedule", sent.frames(), sent.anomalous(),
                 cameras, topic, sent.seconds(), sent.framesPerSecond(), cameras * fps, sent.maxLagMillis()));
         return 0;
-    }
-
-    /**
-     * An image set's split as two pools, by class: the normal classes (all when {@code classes} is null) and the
-     * others (null when there are none).
-     */
-    static CameraSimulator.Images[] imageSet(String spec, String classes) {
-        int colon = spec.lastIndexOf(':');
-        String source = spec;
-        String split = "test";
-        if (colon > 0 && List.of("test", "train").contains(spec.substring(colon + 1))) {
-            source = spec.substring(0, colon);
-            split = spec.substring(colon + 1);
-        }
-        if (!ImageSources.isBuiltIn(source) && !Files.exists(Path.of(source))) {
-            throw new UsageError(source + " is neither a built-in image set (" + ImageSources.FASHION_MNIST + ", "
-                    + ImageSources.MNIST + "), an idx file, an image folder nor a CSV file");
-        }
-        ImageDataset set;
-        int[] normalClasses;
-        try {
-            set = DataSources.openImages(new DataSpec(source, null, 0));
-            normalClasses = classes == null ? null : set.withClasses(DataSpec.parseClasses(classes)).classes();
-        } catch (IllegalArgumentException | DataFormatException e) {
-            throw new UsageError(e.getMessage(), e);
-        }
-        ImageSplit images = split.equals("train") ? set.train() : set.test();
-        int[] labels = images.isLabelled() ? images.labels() : new int[images.size()];
-        List<Integer> normal = new ArrayList<>();
-        List<Integer> other = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            int label = labels[i];
-            boolean isNormal = normalClasses == null || Arrays.stream(normalClasses).anyMatch(k -> k == label);
-            (isNormal ? normal : other).add(i);
-        }
-        if (normal.isEmpty()) {
-            throw new UsageError(spec + " has no " + split + " images of class(es) " + classes);
-        }
-        return new CameraSimulator.Images[] {pool(images, normal), other.isEmpty() ? null : pool(images, other)};
-    }
-
-    private static CameraSimulator.Images pool(ImageSplit images, List<Integer> indices) {
-        ImageSplit picked = images.select(indices.stream().mapToInt(Integer::intValue).toArray());
-        return new CameraSimulator.Images(picked.shape(), picked.pixels(), picked.isLabelled() ? picked.labels() : null);
     }
 
     /** A CSV of flattened square grayscale images in [0, 1]. */

@@ -56,6 +56,14 @@ class ImagePipelineTest {
             assertTrue(p >= 0f && p <= 1f, "pixel " + p);
         }
 
+        // The image model calibrates on held-out images of the set (its test split, at the model's size).
+        CommandLineTest.Run calibrate = CommandLineTest.dxmi("calibrate", "--model", out.toString(), "--normal",
+                "mnist:test", "--image-size", "8", "--fpr", "0.1");
+        assertEquals(0, calibrate.code(), calibrate.err());
+        JsonNode calibration = new ObjectMapper().readTree(out.resolve("calibration.json").toFile());
+        assertTrue(calibration.toString().contains("fpr"), calibration.toString());
+        assertTrue(calibrate.out().contains("target FPR 0.1 on 2004 normal rows"), calibrate.out());
+
         Path drawn = tmp.resolve("drawn.idx");
         CommandLineTest.Run sample = CommandLineTest.dxmi("sample", "--model", out.toString(), "--n", "5", "--out",
                 drawn.toString());
