@@ -57,6 +57,7 @@ class ImageLearningTest {
                 trainer.step();
             }
             double after = pixelFd(model.sample(2000, new Rng(7)), new Rng(8));
+            System.out.printf("pixel FD of the 3-step sampler: derived %.4f, after DxMI %.4f%n", before, after);
             // Measured with seeds 0, 1, 2 of this setting: 1.63 -> 1.03, 2.08 -> 1.76, 4.39 -> 1.38.
             assertTrue(after < 0.8 * before, "DxMI should bring the FD well below the derived sampler's: "
                     + before + " -> " + after);
