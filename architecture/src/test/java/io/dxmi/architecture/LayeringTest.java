@@ -25,7 +25,13 @@ class LayeringTest {
 
     private static final String[] MESSAGING = {"org.apache.kafka..", "kafka..", "io.vertx..", "org.apache.avro..",
         "io.dxmi.schemas..", "io.dxmi.platform..", "io.dxmi.pipeline.."};
-    private static final String[] DRAWING = {"java.awt..", "javax.imageio..", "org.jfree..", "io.dxmi.figures.."};
+    // Drawing: AWT's graphics, fonts and shapes, JFreeChart, the figures module. Image files (javax.imageio,
+    // java.awt.image) are data: core reads and writes them, in its image codecs only (the rule below).
+    private static final String[] DRAWING = {"java.awt", "java.awt.geom..", "java.awt.font..", "org.jfree..",
+        "io.dxmi.figures.."};
+    private static final String[] IMAGE_FILES = {"javax.imageio..", "java.awt.image.."};
+    private static final String CORE_IMAGE_CODECS =
+            "io\\.dxmi\\.core\\.(data\\.image\\.(ImageDecoder|ImageFiles)|anomaly\\.FrameImages)(\\$.*)?";
 
     private static JavaClasses classes;
 
@@ -53,6 +59,15 @@ class LayeringTest {
         ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.core..").should().dependOnClassesThat()
                 .resideInAnyPackage(DRAWING)
                 .because("the figures live in services/figures, which the programs call with core's data");
+        rule.check(classes);
+    }
+
+    @Test
+    void onlyCoresImageCodecsTouchImageFiles() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.core..").and().haveNameNotMatching(
+                CORE_IMAGE_CODECS).should().dependOnClassesThat().resideInAnyPackage(IMAGE_FILES)
+                .because("decoding and encoding image files is kept to core's image codecs (ImageDecoder, ImageFiles,"
+                        + " FrameImages); everything else works on pixel arrays");
         rule.check(classes);
     }
 
