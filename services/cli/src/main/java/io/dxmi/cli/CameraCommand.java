@@ -3,6 +3,7 @@ package io.dxmi.cli;
 import io.dxmi.anomalyscorer.CameraSimulator;
 import io.dxmi.anomalyscorer.ScorerSettings;
 import io.dxmi.core.data.CsvDataset;
+import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.platform.config.KafkaSettings;
 import picocli.CommandLine.Command;
@@ -111,7 +112,12 @@ final class CameraCommand implements Callable<Integer> {
 
     /** A CSV of flattened square grayscale images in [0, 1]. */
     static CameraSimulator.Images images(Path file) {
-        CsvDataset csv = CsvDataset.load(file);
+        CsvDataset csv;
+        try {
+            csv = CsvDataset.load(file);
+        } catch (DataFormatException e) {
+            throw new UsageError(e.getMessage(), e);
+        }
         int side = (int) Math.round(Math.sqrt(csv.dimension()));
         if (side * side != csv.dimension()) {
             throw new UsageError(file + " has " + csv.dimension() + " columns: not a flattened square image");

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An image set's split cut in two by class, as the anomaly commands use it: the normal classes ({@code --classes},
@@ -33,9 +32,19 @@ import java.util.Locale;
  */
 record ImagePools(String spec, String split, CameraSimulator.Images normal, CameraSimulator.Images anomalous) {
 
-    /** Whether {@code data} names an image set rather than a CSV file. */
+    /**
+     * Whether {@code data} names an image set ({@code NAME[:test|train]}: a built-in image set, an idx file or a
+     * folder) rather than vectors (a CSV file, a built-in 2D set).
+     */
     static boolean isImageSet(String data) {
-        return !data.toLowerCase(Locale.ROOT).endsWith(".csv");
+        return DataSources.isImageData(sourceOf(data));
+    }
+
+    /** The set named, without its split. */
+    private static String sourceOf(String spec) {
+        int colon = spec.lastIndexOf(':');
+        return colon > 0 && List.of("test", "train").contains(spec.substring(colon + 1)) ? spec.substring(0, colon)
+                : spec;
     }
 
     /** The pools of {@code spec} at the images' own size; every mistake is a {@link UsageError} naming it. */
@@ -45,13 +54,8 @@ record ImagePools(String spec, String split, CameraSimulator.Images normal, Came
 
     /** The same, resized to {@code size} × {@code size} (0: as stored). */
     static ImagePools of(String spec, String classes, int size) {
-        int colon = spec.lastIndexOf(':');
-        String source = spec;
-        String split = "test";
-        if (colon > 0 && List.of("test", "train").contains(spec.substring(colon + 1))) {
-            source = spec.substring(0, colon);
-            split = spec.substring(colon + 1);
-        }
+        String source = sourceOf(spec);
+        String split = source.equals(spec) ? "test" : spec.substring(source.length() + 1);
         if (!ImageSources.isBuiltIn(source) && !Files.exists(Path.of(source))) {
             throw new UsageError(source + " is neither a built-in image set (" + ImageSources.FASHION_MNIST + ", "
                     + ImageSources.MNIST + "), an idx file, an image folder nor a CSV file");

@@ -74,6 +74,11 @@ public final class DataSources {
         throw new IllegalArgumentException(unknownMessage(nameOrPath));
     }
 
+    /** Whether {@code nameOrPath} names image data: a built-in image set, an idx file or a folder. */
+    public static boolean isImageData(String nameOrPath) {
+        return ImageSources.isBuiltIn(nameOrPath) || isImagePath(nameOrPath);
+    }
+
     private static boolean isImagePath(String nameOrPath) {
         try {
             Path p = Path.of(nameOrPath);
