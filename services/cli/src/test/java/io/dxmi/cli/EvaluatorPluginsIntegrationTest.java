@@ -123,7 +123,10 @@ class EvaluatorPluginsIntegrationTest {
                 assertTrue(r.getMetrics().keySet().stream().allMatch(k -> k.startsWith("mode_coverage.")),
                         r.getMetrics().toString());
                 assertModeCoverage(r.getMetrics());
-                assertEquals(r.getPolicyVersion(), r.getEbmVersion(), "sync: the energy of the same iteration");
+                // The evaluator takes the newest energy at least as new as the policy: in sync mode the
+                // ebm-learner may already be an iteration or more ahead when the evaluator asks.
+                assertTrue(r.getEbmVersion() >= r.getPolicyVersion() && r.getEbmVersion() <= total,
+                        "the energy no older than the policy: " + r);
             }
         }
     }
