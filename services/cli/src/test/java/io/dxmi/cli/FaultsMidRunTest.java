@@ -105,23 +105,36 @@ class FaultsMidRunTest {
                 s.ebm().finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
             }
             // Every refused record dead-lettered exactly once (though two learners, or an actor and the
-            // ebm-learner's audit, refused it); the non-finite batches became skipped iterations.
+            // ebm-learner's audit, refused it); the non-finite batches became skipped iterations. In async mode
+            // the actors run ahead, so records injected on the trajectory topic may lie beyond the last batch
+            // the learners needed: those may go unread, but never dead-lettered twice.
+            String trajectories = new RunTopics(run).trajectories();
+            boolean async = mode.equals("async");
             Map<String, Integer> letters = deadLetters(kafka, new RunTopics(run).deadLetters());
             List<String> expected = new ArrayList<>();
             for (BadRecords.Injected i : injected) {
                 String key = DeadLetters.keyOf(i.topic(), 0, i.offset());
+                int n = letters.getOrDefault(key, 0);
                 if (i.deadLettered()) {
-                    expected.add(key);
-                    assertEquals(1, letters.getOrDefault(key, 0), i.kind() + " at " + key + ": " + letters);
+                    if (async && i.topic().equals(trajectories)) {
+                        assertTrue(n <= 1, i.kind() + " at " + key + " dead-lettered " + n + " times");
+                    } else {
+                        assertEquals(1, n, i.kind() + " at " + key + ": " + letters);
+                    }
+                    if (n > 0) {
+                        expected.add(key);
+                    }
                 } else {
-                    assertEquals(0, letters.getOrDefault(key, 0), i.kind() + " is no dead letter");
+                    assertEquals(0, n, i.kind() + " is no dead letter");
                 }
             }
             assertEquals(Set.copyOf(expected), letters.keySet(), "no other dead letters");
-            assertTrue(expected.size() >= 2 * 30, "kinds injected: " + injected.size());
-            long nan = injected.stream().filter(i -> !i.deadLettered()).count();
-            assertTrue(value(s.ebmMetrics(), "dxmi_skipped_updates_total") >= nan, "skipped energy updates");
-            assertTrue(value(s.valueMetrics(), "dxmi_skipped_updates_total") >= nan, "skipped policy updates");
+            assertTrue(expected.size() >= (async ? 30 : 2 * 30), "kinds injected: " + injected.size());
+            if (!async) {
+                long nan = injected.stream().filter(i -> !i.deadLettered()).count();
+                assertTrue(value(s.ebmMetrics(), "dxmi_skipped_updates_total") >= nan, "skipped energy updates");
+                assertTrue(value(s.valueMetrics(), "dxmi_skipped_updates_total") >= nan, "skipped policy updates");
+            }
             assertEquals(1.0, value(s.valueMetrics(), "dxmi_blob_reader_up"), "the EBM reader never stopped");
         }
     }
