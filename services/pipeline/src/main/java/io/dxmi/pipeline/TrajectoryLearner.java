@@ -1,5 +1,8 @@
 package io.dxmi.pipeline;
 
+// At 400 lines: the learners' one shared loop (decode, order, step, checkpoint, publish, pacing) kept in one place so
+// that both learners cannot drift apart; its parts are documented in the class comment.
+
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.DxmiTrainer;

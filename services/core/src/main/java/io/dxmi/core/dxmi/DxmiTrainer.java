@@ -1,5 +1,9 @@
 package io.dxmi.core.dxmi;
 
+// Over 400 lines on purpose: Algorithm 1's three phases (rollout, energy, value and policy), the non-finite guard
+// and the exact checkpoint state share one set of optimisers and random streams; split, they would pass that state
+// between classes. A split (phases into their own classes) is planned once the image path settles.
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;

@@ -1,5 +1,8 @@
 package io.dxmi.core.job;
 
+// Just over 400 lines: the job's builder (every documented option with its default) is most of it; the evaluation
+// already lives in RunEvaluation and the result in RunResult.
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.DataSource;

@@ -1,5 +1,8 @@
 package io.dxmi.platform.messaging;
 
+// Over 400 lines: the exactly-once loop (poll, batch, transaction with offsets, abort, rewind, retry, fencing) is one
+// state machine whose steps must not be separated; each is documented where it happens.
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
