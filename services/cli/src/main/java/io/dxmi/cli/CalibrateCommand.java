@@ -4,6 +4,7 @@ import io.dxmi.anomalyscorer.CameraSimulator;
 import io.dxmi.core.anomaly.Calibration;
 import io.dxmi.core.anomaly.CalibrationFile;
 import io.dxmi.core.anomaly.Calibrator;
+import io.dxmi.core.anomaly.ThresholdCriterion;
 import io.dxmi.core.data.CsvDataset;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.DataSources;
@@ -20,8 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = {"Choose an anomaly threshold on a trained energy and store it with the model "
                 + "(DIR/calibration.json), with anomalib's score normalisation.",
-            "By target false-positive rate on held-out normal data (--fpr), or F1-optimal when labelled "
-                + "anomalies are given (--anomalous)."})
+            "By target false-positive rate on held-out normal data (--fpr), or, when labelled anomalies are given "
+                + "(--anomalous), the best by --criterion (default: F1 with both classes weighted equally)."})
 final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A DxMI model directory.")
@@ -34,9 +35,19 @@ final class CalibrateCommand implements Callable<Integer> {
     String normal;
 
     @Option(names = "--anomalous", paramLabel = "FILE.csv|NAME[:test|train]",
-            description = {"Labelled anomalies: choose the F1-optimal threshold instead of one by FPR. A CSV file, "
-                    + "or an image set whose classes outside --classes are the anomalies."})
+            description = {"Labelled anomalies: choose the threshold by --criterion instead of by FPR. A CSV file, "
+                    + "or an image set whose classes outside --classes (or its --anomalous-classes) are the anomalies."})
     String anomalous;
+
+    @Option(names = "--anomalous-classes", paramLabel = "C1,C2,...",
+            description = "Image sets: the anomalous classes (default: every class outside --classes).")
+    String anomalousClasses;
+
+    @Option(names = "--criterion", paramLabel = "balanced-f1|f1|youden",
+            description = {"With --anomalous: what the threshold maximises (default: balanced-f1, F1 with both classes "
+                    + "weighted equally, which does not move with how many anomalies you labelled;",
+                "f1: anomalib's F1 on the rows as given; youden: true-positive rate minus false-positive rate)."})
+    String criterion;
 
     @Option(names = "--classes", paramLabel = "C1,C2,...",
             description = "Image sets: the normal classes (label numbers or names; default: every class).")
@@ -54,7 +65,17 @@ final class CalibrateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (anomalous != null && fpr != null) {
             throw new UsageError("--fpr and --anomalous exclude each other: with labelled anomalies the "
-                    + "threshold is the F1-optimal one");
+                    + "threshold is the best by --criterion");
+        }
+        if (anomalous == null && (criterion != null || anomalousClasses != null)) {
+            throw new UsageError((criterion != null ? "--criterion" : "--anomalous-classes")
+                    + " needs labelled anomalies (--anomalous)");
+        }
+        ThresholdCriterion chosen;
+        try {
+            chosen = criterion == null ? ThresholdCriterion.BALANCED_F1 : ThresholdCriterion.of(criterion);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--criterion: " + e.getMessage(), e);
         }
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(model);
         String weights = loaded.manifest().path("provenance").path("weightsSha256").asText(null);
@@ -74,12 +95,17 @@ final class CalibrateCommand implements Callable<Integer> {
                         weights);
             } else {
                 Rows anomalousRows = rows(anomalous, true, m.dimension());
-                c = Calibrator.f1Optimal(normalEnergies, m.energy(anomalousRows.values()), normalRows.hash(),
-                        anomalousRows.hash(), weights);
+                c = Calibrator.withAnomalies(normalEnergies, m.energy(anomalousRows.values()), chosen,
+                        normalRows.hash(), anomalousRows.hash(), weights);
             }
         }
         CalibrationFile.write(model, c);
         System.out.println(describe(c) + "; written to " + model.resolve(CalibrationFile.FILE));
+        if (anomalous != null && c.achieved().fpr() >= 0.5) {
+            System.err.println(String.format(Locale.ROOT, "calibrate: warning: this threshold flags %.0f%% of the "
+                    + "normal rows (the energy's AUROC on this data is %.3f): the model separates the classes poorly",
+                    100 * c.achieved().fpr(), c.achieved().auroc()));
+        }
         return 0;
     }
 
@@ -92,7 +118,7 @@ final class CalibrateCommand implements Callable<Integer> {
             DataSource source = DataSources.resolve(data);
             return new Rows(allRows(source, dimension, data), source.contentHash());
         }
-        ImagePools pools = ImagePools.of(data, classes, imageSize == null ? 0 : imageSize);
+        ImagePools pools = ImagePools.of(data, classes, anomalousClasses, imageSize == null ? 0 : imageSize);
         CameraSimulator.Images images = anomalies ? pools.anomalous() : pools.normal();
         if (images == null) {
             throw new UsageError(data + " has no images outside the normal classes " + classes
@@ -122,9 +148,10 @@ final class CalibrateCommand implements Callable<Integer> {
         String how = Calibration.METHOD_FPR.equals(c.method())
                 ? String.format(Locale.ROOT, "target FPR %s on %d normal rows: FPR %.4f", c.targetFpr(),
                         c.normalCount(), c.achieved().fpr())
-                : String.format(Locale.ROOT, "F1-optimal on %d normal and %d anomalous rows: F1 %.4f, recall %.4f, "
-                        + "FPR %.4f", c.normalCount(), c.anomalousCount(), c.achieved().f1(), c.achieved().tpr(),
-                        c.achieved().fpr());
+                : String.format(Locale.ROOT, "best %s (%.4f) on %d normal and %d anomalous rows: recall %.4f, "
+                        + "FPR %.4f, F1 %.4f, energy AUROC %.4f", c.method(), c.achieved().objective(), c.normalCount(),
+                        c.anomalousCount(), c.achieved().tpr(), c.achieved().fpr(), c.achieved().f1(),
+                        c.achieved().auroc());
         return String.format(Locale.ROOT, "calibration %s (%s): threshold %.6g, normalisation min %.6g max %.6g",
                 c.id(), how, c.threshold(), c.scoreMin(), c.scoreMax());
     }

@@ -35,6 +35,11 @@ final class CameraCommand implements Callable<Integer> {
                     + "the anomalies mixed in at --anomaly-rate. Default: every class normal.")
     String classes;
 
+    @Option(names = "--anomalous-classes", paramLabel = "C1,C2,...",
+            description = "Image sets: the classes the anomalies are drawn from (default: every class outside "
+                    + "--classes).")
+    String anomalousClasses;
+
     @Option(names = "--anomalous-data", paramLabel = "FILE.csv",
             description = "With a CSV --data: anomalous images in the same form, mixed in at --anomaly-rate.")
     Path anomalousData;
@@ -76,8 +81,9 @@ final class CameraCommand implements Callable<Integer> {
         CameraSimulator.Images normal;
         CameraSimulator.Images anomalous;
         if (!ImagePools.isImageSet(data)) {
-            if (classes != null) {
-                throw new UsageError("--classes applies to an image set, not to " + data);
+            if (classes != null || anomalousClasses != null) {
+                throw new UsageError((classes != null ? "--classes" : "--anomalous-classes")
+                        + " applies to an image set, not to " + data);
             }
             normal = images(Path.of(data));
             anomalous = anomalousData == null ? null : images(anomalousData);
@@ -86,7 +92,7 @@ final class CameraCommand implements Callable<Integer> {
                 throw new UsageError("--anomalous-data goes with a CSV --data; with an image set the classes "
                         + "outside --classes are the anomalies");
             }
-            ImagePools pools = ImagePools.of(data, classes);
+            ImagePools pools = ImagePools.of(data, classes, anomalousClasses);
             normal = pools.normal();
             anomalous = pools.anomalous();
         }

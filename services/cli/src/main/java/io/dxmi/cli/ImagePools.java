@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * An image set's split cut in two by class, as the anomaly commands use it: the normal classes ({@code --classes},
- * every class when absent) and the others, the anomalies. {@code NAME[:test|:train]} names the set and its split
+ * every class when absent) and the anomalies ({@code --anomalous-classes}, every other class when absent). {@code NAME[:test|:train]} names the set and its split
  * (the test split unless ':train' follows).
  *
  * @param spec what the user named
@@ -48,12 +48,15 @@ record ImagePools(String spec, String split, CameraSimulator.Images normal, Came
     }
 
     /** The pools of {@code spec} at the images' own size; every mistake is a {@link UsageError} naming it. */
-    static ImagePools of(String spec, String classes) {
-        return of(spec, classes, 0);
+    static ImagePools of(String spec, String classes, String anomalousClasses) {
+        return of(spec, classes, anomalousClasses, 0);
     }
 
-    /** The same, resized to {@code size} × {@code size} (0: as stored). */
-    static ImagePools of(String spec, String classes, int size) {
+    /**
+     * The same, resized to {@code size} × {@code size} (0: as stored). {@code anomalousClasses} (null: every class
+     * outside {@code classes}) may not overlap the normal ones.
+     */
+    static ImagePools of(String spec, String classes, String anomalousClasses, int size) {
         String source = sourceOf(spec);
         String split = source.equals(spec) ? "test" : spec.substring(source.length() + 1);
         if (!ImageSources.isBuiltIn(source) && !Files.exists(Path.of(source))) {
@@ -62,11 +65,18 @@ record ImagePools(String spec, String split, CameraSimulator.Images normal, Came
         }
         ImageDataset set;
         int[] normalClasses;
+        int[] anomalyClasses;
         try {
             set = DataSources.openImages(new DataSpec(source, null, size));
             normalClasses = classes == null ? null : set.withClasses(DataSpec.parseClasses(classes)).classes();
+            anomalyClasses = anomalousClasses == null ? null
+                    : set.withClasses(DataSpec.parseClasses(anomalousClasses)).classes();
         } catch (IllegalArgumentException | DataFormatException e) {
             throw new UsageError(e.getMessage(), e);
+        }
+        if (anomalyClasses != null && Arrays.stream(anomalyClasses).anyMatch(k -> isIn(k, normalClasses))) {
+            throw new UsageError("--anomalous-classes " + anomalousClasses + " overlaps the normal classes "
+                    + (classes == null ? "(every class, without --classes)" : classes));
         }
         ImageSplit images = split.equals("train") ? set.train() : set.test();
         int[] labels = images.isLabelled() ? images.labels() : new int[images.size()];
@@ -74,13 +84,21 @@ record ImagePools(String spec, String split, CameraSimulator.Images normal, Came
         List<Integer> other = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             int label = labels[i];
-            boolean isNormal = normalClasses == null || Arrays.stream(normalClasses).anyMatch(k -> k == label);
-            (isNormal ? normal : other).add(i);
+            if (isIn(label, normalClasses)) {
+                normal.add(i);
+            } else if (anomalyClasses == null || isIn(label, anomalyClasses)) {
+                other.add(i);
+            }
         }
         if (normal.isEmpty()) {
             throw new UsageError(spec + " has no " + split + " images of class(es) " + classes);
         }
         return new ImagePools(spec, split, pool(images, normal), other.isEmpty() ? null : pool(images, other));
+    }
+
+    /** Whether {@code label} is one of {@code classes} (null: every class). */
+    private static boolean isIn(int label, int[] classes) {
+        return classes == null || Arrays.stream(classes).anyMatch(k -> k == label);
     }
 
     private static CameraSimulator.Images pool(ImageSplit images, List<Integer> indices) {

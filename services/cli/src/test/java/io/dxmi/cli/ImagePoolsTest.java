@@ -14,7 +14,7 @@ class ImagePoolsTest {
 
     @Test
     void theNormalClassesAreOnePoolAndTheOthersTheAnomalies() {
-        ImagePools pools = ImagePools.of("fashion-mnist", "0,Trouser");
+        ImagePools pools = ImagePools.of("fashion-mnist", "0,Trouser", null);
         assertEquals(SampleShape.image(1, 28, 28), pools.normal().shape());
         assertEquals(2000, pools.normal().count(), "1,000 test images per class");
         assertEquals(8000, pools.anomalous().count());
@@ -27,16 +27,16 @@ class ImagePoolsTest {
 
     @Test
     void withoutClassesEveryImageOfTheSplitIsNormal() {
-        ImagePools pools = ImagePools.of("fashion-mnist:train", null);
+        ImagePools pools = ImagePools.of("fashion-mnist:train", null, null);
         assertEquals(60_000, pools.normal().count());
         assertNull(pools.anomalous());
     }
 
     @Test
     void unknownSetsAndClassesAreUsageErrors() {
-        assertTrue(assertThrows(UsageError.class, () -> ImagePools.of("no-such-set", null)).getMessage()
+        assertTrue(assertThrows(UsageError.class, () -> ImagePools.of("no-such-set", null, null)).getMessage()
                 .contains("no-such-set is neither a built-in image set"));
-        assertTrue(assertThrows(UsageError.class, () -> ImagePools.of("fashion-mnist", "11")).getMessage()
+        assertTrue(assertThrows(UsageError.class, () -> ImagePools.of("fashion-mnist", "11", null)).getMessage()
                 .contains("unknown class '11'"));
     }
 }

@@ -10,13 +10,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * so the threshold maps to 0.5 and the score is comparable across models.
  *
  * @param id unique id, named by every score decided with it
- * @param method {@value #METHOD_FPR}, {@value #METHOD_F1} or {@value #METHOD_MANUAL}
+ * @param method {@value #METHOD_FPR}, {@value #METHOD_MANUAL}, or with labelled anomalies the
+ *     {@link ThresholdCriterion}'s label ({@code balanced-f1}, {@code f1}, {@code youden})
  * @param targetFpr the target false-positive rate ({@value #METHOD_FPR} only)
  * @param threshold the energy threshold
  * @param scoreMin the lowest calibration energy (anomalib's min)
  * @param scoreMax the highest calibration energy (anomalib's max)
  * @param normalDataHash SHA-256 of the normal calibration data
- * @param anomalousDataHash SHA-256 of the labelled anomalies ({@value #METHOD_F1} only)
+ * @param anomalousDataHash SHA-256 of the labelled anomalies (with labelled anomalies only)
  * @param normalCount normal rows scored
  * @param anomalousCount anomalous rows scored
  * @param achieved what the threshold achieves on the calibration data
@@ -29,7 +30,6 @@ public record Calibration(String id, String method, Double targetFpr, double thr
         Achieved achieved, String modelWeightsSha256, String createdAt) {
 
     public static final String METHOD_FPR = "fpr";
-    public static final String METHOD_F1 = "f1";
     public static final String METHOD_MANUAL = "manual";
 
     public Calibration {
@@ -51,10 +51,12 @@ public record Calibration(String id, String method, Double targetFpr, double thr
      * @param fpr normal rows above the threshold / normal rows
      * @param tpr anomalous rows above it / anomalous rows (null without anomalies)
      * @param precision anomalous rows among those above it (null without anomalies)
-     * @param f1 harmonic mean of precision and recall (null without anomalies)
+     * @param f1 harmonic mean of precision and recall on the rows as given (null without anomalies)
+     * @param objective the value of the criterion the threshold maximises (null without anomalies)
+     * @param auroc the energy's AUROC, anomalies against normal rows (null without anomalies)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Achieved(double fpr, Double tpr, Double precision, Double f1) {}
+    public record Achieved(double fpr, Double tpr, Double precision, Double f1, Double objective, Double auroc) {}
 
     /** True when the energy is above the threshold. */
     public boolean isAnomalous(double energy) {

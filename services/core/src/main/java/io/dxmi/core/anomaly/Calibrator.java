@@ -1,5 +1,7 @@
 package io.dxmi.core.anomaly;
 
+import io.dxmi.core.metrics.RocAuc;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,13 +16,17 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@link #byFalsePositiveRate}: with n normal energies sorted ascending e₍₁₎ ≤ … ≤ e₍ₙ₎ and
  *       k = ⌊p·n⌋, the threshold is e₍ₙ₋ₖ₎: at most k normal rows lie above it, so the empirical
  *       false-positive rate is at most p (exactly k/n without ties). p = 0 gives the maximum.</li>
- *   <li>{@link #f1Optimal}: every distinct energy is a candidate; the one whose decision (energy
- *       above it) has the highest F1 with the anomalies as positives wins, ties going to the
+ *   <li>{@link #withAnomalies}: every distinct energy is a candidate; the one whose decision
+ *       (energy above it) scores best by a {@link ThresholdCriterion} with the anomalies as
+ *       positives wins (by default F1 with the classes weighted equally), ties going to the
  *       higher threshold (fewer false alarms).</li>
  * </ul>
  * The normalisation's min and max are those of every energy given (normal and anomalous).
  */
 public final class Calibrator {
+
+    /** Criterion values closer than this are a tie (2/3 and 1 − 1/3 differ in the last bit). */
+    private static final double TIE = 1e-12;
 
     private Calibrator() {}
 
@@ -35,49 +41,46 @@ public final class Calibrator {
         int k = (int) Math.floor(fpr * n + 1e-9);
         double threshold = sorted[n - 1 - k];
         Calibration.Achieved achieved = new Calibration.Achieved(above(sorted, threshold) / (double) n, null, null,
-                null);
+                null, null, null);
         return new Calibration(id(Calibration.METHOD_FPR, threshold, normalDataHash, modelWeightsSha256),
                 Calibration.METHOD_FPR, fpr, threshold, sorted[0], sorted[n - 1], normalDataHash, null, n, 0,
                 achieved, modelWeightsSha256, Instant.now().toString());
     }
 
-    /** F1-optimal threshold with labelled anomalies. */
-    public static Calibration f1Optimal(float[] normal, float[] anomalous, String normalDataHash,
-            String anomalousDataHash, String modelWeightsSha256) {
+    /**
+     * The threshold that maximises {@code criterion} with labelled anomalies. Every distinct energy
+     * is a candidate (and one below all of them: everything flagged); ties go to the higher
+     * threshold (fewer false alarms).
+     */
+    public static Calibration withAnomalies(float[] normal, float[] anomalous, ThresholdCriterion criterion,
+            String normalDataHash, String anomalousDataHash, String modelWeightsSha256) {
         double[] neg = sortedFinite(normal, "normal");
         double[] pos = sortedFinite(anomalous, "anomalous");
         double[] all = new double[neg.length + pos.length];
         System.arraycopy(neg, 0, all, 0, neg.length);
         System.arraycopy(pos, 0, all, neg.length, pos.length);
         Arrays.sort(all);
-        double bestF1 = -1;
+        double bestValue = Double.NEGATIVE_INFINITY;
         double best = all[all.length - 1];
-        // Candidates from the highest down: a tie keeps the higher threshold.
-        for (int i = all.length - 1; i >= 0; i--) {
-            if (i < all.length - 1 && all[i] == all[i + 1]) {
+        // Candidates from the highest down, then below every energy: a tie keeps the higher threshold.
+        for (int i = all.length - 1; i >= -1; i--) {
+            if (i >= 0 && i < all.length - 1 && all[i] == all[i + 1]) {
                 continue;
             }
-            double t = all[i];
-            int tp = above(pos, t);
-            int fp = above(neg, t);
-            double f1 = tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + (pos.length - tp));
-            if (f1 > bestF1) {
-                bestF1 = f1;
+            double t = i >= 0 ? all[i] : Math.nextDown(all[0]);
+            double v = criterion.value(above(pos, t), above(neg, t), pos.length, neg.length);
+            if (v > bestValue + TIE) {
+                bestValue = v;
                 best = t;
             }
-        }
-        // Below every energy: everything is anomalous.
-        double everything = 2.0 * pos.length / (2.0 * pos.length + neg.length);
-        if (everything > bestF1) {
-            bestF1 = everything;
-            best = Math.nextDown(all[0]);
         }
         int tp = above(pos, best);
         int fp = above(neg, best);
         Calibration.Achieved achieved = new Calibration.Achieved(fp / (double) neg.length, tp / (double) pos.length,
-                tp + fp == 0 ? 0.0 : tp / (double) (tp + fp), bestF1);
-        return new Calibration(id(Calibration.METHOD_F1, best, normalDataHash + anomalousDataHash, modelWeightsSha256),
-                Calibration.METHOD_F1, null, best, all[0], all[all.length - 1], normalDataHash, anomalousDataHash,
+                tp + fp == 0 ? 0.0 : tp / (double) (tp + fp),
+                ThresholdCriterion.F1.value(tp, fp, pos.length, neg.length), bestValue, RocAuc.auc(pos, neg));
+        return new Calibration(id(criterion.label(), best, normalDataHash + anomalousDataHash, modelWeightsSha256),
+                criterion.label(), null, best, all[0], all[all.length - 1], normalDataHash, anomalousDataHash,
                 neg.length, pos.length, achieved, modelWeightsSha256, Instant.now().toString());
     }
 

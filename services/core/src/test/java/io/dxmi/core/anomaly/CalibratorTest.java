@@ -64,31 +64,117 @@ class CalibratorTest {
         assertEquals(0.0, c.achieved().fpr());
     }
 
-    @Test
-    void f1OptimalThresholdMatchesTheHandComputation() {
-        // normal 1..6, anomalous 5, 7, 8. Candidates (energy > t):
-        //   t=8: tp 0 -> F1 0;  t=7: tp 1 fp 0 fn 2 -> 2/5 = 0.4;  t=6: tp 2 fp 0 fn 1 -> 4/5 = 0.8;
-        //   t=5: tp 2 fp 1 fn 1 -> 4/6;  t=4: tp 3 fp 2 -> 6/8 = 0.75;  lower thresholds only add false positives.
-        float[] normal = {3, 1, 6, 2, 5, 4};
-        float[] anomalous = {8, 5, 7};
-        Calibration c = Calibrator.f1Optimal(normal, anomalous, "n", "a", "w");
-        assertEquals(6.0, c.threshold());
-        assertEquals(0.8, c.achieved().f1(), 1e-12);
-        assertEquals(2.0 / 3, c.achieved().tpr(), 1e-12);
-        assertEquals(1.0, c.achieved().precision(), 1e-12);
-        assertEquals(0.0, c.achieved().fpr(), 1e-12);
-        assertEquals(1.0, c.scoreMin());
-        assertEquals(8.0, c.scoreMax());
-        assertEquals(Calibration.METHOD_F1, c.method());
-        assertEquals(3, c.anomalousCount());
+    private static Calibration labelled(float[] normal, float[] anomalous, ThresholdCriterion criterion) {
+        return Calibrator.withAnomalies(normal, anomalous, criterion, "n", "a", "w");
     }
 
     @Test
-    void f1OnSeparableDataPutsTheThresholdAtTheHighestNormal() {
+    void eachCriterionMatchesTheHandComputation() {
+        // normal 1..6 (N = 6), anomalous 5, 7, 8 (P = 3). Candidates (energy > t):
+        //   t   tp fp   F1 = 2tp/(2tp+fp+fn)   balanced F1 = 2TPR/(1+TPR+FPR)   J = TPR-FPR
+        //   8   0  0    0                      0                                0
+        //   7   1  0    2/5 = 0.4              (2/3)/(4/3) = 0.5                1/3
+        //   6   2  0    4/5 = 0.8              (4/3)/(5/3) = 0.8                2/3
+        //   5   2  1    4/6                    (4/3)/(11/6) = 8/11              1/2
+        //   4   3  2    6/8 = 0.75             2/(7/3) = 6/7 = 0.857            2/3 (a tie with 6: the higher wins)
+        //   3   3  3    6/9                    2/2.5 = 0.8                      1/2
+        //   lower thresholds only add false positives.
+        float[] normal = {3, 1, 6, 2, 5, 4};
+        float[] anomalous = {8, 5, 7};
+        Calibration f1 = labelled(normal, anomalous, ThresholdCriterion.F1);
+        assertEquals(6.0, f1.threshold());
+        assertEquals(0.8, f1.achieved().f1(), 1e-12);
+        assertEquals(0.8, f1.achieved().objective(), 1e-12);
+        assertEquals(2.0 / 3, f1.achieved().tpr(), 1e-12);
+        assertEquals(1.0, f1.achieved().precision(), 1e-12);
+        assertEquals(0.0, f1.achieved().fpr(), 1e-12);
+        assertEquals(1.0, f1.scoreMin());
+        assertEquals(8.0, f1.scoreMax());
+        assertEquals("f1", f1.method());
+        assertEquals(3, f1.anomalousCount());
+        // AUROC: pairs (anomalous > normal) = 5 + 6 + 6 with the tie 5 = 5 counting 1/2: 16.5 of 18.
+        assertEquals(16.5 / 18, f1.achieved().auroc(), 1e-12);
+
+        Calibration balanced = labelled(normal, anomalous, ThresholdCriterion.BALANCED_F1);
+        assertEquals(4.0, balanced.threshold());
+        assertEquals(6.0 / 7, balanced.achieved().objective(), 1e-12);
+        assertEquals(0.75, balanced.achieved().f1(), 1e-12);
+        assertEquals(2.0 / 6, balanced.achieved().fpr(), 1e-12);
+        assertEquals("balanced-f1", balanced.method());
+
+        Calibration youden = labelled(normal, anomalous, ThresholdCriterion.YOUDEN);
+        assertEquals(6.0, youden.threshold());
+        assertEquals(2.0 / 3, youden.achieved().objective(), 1e-12);
+        assertEquals("youden", youden.method());
+    }
+
+    @Test
+    void nineAnomaliesToOneNormalNoLongerFlagEverything() {
+        // normal {2, 4} (N = 2); anomalous 1, 1.5, eight at 3, eight at 5 (P = 18: 9 to 1). Candidates:
+        //   t     tp fp   F1                   balanced F1 = 2TPR/(1+TPR+FPR)        J = TPR-FPR
+        //   <1    18 2    36/38 = 0.947        2/3 = 0.667                           0
+        //   1     17 2    34/37 = 0.919        (17/9)/(1+17/18+1) = 0.642            -1/18
+        //   1.5   16 2    32/36 = 0.889        (16/9)/(1+8/9+1) = 0.615              -1/9
+        //   2     16 1    32/35 = 0.914        (16/9)/(1+8/9+1/2) = 32/43 = 0.744    8/9-1/2 = 0.389
+        //   3     8  1    16/27 = 0.593        (8/9)/(1+4/9+1/2) = 16/35 = 0.457     -1/18
+        //   4     8  0    16/26 = 0.615        (8/9)/(1+4/9) = 8/13 = 0.615          4/9 = 0.444
+        //   5     0  0    0                    0                                     0
+        // anomalib's F1 flags every row (below the lowest normal); the balanced F1 and Youden's J do not.
+        float[] normal = {4, 2};
+        float[] anomalous = new float[18];
+        anomalous[0] = 1;
+        anomalous[1] = 1.5f;
+        for (int i = 2; i < 18; i++) {
+            anomalous[i] = i % 2 == 0 ? 3 : 5;
+        }
+        Calibration f1 = labelled(normal, anomalous, ThresholdCriterion.F1);
+        assertTrue(f1.threshold() < 1, "plain F1 flags everything: " + f1.threshold());
+        assertEquals(1.0, f1.achieved().fpr());
+        assertEquals(36.0 / 38, f1.achieved().objective(), 1e-12);
+
+        Calibration balanced = labelled(normal, anomalous, ThresholdCriterion.BALANCED_F1);
+        assertEquals(2.0, balanced.threshold());
+        assertEquals(32.0 / 43, balanced.achieved().objective(), 1e-12);
+        assertEquals(0.5, balanced.achieved().fpr(), 1e-12);
+        assertEquals(16.0 / 18, balanced.achieved().tpr(), 1e-12);
+        assertEquals(32.0 / 35, balanced.achieved().f1(), 1e-12);
+
+        Calibration youden = labelled(normal, anomalous, ThresholdCriterion.YOUDEN);
+        assertEquals(4.0, youden.threshold());
+        assertEquals(4.0 / 9, youden.achieved().objective(), 1e-12);
+        assertEquals(0.0, youden.achieved().fpr());
+    }
+
+    @Test
+    void theBalancedF1IsPlainF1OnABalancedSetAndIgnoresTheRatio() {
+        // On a balanced set the two F1s agree; repeating each anomalous row nine times changes
+        // plain F1's choice but not the balanced one's.
+        float[] normal = {3, 1, 6, 2, 5, 4};
+        float[] anomalous = {8, 5, 7, 2.5f, 6.5f, 9};
+        assertEquals(labelled(normal, anomalous, ThresholdCriterion.F1).threshold(),
+                labelled(normal, anomalous, ThresholdCriterion.BALANCED_F1).threshold());
+        float[] nine = new float[anomalous.length * 9];
+        for (int i = 0; i < nine.length; i++) {
+            nine[i] = anomalous[i % anomalous.length];
+        }
+        assertEquals(labelled(normal, anomalous, ThresholdCriterion.BALANCED_F1).threshold(),
+                labelled(normal, nine, ThresholdCriterion.BALANCED_F1).threshold());
+        assertNotEquals(labelled(normal, anomalous, ThresholdCriterion.F1).threshold(),
+                labelled(normal, nine, ThresholdCriterion.F1).threshold());
+        assertEquals(ThresholdCriterion.YOUDEN, ThresholdCriterion.of("youden"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThresholdCriterion.of("auc"));
+        assertTrue(e.getMessage().contains("balanced-f1, f1, youden"), e.getMessage());
+    }
+
+    @Test
+    void separableDataPutsTheThresholdAtTheHighestNormal() {
         // normal {1, 2}, anomalous {3, 4}: t = 2 separates them (F1 1); t = 3 misses one (F1 2/3).
-        Calibration c = Calibrator.f1Optimal(new float[] {1, 2}, new float[] {3, 4}, "n", "a", "w");
-        assertEquals(2.0, c.threshold());
-        assertEquals(1.0, c.achieved().f1());
+        for (ThresholdCriterion criterion : ThresholdCriterion.values()) {
+            Calibration c = labelled(new float[] {1, 2}, new float[] {3, 4}, criterion);
+            assertEquals(2.0, c.threshold(), criterion.label());
+            assertEquals(1.0, c.achieved().f1());
+            assertEquals(1.0, c.achieved().auroc());
+        }
     }
 
     @Test
