@@ -30,17 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  * service (its own process) scoring held-out 28 × 28 test frames of both digits replayed by {@code dxmi camera},
  * and the committed scores read back with {@code dxmi scores}. Every frame is scored exactly once, every score
  * names the model and the calibration, and the energy separates the two digits on the stream (AUROC of energy
- * against label). Seed 0 throughout; the bound comes from what seeds 0–2 measured (see the constant).
+ * against label) as well as it does offline. Seed 0 throughout; the bound comes from what seeds 0–2 measured (see
+ * the constant). About 2 minutes on 2 cores, most of it the training.
  */
 @Tag("integration")
 class DetectionEndToEndTest {
 
     /**
-     * Measured with these settings: stream AUROC 0.97–0.99 over seeds 0, 1, 2 (the offline AUROC of
-     * {@code oneclass} agrees); 0.9 leaves room for the training's run-to-run noise on this CPU, and is far
-     * above chance.
+     * Measured with these settings (digit 1 against digit 0, calibrate's energy AUROC on the whole test split):
+     * 0.963, 0.887 and 0.959 for seeds 0, 1 and 2, against 0.043 after a single DxMI iteration (the untrained
+     * energy prefers more ink, so it ranks the other way round); 60 iterations instead of 150 were not enough
+     * for seed 1 (0.010). 0.8 is below every seed measured and far from both chance and the untrained energy.
      */
-    private static final double MIN_AUROC = 0.9;
+    private static final double MIN_AUROC = 0.8;
     private static final int CAMERAS = 2;
     private static final int FRAMES_PER_CAMERA = 150;
 
@@ -52,7 +54,7 @@ class DetectionEndToEndTest {
     void anEnergyTrainedOnOneDigitFlagsAnotherOnTheStream() throws Exception {
         Path oneclass = tmp.resolve("oc");
         CommandLineTest.Run trained = dxmi("oneclass", "--data", "mnist", "--image-size", "8", "--classes", "1",
-                "--quick", "--pretrain-iterations", "100", "--iterations", "60", "--defects", "0", "--seed", "0",
+                "--quick", "--pretrain-iterations", "100", "--defects", "0", "--seed", "0",
                 "--out", oneclass.toString(), "--quiet");
         assertEquals(0, trained.code(), trained.err());
         Path model = oneclass.resolve("class-1");
@@ -115,6 +117,10 @@ class DetectionEndToEndTest {
             System.out.printf("detection end to end: %d frames (%d anomalous), stream AUROC %.4f, calibration %s%n",
                     frames, anomalous.size(), auroc, calibrated.out().strip());
             assertTrue(auroc >= MIN_AUROC, "stream AUROC " + auroc + " below " + MIN_AUROC);
+            // The stream (8-bit 28 x 28 frames, decoded and resized by the scorer) ranks as the offline energies of
+            // the same test images do; the stream draws 300 of them, so the two differ by sampling noise only.
+            double offline = calibration.path("achieved").path("auroc").asDouble();
+            assertEquals(offline, auroc, 0.05, "stream AUROC against calibrate's on the whole test split");
         }
     }
 
