@@ -251,6 +251,27 @@ class CommandLineTest {
                 "0.05", "--anomalous", normal.toString()), ExitCode.USAGE, "--fpr and --anomalous exclude each other");
         assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", "8gaussians"), ExitCode.USAGE,
                 "not a finite data set");
+
+        // Labelled anomalies (points near the origin, between the eight modes): the criterion is the method.
+        StringBuilder centre = new StringBuilder("x1,x2\n");
+        for (int i = 0; i < 20; i++) {
+            centre.append(0.05 * (i % 5) - 0.1).append(',').append(0.05 * (i / 5) - 0.1).append('\n');
+        }
+        Path anomalies = tmp.resolve("centre.csv");
+        Files.writeString(anomalies, centre);
+        Run youden = dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--anomalous",
+                anomalies.toString(), "--criterion", "youden");
+        assertEquals(0, youden.code(), youden.err());
+        assertTrue(youden.out().contains("best youden") && youden.out().contains("on 200 normal and 20 anomalous rows"),
+                youden.out());
+        JsonNode y = new ObjectMapper().readTree(copy.resolve("calibration.json").toFile());
+        assertEquals("youden", y.get("method").asText());
+        assertTrue(y.get("achieved").has("auroc") && y.get("achieved").has("objective"), y.toString());
+        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--anomalous",
+                anomalies.toString(), "--criterion", "auc"), ExitCode.USAGE, "unknown threshold criterion 'auc'",
+                "balanced-f1, f1, youden");
+        assertOneLineError(dxmi("calibrate", "--model", copy.toString(), "--normal", normal.toString(), "--criterion",
+                "youden"), ExitCode.USAGE, "--criterion needs labelled anomalies");
     }
 
     @Test

@@ -26,6 +26,16 @@ class ImagePoolsTest {
     }
 
     @Test
+    void anomalousClassesPickThePairAndMayNotOverlap() {
+        ImagePools pair = ImagePools.of("fashion-mnist", "0", "Trouser");
+        assertEquals(1000, pair.normal().count());
+        assertEquals(1000, pair.anomalous().count());
+        assertTrue(Arrays.stream(pair.anomalous().classes()).allMatch(c -> c == 1));
+        assertTrue(assertThrows(UsageError.class, () -> ImagePools.of("fashion-mnist", "0,1", "1,2"))
+                .getMessage().contains("--anomalous-classes 1,2 overlaps the normal classes 0,1"));
+    }
+
+    @Test
     void withoutClassesEveryImageOfTheSplitIsNormal() {
         ImagePools pools = ImagePools.of("fashion-mnist:train", null, null);
         assertEquals(60_000, pools.normal().count());
