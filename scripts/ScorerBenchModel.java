@@ -17,6 +17,8 @@ import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.random.Rng;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -27,7 +29,7 @@ import java.util.Locale;
  * network of width CHANNELS) on 1×SIZE×SIZE images, calibrated by hand.
  *
  *   model DIR [SIZE] [CHANNELS] [SEED]   writes the model directory (and DIR/frames.csv: 200 images)
- *   cost DIR [ROUNDS]                     prints the scoring time per batch, energies alone and with maps
+ *   cost DIR [ROUNDS]                     prints the scoring CPU time per batch, energies alone and with maps
  */
 public class ScorerBenchModel {
 
@@ -80,7 +82,7 @@ public class ScorerBenchModel {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
         try (DxmiModel m = loaded.model()) {
             SampleShape shape = m.shape();
-            System.out.println("| batch | energies (ms/batch) | ms/frame | energies + 8x8 maps (ms/batch) | ms/frame |");
+            System.out.println("| batch | energies (CPU ms/batch) | CPU ms/frame | energies + 8x8 maps (CPU ms/batch) | CPU ms/frame |");
             System.out.println("|---|---|---|---|---|");
             for (int batch : new int[] {1, 4, 16, 32, 64, 128, 256}) {
                 float[] rows = new Rng(batch).uniforms(batch * shape.size(), 0f, 1f);
@@ -92,16 +94,21 @@ public class ScorerBenchModel {
         }
     }
 
-    /** Median milliseconds of one call, after as many warm-up calls. */
+    /**
+     * Median CPU milliseconds of one call on this thread, after as many warm-up calls. CPU time, not
+     * wall time: with one PyTorch thread the operators run on the calling thread, and on a shared
+     * machine the wall time mostly measures the other processes.
+     */
     private static double time(int rounds, Runnable r) {
         for (int i = 0; i < rounds; i++) {
             r.run();
         }
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         double[] t = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            long t0 = System.nanoTime();
+            long t0 = cpu.getCurrentThreadCpuTime();
             r.run();
-            t[i] = (System.nanoTime() - t0) / 1e6;
+            t[i] = (cpu.getCurrentThreadCpuTime() - t0) / 1e6;
         }
         java.util.Arrays.sort(t);
         return t[rounds / 2];
