@@ -82,8 +82,12 @@ final class ProgressPrinter implements ProgressListener {
         out.flush();
     }
 
-    private static String format(double v) {
+    static String format(double v) {
         double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e15) {
+            // Counts (iterations, skipped updates) read as integers.
+            return Long.toString((long) v);
+        }
         if (a != 0 && (a < 1e-3 || a >= 1e5)) {
             return String.format(Locale.ROOT, "%.2e", v);
         }

@@ -76,6 +76,14 @@ public final class SampleShape {
         return l;
     }
 
+    /** The tensor shape of one number per sample, broadcast over the sample's shape: {@code (n, 1, …, 1)}. */
+    public long[] column(long n) {
+        long[] l = new long[dims.length + 1];
+        Arrays.fill(l, 1);
+        l[0] = n;
+        return l;
+    }
+
     public int rank() {
         return dims.length;
     }

@@ -1,9 +1,5 @@
 package io.dxmi.core.dxmi;
 
-// Over 400 lines on purpose: Algorithm 1's three phases (rollout, energy, value and policy), the non-finite guard
-// and the exact checkpoint state share one set of optimisers and random streams; split, they would pass that state
-// between classes. A split (phases into their own classes) is planned once the image path settles.
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,6 +11,7 @@ import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -40,19 +37,10 @@ public final class DxmiTrainer {
     private final DxmiModel model;
     private final DxmiConfig config;
     private final BiFunction<Integer, Rng, float[]> data;
-    private final Rng rolloutRng;
-    private final Rng dataRng;
-    private final Rng policyRng;
+    private final TrainerStreams streams;
     private final Avr avr;
-    private final Adam samplerOptimizer;
-    private final Adam sigmaOptimizer;
-    private final Adam valueOptimizer;
-    private final Adam energyOptimizer;
-    private final NDManager constants;
-    private final NDArray policyEmbedding;
-    private final NDArray policyA;
-    private final NDArray policyB;
-    private final NDArray stepOneHot;
+    private final TrainerOptimizers optimizers;
+    private final PolicyStepConstants policyConstants;
     private final BoxNegatives boxNegatives;
     private long iteration;
     private long skippedUpdates;
@@ -67,56 +55,12 @@ public final class DxmiTrainer {
         this.model = model;
         this.config = model.config();
         this.data = data;
-        Rng[] streams = randomStreams(config.seed());
-        this.rolloutRng = streams[0];
-        this.dataRng = streams[1];
-        this.policyRng = streams[2];
+        this.streams = TrainerStreams.forSeed(config.seed());
         this.avr = new Avr(config.samplerSteps(), config.avrDecay());
-        FewStepSampler s = model.sampler();
-        this.samplerOptimizer = Adam.builder().setParameters(s.networkParameters())
-                .setLearningRate(config.samplerLearningRate()).optClipNorm(config.samplerClipNorm()).build();
-        this.sigmaOptimizer = s.sigmaParameters().arrays().isEmpty() ? null
-                : Adam.builder().setParameters(s.sigmaParameters()).setLearningRate(config.sigmaLearningRate()).build();
-        ValueModel v = model.values();
-        this.valueOptimizer = Adam.builder().setParameters(v.valueParameters())
-                .setLearningRate(config.valueLearningRate()).optClipNorm(config.valueClipNorm()).build();
-        this.energyOptimizer = v.sharing() == ValueSharing.SHARED ? valueOptimizer
-                : Adam.builder().setParameters(v.energyParameters()).setLearningRate(config.energyLearningRate())
-                        .optClipNorm(config.energyClipNorm()).build();
-
+        this.optimizers = new TrainerOptimizers(model, config);
         this.boxNegatives = config.boxNegativeWeight() > 0 ? BoxNegatives.fromData(data, model.normalization(),
                 model.dimension(), config.boxMargin()) : null;
-
-        // Constants of the policy step over the buffer (m rows of every step), built once.
-        int b = config.policyRowsPerStep();
-        int steps = config.samplerSteps();
-        int e = s.network().embedding().dimension();
-        constants = model.manager().newSubManager();
-        float[] emb = new float[steps * b * e];
-        float[] a = new float[steps * b];
-        float[] bc = new float[steps * b];
-        float[] oneHot = new float[steps * b * steps];
-        for (int k = 0; k < steps; k++) {
-            System.arraycopy(s.timeEmbedding(k, b), 0, emb, k * b * e, b * e);
-            for (int i = 0; i < b; i++) {
-                int row = k * b + i;
-                a[row] = s.coefficients().a(k);
-                bc[row] = s.coefficients().b(k);
-                oneHot[row * steps + k] = 1f;
-            }
-        }
-        policyEmbedding = constants.create(emb, new Shape((long) steps * b, e));
-        policyA = constants.create(a, columnShape(steps * b));
-        policyB = constants.create(bc, columnShape(steps * b));
-        stepOneHot = constants.create(oneHot, new Shape((long) steps * b, steps));
-    }
-
-    /** (n, 1, …, 1): one number per sample, broadcast over the sample's shape. */
-    private Shape columnShape(long n) {
-        long[] dims = new long[model.shape().rank() + 1];
-        java.util.Arrays.fill(dims, 1);
-        dims[0] = n;
-        return new Shape(dims);
+        this.policyConstants = new PolicyStepConstants(model, config.policyRowsPerStep());
     }
 
     /**
@@ -125,8 +69,8 @@ public final class DxmiTrainer {
      * ebm-learner, value-learner) draw exactly the numbers this trainer draws.
      */
     public static Rng[] randomStreams(long seed) {
-        Rng root = new Rng(seed ^ 0x5DEECE66DL);
-        return new Rng[] {root.split(), root.split(), root.split()};
+        TrainerStreams s = TrainerStreams.forSeed(seed);
+        return new Rng[] {s.rollout(), s.data(), s.policy()};
     }
 
     /**
@@ -184,26 +128,9 @@ public final class DxmiTrainer {
         return finishIteration(e, p);
     }
 
-    /**
-     * Sets the policy's rates (sampler network and σ) for the coming iteration; a no-op for
-     * constant rates. The energy and value keep their rates: the README's sweep found that decaying
-     * the policy settles the samples (SW) while a still-learning energy, averaged by its EMA, ranks
-     * better (AUC). Each phase calls it, so services that run one phase follow the same schedule.
-     */
-    private void scheduleLearningRates() {
-        if (!config.cosineDecay() || config.iterations() == 0) {
-            return;
-        }
-        double f = 0.5 * (1 + Math.cos(Math.PI * Math.min(iteration, config.iterations()) / config.iterations()));
-        samplerOptimizer.setLearningRate((float) (config.samplerLearningRate() * f));
-        if (sigmaOptimizer != null) {
-            sigmaOptimizer.setLearningRate((float) (config.sigmaLearningRate() * f));
-        }
-    }
-
     /** Phase 1 (actor): B trajectories x_0 … x_T from the current policy, no gradients. */
     public NDArray[] rollout(NDManager scope) {
-        return model.sampler().rollout(config.batchSize(), rolloutRng, scope);
+        return model.sampler().rollout(config.batchSize(), streams.rollout(), scope);
     }
 
     /**
@@ -211,15 +138,15 @@ public final class DxmiTrainer {
      * the evaluation EMA when the step was applied.
      */
     public EnergyStep energyStep(NDArray samples, NDManager scope) {
-        scheduleLearningRates();
+        optimizers.scheduleLearningRates(iteration);
         int b = (int) samples.getShape().get(0);
         ValueModel values = model.values();
         float[] el;
         try (NDManager it = scope.newSubManager()) {
-            float[] pos = model.normalization().toModel(data.apply(b, dataRng));
+            float[] pos = model.normalization().toModel(data.apply(b, streams.data()));
             NDList parts = new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples);
             if (boxNegatives != null) {
-                parts.add(it.create(boxNegatives.draw(b, dataRng), new Shape(model.shape().batch(b))));
+                parts.add(it.create(boxNegatives.draw(b, streams.data()), new Shape(model.shape().batch(b))));
             }
             NDArray all = NDArrays.concat(parts);
             try (GradientRecorder gc = GradientRecorder.open()) {
@@ -237,7 +164,7 @@ public final class DxmiTrainer {
                 }
             }
         }
-        int skipped = apply(energyOptimizer, el[0]);
+        int skipped = TrainerOptimizers.apply(optimizers.energy(), el[0]);
         if (skipped == 0 && values.sharing() == ValueSharing.SEPARATE) {
             updateEma();
         }
@@ -250,7 +177,7 @@ public final class DxmiTrainer {
      * transitions.
      */
     public PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope) {
-        scheduleLearningRates();
+        optimizers.scheduleLearningRates(iteration);
         int steps = config.samplerSteps();
         int b = (int) x[0].getShape().get(0);
         if (b != config.batchSize()) {
@@ -268,10 +195,7 @@ public final class DxmiTrainer {
         try (NDManager it = scope.newSubManager()) {
             // DJL places an operation's result in its first operand's manager: lend the constants
             // and log σ to this scope so that nothing computed from them outlives it.
-            policyEmbedding.tempAttach(it);
-            policyA.tempAttach(it);
-            policyB.tempAttach(it);
-            stepOneHot.tempAttach(it);
+            policyConstants.lendTo(it);
             for (NDArray p : sampler.sigmaParameters().arrays().values()) {
                 p.tempAttach(it);
             }
@@ -307,7 +231,7 @@ public final class DxmiTrainer {
                         gc.backward(loss);
                     }
                 }
-                skipped += apply(valueOptimizer, vl);
+                skipped += TrainerOptimizers.apply(optimizers.value(), vl);
                 valueLossSum += vl;
             }
 
@@ -317,17 +241,17 @@ public final class DxmiTrainer {
                 starts[k] = m == b ? x[k] : x[k].get(new NDIndex("0:{}", m));
             }
             NDArray current = NDArrays.concat(new NDList(starts));
-            NDArray noise = it.create(policyRng.gaussians(steps * m * dim), new Shape(model.shape().batch((long) steps * m)));
+            NDArray noise = it.create(streams.policy().gaussians(steps * m * dim), new Shape(model.shape().batch((long) steps * m)));
             float[] s2rows = new float[steps * m];
             for (int k = 0; k < steps; k++) {
-                java.util.Arrays.fill(s2rows, k * m, (k + 1) * m, (float) s2[k]);
+                Arrays.fill(s2rows, k * m, (k + 1) * m, (float) s2[k]);
             }
             NDArray s2col = it.create(s2rows, new Shape((long) steps * m, 1));
             try (GradientRecorder gc = GradientRecorder.open()) {
-                NDArray eps = sampler.network().forward(current, policyEmbedding);
-                NDArray logSigmaRows = stepOneHot.matMul(sampler.logSigmas(it).reshape(steps, 1));
-                NDArray sigmaRows = logSigmaRows.exp().reshape(columnShape((long) steps * m));
-                NDArray next = current.mul(policyA).add(eps.mul(policyB)).add(noise.mul(sigmaRows));
+                NDArray eps = sampler.network().forward(current, policyConstants.embedding());
+                NDArray logSigmaRows = policyConstants.stepOneHot().matMul(sampler.logSigmas(it).reshape(steps, 1));
+                NDArray sigmaRows = logSigmaRows.exp().reshape(new Shape(model.shape().column((long) steps * m)));
+                NDArray next = current.mul(policyConstants.a()).add(eps.mul(policyConstants.b())).add(noise.mul(sigmaRows));
                 NDArray nextValue = values.valueOfGroups(next, steps, m, 1);
                 NDArray rc = DxmiLosses.runningCost(next, current, s2col);
                 NDArray loss = DxmiLosses.policy(nextValue, rc, logSigmaRows, config.tauEntropy(),
@@ -338,11 +262,12 @@ public final class DxmiTrainer {
                 }
             }
             if (Float.isFinite(pl)) {
-                double sigmaNorm = sigmaOptimizer == null ? 0 : sigmaOptimizer.gradientNorm();
+                Adam sigma = optimizers.sigma();
+                double sigmaNorm = sigma == null ? 0 : sigma.gradientNorm();
                 if (Double.isFinite(sigmaNorm)) {
-                    skipped += samplerOptimizer.step().applied() ? 0 : 1;
-                    if (sigmaOptimizer != null) {
-                        skipped += sigmaOptimizer.step().applied() ? 0 : 1;
+                    skipped += optimizers.sampler().step().applied() ? 0 : 1;
+                    if (sigma != null) {
+                        skipped += sigma.step().applied() ? 0 : 1;
                     }
                 } else {
                     skipped++;
@@ -351,7 +276,7 @@ public final class DxmiTrainer {
                 skipped++;
             }
             // The policy loss also reached V's (and E's) weights; those gradients are not theirs to apply.
-            zeroAll();
+            optimizers.zeroAll();
         }
         return new PolicyStep(valueLossSum / steps, pl, s2, skipped);
     }
@@ -377,26 +302,6 @@ public final class DxmiTrainer {
                 p.policyLoss(), model.sampler().sigmas(), p.velocityScales(), skipped, recovered);
     }
 
-    /** Applies an optimizer step if the loss is finite; returns 1 when the update was refused. */
-    private int apply(Adam optimizer, float loss) {
-        if (!Float.isFinite(loss)) {
-            optimizer.getParameters().zeroGradients();
-            return 1;
-        }
-        return optimizer.step().applied() ? 0 : 1;
-    }
-
-    private void zeroAll() {
-        samplerOptimizer.getParameters().zeroGradients();
-        if (sigmaOptimizer != null) {
-            sigmaOptimizer.getParameters().zeroGradients();
-        }
-        valueOptimizer.getParameters().zeroGradients();
-        if (energyOptimizer != valueOptimizer) {
-            energyOptimizer.getParameters().zeroGradients();
-        }
-    }
-
     /** Counts bad iterations; restores the last good state when they repeat. */
     private boolean guard(int skipped) {
         if (skipped > 0) {
@@ -404,11 +309,11 @@ public final class DxmiTrainer {
             consecutiveBad++;
             if (consecutiveBad >= config.maxConsecutiveSkips()) {
                 // Keep the generator and counter moving so the same bad batch is not replayed.
-                long[] rngNow = rngState();
+                long[] rngNow = streams.state();
                 long itNow = iteration;
                 long skippedNow = skippedUpdates;
                 restoreState(lastGood);
-                setRngState(rngNow);
+                streams.restore(rngNow);
                 iteration = itNow;
                 skippedUpdates = skippedNow;
                 recoveries++;
@@ -429,50 +334,21 @@ public final class DxmiTrainer {
                 && model.values().valueParameters().allFinite() && model.values().energyParameters().allFinite();
     }
 
-    private Map<String, Adam> optimizers() {
-        Map<String, Adam> m = new LinkedHashMap<>();
-        m.put("sampler", samplerOptimizer);
-        if (sigmaOptimizer != null) {
-            m.put("sigma", sigmaOptimizer);
-        }
-        m.put("value", valueOptimizer);
-        if (energyOptimizer != valueOptimizer) {
-            m.put("energy", energyOptimizer);
-        }
-        return m;
-    }
-
     /** A copy of everything needed to resume exactly. */
     public TrainingState captureState() {
         LinkedHashMap<String, float[]> tensors = new LinkedHashMap<>(model.weights());
         Map<String, Long> stepsByOptimizer = new LinkedHashMap<>();
-        for (Map.Entry<String, Adam> e : optimizers().entrySet()) {
-            e.getValue().exportState().forEach((k, v) -> tensors.put("opt." + e.getKey() + "." + k, v));
-            stepsByOptimizer.put(e.getKey(), e.getValue().getSteps());
-        }
-        return new TrainingState(tensors, iteration, rngState(), avr.scales(), avr.isInitialized(),
+        optimizers.exportState(tensors, stepsByOptimizer);
+        return new TrainingState(tensors, iteration, streams.state(), avr.scales(), avr.isInitialized(),
                 stepsByOptimizer, skippedUpdates, recoveries);
     }
 
     /** Restores {@link #captureState()} (possibly from a checkpoint file). */
     public void restoreState(TrainingState state) {
         model.loadWeights(state.tensors());
-        for (Map.Entry<String, Adam> e : optimizers().entrySet()) {
-            String prefix = "opt." + e.getKey() + ".";
-            LinkedHashMap<String, float[]> opt = new LinkedHashMap<>();
-            state.tensors().forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    opt.put(k.substring(prefix.length()), v);
-                }
-            });
-            Long n = state.optimizerSteps().get(e.getKey());
-            if (n == null) {
-                throw new IllegalArgumentException("the saved state has no " + e.getKey() + " optimizer");
-            }
-            e.getValue().importState(opt, n);
-        }
+        optimizers.importState(state.tensors(), state.optimizerSteps());
         iteration = state.iteration();
-        setRngState(state.rngState());
+        streams.restore(state.rngState());
         avr.restore(state.avrScales(), state.avrInitialized());
         skippedUpdates = state.skippedUpdates();
         recoveries = state.recoveries();
@@ -480,32 +356,10 @@ public final class DxmiTrainer {
         lastGood = null;
     }
 
-    /** The three random streams' states, concatenated (rollout, data, policy). */
-    private long[] rngState() {
-        long[] a = rolloutRng.getState();
-        long[] b = dataRng.getState();
-        long[] c = policyRng.getState();
-        long[] all = new long[a.length * 3];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, a.length);
-        System.arraycopy(c, 0, all, 2 * a.length, a.length);
-        return all;
-    }
-
-    private void setRngState(long[] all) {
-        int n = all.length / 3;
-        if (n * 3 != all.length) {
-            throw new IllegalArgumentException("a trainer's random state has 3 streams, got " + all.length + " words");
-        }
-        rolloutRng.setState(java.util.Arrays.copyOfRange(all, 0, n));
-        dataRng.setState(java.util.Arrays.copyOfRange(all, n, 2 * n));
-        policyRng.setState(java.util.Arrays.copyOfRange(all, 2 * n, 3 * n));
-    }
-
     /** Parameters the trainer optimises, by role (for reporting sizes). */
     public Map<String, ParameterSet> parameterSets() {
         Map<String, ParameterSet> m = new LinkedHashMap<>();
-        optimizers().forEach((k, v) -> m.put(k, v.getParameters()));
+        optimizers.byRole().forEach((k, v) -> m.put(k, v.getParameters()));
         return m;
     }
 }
