@@ -46,6 +46,10 @@ final class VectorTableCommand implements Callable<Integer> {
             description = "Reuse a pretrained DDPM already in OUT when its data and pretraining settings match.")
     boolean reusePretrained;
 
+    @Option(names = "--resume", description = "Continue an interrupted table in DIR: runs that finished there with the"
+            + " same settings are read back, the others run (implies --reuse-pretrained).")
+    boolean resume;
+
     @Mixin
     DxmiOptions dxmi;
 
@@ -62,7 +66,7 @@ final class VectorTableCommand implements Callable<Integer> {
         }
         var parsed = spec.commandLine().getParseResult();
         VectorTableJob.Builder job = VectorTableJob.builder().setOutput(out).optSeeds(seeds).optQuick(quick)
-                .optConfig(dxmi.config(0)).optJobs(jobs).optReusePretrained(reusePretrained)
+                .optConfig(dxmi.config(0)).optJobs(jobs).optReusePretrained(reusePretrained).optResume(resume)
                 .optListener(new ProgressPrinter(System.err, quiet));
         if (parsed.hasMatchedOption("--iterations")) {
             job.optIterations(dxmi.iterations);

@@ -1,12 +1,8 @@
 package io.dxmi.core.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.metrics.MeanStd;
-import io.dxmi.core.model.ModelDirectory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,24 +16,10 @@ record Baselines(MeanStd floor, MeanStd ddpm, MeanStd derived, double aucReferen
 
     /** The cached baselines for this protocol key, or null when absent, unreadable or for another protocol. */
     static Baselines read(Path file, String key) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            JsonNode n = ModelDirectory.json().readTree(file.toFile());
-            if (!key.equals(n.path("key").asText())) {
-                return null;
-            }
-            return ModelDirectory.json().treeToValue(n.path("baselines"), Baselines.class);
-        } catch (IOException e) {
-            return null; // a cache that cannot be read is measured again
-        }
+        return KeyedJson.read(file, key, Baselines.class);
     }
 
     static void write(Path file, String key, Baselines b) throws IOException {
-        ObjectNode n = ModelDirectory.json().createObjectNode();
-        n.put("key", key);
-        n.set("baselines", ModelDirectory.json().valueToTree(b));
-        ModelDirectory.writeJson(file, n);
+        KeyedJson.write(file, key, b);
     }
 }

@@ -45,6 +45,8 @@ public final class VectorTableJob {
     public static final int DATA_ROWS = 20_000;
     /** Where a pretrained model's baselines are kept, so that a rerun with {@code --reuse-pretrained} skips them. */
     static final String BASELINES = "vector-table-baselines.json";
+    /** Where a finished run's row is kept, so that {@code --resume} does not run it again. */
+    static final String FINISHED = "vector-table-run.json";
     /** Rows drawn to time DxMI's sampler. */
     private static final int TIMED_ROWS = 10_000;
 
@@ -55,6 +57,7 @@ public final class VectorTableJob {
     private final DxmiConfig config;
     private final int pretrainIterations;
     private final boolean reusePretrained;
+    private final boolean resume;
     /** SW rows, samplings and directions. */
     private final int[] evaluation;
     private final int jobs;
@@ -69,7 +72,8 @@ public final class VectorTableJob {
                 : (b.quick ? 1500 : b.config.iterations())).build();
         this.pretrainIterations = b.pretrainIterations != null ? b.pretrainIterations
                 : (b.quick ? 5000 : PretrainConfig.defaults().iterations());
-        this.reusePretrained = b.reusePretrained;
+        this.reusePretrained = b.reusePretrained || b.resume;
+        this.resume = b.resume;
         this.evaluation = b.evaluation != null ? b.evaluation : quick ? new int[] {5000, 2, 500}
                 : new int[] {10_000, 5, 1000};
         this.jobs = b.jobs;
@@ -185,6 +189,14 @@ public final class VectorTableJob {
         DataSource data = synthetic == null ? ToyDatasets.byName(name) : materialise(synthetic);
         Path dir = output.resolve(name).resolve("seed" + seed);
         Evaluator ev = evaluator(data, seed);
+        String runKey = runKey(data, ev);
+        if (resume) {
+            VectorTableReport.Run finished = KeyedJson.read(dir.resolve(FINISHED), runKey, VectorTableReport.Run.class);
+            if (finished != null) {
+                listener.onProgress(name + " seed " + seed + " finished before (--resume)", 1, 1, Map.of());
+                return finished;
+            }
+        }
         PretrainConfig pc = PretrainConfig.defaults().withIterations(pretrainIterations).withSeed(seed);
         Path ddpmDir = dir.resolve("ddpm-1000");
         ProgressListener phase = phase(name + " seed " + seed);
@@ -215,9 +227,17 @@ public final class VectorTableJob {
         try (var trained = ModelStore.loadDxmi(dir.resolve("dxmi")).model()) {
             timed(trained::sample, msDxmi).apply(TIMED_ROWS, new Rng(seed));
         }
-        return new VectorTableReport.Run(name, data.dimension(), seed, base.floor(), base.ddpm(), base.derived(),
-                r.sw(), r.auc(), r.aucRaw(), base.aucReference(), base.reference(), pretrainSeconds, trainSeconds,
-                base.msPer1000Ddpm(), base.msPer1000Derived(), perThousand(msDxmi));
+        VectorTableReport.Run run = new VectorTableReport.Run(name, data.dimension(), seed, base.floor(), base.ddpm(),
+                base.derived(), r.sw(), r.auc(), r.aucRaw(), base.aucReference(), base.reference(), pretrainSeconds,
+                trainSeconds, base.msPer1000Ddpm(), base.msPer1000Derived(), perThousand(msDxmi));
+        KeyedJson.write(dir.resolve(FINISHED), runKey, run);
+        return run;
+    }
+
+    /** Everything a run's row depends on: the data, DxMI's and the pretraining's settings, the evaluation. */
+    private String runKey(DataSource data, Evaluator ev) throws IOException {
+        return data.contentHash() + " " + ModelDirectory.json().writeValueAsString(config) + " pretrain "
+                + pretrainIterations + " " + ev.describe();
     }
 
     /** What a run measures before DxMI: the floor, the two DDPM samplers, the reference score. */
@@ -244,7 +264,10 @@ public final class VectorTableJob {
         if (reusePretrained && Files.isRegularFile(dir.resolve(ModelDirectory.MANIFEST))) {
             ObjectNode m = (ObjectNode) ModelDirectory.json().readTree(dir.resolve(ModelDirectory.MANIFEST).toFile());
             boolean sameData = data.contentHash().equals(m.path("provenance").path("dataHash").asText());
-            boolean sameConfig = ModelDirectory.json().valueToTree(pc).equals(m.path("pretrainConfig"));
+            // Compared as records: as JSON trees a float setting read back (a double node) never equals the same
+            // setting written (a float node).
+            boolean sameConfig = pc.equals(ModelDirectory.json().treeToValue(m.path("pretrainConfig"),
+                    PretrainConfig.class));
             if (sameData && sameConfig) {
                 reused[0] = true;
                 return ModelStore.loadDdpm(dir);
@@ -306,6 +329,7 @@ public final class VectorTableJob {
         private Integer iterations;
         private Integer pretrainIterations;
         private boolean reusePretrained;
+        private boolean resume;
         private int[] evaluation;
         private int jobs = 1;
         private ProgressListener listener = ProgressListener.NONE;
@@ -354,6 +378,15 @@ public final class VectorTableJob {
         /** Load a pretrained DDPM already in the output directory when its data and settings match. */
         public Builder optReusePretrained(boolean reusePretrained) {
             this.reusePretrained = reusePretrained;
+            return this;
+        }
+
+        /**
+         * Continue an interrupted table: a (set, seed) that finished before in the output directory with the
+         * same data and settings is read back instead of run again (implies {@link #optReusePretrained}).
+         */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
             return this;
         }
 
