@@ -210,6 +210,9 @@ public final class PipelineContext implements AutoCloseable {
             c.seekToBeginning(List.of(p));
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (RunCatalog.STOP_KEY.equals(r.key())) {
+                        continue; // a stop mark (or its clearing) is the catalog's, not a bad plan
+                    }
                     try {
                         if (!RunPlan.KEY.equals(r.key())) {
                             throw new IllegalArgumentException("a record keyed '" + r.key() + "' on the spec topic");
