@@ -153,7 +153,7 @@ class CodecsTest {
       }
     }
     byte[] whole = Codecs.encode(trajectories(2, 2, 2));
-    assertEquals("truncated record of type TrajectoryBatch (20 bytes, written as TrajectoryBatch v1)",
+    assertEquals("truncated record of type TrajectoryBatch (20 bytes, written as TrajectoryBatch v2)",
         fails(TrajectoryBatch.class, Arrays.copyOf(whole, 20)).getMessage());
   }
 

@@ -63,6 +63,17 @@ class GoldenRecordsTest {
     assertArrayEquals(new float[] {-2f, -1.75f, -1.5f, -1.25f, -1f, -0.75f, -0.5f, -0.25f, 0f,
         0.25f, 0.5f, 0.75f, 1f, 1.25f, 1.5f, 1.75f, 2f, 2.25f}, Tensors.unpack(r.getStates(), 18));
     assertEquals(5L, r.getIteration());
+    // Fields v1 did not have get their defaults.
+    assertEquals(List.of(), r.getRolloutState());
+  }
+
+  @Test
+  void trajectoryBatchV2() throws IOException {
+    TrajectoryBatch r = Codecs.decode(TrajectoryBatch.class, golden("TrajectoryBatch.v2.bin"));
+    assertEquals("batch-0007", r.getBatchId());
+    assertEquals(42L, r.getPolicyVersion());
+    assertEquals(18, Tensors.unpack(r.getStates(), 18).length);
+    assertEquals(List.of(1L, -2L, 3_000_000_000_000L, Long.MIN_VALUE, 0x7ff8000000000000L), r.getRolloutState());
   }
 
   @Test

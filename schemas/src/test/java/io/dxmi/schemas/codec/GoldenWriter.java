@@ -67,7 +67,8 @@ public final class GoldenWriter {
         .setRunId("run-golden").setBatchId("batch-0007").setActorId("actor-3")
         .setPolicyVersion(42L).setSteps(2).setBatchSize(2).setDimension(3)
         .setSampleShape(List.of(3)).setCreatedAtMillis(1_700_000_000_123L)
-        .setStates(Tensors.pack(states)).setIteration(5L).build();
+        .setStates(Tensors.pack(states)).setIteration(5L)
+        .setRolloutState(List.of(1L, -2L, 3_000_000_000_000L, Long.MIN_VALUE, 0x7ff8000000000000L)).build();
     WeightSnapshot snapshot = WeightSnapshot.newBuilder()
         .setRunId("run-golden").setModel("ebm").setVersion(17L).setStep(1_700L)
         .setSizeBytes(3_000_000L)

@@ -162,11 +162,16 @@ public final class PipelineContext implements AutoCloseable {
         return new Snapshots(blobs, retry, topics, service, plan.hash(), plan.spec().data().contentHash());
     }
 
-    /** Creates the run's topics for a plan (blocking; idempotent): what {@link Submission} does. */
-    public void createTopics(RunPlan plan, long batchBytes, Map<String, Long> snapshotBytes) {
+    /**
+     * Creates the run's topics for a plan (blocking; idempotent): what {@link Submission} does. Returns the most
+     * disk they take on one replica ({@link RunTopics#diskBound}).
+     */
+    public long createTopics(RunPlan plan, long batchBytes, Map<String, Long> snapshotBytes) {
+        Map<String, Map<String, String>> configs = topics.configs(plan, batchBytes, snapshotBytes);
         try (Admin admin = Admin.create(new HashMap<>(settings.adminProperties()))) {
-            topics.create(admin, topics.configs(plan, batchBytes, snapshotBytes));
+            topics.create(admin, configs);
         }
+        return RunTopics.diskBound(configs);
     }
 
     /** Publishes the run plan (the run's first message). */
@@ -205,6 +210,9 @@ public final class PipelineContext implements AutoCloseable {
             c.seekToBeginning(List.of(p));
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (RunCatalog.STOP_KEY.equals(r.key())) {
+                        continue; // a stop mark (or its clearing) is the catalog's, not a bad plan
+                    }
                     try {
                         if (!RunPlan.KEY.equals(r.key())) {
                             throw new IllegalArgumentException("a record keyed '" + r.key() + "' on the spec topic");

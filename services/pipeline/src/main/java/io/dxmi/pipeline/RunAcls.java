@@ -47,6 +47,8 @@ public final class RunAcls {
             case "sampler-actor" -> {
                 readSnapshots(out, t, principal);
                 out.add(topic(t.trajectories(), AclOperation.WRITE, principal));
+                // A restarted actor reads its newest batch back to continue its rollout stream (assign-only: no group).
+                out.add(topic(t.trajectories(), AclOperation.READ, principal));
             }
             case "ebm-learner" -> {
                 out.add(topic(t.trajectories(), AclOperation.READ, principal));

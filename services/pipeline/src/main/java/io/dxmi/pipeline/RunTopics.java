@@ -113,6 +113,22 @@ public record RunTopics(String run) {
         return c;
     }
 
+    /**
+     * The most disk these topics take on one replica: what each deletes down to plus the segment it writes
+     * meanwhile (a segment is deleted only whole, once the next one is rolled); a compacted topic is counted at
+     * two segments (its records are overwritten, not accumulated). Indexes and the broker's own files come on top.
+     */
+    public static long diskBound(Map<String, Map<String, String>> configs) {
+        long sum = 0;
+        for (Map<String, String> c : configs.values()) {
+            long segment = Long.parseLong(c.getOrDefault(TopicConfig.SEGMENT_BYTES_CONFIG, Long.toString(MIB)));
+            boolean compacted = TopicConfig.CLEANUP_POLICY_COMPACT.equals(c.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+            sum += compacted ? 2 * segment
+                    : Long.parseLong(c.getOrDefault(TopicConfig.RETENTION_BYTES_CONFIG, "0")) + segment;
+        }
+        return sum;
+    }
+
     /** Creates every topic of the run that does not exist yet (idempotent; blocking). */
     public void create(Admin admin, Map<String, Map<String, String>> configs) {
         configs.forEach((topic, config) -> Topics.ensure(admin, topic, 1, config));

@@ -50,9 +50,10 @@ public final class Submission {
                 sizes.put(part, WeightBlobs.encodedSize(layout(ModelParts.weights(model, part))));
             }
         }
-        LOG.info("run '{}': trajectory batches of {} bytes, snapshots of {} bytes", plan.spec().runId(),
-                batchBytes(plan), sizes);
-        context.createTopics(plan, batchBytes(plan), sizes);
+        long disk = context.createTopics(plan, batchBytes(plan), sizes);
+        LOG.info("run '{}': trajectory batches of {} bytes, snapshots of {} bytes; its topics take at most {} MiB"
+                + " of disk per replica", plan.spec().runId(), batchBytes(plan), sizes,
+                (disk + (1 << 20) - 1) >> 20);
         context.publishPlan(plan).toCompletionStage().toCompletableFuture().get();
         context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, policy, 0).toCompletionStage()
                 .toCompletableFuture().get();

@@ -4,22 +4,32 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.Trajectories;
+import io.dxmi.platform.messaging.TopicTail;
 import io.dxmi.schemas.TrajectoryBatch;
 import io.dxmi.schemas.codec.Codecs;
+import io.dxmi.schemas.codec.SchemaException;
 import io.dxmi.schemas.codec.Tensors;
+import org.apache.kafka.common.TopicPartition;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 /** Trajectory batches between tensors and their Avro messages, with the checks a consumer needs. */
 public final class TrajectoryMessages {
 
     private TrajectoryMessages() {}
 
-    /** Encodes T+1 states (B, shape…) rolled out by {@code actorId} with policy {@code policyVersion}. */
-    public static byte[] encode(String runId, String actorId, long policyVersion, NDArray[] states) {
+    /**
+     * Encodes T+1 states (B, shape…) rolled out by {@code actorId} with policy {@code policyVersion}, and the
+     * actor's rollout stream after them ({@link #newestOf}).
+     */
+    public static byte[] encode(String runId, String actorId, long policyVersion, NDArray[] states,
+            long[] rolloutState) {
         int steps = states.length - 1;
         long[] dims = states[0].getShape().getShape();
         List<Integer> shape = new ArrayList<>();
@@ -31,8 +41,44 @@ public final class TrajectoryMessages {
         TrajectoryBatch msg = TrajectoryBatch.newBuilder().setRunId(runId).setBatchId(UUID.randomUUID().toString())
                 .setActorId(actorId).setPolicyVersion(policyVersion).setSteps(steps).setBatchSize((int) dims[0])
                 .setDimension(size).setSampleShape(shape).setCreatedAtMillis(System.currentTimeMillis())
-                .setStates(Tensors.pack(Trajectories.pack(states))).build();
+                .setStates(Tensors.pack(Trajectories.pack(states)))
+                .setRolloutState(Arrays.stream(rolloutState).boxed().toList()).build();
         return Codecs.encode(msg);
+    }
+
+    /**
+     * Where an actor left off: its newest batch on the trajectory topic.
+     *
+     * @param offset the batch's offset (the actor paces from it)
+     * @param policyVersion the policy it was rolled out with
+     * @param rolloutState the actor's rollout stream after it; null when the batch does not carry it (v1 writer)
+     */
+    public record ActorPosition(long offset, long policyVersion, long[] rolloutState) {}
+
+    /**
+     * The newest batch of this run by {@code actorId} on the run's trajectory topic (read back from its end),
+     * or empty when the actor has sent none. Records that are not such a batch are passed over.
+     */
+    public static Optional<ActorPosition> newestOf(PipelineContext context, String actorId, Duration timeout)
+            throws TimeoutException {
+        TopicPartition tp = new TopicPartition(context.topics().trajectories(), 0);
+        return TopicTail.newest(context.settings(), tp, r -> {
+            if (r.value() == null || !actorId.equals(r.key())) {
+                return null;
+            }
+            try {
+                TrajectoryBatch m = Codecs.decode(TrajectoryBatch.class, r.value());
+                if (!context.topics().run().equals(m.getRunId()) || !actorId.equals(m.getActorId())) {
+                    return null;
+                }
+                List<Long> words = m.getRolloutState();
+                boolean whole = words.size() == 5 && (words.get(0) | words.get(1) | words.get(2) | words.get(3)) != 0;
+                return new ActorPosition(r.offset(), m.getPolicyVersion(),
+                        whole ? words.stream().mapToLong(Long::longValue).toArray() : null);
+            } catch (SchemaException e) {
+                return null;
+            }
+        }, timeout).map(TopicTail.Found::value);
     }
 
     /**

@@ -163,6 +163,42 @@ class MalformedMessagesTest extends BrokerTestBase {
     }
 
     @Test
+    void aRestartedActorFindsItsNewestBatchPastGarbageAndOtherActorsBatches() throws Exception {
+        String run = "actor-position";
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining(run);
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, run, "sampler-actor", metrics)) {
+            PipelineTestSupport.createTopics(ctx, plan);
+            assertTrue(TrajectoryMessages.newestOf(ctx, "0", WAIT).isEmpty(), "a fresh actor starts from the seed");
+            long[] state = {11, 22, 33, 44, Double.doubleToRawLongBits(Double.NaN)};
+            BiFunction<String, Long, TrajectoryBatch.Builder> batch = (actor, policy) -> batch(states())
+                    .setRunId(run).setBatchId(actor + "-" + policy).setActorId(actor).setPolicyVersion(policy)
+                    .setRolloutState(Arrays.stream(state).map(w -> w + policy).boxed().toList());
+            String topic = ctx.topics().trajectories();
+            List<Map.Entry<String, byte[]>> records = List.of(
+                    Map.entry("0", Codecs.encode(batch.apply("0", 7L).build())), // actor 0's newest good batch
+                    Map.entry("1", Codecs.encode(batch.apply("1", 8L).build())), // another actor's
+                    Map.entry("0", GARBAGE), // keyed as actor 0 but not a batch
+                    Map.entry("0", Codecs.encode(batch.apply("0", 9L).setRunId("someone-else").build())),
+                    Map.entry("0", Codecs.encode(batch.apply("1", 9L).build()))); // keyed 0, sent by actor 1
+            List<Long> offsets = new ArrayList<>();
+            for (Map.Entry<String, byte[]> r : records) {
+                offsets.add(await(ctx.producer().send(topic, r.getKey(), r.getValue())).offset());
+            }
+            TrajectoryMessages.ActorPosition zero = TrajectoryMessages.newestOf(ctx, "0", WAIT).orElseThrow();
+            assertEquals(offsets.get(0), zero.offset());
+            assertEquals(7L, zero.policyVersion());
+            assertTrue(Arrays.equals(new long[] {18, 29, 40, 51, state[4] + 7}, zero.rolloutState()));
+            assertEquals(offsets.get(1), TrajectoryMessages.newestOf(ctx, "1", WAIT).orElseThrow().offset());
+            // A batch without the stream (a v1 writer) still gives the pacing position.
+            long v1 = await(ctx.producer().send(topic, "2", Codecs.encode(batch.apply("2", 3L)
+                    .setRolloutState(List.of()).build()))).offset();
+            TrajectoryMessages.ActorPosition two = TrajectoryMessages.newestOf(ctx, "2", WAIT).orElseThrow();
+            assertEquals(v1, two.offset());
+            assertEquals(null, two.rolloutState());
+        }
+    }
+
+    @Test
     void trajectoryDecodeRejectsMalformedBatches() {
         TrajectoryMessages.Decoded ok = TrajectoryMessages.decode(Codecs.encode(batch(states()).build()), RUN, T, B, SampleShape.vector(D));
         assertTrue(Arrays.equals(states(), ok.states()));

@@ -108,6 +108,20 @@ class PlanAndCheckpointTest extends BrokerTestBase {
     }
 
     @Test
+    void theTopicsDiskBoundIsWhatEachKeepsPlusTheSegmentItWrites() {
+        RunPlan p = plan("sized", "sync", 0); // checkpoints every 10 iterations
+        long mib = 1L << 20;
+        Map<String, Map<String, String>> c = new RunTopics("sized").configs(p, 100_000,
+                Map.of(RunTopics.POLICY, 4 * mib, RunTopics.EBM, mib, RunTopics.EMA, mib, RunTopics.VALUE, mib));
+        // trajectories keep 2·(10 + 64) batches = 14.8 MB (segments of 3.7 MB); the policy 8 versions (32 MiB, segments
+        // of 8 MiB); the other snapshots 8 MiB (2 MiB segments) each; evaluations and dead letters 64 MiB (16 MiB
+        // segments) each; the compacted spec two 1 MiB segments.
+        long trajectories = 2 * (10 + 64) * 100_000L;
+        long expected = trajectories + trajectories / 4 + 40 * mib + 3 * 10 * mib + 2 * 80 * mib + 2 * mib;
+        assertEquals(expected, RunTopics.diskBound(c));
+    }
+
+    @Test
     void evaluationEveryZeroMeansOnlyAtTheEndAndNegativeIsRefused() {
         RunPlan p = plan("intervals", "sync", 0);
         RunPlan endOnly = new RunPlan(p.spec(), p.mode(), p.maxStaleness(), p.checkpointEvery(), 0);

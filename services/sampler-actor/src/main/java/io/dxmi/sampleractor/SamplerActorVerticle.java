@@ -12,7 +12,10 @@ import io.dxmi.pipeline.SnapshotLoopService;
 import io.dxmi.pipeline.TrajectoryMessages;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +31,21 @@ import java.util.concurrent.TimeUnit;
  * actor ("0") then draws exactly the single-process trainer's rollout noise. Records that are
  * not batches (refused) never hold an actor up: its own batches always move the position.
  *
+ * <p>Restart: each batch carries the actor's rollout stream after it, and a starting actor
+ * continues after its newest batch on the trajectory topic (its stream and its pacing position),
+ * as if it had never stopped; so a stopped and resumed synchronous run draws exactly the noise of
+ * one never stopped. A fresh actor (none of its batches on the topic) starts from the seed.
+ *
  * <p>A send that fails is retried through a broker outage; the actor stops loudly only when the
  * retry gives up.
  */
 public final class SamplerActorVerticle extends SnapshotLoopService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SamplerActorVerticle.class);
+
     public static final String ROLE = "sampler-actor";
+    /** How long reading back the trajectory topic's tail for this actor's newest batch may take. */
+    private static final Duration READ_BACK_TIMEOUT = Duration.ofMinutes(1);
 
     private volatile long produced;
     private PhaseTimes phases;
@@ -92,6 +104,20 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
         long total = plan.iterations();
         long loaded = -1;
         long lastOffset = -1;
+        // Without this a restarted actor (a resumed run) would draw its noise from the seed again and pace from
+        // offset 0: its batches would differ from those of a run never stopped, and the run would drift.
+        var left = TrajectoryMessages.newestOf(context, options.instanceId(), READ_BACK_TIMEOUT);
+        if (left.isPresent()) {
+            lastOffset = left.get().offset();
+            if (left.get().rolloutState() != null) {
+                rng = Rng.fromState(left.get().rolloutState());
+                LOG.info("{} {} continues after its batch at offset {} (policy v{})", role(), options.instanceId(),
+                        lastOffset, left.get().policyVersion());
+            } else {
+                LOG.warn("{} {}: its batch at offset {} does not record the rollout stream; it paces from there but"
+                        + " draws from the seed again", role(), options.instanceId(), lastOffset);
+            }
+        }
         while (true) {
             long need = lastOffset + 1 - plan.maxStaleness();
             long t0 = System.nanoTime();
@@ -110,7 +136,7 @@ public final class SamplerActorVerticle extends SnapshotLoopService {
             long t2 = System.nanoTime();
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray[] states = model.sampler().rollout(batch, rng, scope);
-                message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, states);
+                message = TrajectoryMessages.encode(options.run(), options.instanceId(), loaded, states, rng.getState());
             }
             long t3 = System.nanoTime();
             phases.record("actor.rollout", t3 - t2);
