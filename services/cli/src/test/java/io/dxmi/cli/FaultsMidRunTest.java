@@ -85,7 +85,8 @@ class FaultsMidRunTest {
     @ValueSource(strings = {"sync", "async"})
     void badRecordsOfEveryKindMidRunAreDeadLetteredOnceAndTheRunFinishes(String mode) throws Exception {
         // More iterations than offsets up to the last injected record: the learners must read every one of them
-        // (bad records are not iterations; NaN batches are, as skipped ones).
+        // (bad records are not iterations; NaN batches are, as skipped ones). The run is held while they are
+        // injected (at checkpoints 20 and 30), so they always lie well before its end.
         int total = 100;
         String run = "bad-" + mode;
         try (TinyRun fixture = TinyRun.start(tmp, 100)) {
@@ -96,10 +97,11 @@ class FaultsMidRunTest {
             try (SnapshotFollower policies = policies(kafka, plan);
                     PipelineContext chaos = PipelineContext.open(fixture.vertx(), kafka, run, "chaos",
                             Metrics.create("chaos"))) {
+                Path checkpoints = tmp.resolve("state").resolve(run).resolve(ValueLearnerVerticle.ROLE);
                 policies.await(RunTopics.POLICY, 10).get(2, TimeUnit.MINUTES);
-                injected.addAll(new BadRecords(chaos, plan, 1).injectAll());
+                injected.addAll(injectWhileHeld(s, checkpoints, new BadRecords(chaos, plan, 1), total));
                 policies.await(RunTopics.POLICY, 22).get(2, TimeUnit.MINUTES);
-                injected.addAll(new BadRecords(chaos, plan, 2).injectAll());
+                injected.addAll(injectWhileHeld(s, checkpoints, new BadRecords(chaos, plan, 2), total));
                 s.value().finished().toCompletionStage().toCompletableFuture().get(4, TimeUnit.MINUTES);
                 assertEquals(total, policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).version());
                 for (SamplerActorVerticle a : s.actors()) {
@@ -139,6 +141,20 @@ class FaultsMidRunTest {
                 assertTrue(value(s.valueMetrics(), "dxmi_skipped_updates_total") >= nan, "skipped policy updates");
             }
             assertEquals(1.0, value(s.valueMetrics(), "dxmi_blob_reader_up"), "the EBM reader never stopped");
+        }
+    }
+
+    /**
+     * Injects every kind of bad record while the value-learner waits at its next checkpoint (its directory held
+     * unwritable), so that the run cannot end before its services have read them, however fast the machine. The
+     * records then lie among the run's own, as when they arrive while it flows.
+     */
+    private static List<BadRecords.Injected> injectWhileHeld(Services s, Path checkpoints, BadRecords bad, int total)
+            throws Exception {
+        try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints)) {
+            waitFor(() -> value(s.valueMetrics(), "dxmi_checkpoint_failing") == 1, "the run held at a checkpoint");
+            assertTrue(s.value().iteration() < total, "held mid-run, at iteration " + s.value().iteration());
+            return bad.injectAll();
         }
     }
 
