@@ -88,9 +88,9 @@ class KillAndResumeTest {
                     Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
                 Path log1 = tmp.resolve(killed + "-1.log");
                 Process first = learner(killed, fixture.bootstrap(), state, log1);
-                // Held mid-run: once the learner's second checkpoint is on disk it cannot write another, so it
-                // waits at its next one (see UnwritableCheckpoints) and the kill lands between two checkpoints,
-                // never after the run's end, however fast the machine.
+                // Held mid-run: once the learner's second checkpoint is on disk it cannot write another (see
+                // UnwritableCheckpoints), and the kill lands while it waits there, its step done but neither
+                // checkpointed nor published: never after the run's end, however fast the machine.
                 Path checkpoints = state.resolve("killed").resolve(killed);
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
                 while (UnwritableCheckpoints.newest(checkpoints) < 20) {
@@ -100,7 +100,11 @@ class KillAndResumeTest {
                 }
                 long resumeAt;
                 try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints)) {
-                    policies.await(RunTopics.POLICY, 25).get(3, TimeUnit.MINUTES);
+                    while (!Files.readString(log1).contains("cannot write its checkpoint of iteration")) {
+                        assertTrue(first.isAlive() && System.nanoTime() < deadline, "not held: "
+                                + Files.readString(log1));
+                        Thread.sleep(50);
+                    }
                     first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
                     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
                     assertTrue(first.exitValue() != 0, "killed, not exited");
