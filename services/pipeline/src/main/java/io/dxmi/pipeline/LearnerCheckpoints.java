@@ -52,6 +52,7 @@ public final class LearnerCheckpoints implements AutoCloseable {
     private final String role;
     private final CounterDataPoint failures;
     private final GaugeDataPoint failing;
+    private final CounterDataPoint damaged;
 
     /** Opens (and locks) the checkpoints of {@code role} of the plan's run under {@code stateDir}. */
     public LearnerCheckpoints(Path stateDir, String role, RunPlan plan, String owner) throws IOException {
@@ -67,6 +68,8 @@ public final class LearnerCheckpoints implements AutoCloseable {
         this.failures = metrics.counter("dxmi_checkpoint_failures_total", "Checkpoint writes that failed");
         this.failing = metrics.gauge("dxmi_checkpoint_failing",
                 "1 while the learner cannot write its checkpoint (it stops learning and retries)");
+        this.damaged = metrics.counter("dxmi_checkpoint_damaged_total",
+                "Checkpoints found damaged at start (set aside; the learner resumed from an older one)");
         this.dir = stateDir.resolve(run).resolve(role);
         this.lock = DirectoryLock.acquire(dir, owner);
         this.store = new CheckpointStore(dir, 2);
@@ -136,34 +139,77 @@ public final class LearnerCheckpoints implements AutoCloseable {
     }
 
     /**
-     * Restores the newest checkpoint into {@code trainer}, if there is one.
+     * Restores the newest readable checkpoint into {@code trainer}, if there is one. A damaged checkpoint (a file
+     * whose SHA-256 does not match, an unreadable position) is renamed {@code damaged-ckpt-N}, kept for inspection,
+     * counted in {@code dxmi_checkpoint_damaged_total} and logged, and the older one is restored: the learner goes
+     * back one more checkpoint interval and re-reads its batches from the trajectory topic, which keeps them for
+     * that. (The value-learner's journal holds the energies of the newest interval only, so after such a fall-back
+     * it takes the nearest published energies and a synchronous run is no longer bit-exact; it logs that.)
      *
      * @throws IllegalStateException naming both runs when the checkpoint belongs to another run or plan
+     * @throws IOException when every checkpoint there is damaged
      */
     public Optional<Position> restore(DxmiTrainer trainer) throws IOException {
-        Optional<Path> latest = store.latest();
-        if (latest.isEmpty()) {
-            return Optional.empty();
+        List<Path> all = new ArrayList<>(store.list());
+        String newestDamage = null;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Path dir = all.get(i);
+            JsonNode n;
+            try {
+                n = ModelDirectory.json().readTree(Files.readString(dir.resolve("position.json")));
+            } catch (IOException | RuntimeException e) {
+                setAside(dir, e, i > 0 ? all.get(i - 1) : null);
+                newestDamage = newestDamage != null ? newestDamage : firstLine(e);
+                continue;
+            }
+            String theirRun = n.path("run").asText("?");
+            String theirPlan = n.path("planHash").asText("?");
+            if (!run.equals(theirRun) || !planHash.equals(theirPlan)) {
+                throw new IllegalStateException("the checkpoint in " + dir + " belongs to run '" + theirRun
+                        + "' (plan " + theirPlan + "), not to run '" + run + "' (plan " + planHash + "); use another"
+                        + " --state-dir or delete it");
+            }
+            try {
+                ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir.resolve("model"));
+                try {
+                    trainer.restoreState(loaded.state());
+                } finally {
+                    loaded.model().close();
+                }
+            } catch (IOException | RuntimeException e) {
+                setAside(dir, e, i > 0 ? all.get(i - 1) : null);
+                newestDamage = newestDamage != null ? newestDamage : firstLine(e);
+                continue;
+            }
+            List<String> ids = new ArrayList<>();
+            n.path("recentBatchIds").forEach(id -> ids.add(id.asText()));
+            return Optional.of(new Position(n.path("nextOffset").asLong(), n.path("iteration").asLong(),
+                    n.path("otherVersion").asLong(-1), ids));
         }
-        Path dir = latest.get();
-        JsonNode n = ModelDirectory.json().readTree(Files.readString(dir.resolve("position.json")));
-        String theirRun = n.path("run").asText("?");
-        String theirPlan = n.path("planHash").asText("?");
-        if (!run.equals(theirRun) || !planHash.equals(theirPlan)) {
-            throw new IllegalStateException("the checkpoint in " + dir + " belongs to run '" + theirRun + "' (plan "
-                    + theirPlan + "), not to run '" + run + "' (plan " + planHash + "); use another --state-dir or"
-                    + " delete it");
+        if (newestDamage != null) {
+            throw new IOException(role + ": every checkpoint in " + dir + " is damaged (the newest: " + newestDamage
+                    + "); they are kept as damaged-ckpt-*");
         }
-        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir.resolve("model"));
-        try {
-            trainer.restoreState(loaded.state());
-        } finally {
-            loaded.model().close();
+        return Optional.empty();
+    }
+
+    /** An exception's message without the parser's position lines that follow it. */
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private void setAside(Path checkpoint, Exception why, Path older) throws IOException {
+        damaged.inc();
+        Path aside = checkpoint.resolveSibling("damaged-" + checkpoint.getFileName());
+        if (Files.exists(aside)) {
+            aside = checkpoint.resolveSibling("damaged-" + checkpoint.getFileName() + "-" + System.currentTimeMillis());
         }
-        List<String> ids = new ArrayList<>();
-        n.path("recentBatchIds").forEach(id -> ids.add(id.asText()));
-        return Optional.of(new Position(n.path("nextOffset").asLong(), n.path("iteration").asLong(),
-                n.path("otherVersion").asLong(-1), ids));
+        Files.move(checkpoint, aside);
+        LOG.error("{}: checkpoint {} is damaged ({}); set aside as {}; {}", role, checkpoint.getFileName(),
+                firstLine(why), aside.getFileName(), older != null ? "resuming from " + older.getFileName()
+                        : "no older checkpoint is left");
     }
 
     @Override

@@ -19,11 +19,15 @@ import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.metrics.Metrics;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.time.Duration;
@@ -226,6 +230,55 @@ class PlanAndCheckpointTest extends BrokerTestBase {
                     assertEquals(Float.floatToRawIntBits(w[i]), Float.floatToRawIntBits(b[i]), k + "[" + i + "]");
                 }
             });
+        }
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsSetAsideAndTheOlderOneRestored() throws Exception {
+        RunPlan plan = plan("damaged", "sync", 0);
+        Path dir = dataDir.resolve("damaged");
+        Map<String, float[]> older;
+        try (DxmiModel model = plan.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test")) {
+            DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
+            trainer.step();
+            checkpoints.save(trainer, DataInfo.of(ds), new LearnerCheckpoints.Position(1, 1, -1, List.of()));
+            older = model.weights();
+            trainer.step();
+            checkpoints.save(trainer, DataInfo.of(ds), new LearnerCheckpoints.Position(2, 2, -1, List.of()));
+        }
+        // One flipped byte in the newest checkpoint's weights: its SHA-256 no longer matches.
+        Path weights = dir.resolve("damaged").resolve("ebm-learner").resolve("ckpt-0000000000000000002")
+                .resolve("model").resolve("weights.dxt");
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length / 2] ^= (byte) 0xFF;
+        Files.write(weights, bytes);
+
+        Metrics metrics = Metrics.create("damaged-test");
+        try (DxmiModel model = plan.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test", metrics)) {
+            DxmiTrainer trainer = new DxmiTrainer(model, ds::sample);
+            assertEquals(Optional.of(new LearnerCheckpoints.Position(1, 1, -1, List.of())), checkpoints.restore(trainer));
+            assertEquals(1, trainer.iteration());
+            assertFalse(differs(older, model.weights()), "the older checkpoint's weights");
+            assertTrue(Files.isDirectory(checkpoints.dir().resolve("damaged-ckpt-0000000000000000002")),
+                    "the damaged checkpoint is kept aside");
+            assertEquals(1.0, metrics.registry().scrape().stream()
+                    .filter(m -> m.getMetadata().getPrometheusName().equals("dxmi_checkpoint_damaged"))
+                    .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+                    .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum());
+        }
+
+        // The last one damaged too: one clear error, nothing restored.
+        Path position = dir.resolve("damaged").resolve("ebm-learner").resolve("ckpt-0000000000000000001")
+                .resolve("position.json");
+        Files.writeString(position, "{ not json");
+        try (DxmiModel model = plan.spec().newModel();
+                LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "ebm-learner", plan, "test")) {
+            IOException e = assertThrows(IOException.class, () -> checkpoints.restore(new DxmiTrainer(model,
+                    ds::sample)));
+            assertTrue(e.getMessage().contains("every checkpoint") && e.getMessage().contains("damaged"),
+                    e.getMessage());
         }
     }
 
