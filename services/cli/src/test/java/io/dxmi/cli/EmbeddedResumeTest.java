@@ -11,6 +11,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.pipeline.RunCatalog;
 import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.valuelearner.ValueLearnerVerticle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddedResumeTest {
 
     private static final String RUN = "resumable";
+    private static final int CHECKPOINT_EVERY = 10;
 
     @TempDir
     Path tmp;
@@ -52,14 +54,18 @@ class EmbeddedResumeTest {
                 .setConfig(PipelineIntegrationTest.pretrainConfig()).optOutput(pretrained).build().run()) {
             assertEquals(2, m.dimension());
         }
-        DxmiConfig config = DxmiConfig.builder().optSamplerSteps(3).optTau(0.1f).optBatchSize(32).optIterations(400)
+        DxmiConfig config = DxmiConfig.builder().optSamplerSteps(3).optTau(0.1f).optBatchSize(32).optIterations(100)
                 .optNetwork(new NetworkConfig(16, 2, 32)).optSeed(5).build();
 
         Path whole = tmp.resolve("whole");
         run(whole, config, false, new PrintStream(ByteArrayOutputStream.nullOutputStream()));
 
-        // The same run, stopped once the value-learner is past its second checkpoint (long enough that the stop,
-        // polled every 300 ms, lands well before the end even on a fast machine).
+        // The same run, stopped in the middle. The run notices a stop mark within seconds, and on a fast machine
+        // a run can finish in seconds too: so the test holds the run before it can end. Once the value-learner's
+        // second checkpoint is on disk (checked on the file system, with nothing in between), its checkpoint
+        // directory becomes a file: its next checkpoint (at the latest the third, far before the end) cannot
+        // be written and it waits there, as on a full disk. The stop then lands mid-run however fast the
+        // machine; the directory comes back before the resume.
         Path stopped = tmp.resolve("stopped");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         AtomicReference<Throwable> ended = new AtomicReference<>();
@@ -75,18 +81,20 @@ class EmbeddedResumeTest {
         });
         runner.start();
         String bootstrap = awaitBroker(log);
-        try (RunCatalog catalog = new RunCatalog(KafkaSettings.builder().setBootstrapServers(bootstrap).build(),
-                Duration.ofSeconds(30))) {
-            long learned = 0;
-            while (learned < 22 && runner.isAlive()) {
-                Thread.sleep(300);
-                learned = catalog.exists(RUN) ? catalog.progress(RUN, RunsCommand.LEARNERS).learned()
-                        .getOrDefault("value-learner", 0L) : 0;
-            }
-            catalog.stop(RUN, "test stop");
+        Path checkpoints = stopped.resolve(EmbeddedRun.STATE).resolve(RUN).resolve(ValueLearnerVerticle.ROLE);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (UnwritableCheckpoints.newest(checkpoints) < 2 * CHECKPOINT_EVERY) {
+            assertTrue(runner.isAlive() && System.nanoTime() < deadline, "no second checkpoint: " + ended.get());
+            Thread.sleep(10);
         }
-        runner.join(TimeUnit.MINUTES.toMillis(3));
-        assertTrue(ended.get() instanceof EmbeddedRun.RunStopped, String.valueOf(ended.get()));
+        try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints);
+                RunCatalog catalog = new RunCatalog(KafkaSettings.builder().setBootstrapServers(bootstrap).build(),
+                        Duration.ofSeconds(30))) {
+            catalog.stop(RUN, "test stop");
+            runner.join(TimeUnit.MINUTES.toMillis(3));
+            assertTrue(ended.get() instanceof EmbeddedRun.RunStopped, String.valueOf(ended.get()));
+            assertTrue(held.newest() < config.iterations(), "stopped mid-run, after checkpoint " + held.newest());
+        }
 
         CommandLineTest.Run resumed = CommandLineTest.dxmi("run", "--resume", "--data", "8gaussians", "--out",
                 stopped.toString(), "--run-name", RUN, "--no-dashboard", "--quiet");
@@ -98,8 +106,8 @@ class EmbeddedResumeTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode a = json.readTree(whole.resolve("result.json").toFile());
         JsonNode b = json.readTree(stopped.resolve("result.json").toFile());
-        assertEquals(400, b.get("iterations").asLong());
-        assertTrue(b.get("iterations_this_run").asLong() < 400, b.toString());
+        assertEquals(config.iterations(), b.get("iterations").asLong());
+        assertTrue(b.get("iterations_this_run").asLong() < config.iterations(), b.toString());
         // Exactly the run never stopped: every figure (the sampler's SW, the energy's EMA and last iterate) and
         // every final weight, to the bit.
         for (String f : List.of("sw_mean", "sw_std", "auc", "auc_raw", "sigmas", "ebm_iterations", "policy_version",
@@ -115,7 +123,8 @@ class EmbeddedResumeTest {
 
     private static void run(Path out, DxmiConfig config, boolean resume, PrintStream log) throws Exception {
         EmbeddedRun.Settings s = new EmbeddedRun.Settings(PipelineIntegrationTest.DATA, "8gaussians", out,
-                out.getParent().resolve("pretrained"), config, null, "sync", 1, 0, 10, 20, RUN, resume);
+                out.getParent().resolve("pretrained"), config, null, "sync", 1, 0, CHECKPOINT_EVERY, 20, RUN,
+                resume);
         new EmbeddedRun(s, ProgressListener.NONE, log).run();
     }
 

@@ -20,7 +20,6 @@ import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -82,12 +81,14 @@ final class TinyRun implements AutoCloseable {
         return plan;
     }
 
-    /** Stops the broker, leaves it down for {@code down}, and starts it again on its port and data. */
-    void restartBroker(Duration down) throws InterruptedException {
-        int port = broker.port();
+    /** Stops the broker (an outage): clients keep its address; {@link #startBroker()} ends the outage. */
+    void stopBroker() {
         broker.close();
-        Thread.sleep(down.toMillis());
-        broker = EmbeddedKafkaBroker.builder().setDataDir(dir.resolve("kafka")).optPort(port).build().start();
+    }
+
+    /** Starts the stopped broker again on its port and data. */
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.builder().setDataDir(dir.resolve("kafka")).optPort(broker.port()).build().start();
     }
 
     Vertx vertx() {
