@@ -1,5 +1,9 @@
 package io.dxmi.core.job;
 
+// Over 400 lines: the run of one (set, seed), the keys under which its pretrained model, baselines and finished row
+// are reused (--reuse-pretrained, --resume) and the table's files all read the same job settings; the documented
+// builder is a third of it. Report formatting lives in VectorTableReport, the reuse files in KeyedJson and Baselines.
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.CsvDataset;
