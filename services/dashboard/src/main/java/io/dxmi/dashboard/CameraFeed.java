@@ -49,6 +49,8 @@ final class CameraFeed {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** The next offset to read of each partition read so far: a new consumer goes on from there, counting nothing twice. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     CameraFeed(Vertx vertx, KafkaSettings kafka, CameraViewSettings settings, CameraBoard board) {
         this.vertx = vertx;
@@ -94,6 +96,7 @@ final class CameraFeed {
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                     handle(r);
+                    positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                 }
                 backoff = 0;
             } catch (WakeupException | InterruptException e) {
@@ -141,6 +144,7 @@ final class CameraFeed {
         if (!wanted.equals(had)) {
             Set<TopicPartition> added = new HashSet<>(wanted);
             added.removeAll(had);
+            positions.keySet().retainAll(wanted); // a topic deleted and made again starts afresh
             c.assign(wanted);
             try {
                 seekNearEnd(c, added);
@@ -163,6 +167,11 @@ final class CameraFeed {
         Map<TopicPartition, Long> begin = c.beginningOffsets(partitions, timeout);
         Map<TopicPartition, Long> end = c.endOffsets(partitions, timeout); // read_committed: the last stable offset
         for (TopicPartition p : partitions) {
+            Long known = positions.get(p);
+            if (known != null && known >= begin.get(p) && known <= end.get(p)) {
+                c.seek(p, known); // read before (this consumer is new after a fault): go on where it stopped
+                continue;
+            }
             int tail = p.topic().equals(settings.scoresTopic()) ? settings.scoresTail() : settings.framesTail();
             c.seek(p, Math.max(begin.get(p), end.get(p) - tail));
         }
