@@ -124,11 +124,12 @@ final class CameraFeed {
     /** Which topics exist: follows them, and says so in the status. */
     private void check(KafkaConsumer<String, byte[]> c) {
         Map<String, List<PartitionInfo>> topics;
+        Duration timeout = settings.checkInterval().plusSeconds(1);
         try {
-            topics = c.listTopics(settings.checkInterval().plusSeconds(1));
+            topics = c.listTopics(timeout);
         } catch (TimeoutException e) {
-            report(FeedStatus.unreachable(kafka.bootstrapServers(), "no answer within "
-                    + settings.checkInterval().plusSeconds(1).toSeconds() + " s"));
+            report(FeedStatus.unreachable(kafka.bootstrapServers(), "no answer within " + timeout.toMillis() / 1000.0
+                    + " s"));
             return;
         }
         boolean scores = topics.containsKey(settings.scoresTopic());
@@ -232,9 +233,13 @@ final class CameraFeed {
         }
     }
 
+    /** Sleeps in short steps, so that {@link #close()} never waits for a whole back-off. */
     private boolean pause(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
         try {
-            Thread.sleep(millis);
+            while (!stopped && System.nanoTime() < end) {
+                Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
             return !stopped;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
