@@ -2,13 +2,13 @@ package io.dxmi.cli;
 
 import io.dxmi.anomalyscorer.AnomalyScorerVerticle;
 import io.dxmi.anomalyscorer.ScorerSettings;
-import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
 import io.dxmi.platform.metrics.Metrics;
 import io.vertx.core.Vertx;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
@@ -99,12 +99,15 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
             description = "--follow-run: seconds to wait for the run's plan and first energy (default: ${DEFAULT-VALUE}).")
     long planTimeout;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka client property (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
-        DjlRuntime.configureFromEnvironment();
+        engine.apply();
         String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
         String id = instanceId != null ? instanceId : InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
         ScorerSettings settings = ScorerSettings.defaults(id).withTopics(frames, scores)

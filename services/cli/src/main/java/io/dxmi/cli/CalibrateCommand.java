@@ -11,6 +11,7 @@ import io.dxmi.core.data.DataSources;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ModelStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -61,8 +62,12 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Target false-positive rate on the normal data (default 0.01; not with --anomalous).")
     Double fpr;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() throws Exception {
+        engine.apply();
         if (anomalous != null && fpr != null) {
             throw new UsageError("--fpr and --anomalous exclude each other: with labelled anomalies the "
                     + "threshold is the best by --criterion");

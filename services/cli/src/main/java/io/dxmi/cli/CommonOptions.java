@@ -1,6 +1,6 @@
 package io.dxmi.cli;
 
-import io.dxmi.core.engine.DjlRuntime;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every long-running command shares. */
@@ -12,29 +12,12 @@ final class CommonOptions {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "PyTorch threads (default: DXMI_THREADS, else 1; on 2 shared cores more is often slower).")
-    Integer threads;
-
-    @Option(names = "--device", paramLabel = "cpu|gpu|auto",
-            description = "Where the models run (default: auto, the GPU when the engine sees one).")
-    String device;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     /** Applies {@code --threads} and {@code --device} before the engine starts. */
     void configureEngine() {
-        if (device != null) {
-            try {
-                DjlRuntime.configureDevice(device);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError("--device: " + e.getMessage(), e);
-            }
-        }
-        if (threads != null) {
-            if (threads < 1) {
-                throw new UsageError("--threads must be at least 1, got " + threads);
-            }
-            DjlRuntime.configureThreads(threads);
-        }
+        engine.apply();
     }
 
     ProgressPrinter progress() {

@@ -174,8 +174,11 @@ final class EmbeddedRun {
                 m.put("ebm_it", (double) ebm.iteration());
                 if (!evaluator.reports().isEmpty()) {
                     var last = evaluator.reports().get(evaluator.reports().size() - 1);
-                    m.put("sw", last.getMetrics().getOrDefault("sw", Double.NaN));
-                    m.put("auc", last.getMetrics().getOrDefault("auc", Double.NaN));
+                    for (String key : List.of("sw", "auc", "fd")) { // vectors: sw and auc; images: fd
+                        if (last.getMetrics().containsKey(key)) {
+                            m.put(key, last.getMetrics().get(key));
+                        }
+                    }
                 }
                 listener.onProgress("run (" + plan.mode() + ")", value.iteration(), total, m);
                 stop.check();

@@ -5,6 +5,7 @@ import io.dxmi.core.data.image.ImageFiles;
 import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.dxmi.ModelStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
@@ -32,8 +33,12 @@ final class EnergyCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Output CSV file.")
     Path out;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() throws Exception {
+        engine.apply();
         ModelStore.LoadedDxmi loaded = Models.loadDxmi(model);
         try (var m = loaded.model()) {
             float[] rows;

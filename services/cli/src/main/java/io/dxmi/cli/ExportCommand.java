@@ -2,7 +2,6 @@ package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.DataSources;
-import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.job.RunResult;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.ModelDirectory;
@@ -49,8 +48,12 @@ final class ExportCommand implements Callable<Integer> {
             description = "How long to wait for the run's snapshots (default: ${DEFAULT-VALUE}).")
     long waitSeconds;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() throws Exception {
+        engine.apply();
         Checks.atLeast("--wait", waitSeconds, 1);
         String run;
         KafkaSettings settings;
@@ -75,7 +78,6 @@ final class ExportCommand implements Callable<Integer> {
             plan = spec.plan();
         }
         DataSource data = openData(plan);
-        DjlRuntime.configureFromEnvironment();
         FinalModel.Parts parts;
         try {
             parts = FinalModel.newest(settings, plan, Duration.ofSeconds(waitSeconds));

@@ -43,8 +43,7 @@ final class RunProgressLog {
         List<EvaluationReport> reports = evaluator.reports();
         for (; loggedReports < reports.size(); loggedReports++) {
             EvaluationReport r = reports.get(loggedReports);
-            ObjectNode ev = MetricsLog.evalRecord(r.getIteration(), r.getMetrics().getOrDefault("sw", Double.NaN),
-                    r.getMetrics().getOrDefault("auc", Double.NaN));
+            ObjectNode ev = MetricsLog.evalRecord(r.getIteration(), r.getMetrics()); // every plug-in's values
             ev.put("policyVersion", r.getPolicyVersion());
             ev.put("ebmVersion", r.getEbmVersion());
             log.append(ev);

@@ -8,6 +8,7 @@ import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.job.DataPreparation;
 import io.dxmi.core.random.Rng;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -43,8 +44,12 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Override
     public Integer call() throws Exception {
+        engine.apply();
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--n must be at least 1, got " + n);
         }

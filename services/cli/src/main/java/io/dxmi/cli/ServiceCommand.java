@@ -1,6 +1,5 @@
 package io.dxmi.cli;
 
-import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.evaluator.EvaluatorVerticle;
 import io.dxmi.evaluator.MetricSelectionOptions;
@@ -65,6 +64,9 @@ final class ServiceCommand implements Callable<Integer> {
     @Mixin
     RunConnectionOptions kafka;
 
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
     @Option(names = "--metrics-port", defaultValue = "9400", paramLabel = "PORT",
             description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
@@ -123,6 +125,7 @@ final class ServiceCommand implements Callable<Integer> {
         if (name != Name.ebm_learner && name != Name.value_learner) {
             onlyFor(null, "--state-dir");
         }
+        engine.apply();
         String run;
         KafkaSettings settings;
         List<EvaluationMetric> plugins = null;
@@ -167,7 +170,6 @@ final class ServiceCommand implements Callable<Integer> {
             metrics.close();
             throw e;
         }
-        DjlRuntime.configureFromEnvironment();
         String id = actorId != null ? actorId : ServiceOptions.defaultInstanceId();
         ServiceOptions options = new ServiceOptions(settings, run, id, stateDir, metrics,
                 Duration.ofSeconds(planTimeout), figuresDir);

@@ -187,6 +187,25 @@ class CommandLineTest {
     }
 
     @Test
+    void everyModelCommandAndServiceTakesTheDevice() throws Exception {
+        // Checked before anything connects: no broker runs at these addresses.
+        assertOneLineError(dxmi("service", "sampler-actor", "--bootstrap", "127.0.0.1:1", "--run", "r", "--device",
+                "tpu"), 2, "--device", "unknown device 'tpu'");
+        assertOneLineError(dxmi("service", "anomaly-scorer", "--bootstrap", "127.0.0.1:1", "--model", model.toString(),
+                "--device", "tpu"), 2, "--device", "unknown device 'tpu'");
+        assertOneLineError(dxmi("energy", "--model", model.toString(), "--in", "a.csv", "--out", "b.csv", "--device",
+                "tpu"), 2, "--device", "unknown device 'tpu'");
+        // This build has CPU natives only: asking for the GPU is one line and exit 1, before any work.
+        assertOneLineError(dxmi("sample", "--model", model.toString(), "--n", "5", "--out",
+                tmp.resolve("gpu.csv").toString(), "--device", "gpu"), 1, "sees no GPU");
+        assertFalse(Files.exists(tmp.resolve("gpu.csv")));
+        Path samples = tmp.resolve("cpu.csv");
+        Run r = dxmi("sample", "--model", model.toString(), "--n", "5", "--out", samples.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(5, Files.readAllLines(samples).stream().filter(l -> !l.isBlank() && !l.startsWith("x")).count());
+    }
+
+    @Test
     void energyScoresImageFilesInSortedPathOrder() throws Exception {
         // the tiny model's rows have 2 values: images of 1 x 1 x 2 pixels fit it
         Path dir = tmp.resolve("pics");

@@ -1,6 +1,7 @@
 package io.dxmi.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,8 @@ import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.data.image.ImageFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,20 @@ class ImagePipelineTest {
         assertTrue(result.get("precision").asDouble() >= 0 && result.get("recall").asDouble() <= 1, result.toString());
         assertEquals(4, result.get("iterations").asLong());
         assertEquals(4, result.get("ebm_version").asLong());
+        // The periodic evaluations measure images by FD (the fd plug-in), not by the vector metrics.
+        List<JsonNode> evals = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode rec = new ObjectMapper().readTree(line);
+            if ("eval".equals(rec.path("kind").asText())) {
+                evals.add(rec);
+            }
+        }
+        assertFalse(evals.isEmpty(), "no eval records in metrics.jsonl");
+        for (JsonNode ev : evals) {
+            assertTrue(ev.path("fd").isNumber() && ev.get("fd").asDouble() > 0, ev.toString());
+            assertTrue(ev.path("fd.recall").isNumber(), ev.toString());
+            assertFalse(ev.has("sw") || ev.has("auc"), ev.toString());
+        }
 
         ImageFiles.Images samples = ImageFiles.read(out.resolve("samples.idx.gz"));
         assertEquals(SampleShape.image(1, 8, 8), samples.shape());

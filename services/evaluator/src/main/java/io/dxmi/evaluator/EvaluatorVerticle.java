@@ -120,45 +120,49 @@ public final class EvaluatorVerticle extends SnapshotLoopService {
     protected void loop() throws Exception {
         DataSource data = PipelineContext.openData(plan);
         MetricRunner runner = new MetricRunner(plugins, options.metrics());
-        EvaluationContext.Builder contexts = EvaluationContext.builder().setData(data).setSampler(model::sample)
-                .optEnergy(model::energy).optSeed(plan.spec().config().seed() + 2000).optSamples(SAMPLES)
-                .optPlan(plan).optOptions(metricOptions);
-        long total = plan.iterations();
-        long interval = every > 0 ? every : plan.evalEvery();
-        long next = interval > 0 ? Math.min(interval, total) : total; // 0: the final version only
-        SnapshotFollower.Versioned first = null;
-        while (true) {
-            SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, next).get(1, TimeUnit.DAYS);
-            SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
-                    .get(1, TimeUnit.DAYS);
-            model.loadPolicyWeights(policy.weights());
-            ModelParts.load(model, RunTopics.EBM, ebm.weights());
-            if (follows().contains(RunTopics.EMA)) {
-                ModelParts.load(model, RunTopics.EMA, follower.await(RunTopics.EMA, emaVersion(policy.version()))
-                        .get(1, TimeUnit.DAYS).weights());
-            }
-            Map<String, Double> metrics = new LinkedHashMap<>(
-                    runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
-            List<String> figureFiles = writeFigures(data, policy.version(), metrics);
-            EvaluationReport report = EvaluationReport.newBuilder().setRunId(options.run())
-                    .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
-                    .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
-                    .setEvaluator(name + "-" + options.instanceId()).setFigures(figureFiles).build();
-            byte[] record = Codecs.encode(report);
-            context.retry().until("evaluations", "report of v" + policy.version(), () -> context.producer()
-                    .send(context.topics().evaluations(), Long.toString(policy.version()), record))
-                    .toCompletionStage().toCompletableFuture().get();
-            reports.add(report);
-            if (first == null) {
-                first = policy;
-            }
-            if (policy.version() >= total) {
-                if (output != null) {
-                    writeFinalModel(data, first, policy, ebm);
+        try {
+            EvaluationContext.Builder contexts = EvaluationContext.builder().setData(data).setSampler(model::sample)
+                    .optEnergy(model::energy).optSeed(plan.spec().config().seed() + 2000).optSamples(SAMPLES)
+                    .optPlan(plan).optOptions(metricOptions);
+            long total = plan.iterations();
+            long interval = every > 0 ? every : plan.evalEvery();
+            long next = interval > 0 ? Math.min(interval, total) : total; // 0: the final version only
+            SnapshotFollower.Versioned first = null;
+            while (true) {
+                SnapshotFollower.Versioned policy = follower.await(RunTopics.POLICY, next).get(1, TimeUnit.DAYS);
+                SnapshotFollower.Versioned ebm = follower.await(RunTopics.EBM, Math.min(policy.version(), total))
+                        .get(1, TimeUnit.DAYS);
+                model.loadPolicyWeights(policy.weights());
+                ModelParts.load(model, RunTopics.EBM, ebm.weights());
+                if (follows().contains(RunTopics.EMA)) {
+                    ModelParts.load(model, RunTopics.EMA, follower.await(RunTopics.EMA, emaVersion(policy.version()))
+                            .get(1, TimeUnit.DAYS).weights());
                 }
-                return;
+                Map<String, Double> metrics = new LinkedHashMap<>(
+                        runner.evaluate(contexts.optVersions(policy.version(), ebm.version()).build()));
+                List<String> figureFiles = writeFigures(data, policy.version(), metrics);
+                EvaluationReport report = EvaluationReport.newBuilder().setRunId(options.run())
+                        .setPolicyVersion(policy.version()).setEbmVersion(ebm.version()).setIteration(policy.version())
+                        .setMetrics(metrics).setCreatedAtMillis(System.currentTimeMillis())
+                        .setEvaluator(name + "-" + options.instanceId()).setFigures(figureFiles).build();
+                byte[] record = Codecs.encode(report);
+                context.retry().until("evaluations", "report of v" + policy.version(), () -> context.producer()
+                        .send(context.topics().evaluations(), Long.toString(policy.version()), record))
+                        .toCompletionStage().toCompletableFuture().get();
+                reports.add(report);
+                if (first == null) {
+                    first = policy;
+                }
+                if (policy.version() >= total) {
+                    if (output != null) {
+                        writeFinalModel(data, first, policy, ebm);
+                    }
+                    return;
+                }
+                next = interval > 0 ? Math.min(total, (policy.version() / interval + 1) * interval) : total;
             }
-            next = interval > 0 ? Math.min(total, (policy.version() / interval + 1) * interval) : total;
+        } finally {
+            runner.close(); // plug-ins that hold native memory (the fd plug-in's classifier) free it
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code dxmi_eval_metric{plugin, name}}; {@code sw} and {@code auc} also keep their own gauges
  * ({@code dxmi_eval_sw}, {@code dxmi_eval_auc}), which dashboards and alerts use.
  */
-public final class MetricRunner {
+public final class MetricRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetricRunner.class);
 
@@ -87,6 +87,20 @@ public final class MetricRunner {
             auc.set(all.get(EnergyAucMetric.ID));
         }
         return all;
+    }
+
+    /** Closes the plug-ins that are {@link AutoCloseable}; a failure is logged, never thrown. */
+    @Override
+    public void close() {
+        for (EvaluationMetric plugin : plugins) {
+            if (plugin instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("metric plug-in '{}' did not close cleanly: {}", plugin.id(), e.toString());
+                }
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.evaluator.api.EvaluationContext;
 import io.dxmi.evaluator.api.EvaluationMetric;
 import io.dxmi.evaluator.builtin.EnergyAucMetric;
+import io.dxmi.evaluator.builtin.FrechetDistanceMetric;
 import io.dxmi.evaluator.builtin.SlicedWassersteinMetric;
 import io.dxmi.platform.metrics.Metrics;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -101,7 +102,7 @@ class MetricRunnerTest {
     void aFailingPlugInLosesOnlyItsOwnValuesAndIsCounted() throws Exception {
         Metrics metrics = Metrics.create("test");
         MetricRunner runner = new MetricRunner(List.of(new SlicedWassersteinMetric(), new Throwing(),
-                new Trespassing(), new EnergyAucMetric()), metrics);
+                new Trespassing(), new EnergyAucMetric(), new FrechetDistanceMetric()), metrics);
         assertEquals(0.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "broken"));
 
         Map<String, Double> m = runner.evaluate(context());
@@ -112,6 +113,7 @@ class MetricRunnerTest {
         assertEquals(1.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "broken"));
         assertEquals(1.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "sloppy"));
         assertEquals(0.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "sw"));
+        assertEquals(0.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "fd")); // vectors: nothing to report
         assertEquals(m.get("sw"), value(metrics, "dxmi_eval_metric", "plugin", "sw", "name", "sw"));
         assertEquals(m.get("auc"), value(metrics, "dxmi_eval_metric", "plugin", "auc", "name", "auc"));
         // The gauges dashboards already use keep working.
@@ -120,6 +122,7 @@ class MetricRunnerTest {
 
         runner.evaluate(context());
         assertEquals(2.0, value(metrics, "dxmi_eval_plugin_errors", "plugin", "broken"));
+        runner.close();
     }
 
     @Test

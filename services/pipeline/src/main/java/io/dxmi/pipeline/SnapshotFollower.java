@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -58,6 +59,8 @@ public final class SnapshotFollower implements AutoCloseable {
     private final Map<String, BlobReader<WeightSnapshot>> readers = new LinkedHashMap<>();
     private final Map<String, Versioned> newest = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
+    /** Per snapshot name, the held version last warned about: one line per gap, not one per version in it. */
+    private final Map<String, Long> warnedGap = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     /** Models whose reader has read what the topic held at start: only then is their newest the newest. */
     private final Set<String> caughtUp = new HashSet<>();
@@ -247,9 +250,12 @@ public final class SnapshotFollower implements AutoCloseable {
             notifyAll();
         }
         Versioned v = sequence.peek();
-        if (v != null && v.version() != w.minVersion()) {
-            LOG.warn("{} v{} was asked for but the topic holds v{} next; using it", w.name(), w.minVersion(),
-                    v.version());
+        if (v != null && v.version() != w.minVersion()
+                && !Long.valueOf(v.version()).equals(warnedGap.put(w.name(), v.version()))) {
+            // After a learner fell back to an older checkpoint the topic skips a range of versions: every
+            // iteration in that range asks for a missing one and takes the same next version.
+            LOG.warn("{} v{} was asked for but the topic holds v{} next; using it for every version up to it (not"
+                    + " logged again)", w.name(), w.minVersion(), v.version());
         }
         return v;
     }

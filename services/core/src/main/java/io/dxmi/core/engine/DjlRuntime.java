@@ -15,7 +15,8 @@ import java.util.Locale;
 public final class DjlRuntime {
 
     private static volatile boolean configured;
-    private static volatile String deviceChoice = "auto";
+    /** Null until {@link #configureDevice} runs: then DXMI_DEVICE, else "auto". */
+    private static volatile String deviceChoice;
 
     private DjlRuntime() {}
 
@@ -78,22 +79,32 @@ public final class DjlRuntime {
      * assumes the CPU.
      */
     public static void configureDevice(String choice) {
+        deviceChoice = parseDevice(choice, "device");
+    }
+
+    private static String parseDevice(String choice, String what) {
         String c = choice == null ? "auto" : choice.trim().toLowerCase(Locale.ROOT);
         if (!c.equals("cpu") && !c.equals("gpu") && !c.equals("auto")) {
-            throw new IllegalArgumentException("unknown device '" + choice + "' (expected cpu, gpu or auto)");
+            throw new IllegalArgumentException("unknown " + what + " '" + choice + "' (expected cpu, gpu or auto)");
         }
-        deviceChoice = c;
+        return c;
     }
 
     /**
-     * The device chosen by {@link #configureDevice}.
+     * The device chosen by {@link #configureDevice}, else by the DXMI_DEVICE environment variable, else "auto".
      *
+     * @throws IllegalArgumentException when DXMI_DEVICE names no device
      * @throws IllegalStateException when "gpu" was asked for and the engine sees none
      */
     public static Device device() {
         configureFromEnvironment();
         Engine engine = Engine.getEngine("PyTorch");
-        switch (deviceChoice) {
+        String choice = deviceChoice;
+        if (choice == null) {
+            String env = System.getenv("DXMI_DEVICE");
+            choice = env == null || env.isBlank() ? "auto" : parseDevice(env, "DXMI_DEVICE");
+        }
+        switch (choice) {
             case "cpu":
                 return Device.cpu();
             case "gpu":

@@ -1,18 +1,15 @@
 package io.dxmi.core.job;
 
-import ai.djl.ndarray.NDManager;
-import io.dxmi.core.classifier.FeatureClassifiers;
-import io.dxmi.core.classifier.TrainedClassifier;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.image.ImageDataSource;
 import io.dxmi.core.data.image.ImageDataset;
 import io.dxmi.core.data.image.ImageFiles;
 import io.dxmi.core.dxmi.DxmiModel;
-import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.FdNoise;
 import io.dxmi.core.eval.ImageEvaluation;
 import io.dxmi.core.eval.ImageEvaluator;
+import io.dxmi.core.eval.ImageFidelity;
 import io.dxmi.core.eval.MetricHistory;
 import io.dxmi.core.random.Rng;
 
@@ -34,9 +31,7 @@ final class ImageRunEvaluation implements RunEvaluation {
     private final ImageDataset dataset;
     private final Settings settings;
     private final ProgressListener progress;
-    private NDManager manager;
-    private TrainedClassifier classifier;
-    private ImageEvaluator evaluator;
+    private ImageFidelity fidelity;
 
     ImageRunEvaluation(DataSource data, Settings settings, ProgressListener progress) {
         if (!(data instanceof ImageDataSource images)) {
@@ -49,12 +44,10 @@ final class ImageRunEvaluation implements RunEvaluation {
 
     /** The classifier and evaluator, made on first use (training the classifier when none is cached). */
     private ImageEvaluator evaluator() {
-        if (evaluator == null) {
-            manager = NDManager.newBaseManager(DjlRuntime.device());
-            classifier = FeatureClassifiers.obtain(dataset, settings.classifier(), manager, progress);
-            evaluator = ImageEvaluator.builder().setClassifier(classifier).setReference(dataset.test()).build();
+        if (fidelity == null) {
+            fidelity = ImageFidelity.open(dataset, settings.classifier(), progress);
         }
-        return evaluator;
+        return fidelity.evaluator();
     }
 
     @Override
@@ -86,11 +79,8 @@ final class ImageRunEvaluation implements RunEvaluation {
 
     @Override
     public void close() {
-        if (classifier != null) {
-            classifier.close();
-        }
-        if (manager != null) {
-            manager.close();
+        if (fidelity != null) {
+            fidelity.close();
         }
     }
 

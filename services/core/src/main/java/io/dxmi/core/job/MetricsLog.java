@@ -66,20 +66,11 @@ public final class MetricsLog implements AutoCloseable {
         return rec;
     }
 
-    /** An {@code eval} record: the quick evaluation's SW and AUC at an iteration. */
-    /** An evaluation with the named metrics (sw and auc for vectors, fd for images). */
+    /** An {@code eval} record: a quick evaluation's named metrics (sw and auc for vectors, fd for images). */
     public static ObjectNode evalRecord(long iteration, Map<String, Double> metrics) {
         ObjectNode ev = record("eval");
         ev.put("iteration", iteration);
         metrics.forEach(ev::put);
-        return ev;
-    }
-
-    public static ObjectNode evalRecord(long iteration, double sw, double auc) {
-        ObjectNode ev = record("eval");
-        ev.put("iteration", iteration);
-        ev.put("sw", sw);
-        ev.put("auc", auc);
         return ev;
     }
 

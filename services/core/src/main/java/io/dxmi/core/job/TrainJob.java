@@ -3,6 +3,8 @@ package io.dxmi.core.job;
 // Just over 400 lines: the job's builder (every documented option with its default) is most of it; the evaluation
 // already lives in RunEvaluation and the result in RunResult.
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.DataSource;
@@ -267,16 +269,22 @@ public final class TrainJob {
             return history;
         }
         for (String line : Files.readAllLines(metrics)) {
-            com.fasterxml.jackson.databind.JsonNode n;
+            JsonNode n;
             try {
                 n = JSON.readTree(line);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 continue; // a line cut short by a crash
             }
             long it = n.path("iteration").asLong(-1);
             if ("eval".equals(n.path("kind").asText()) && it >= 0 && it <= upTo) {
-                history.add(it, Map.of(MetricHistory.SW, n.path("sw").asDouble(Double.NaN), MetricHistory.AUC,
-                        n.path("auc").asDouble(Double.NaN)));
+                Map<String, Double> values = new LinkedHashMap<>(); // vectors: sw and auc; images: fd and more
+                for (String key : new String[] {MetricHistory.SW, MetricHistory.AUC, MetricHistory.FD, "precision",
+                    "recall"}) {
+                    if (n.path(key).isNumber()) {
+                        values.put(key, n.get(key).asDouble());
+                    }
+                }
+                history.add(it, values);
             }
         }
         return history;

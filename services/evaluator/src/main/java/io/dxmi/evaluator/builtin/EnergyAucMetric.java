@@ -5,7 +5,7 @@ import io.dxmi.evaluator.api.EvaluationMetric;
 
 import java.util.Map;
 
-/** {@code auc}: how well −E separates data rows from uniform rows of the data's evaluation box. */
+/** {@code auc}: how well −E separates data rows from uniform rows of the data's evaluation box (vector runs only). */
 public final class EnergyAucMetric implements EvaluationMetric {
 
     public static final String ID = "auc";
@@ -22,7 +22,7 @@ public final class EnergyAucMetric implements EvaluationMetric {
 
     @Override
     public Map<String, Double> evaluate(EvaluationContext context) {
-        if (!context.hasEnergy()) {
+        if (!context.hasEnergy() || context.data().shape().isImage()) { // no meaningful box of images
             return Map.of();
         }
         return Map.of(ID, BuiltinProtocol.evaluator(context).energyAuc(context.energy()));

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * {@code sw}: the sliced Wasserstein distance between generated and data rows, with the
  * evaluator's light protocol (one sampling, {@value #DIRECTIONS} directions) so that it keeps up
- * with training; the run's final figures use the full protocol.
+ * with training; the run's final figures use the full protocol. Vector runs only.
  */
 public final class SlicedWassersteinMetric implements EvaluationMetric {
 
@@ -27,6 +27,9 @@ public final class SlicedWassersteinMetric implements EvaluationMetric {
 
     @Override
     public Map<String, Double> evaluate(EvaluationContext context) {
+        if (context.data().shape().isImage()) {
+            return Map.of(); // on pixels it says little: images are measured by the fd plug-in
+        }
         return Map.of(ID, BuiltinProtocol.evaluator(context).slicedWasserstein(context.sampler()).mean());
     }
 }
