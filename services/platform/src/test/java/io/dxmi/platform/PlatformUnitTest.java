@@ -120,6 +120,7 @@ class PlatformUnitTest {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held for a block that does not use them
     void aLockedDirectoryRefusesASecondInstanceNamingTheFirst(@TempDir Path dir) throws IOException {
         Path state = dir.resolve("run").resolve("ebm-learner");
         try (DirectoryLock first = DirectoryLock.acquire(state, "ebm-learner 0")) {
