@@ -82,10 +82,11 @@ class ImageTableCommandTest {
                 empty.toString(), "--pretrain-iterations", "5", "--out", out), "exclude each other");
     }
 
-    /** Tiny sizes: 30 pretraining steps, 4 DxMI iterations, 200 samples per row and 8 for the 1000-step row. */
-    private static CommandLineTest.Run tinyTable(Path out, String... more) {
+    /** Tiny sizes: 30 pretraining steps, a few DxMI iterations, 200 samples per row and 8 for the 1000-step row. */
+    private static CommandLineTest.Run tinyTable(Path out, int iterations, String... more) {
         List<String> args = new ArrayList<>(List.of("image-table", "--data", "mnist", "--quick",
-                "--pretrain-iterations", "30", "--iterations", "4", "--samples", "200", "--ddpm-samples", "8",
+                "--pretrain-iterations", "30", "--iterations", String.valueOf(iterations), "--samples", "200",
+                "--ddpm-samples", "8",
                 "--out", out.toString(), "--quiet"));
         args.addAll(List.of(more));
         return CommandLineTest.dxmi(args.toArray(String[]::new));
@@ -96,7 +97,7 @@ class ImageTableCommandTest {
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void aTinyTableHasEveryRowItsModelsLoadAndResumeReusesFinishedRows() throws Exception {
         Path out = tmp.resolve("table");
-        CommandLineTest.Run first = tinyTable(out);
+        CommandLineTest.Run first = tinyTable(out, 4);
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("DxMI T=4"), first.out());
         JsonNode table = new ObjectMapper().readTree(out.resolve("table.json").toFile());
@@ -133,10 +134,10 @@ class ImageTableCommandTest {
         assertEquals(0, s.code(), s.err());
 
         // Without --resume an existing table is refused; with it, every finished row is read back untouched.
-        assertUsageError(tinyTable(out), "--resume");
+        assertUsageError(tinyTable(out, 4), "--resume");
         Map<Path, FileTime> before = rowFiles(out);
         FileTime weights = Files.getLastModifiedTime(out.resolve("dxmi-T4").resolve("weights.dxt"));
-        CommandLineTest.Run again = tinyTable(out, "--resume");
+        CommandLineTest.Run again = tinyTable(out, 4, "--resume");
         assertEquals(0, again.code(), again.err());
         assertEquals(before, rowFiles(out));
         assertEquals(weights, Files.getLastModifiedTime(out.resolve("dxmi-T4").resolve("weights.dxt")));
@@ -145,7 +146,7 @@ class ImageTableCommandTest {
         assertEquals(0.0, resumed.path("pretrain_seconds").asDouble());
 
         // Other DxMI settings: the DxMI rows run again, the DDPM rows are still reused.
-        CommandLineTest.Run other = tinyTable(out, "--resume", "--iterations", "5");
+        CommandLineTest.Run other = tinyTable(out, 5, "--resume");
         assertEquals(0, other.code(), other.err());
         Map<Path, FileTime> after = rowFiles(out);
         assertEquals(before.get(out.resolve("rows/ddpm-1000.json")), after.get(out.resolve("rows/ddpm-1000.json")));
