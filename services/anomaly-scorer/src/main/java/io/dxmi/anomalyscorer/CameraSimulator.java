@@ -1,5 +1,6 @@
 package io.dxmi.anomalyscorer;
 
+import io.dxmi.core.anomaly.BadFrameException;
 import io.dxmi.core.anomaly.FrameImages;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.random.Rng;
@@ -8,16 +9,11 @@ import io.dxmi.platform.messaging.TransactionalBatchLoop;
 import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.codec.Codecs;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -166,25 +162,10 @@ public final class CameraSimulator {
     }
 
     private static byte[] png(byte[] interleaved, int c, int h, int w) {
-        BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY
-                : BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = (y * w + x) * c;
-                if (c == 1) {
-                    img.getRaster().setSample(x, y, 0, interleaved[p] & 0xFF);
-                } else {
-                    img.setRGB(x, y, ((interleaved[p] & 0xFF) << 16) | ((interleaved[p + 1] & 0xFF) << 8)
-                            | (interleaved[p + 2] & 0xFF));
-                }
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return FrameImages.rawToPng(interleaved, w, h, c);
+        } catch (BadFrameException e) {
+            throw new IllegalStateException("the simulator made a frame it cannot encode: " + e.getMessage(), e);
         }
-        return out.toByteArray();
     }
 }

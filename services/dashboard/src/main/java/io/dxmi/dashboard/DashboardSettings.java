@@ -12,22 +12,31 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one dashboard watches and where it listens. Built with {@link #builder()}: {@code setX} for required
- * values, {@code optX} for optional ones. Immutable.
+ * What one dashboard watches and where it listens: a run, the anomaly scorer's cameras, or both. Built with
+ * {@link #builder()}: {@code setX} for required values, {@code optX} for optional ones; {@link Builder#setRun} may
+ * be left out when {@link Builder#optCameras} is given. Immutable.
  *
- * @param run the run's name (its topics are {@code dxmi.<run>.*})
+ * @param run the run's name (its topics are {@code dxmi.<run>.*}); null for a dashboard of cameras only
  * @param kafka where the run's topics are
  * @param host the interface the HTTP server binds
  * @param port the HTTP port (0 = any free port)
  * @param runDir the run directory whose {@code figures/} holds the evaluator's figures (null: no figures)
  * @param endpoints service name to its Prometheus endpoint URL ({@code http://host:port/metrics}), in display order
- * @param scrapeInterval how often the endpoints are scraped and the figures checked
+ * @param scrapeInterval how often the endpoints are scraped and the figures checked, and the cameras view sent
+ * @param cameras the cameras view, or null for none
  */
 public record DashboardSettings(String run, KafkaSettings kafka, String host, int port, Path runDir,
-        Map<String, URI> endpoints, Duration scrapeInterval) {
+        Map<String, URI> endpoints, Duration scrapeInterval, CameraViewSettings cameras) {
 
     public DashboardSettings {
-        new RunTopics(run); // validates the name
+        if (run == null && cameras == null) {
+            throw new IllegalArgumentException("the dashboard needs a run, a cameras view, or both");
+        }
+        if (run != null) {
+            new RunTopics(run); // validates the name
+        } else if (runDir != null) {
+            throw new IllegalArgumentException("a run directory is a run's: give the run too");
+        }
         Objects.requireNonNull(kafka, "kafka settings");
         endpoints = Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
     }
@@ -49,10 +58,11 @@ public record DashboardSettings(String run, KafkaSettings kafka, String host, in
         private Path runDir;
         private final Map<String, URI> endpoints = new LinkedHashMap<>();
         private Duration scrapeInterval = Duration.ofMillis(1500);
+        private CameraViewSettings cameras;
 
         private Builder() {}
 
-        /** Required: the run's name. */
+        /** Required unless {@link #optCameras} is given: the run's name. */
         public Builder setRun(String run) {
             this.run = run;
             return this;
@@ -106,15 +116,21 @@ public record DashboardSettings(String run, KafkaSettings kafka, String host, in
             return this;
         }
 
+        /** Optional: the cameras view of the anomaly scorer's scores and frames (default none). */
+        public Builder optCameras(CameraViewSettings cameras) {
+            this.cameras = cameras;
+            return this;
+        }
+
         /** Validates and builds. */
         public DashboardSettings build() {
-            if (run == null) {
-                throw new IllegalArgumentException("the dashboard needs a run name");
+            if (run == null && cameras == null) {
+                throw new IllegalArgumentException("the dashboard needs a run name, a cameras view, or both");
             }
             if (kafka == null) {
                 throw new IllegalArgumentException("the dashboard needs Kafka settings");
             }
-            return new DashboardSettings(run, kafka, host, port, runDir, endpoints, scrapeInterval);
+            return new DashboardSettings(run, kafka, host, port, runDir, endpoints, scrapeInterval, cameras);
         }
     }
 

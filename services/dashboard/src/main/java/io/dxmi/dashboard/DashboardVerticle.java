@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +18,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The live dashboard of one run: an HTTP server with one page, fed by Server-Sent Events. This verticle wires
- * the parts, each with one job: {@link RunFeed} (plan and reports from Kafka), {@link MetricsScraper} (each
+ * The live dashboard of one run, of the anomaly scorer's cameras, or of both: an HTTP server with one page, fed by
+ * Server-Sent Events. This verticle wires the parts, each with one job: {@link RunFeed} (plan and reports from
+ * Kafka, when there is a run), {@link CameraView} (scores and frames from Kafka, when asked), {@link MetricsScraper} (each
  * service's Prometheus endpoint every {@link DashboardSettings#scrapeInterval()}, so the page shows exactly what
  * {@code curl} on the endpoint shows), {@link FigureWatcher} and {@link PretrainWatcher} (files in the run
  * directory), {@link DashboardState} (what the page shows, as JSON) and {@link EventHub} (the pages' streams).
@@ -26,8 +28,9 @@ import java.util.Objects;
  * <p>Routes: {@code /} and the page's files (vert.x-web's {@link StaticHandler} over
  * {@code io/dxmi/dashboard/web} in the jar), {@code /webjars/*} (uPlot, the charting library, from its WebJar),
  * {@code /api/state} (the whole state as JSON), {@code /events} (SSE: {@code state} on connect, then
- * {@code plan}, {@code evaluation}, {@code scrape}, {@code figures} and {@code pretrain}), {@code /figures/<name>}
- * (only {@link FigureFiles#NAMES}, never cached).
+ * {@code plan}, {@code evaluation}, {@code scrape}, {@code figures}, {@code pretrain} and, at most once per scrape
+ * interval, {@code cameras}), {@code /figures/<name>} (only {@link FigureFiles#NAMES}, never cached), and with
+ * cameras {@code /api/cameras} and {@code /cameras/<camera>/frame}.
  *
  * <p>Threading: all state lives on this verticle's context; file and Kafka admin work runs on worker threads.
  */
@@ -39,6 +42,8 @@ public final class DashboardVerticle extends VerticleBase {
     private final DashboardSettings settings;
     private final DashboardState state;
     private RunFeed feed;
+    private CameraView cameras;
+    private JsonObject camerasJson;
     private MetricsScraper scraper;
     private FigureWatcher figures;
     private PretrainWatcher pretrain;
@@ -74,7 +79,12 @@ public final class DashboardVerticle extends VerticleBase {
         pretrain = new PretrainWatcher(vertx, settings.runDir());
         scraper = new MetricsScraper(vertx, settings.scrapeInterval());
         hub = new EventHub(vertx, this::stateJson);
-        feed = new RunFeed(vertx, settings, new RunFeed.Listener() {
+        if (settings.cameras() != null) {
+            cameras = new CameraView(vertx, settings.kafka(), settings.cameras());
+            camerasJson = new JsonObject().put("status", FeedStatus.starting().toJson()).put("cameras",
+                    new JsonArray());
+        }
+        feed = settings.run() == null ? null : new RunFeed(vertx, settings, new RunFeed.Listener() {
             @Override
             public void plan(JsonObject plan) {
                 onContext(() -> {
@@ -106,7 +116,10 @@ public final class DashboardVerticle extends VerticleBase {
                     // Scrapes and files do not wait for Kafka: pretraining shows even while the broker is slow.
                     hub.start();
                     scrapeTimer = vertx.setPeriodic(0, settings.scrapeInterval().toMillis(), id -> tick());
-                    return feed.start();
+                    if (cameras != null) {
+                        cameras.start();
+                    }
+                    return feed == null ? Future.succeededFuture() : feed.start();
                 });
     }
 
@@ -119,6 +132,9 @@ public final class DashboardVerticle extends VerticleBase {
         List<Future<?>> closing = new ArrayList<>();
         if (feed != null) {
             closing.add(feed.close());
+        }
+        if (cameras != null) {
+            closing.add(cameras.close());
         }
         if (server != null) {
             closing.add(server.close());
@@ -135,6 +151,10 @@ public final class DashboardVerticle extends VerticleBase {
                 .putHeader("Cache-Control", "no-store").end(stateJson().encode()));
         router.get("/events").handler(hub::connect);
         router.get("/figures/:name").handler(this::figure);
+        if (cameras != null) {
+            router.get("/api/cameras").handler(cameras::api);
+            router.get("/cameras/:camera/frame").handler(cameras::frame);
+        }
         // Versioned paths: a browser may keep them for a day.
         router.get("/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(86_400));
         router.get("/*").handler(StaticHandler.create(WEB_ROOT).setCachingEnabled(false).setDefaultContentEncoding(
@@ -147,10 +167,20 @@ public final class DashboardVerticle extends VerticleBase {
                 state.afterScrape(System.currentTimeMillis(), settings.scrapeInterval().toMillis())));
         figures.check(() -> hub.broadcast("figures", figures.toJson()));
         pretrain.check(() -> hub.broadcast("pretrain", pretrain.toJson()));
+        if (cameras != null) {
+            cameras.changed().onSuccess(json -> {
+                if (json != null) {
+                    camerasJson = json;
+                    hub.broadcast("cameras", json);
+                }
+            });
+        }
     }
 
+    /** The whole state: the run's part, and the cameras view as last sent (null without one). */
     private JsonObject stateJson() {
-        return state.toJson(figures.toJson(), pretrain.toJson(), settings.runDir() != null);
+        return state.toJson(figures.toJson(), pretrain.toJson(), settings.runDir() != null).put("cameras",
+                camerasJson);
     }
 
     private void figure(RoutingContext ctx) {

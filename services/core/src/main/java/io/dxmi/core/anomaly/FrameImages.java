@@ -3,7 +3,9 @@ package io.dxmi.core.anomaly;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +13,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Camera frames as samples: decoding ({@code raw}, {@code png}, {@code jpeg}) to channels-first
- * intensities in [0, 1] (the image data space), and resizing to the model's height and width.
+ * intensities in [0, 1] (the image data space), and resizing to the model's height and width; and
+ * frames as image files ({@link #rawToPng}, {@link #viewable}) for cameras and for the dashboard.
  * Every fault is a {@link BadFrameException} naming it; nothing here throws anything else on bad
  * bytes.
  */
@@ -30,6 +33,76 @@ public final class FrameImages {
 
     private FrameImages() {}
 
+    /** An image file as a browser takes it: its media type and bytes. */
+    public record ViewableImage(String mediaType, byte[] bytes) {}
+
+    /**
+     * A frame as an image file a browser shows: {@code raw} pixels encoded as PNG (8-bit grayscale or RGB),
+     * {@code png} and {@code jpeg} bytes passed through once their signature says they are what the frame claims
+     * (a browser decodes them; decoding them here too would only cost time).
+     */
+    public static ViewableImage viewable(String encoding, byte[] data, int width, int height, int channels)
+            throws BadFrameException {
+        String enc = encoding == null ? "" : encoding.toLowerCase(Locale.ROOT);
+        switch (enc) {
+            case RAW:
+                return new ViewableImage("image/png", rawToPng(data, width, height, channels));
+            case PNG:
+                requireSignature(data, PNG_SIGNATURE, PNG);
+                return new ViewableImage("image/png", data);
+            case JPEG:
+            case "jpg":
+                requireSignature(data, JPEG_SIGNATURE, JPEG);
+                return new ViewableImage("image/jpeg", data);
+            default:
+                throw new BadFrameException(BadFrameException.Kind.UNKNOWN_ENCODING, "unknown frame encoding '"
+                        + encoding + "' (known: raw, png, jpeg)");
+        }
+    }
+
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    private static final byte[] JPEG_SIGNATURE = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+
+    private static void requireSignature(byte[] data, byte[] signature, String enc) throws BadFrameException {
+        boolean ok = data.length >= signature.length;
+        for (int i = 0; ok && i < signature.length; i++) {
+            ok = data[i] == signature[i];
+        }
+        if (!ok) {
+            throw new BadFrameException(BadFrameException.Kind.CORRUPT, "the frame says " + enc
+                    + " but its bytes do not start like a " + enc + " file (" + data.length + " bytes)");
+        }
+    }
+
+    /**
+     * Encodes raw 8-bit pixels (row-major, channels interleaved, as a {@code raw} frame holds them) as a PNG file:
+     * grayscale for one channel, RGB for three.
+     */
+    public static byte[] rawToPng(byte[] interleaved, int width, int height, int channels) throws BadFrameException {
+        checkGeometry(width, height, channels);
+        checkRawLength(interleaved, width, height, channels);
+        BufferedImage img = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
+                : BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = (y * width + x) * channels;
+                if (channels == 1) {
+                    img.getRaster().setSample(x, y, 0, interleaved[p] & 0xFF);
+                } else {
+                    img.setRGB(x, y, ((interleaved[p] & 0xFF) << 16) | ((interleaved[p + 1] & 0xFF) << 8)
+                            | (interleaved[p + 2] & 0xFF));
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: cannot happen
+        }
+        return out.toByteArray();
+    }
+
     /**
      * Decodes a frame to C×H×W floats in [0, 1].
      *
@@ -37,14 +110,7 @@ public final class FrameImages {
      */
     public static float[] decode(String encoding, byte[] data, int width, int height, int channels)
             throws BadFrameException {
-        if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
-            throw new BadFrameException(BadFrameException.Kind.WRONG_SIZE, "frame size " + width + "x" + height
-                    + " is outside 1.." + MAX_SIDE);
-        }
-        if (channels != 1 && channels != 3) {
-            throw new BadFrameException(BadFrameException.Kind.WRONG_CHANNELS, "frames have 1 or 3 channels, got "
-                    + channels);
-        }
+        checkGeometry(width, height, channels);
         String enc = encoding == null ? "" : encoding.toLowerCase(Locale.ROOT);
         switch (enc) {
             case RAW:
@@ -59,12 +125,27 @@ public final class FrameImages {
         }
     }
 
-    private static float[] raw(byte[] data, int width, int height, int channels) throws BadFrameException {
+    private static void checkGeometry(int width, int height, int channels) throws BadFrameException {
+        if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
+            throw new BadFrameException(BadFrameException.Kind.WRONG_SIZE, "frame size " + width + "x" + height
+                    + " is outside 1.." + MAX_SIDE);
+        }
+        if (channels != 1 && channels != 3) {
+            throw new BadFrameException(BadFrameException.Kind.WRONG_CHANNELS, "frames have 1 or 3 channels, got "
+                    + channels);
+        }
+    }
+
+    private static void checkRawLength(byte[] data, int width, int height, int channels) throws BadFrameException {
         long expected = (long) width * height * channels;
         if (data.length != expected) {
             throw new BadFrameException(BadFrameException.Kind.WRONG_SIZE, "raw frame of " + width + "x" + height + "x"
                     + channels + " needs " + expected + " bytes, got " + data.length);
         }
+    }
+
+    private static float[] raw(byte[] data, int width, int height, int channels) throws BadFrameException {
+        checkRawLength(data, width, height, channels);
         int plane = width * height;
         float[] out = new float[channels * plane];
         for (int p = 0; p < plane; p++) {

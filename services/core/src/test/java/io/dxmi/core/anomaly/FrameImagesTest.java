@@ -3,8 +3,10 @@ package io.dxmi.core.anomaly;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
@@ -81,5 +83,35 @@ class FrameImagesTest {
             assertEquals(0.25f, v, 1e-6f);
         }
         assertArrayEquals(in, FrameImages.resize(in, 1, 4, 4, 4, 4));
+    }
+
+    @Test
+    void framesBecomeImagesABrowserShows() throws Exception {
+        // Raw RGB 3x2: encoded as a PNG with the same pixels.
+        byte[] rgb = new byte[3 * 2 * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (byte) (i * 14);
+        }
+        FrameImages.ViewableImage png = FrameImages.viewable("raw", rgb, 3, 2, 3);
+        assertEquals("image/png", png.mediaType());
+        assertArrayEquals(FrameImages.decode("raw", rgb, 3, 2, 3), FrameImages.decode("png", png.bytes(), 3, 2, 3),
+                1e-6f);
+        // Raw grayscale: a one-channel PNG.
+        byte[] gray = {0, 64, (byte) 128, (byte) 255};
+        assertEquals(1, ImageIO.read(new ByteArrayInputStream(FrameImages.viewable("raw", gray, 2, 2, 1)
+                .bytes())).getColorModel().getNumColorComponents());
+        // PNG and JPEG bytes pass through as they are.
+        byte[] file = png(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY));
+        assertTrue(file == FrameImages.viewable("png", file, 4, 4, 1).bytes());
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_3BYTE_BGR), "jpeg", jpeg);
+        assertEquals("image/jpeg", FrameImages.viewable("jpeg", jpeg.toByteArray(), 4, 4, 3).mediaType());
+        // What is not what it says is refused with the reason.
+        assertEquals(BadFrameException.Kind.CORRUPT, assertThrows(BadFrameException.class,
+                () -> FrameImages.viewable("jpeg", file, 4, 4, 1)).kind());
+        assertEquals(BadFrameException.Kind.WRONG_SIZE, assertThrows(BadFrameException.class,
+                () -> FrameImages.viewable("raw", gray, 3, 2, 1)).kind());
+        assertEquals(BadFrameException.Kind.UNKNOWN_ENCODING, assertThrows(BadFrameException.class,
+                () -> FrameImages.viewable("webp", gray, 2, 2, 1)).kind());
     }
 }

@@ -18,7 +18,7 @@
 
   var state = {
     run: null, plan: null, reports: [], services: [], progress: {}, losses: {}, sigma: {},
-    figures: { version: 0, files: {} }, pretrain: null, skipped: 0, hasRunDir: false,
+    figures: { version: 0, files: {} }, pretrain: null, skipped: 0, hasRunDir: false, cameras: null,
     clockOffset: 0, connected: false, events: 0
   };
   window.dashboardState = state;
@@ -127,6 +127,7 @@
 
   function renderPlan() {
     var p = state.plan;
+    if (!state.run && state.cameras) { return; } // a dashboard of cameras only: its view says what it shows
     $('run-id').textContent = state.run || '';
     document.title = 'DxMI · ' + (state.run || 'dashboard');
     if (!p) {
@@ -324,11 +325,15 @@
     });
   }
 
+  var es = null;
   window.dxmiDashboard = {
     state: state,
     charts: charts,
     /** Adds a view: panel.render(state) runs on every update. */
-    register: function (panel) { panels.push(panel); panel.render(state); }
+    register: function (panel) { panels.push(panel); panel.render(state); },
+    /** Listens to one more named event of the page's stream (a view's own updates). */
+    on: function (event, handler) { es.addEventListener(event, handler); },
+    fmt: fmt, int: int, esc: esc, age: age
   };
 
   function appendPoints(target, points) {
@@ -346,13 +351,13 @@
   }
 
   function connect() {
-    var es = new EventSource('/events');
+    es = new EventSource('/events');
     es.onopen = function () { setLive(true, 'live'); };
     es.onerror = function () { setLive(false, 'reconnecting…'); };
     es.addEventListener('state', function (e) {
       var s = JSON.parse(e.data);
       ['run', 'plan', 'reports', 'services', 'progress', 'losses', 'sigma', 'figures', 'pretrain', 'skipped',
-        'hasRunDir'].forEach(function (k) { state[k] = s[k]; });
+        'hasRunDir', 'cameras'].forEach(function (k) { state[k] = s[k]; });
       state.clockOffset = Date.now() - s.serverTime;
       state.events++;
       setLive(true, 'live');
