@@ -1,7 +1,8 @@
 package io.dxmi.core.job;
 
-// Just under 400 lines with its builder: the rows, the keys under which a finished pretraining and finished rows are
-// reused (--resume) and the quick settings all read the same job settings. Formatting lives in ImageTableReport.
+// Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
+// and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
+// ImageTableReport, the reuse files in KeyedJson.
 
 import io.dxmi.core.classifier.TrainedClassifier;
 import io.dxmi.core.data.DataSource;
@@ -51,6 +52,8 @@ public final class ImageTableJob {
     /** Where each finished row is kept, so that {@code --resume} does not measure it again. */
     public static final String ROWS_DIR = "rows";
     static final String PRETRAINED = "pretrained";
+    /** Images per progress report of the 1000-step sampler: the DDPM's own chunk of images. */
+    private static final int PROGRESS_CHUNK = DdpmModel.IMAGE_CHUNK;
 
     private final ImageDataSource data;
     private final Path output;
@@ -136,7 +139,7 @@ public final class ImageTableJob {
                 ddpmHash = ModelDirectory.sha256(ddpmDir.resolve(ModelDirectory.WEIGHTS));
                 int full = ddpm.schedule().steps();
                 report.add(row(ImageTableReport.DDPM, full, ddpmHash + " " + evKey + " n=" + ddpmSamples,
-                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, (n, r) -> ddpm.sample(n, full, r),
+                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, inChunks(ddpm, full),
                                 ddpmDir)));
                 for (int t : STEPS) {
                     DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
@@ -226,6 +229,23 @@ public final class ImageTableJob {
         return new ImageTableReport.Row(method, steps, e.samples(), e.fd(), noise.mean(), noise.std(), e.precision(),
                 e.recall(), n / Math.max(sampleSeconds, 1e-9), 0, (System.nanoTime() - t0) / 1e9,
                 relative(modelDir));
+    }
+
+    /**
+     * The 1000-step sampler, drawn {@value #PROGRESS_CHUNK} images at a time with a progress report after each
+     * (it runs for many minutes). The DDPM draws its images in chunks of that size itself, so the images are
+     * those of one call with the same generator.
+     */
+    private BiFunction<Integer, Rng, float[]> inChunks(DdpmModel ddpm, int steps) {
+        return (n, rng) -> {
+            float[] out = new float[n * ddpm.dimension()];
+            for (int start = 0; start < n; start += PROGRESS_CHUNK) {
+                int m = Math.min(PROGRESS_CHUNK, n - start);
+                System.arraycopy(ddpm.sample(m, steps, rng), 0, out, start * ddpm.dimension(), m * ddpm.dimension());
+                listener.onProgress("DDPM " + steps + " sampling", start + m, n, Map.of());
+            }
+            return out;
+        };
     }
 
     /** DxMI at T from the pretrained DDPM with TrainJob; its model directory is DIR/dxmi-T{T}. */
