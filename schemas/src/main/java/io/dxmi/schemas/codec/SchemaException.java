@@ -7,13 +7,13 @@ package io.dxmi.schemas.codec;
  */
 public class SchemaException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public SchemaException(String message) {
-    super(message);
-  }
+    public SchemaException(String message) {
+        super(message);
+    }
 
-  public SchemaException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public SchemaException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -18,35 +18,35 @@ import org.junit.jupiter.api.Test;
  */
 class ClassTrustTest {
 
-  @Test
-  void decodingWorksWithoutAnyCommandLineFlag() {
-    EvaluationReport r = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
-        .setEbmVersion(1).setIteration(1).setMetrics(Map.of()).setCreatedAtMillis(0)
-        .setEvaluator("e").build();
-    assertEquals(r, Codecs.decode(EvaluationReport.class, Codecs.encode(r)));
-    List<String> packages = Arrays.asList(
-        System.getProperty(Codecs.SERIALIZABLE_PACKAGES_PROPERTY).split(","));
-    assertTrue(packages.contains("io.dxmi.schemas"), packages.toString());
-  }
+    @Test
+    void decodingWorksWithoutAnyCommandLineFlag() {
+        EvaluationReport r = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
+                .setEbmVersion(1).setIteration(1).setMetrics(Map.of()).setCreatedAtMillis(0)
+                .setEvaluator("e").build();
+        assertEquals(r, Codecs.decode(EvaluationReport.class, Codecs.encode(r)));
+        List<String> packages = Arrays.asList(
+                System.getProperty(Codecs.SERIALIZABLE_PACKAGES_PROPERTY).split(","));
+        assertTrue(packages.contains("io.dxmi.schemas"), packages.toString());
+    }
 
-  @Test
-  void thePackageIsAppendedNeverReplacingOthers() {
-    assertEquals("io.dxmi.schemas", Codecs.withPackage(null, "io.dxmi.schemas"));
-    assertEquals("io.dxmi.schemas", Codecs.withPackage(" ", "io.dxmi.schemas"));
-    assertEquals("com.acme,io.dxmi.schemas", Codecs.withPackage("com.acme", "io.dxmi.schemas"));
-    assertEquals("com.acme, io.dxmi.schemas",
-        Codecs.withPackage("com.acme, io.dxmi.schemas", "io.dxmi.schemas"));
-  }
+    @Test
+    void thePackageIsAppendedNeverReplacingOthers() {
+        assertEquals("io.dxmi.schemas", Codecs.withPackage(null, "io.dxmi.schemas"));
+        assertEquals("io.dxmi.schemas", Codecs.withPackage(" ", "io.dxmi.schemas"));
+        assertEquals("com.acme,io.dxmi.schemas", Codecs.withPackage("com.acme", "io.dxmi.schemas"));
+        assertEquals("com.acme, io.dxmi.schemas",
+                Codecs.withPackage("com.acme, io.dxmi.schemas", "io.dxmi.schemas"));
+    }
 
-  @Test
-  void decodingWorksEvenIfAvroReadItsTrustSettingsBeforeCodecsLoaded() throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    Process process = new ProcessBuilder(java, "-Xmx64m", "-Xshare:auto", "-cp",
-        System.getProperty("java.class.path"), TrustProbe.class.getName())
-        .redirectErrorStream(true).start();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), output);
-    assertTrue(output.contains("DECODED"), output);
-  }
+    @Test
+    void decodingWorksEvenIfAvroReadItsTrustSettingsBeforeCodecsLoaded() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process process = new ProcessBuilder(java, "-Xmx64m", "-Xshare:auto", "-cp",
+                System.getProperty("java.class.path"), TrustProbe.class.getName())
+                .redirectErrorStream(true).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe JVM did not finish");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("DECODED"), output);
+    }
 }

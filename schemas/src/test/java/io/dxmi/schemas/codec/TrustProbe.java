@@ -12,16 +12,16 @@ import org.apache.avro.util.ClassSecurityValidator;
  */
 public final class TrustProbe {
 
-  private TrustProbe() {}
+    private TrustProbe() {}
 
-  public static void main(String[] args) throws Exception {
-    ClassSecurityValidator.getGlobal();
-    EvaluationReport chunk = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
-        .setEbmVersion(1).setIteration(1).setMetrics(Map.of("sw", 0.5))
-        .setCreatedAtMillis(2).setEvaluator("e").build();
-    byte[] bytes = new BinaryMessageEncoder<EvaluationReport>(SpecificData.get(), chunk.getSchema())
-        .encode(chunk).array();
-    EvaluationReport back = Codecs.decode(EvaluationReport.class, bytes);
-    System.out.println(back.equals(chunk) ? "DECODED" : "DIFFERENT");
-  }
+    public static void main(String[] args) throws Exception {
+        ClassSecurityValidator.getGlobal();
+        EvaluationReport chunk = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(1)
+                .setEbmVersion(1).setIteration(1).setMetrics(Map.of("sw", 0.5))
+                .setCreatedAtMillis(2).setEvaluator("e").build();
+        byte[] bytes = new BinaryMessageEncoder<EvaluationReport>(SpecificData.get(), chunk.getSchema())
+                .encode(chunk).array();
+        EvaluationReport back = Codecs.decode(EvaluationReport.class, bytes);
+        System.out.println(back.equals(chunk) ? "DECODED" : "DIFFERENT");
+    }
 }

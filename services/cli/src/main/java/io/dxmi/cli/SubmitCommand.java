@@ -4,7 +4,6 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ModelStore;
-import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.job.PretrainJob;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.model.ModelDirectory;

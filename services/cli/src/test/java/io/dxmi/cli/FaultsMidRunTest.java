@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +148,7 @@ class FaultsMidRunTest {
      * unwritable), so that the run cannot end before its services have read them, however fast the machine. The
      * records then lie among the run's own, as when they arrive while it flows.
      */
+    @SuppressWarnings("try") // resources held for a block that does not use them
     private static List<BadRecords.Injected> injectWhileHeld(Services s, Path checkpoints, BadRecords bad, int total)
             throws Exception {
         try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints)) {
@@ -159,6 +159,7 @@ class FaultsMidRunTest {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held for a block that does not use them
     void anUnwritableCheckpointAndABrokerOutageStopTheRunWithoutLosingAnything() throws Exception {
         int total = 100;
         String run = "outage";

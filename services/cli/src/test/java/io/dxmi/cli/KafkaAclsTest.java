@@ -62,6 +62,7 @@ class KafkaAclsTest {
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    @SuppressWarnings("try") // resources held for a block that does not use them
     void eachServiceRunsWithItsOwnAclsAndNoMore() throws Exception {
         DjlRuntime.configure(1);
         int plain = ClusterProcessesTest.freePort("127.0.0.1");

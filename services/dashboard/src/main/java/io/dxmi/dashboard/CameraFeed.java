@@ -7,6 +7,7 @@ import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.codec.Codecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -226,7 +227,7 @@ final class CameraFeed {
         consumer = null;
         if (c != null) {
             try {
-                c.close(CLOSE_TIMEOUT);
+                c.close(CloseOptions.timeout(CLOSE_TIMEOUT));
             } catch (RuntimeException e) {
                 LOG.debug("dashboard cameras: closing the consumer: {}", e.toString());
             }

@@ -3,8 +3,6 @@ package io.dxmi.dashboard;
 import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.broker.Topics;
 import io.dxmi.platform.config.KafkaSettings;
-import io.dxmi.schemas.AnomalyScore;
-import io.dxmi.schemas.Frame;
 import io.dxmi.schemas.codec.Codecs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -27,8 +27,8 @@ class TensorArchiveTest {
     @TempDir
     Path dir;
 
-    private static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-            Float.MIN_VALUE, Float.MAX_VALUE, 1.1f};
+    private static final float[] SPECIAL = {
+        0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, Float.MAX_VALUE, 1.1f};
 
     private static TensorArchive sample() {
         return new TensorArchive()

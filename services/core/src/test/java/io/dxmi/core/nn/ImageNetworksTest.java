@@ -96,7 +96,7 @@ class ImageNetworksTest {
                 g.backward(e.sum());
             }
             assertArrayEquals(new long[] {3, 1}, e.getShape().getShape());
-                        for (var p : net.parameters().arrays().entrySet()) {
+            for (var p : net.parameters().arrays().entrySet()) {
                 assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
             }
         }

@@ -27,60 +27,60 @@ import java.util.TreeMap;
  */
 public final class KafkaClientProperties {
 
-  /** Prefix of the environment variables read as client properties. */
-  public static final String ENV_PREFIX = "DXMI_KAFKA_";
+    /** Prefix of the environment variables read as client properties. */
+    public static final String ENV_PREFIX = "DXMI_KAFKA_";
 
-  private KafkaClientProperties() {
-  }
-
-  /**
-   * Reads a Java properties file of client properties. Errors name the file and the reason (missing, not a
-   * regular file, permission denied, malformed).
-   */
-  public static Map<String, String> fromFile(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException("Kafka client config " + file + " is a directory, not a properties file");
+    private KafkaClientProperties() {
     }
-    Properties p = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(in);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("Kafka client config " + file + " not found");
-    } catch (AccessDeniedException e) {
-      throw new IllegalArgumentException("Kafka client config " + file + " is not readable: permission denied");
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("Kafka client config " + file + " cannot be read: " + e.getMessage());
-    }
-    Map<String, String> out = new TreeMap<>();
-    for (String k : p.stringPropertyNames()) {
-      out.put(k.trim(), p.getProperty(k).trim());
-    }
-    return out;
-  }
 
-  /** The client properties named by {@value #ENV_PREFIX}* variables of {@code environment}. */
-  public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-    Map<String, String> out = new TreeMap<>();
-    environment.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && value != null) {
-        out.put(propertyName(name), value.trim());
-      }
-    });
-    return out;
-  }
-
-  /** The client property an environment variable stands for ({@code DXMI_KAFKA_SASL_MECHANISM → sasl.mechanism}). */
-  public static String propertyName(String variable) {
-    return variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-  }
-
-  /** Environment, then file, then explicit properties: a later source overrides an earlier one. */
-  @SafeVarargs
-  public static Map<String, String> merge(Map<String, String>... layers) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map<String, String> layer : layers) {
-      out.putAll(layer);
+    /**
+     * Reads a Java properties file of client properties. Errors name the file and the reason (missing, not a
+     * regular file, permission denied, malformed).
+     */
+    public static Map<String, String> fromFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("Kafka client config " + file + " is a directory, not a properties file");
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Kafka client config " + file + " not found");
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("Kafka client config " + file + " is not readable: permission denied");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Kafka client config " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            out.put(k.trim(), p.getProperty(k).trim());
+        }
+        return out;
     }
-    return out;
-  }
+
+    /** The client properties named by {@value #ENV_PREFIX}* variables of {@code environment}. */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> out = new TreeMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && value != null) {
+                out.put(propertyName(name), value.trim());
+            }
+        });
+        return out;
+    }
+
+    /** The client property an environment variable stands for ({@code DXMI_KAFKA_SASL_MECHANISM → sasl.mechanism}). */
+    public static String propertyName(String variable) {
+        return variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** Environment, then file, then explicit properties: a later source overrides an earlier one. */
+    @SafeVarargs
+    public static Map<String, String> merge(Map<String, String>... layers) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map<String, String> layer : layers) {
+            out.putAll(layer);
+        }
+        return out;
+    }
 }

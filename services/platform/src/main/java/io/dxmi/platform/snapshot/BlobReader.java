@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.messaging.DeadLetterPublisher;
 import io.dxmi.platform.metrics.Metrics;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -180,7 +181,7 @@ public final class BlobReader<M> implements AutoCloseable {
         } finally {
             metrics.up(false);
             Thread.interrupted(); // an interrupted thread cannot close the client cleanly
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

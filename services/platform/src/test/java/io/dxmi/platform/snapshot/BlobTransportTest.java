@@ -110,6 +110,7 @@ class BlobTransportTest {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held for a block that does not use them
     void largeAndSmallBlobsArriveIntactAndBadRecordsAreRefusedAtOnce() throws Exception {
         String topic = "blobs";
         topic(topic);
@@ -158,6 +159,7 @@ class BlobTransportTest {
     }
 
     @Test
+    @SuppressWarnings("try") // resources held for a block that does not use them
     void aLateStarterFindsTheNewestBlobBehindItsChunksAndBehindGarbage() throws Exception {
         String topic = "late";
         topic(topic);
