@@ -148,7 +148,8 @@ final class ImageTableCommand implements Callable<Integer> {
     /** The commit the jar was built from (git, where the jar lies in a checkout) and the command line. */
     private Map<String, Object> provenance() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("command", "dxmi image-table " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        // The parse result's arguments start with the command's own name.
+        p.put("command", "dxmi " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         p.put("commit", git("rev-parse", "HEAD"));
         String dirty = git("status", "--porcelain", "--untracked-files=no");
         p.put("uncommitted_changes", dirty == null ? null : !dirty.isBlank());

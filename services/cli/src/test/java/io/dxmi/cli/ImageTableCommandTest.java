@@ -117,6 +117,8 @@ class ImageTableCommandTest {
         assertTrue(table.path("classifier_accuracy").asDouble() > 0.5, table.toString());
         assertEquals(64, table.path("classifier_weights_sha256").asText().length(), table.toString());
         assertTrue(table.path("all_rows_finite").asBoolean());
+        assertTrue(table.path("provenance").path("command").asText().startsWith("dxmi image-table --data mnist"),
+                table.path("provenance").toString());
         assertTrue(table.path("fd_ratio_dxmi_to_derived").has("T4"), table.toString());
         assertTrue(Files.readString(out.resolve("table.md")).contains("| DDPM derived T=10 |"));
 
