@@ -23,7 +23,7 @@ import java.io.UncheckedIOException;
             ServiceCommand.class, BrokerCommand.class, RunsCommand.class, ExportCommand.class, DashboardCommand.class,
             SampleCommand.class, EnergyCommand.class, ClassifierCommand.class,
             CalibrateCommand.class, CameraCommand.class, ScoresCommand.class, OneClassCommand.class,
-            Table1Command.class, VectorTableCommand.class, CommandLine.HelpCommand.class})
+            Table1Command.class, VectorTableCommand.class, ImageTableCommand.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 
     @CommandLine.Spec

@@ -20,7 +20,7 @@ public final class DdpmModel implements AutoCloseable {
     public static final String PREFIX = "eps.";
 
     /** Images sampled per network call: bounds the UNet's activations (about 50 MB a layer at 28×28). */
-    static final int IMAGE_CHUNK = 250;
+    public static final int IMAGE_CHUNK = 250;
 
     private final PretrainConfig config;
     private final NoiseSchedule schedule;

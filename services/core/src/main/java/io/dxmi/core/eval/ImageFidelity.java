@@ -55,6 +55,11 @@ public final class ImageFidelity implements AutoCloseable {
         return evaluator;
     }
 
+    /** The classifier whose features the evaluator uses (its test accuracy and weights hash go beside every FD). */
+    public TrainedClassifier classifier() {
+        return classifier;
+    }
+
     @Override
     public void close() {
         classifier.close();

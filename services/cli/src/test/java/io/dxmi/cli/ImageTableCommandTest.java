@@ -1,0 +1,168 @@
+package io.dxmi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.data.image.ImageFiles;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code dxmi image-table}: its flag mistakes (one line, exit 2, before any work), and a tiny table on 8 × 8 MNIST
+ * end to end: every row with finite numbers, model directories that {@code dxmi sample} loads, and
+ * {@code --resume} reading the finished rows back instead of measuring them again.
+ */
+class ImageTableCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private static void assertUsageError(CommandLineTest.Run r, String fragment) {
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line expected, got: " + err);
+        assertFalse(err.contains("Exception"), "no exception name expected: " + err);
+        assertTrue(err.contains(fragment), "expected '" + fragment + "' in: " + err);
+    }
+
+    @Test
+    void unknownDataIsOneLineAndExit2() {
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "cifar10", "--quick", "--out",
+                tmp.resolve("t").toString()), "--data must be fashion-mnist or mnist");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "8gaussians", "--out",
+                tmp.resolve("t").toString()), "--data must be fashion-mnist or mnist");
+        assertFalse(Files.exists(tmp.resolve("t")), "nothing written before the flags are checked");
+    }
+
+    @Test
+    void quickWithBadNumbersIsOneLineAndExit2() {
+        String out = tmp.resolve("t").toString();
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--samples", "0", "--out",
+                out), "--samples");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--iterations", "-3",
+                "--out", out), "--iterations");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--image-size", "2",
+                "--out", out), "--image-size");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--ddpm-samples", "1",
+                "--out", out), "--ddpm-samples");
+        assertFalse(Files.exists(tmp.resolve("t")), "nothing written before the flags are checked");
+    }
+
+    @Test
+    void anUnreadablePretrainedModelIsOneLineAndExit2() throws Exception {
+        String out = tmp.resolve("t").toString();
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--pretrained",
+                tmp.resolve("missing").toString(), "--out", out), "is not a directory");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--pretrained",
+                empty.toString(), "--out", out), "--pretrained");
+        Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
+        Files.writeString(corrupt.resolve("model.json"), "{ not json");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--pretrained",
+                corrupt.toString(), "--out", out), "--pretrained");
+        assertUsageError(CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--pretrained",
+                empty.toString(), "--pretrain-iterations", "5", "--out", out), "exclude each other");
+    }
+
+    /** Tiny sizes: 30 pretraining steps, a few DxMI iterations, 200 samples per row and 8 for the 1000-step row. */
+    private static CommandLineTest.Run tinyTable(Path out, int iterations, String... more) {
+        List<String> args = new ArrayList<>(List.of("image-table", "--data", "mnist", "--quick",
+                "--pretrain-iterations", "30", "--iterations", String.valueOf(iterations), "--samples", "200",
+                "--ddpm-samples", "8",
+                "--out", out.toString(), "--quiet"));
+        args.addAll(List.of(more));
+        return CommandLineTest.dxmi(args.toArray(String[]::new));
+    }
+
+    @Test
+    @Tag("integration")
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void aTinyTableHasEveryRowItsModelsLoadAndResumeReusesFinishedRows() throws Exception {
+        Path out = tmp.resolve("table");
+        CommandLineTest.Run first = tinyTable(out, 4);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("DxMI T=4"), first.out());
+        JsonNode table = new ObjectMapper().readTree(out.resolve("table.json").toFile());
+        JsonNode rows = table.path("rows");
+        Set<String> expected = Set.of("ddpm/1000", "ddpm-derived/10", "ddpm-derived/4", "dxmi/10", "dxmi/4");
+        Set<String> seen = new HashSet<>();
+        for (JsonNode r : rows) {
+            seen.add(r.path("method").asText() + "/" + r.path("steps").asInt());
+            for (String f : List.of("fd", "fd_noise_mean", "fd_noise_std", "precision", "recall",
+                    "images_per_second")) {
+                assertTrue(r.path(f).isNumber() && Double.isFinite(r.path(f).asDouble()), f + " in " + r);
+            }
+            assertTrue(r.path("fd").asDouble() > 0, r.toString());
+            assertEquals(r.path("method").asText().equals("ddpm") ? 8 : 200, r.path("samples").asInt(), r.toString());
+        }
+        assertEquals(expected, seen);
+        assertTrue(table.path("classifier_accuracy").asDouble() > 0.5, table.toString());
+        assertEquals(64, table.path("classifier_weights_sha256").asText().length(), table.toString());
+        assertTrue(table.path("all_rows_finite").asBoolean());
+        assertTrue(table.path("provenance").path("command").asText().startsWith("dxmi image-table --data mnist"),
+                table.path("provenance").toString());
+        assertTrue(table.path("fd_ratio_dxmi_to_derived").has("T4"), table.toString());
+        assertTrue(Files.readString(out.resolve("table.md")).contains("| DDPM derived T=10 |"));
+
+        // The model directories are what `dxmi sample` loads.
+        for (String model : List.of("dxmi-T4", "dxmi-T10")) {
+            Path samples = tmp.resolve(model + ".idx.gz");
+            CommandLineTest.Run s = CommandLineTest.dxmi("sample", "--model", out.resolve(model).toString(), "--n",
+                    "3", "--out", samples.toString());
+            assertEquals(0, s.code(), s.err());
+            assertEquals(SampleShape.image(1, 8, 8), ImageFiles.read(samples).shape());
+            assertEquals(3, ImageFiles.read(samples).size());
+        }
+        CommandLineTest.Run s = CommandLineTest.dxmi("sample", "--model", out.resolve("pretrained").toString(),
+                "--steps", "4", "--n", "2", "--out", tmp.resolve("ddpm.idx.gz").toString());
+        assertEquals(0, s.code(), s.err());
+
+        // Without --resume an existing table is refused; with it, every finished row is read back untouched.
+        assertUsageError(tinyTable(out, 4), "--resume");
+        Map<Path, FileTime> before = rowFiles(out);
+        FileTime weights = Files.getLastModifiedTime(out.resolve("dxmi-T4").resolve("weights.dxt"));
+        CommandLineTest.Run again = tinyTable(out, 4, "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(before, rowFiles(out));
+        assertEquals(weights, Files.getLastModifiedTime(out.resolve("dxmi-T4").resolve("weights.dxt")));
+        JsonNode resumed = new ObjectMapper().readTree(out.resolve("table.json").toFile());
+        assertEquals(rows, resumed.path("rows"));
+        assertEquals(0.0, resumed.path("pretrain_seconds").asDouble());
+
+        // Other DxMI settings: the DxMI rows run again, the DDPM rows are still reused.
+        CommandLineTest.Run other = tinyTable(out, 5, "--resume");
+        assertEquals(0, other.code(), other.err());
+        Map<Path, FileTime> after = rowFiles(out);
+        assertEquals(before.get(out.resolve("rows/ddpm-1000.json")), after.get(out.resolve("rows/ddpm-1000.json")));
+        assertFalse(before.get(out.resolve("rows/dxmi-4.json")).equals(after.get(out.resolve("rows/dxmi-4.json"))));
+    }
+
+    private static Map<Path, FileTime> rowFiles(Path out) throws Exception {
+        Map<Path, FileTime> m = new HashMap<>();
+        try (Stream<Path> files = Files.list(out.resolve("rows"))) {
+            for (Path f : files.toList()) {
+                m.put(f, Files.getLastModifiedTime(f));
+            }
+        }
+        assertEquals(5, m.size(), m.toString());
+        return m;
+    }
+}

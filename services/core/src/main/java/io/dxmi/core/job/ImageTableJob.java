@@ -1,0 +1,430 @@
+package io.dxmi.core.job;
+
+// Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
+// and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
+// ImageTableReport, the reuse files in KeyedJson.
+
+import io.dxmi.core.classifier.TrainedClassifier;
+import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.image.ImageDataSource;
+import io.dxmi.core.diffusion.DdpmModel;
+import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.ProgressListener;
+import io.dxmi.core.eval.FdNoise;
+import io.dxmi.core.eval.ImageEvaluation;
+import io.dxmi.core.eval.ImageEvaluator;
+import io.dxmi.core.eval.ImageFidelity;
+import io.dxmi.core.model.ModelDirectory;
+import io.dxmi.core.nn.ConvEnergyConfig;
+import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.nn.UNetConfig;
+import io.dxmi.core.random.Rng;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The image benchmark (the paper's image table at a CPU's scale): pretrains a 1000-step DDPM (or
+ * takes one), measures it, the T-step samplers derived from it before any DxMI training (T = 10
+ * and 4, the image default step spacing, exactly where DxMI starts), and DxMI trained from it at
+ * the same T: FD, precision and recall on the project classifier's features against the test
+ * images, with the FD's noise at each row's sample count, and images per second. Writes
+ * {@code table.md}, {@code table.json}, the models ({@code pretrained/}, {@code dxmi-T10/},
+ * {@code dxmi-T4/}) and each finished row under {@code rows/}, which {@code --resume} reads back.
+ */
+public final class ImageTableJob {
+
+    /** The sampler step counts of the derived and DxMI rows, as in the paper's image tables (T = 10) and fewer. */
+    public static final List<Integer> STEPS = List.of(10, 4);
+    /** --quick's image size: 8 × 8 (area-averaged), so that every row trains and samples within minutes. */
+    public static final int QUICK_IMAGE_SIZE = 8;
+    /** Where each finished row is kept, so that {@code --resume} does not measure it again. */
+    public static final String ROWS_DIR = "rows";
+    static final String PRETRAINED = "pretrained";
+    /** Images per progress report of the 1000-step sampler: the DDPM's own chunk of images. */
+    private static final int PROGRESS_CHUNK = DdpmModel.IMAGE_CHUNK;
+
+    private final ImageDataSource data;
+    private final Path output;
+    private final boolean quick;
+    private final long seed;
+    private final Path pretrained;
+    private final boolean resume;
+    private final PretrainConfig pretrainConfig;
+    private final DxmiConfig config;
+    private final int samples;
+    private final int ddpmSamples;
+    private final Path classifier;
+    private final Map<String, Object> provenance;
+    private final ProgressListener listener;
+    /** Pretraining seconds of this run (0 when the model was given or reused). */
+    private double lastPretrainSeconds;
+
+    private ImageTableJob(Builder b) {
+        this.data = (ImageDataSource) b.data;
+        this.output = b.output;
+        this.quick = b.quick;
+        this.seed = b.seed;
+        this.pretrained = b.pretrained;
+        this.resume = b.resume;
+        PretrainConfig pc = b.pretrainConfig != null ? b.pretrainConfig : quick ? quickPretrain() : PretrainConfig.imageDefaults();
+        if (b.pretrainIterations != null) {
+            pc = pc.withIterations(b.pretrainIterations);
+        }
+        this.pretrainConfig = pc.withSeed(seed);
+        DxmiConfig c = b.config != null ? b.config : quick ? quickConfig() : DxmiConfig.imageBuilder().build();
+        if (b.iterations != null) {
+            c = c.toBuilder().optIterations(b.iterations).build();
+        }
+        this.config = c.toBuilder().optSeed(seed).build();
+        this.samples = b.samples != null ? b.samples : quick ? 5000 : 10_000;
+        this.ddpmSamples = b.ddpmSamples != null ? b.ddpmSamples : quick ? 500 : 1000;
+        this.classifier = b.classifier;
+        this.provenance = b.provenance;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * --quick's DDPM: a two-level UNet of base width 16 (about 0.1 M parameters), 1,500 steps of batch 64 with Adam
+     * 1e-3, and a shorter weight average (0.995) than the full run's, which would still remember the first
+     * steps after so few.
+     */
+    public static PretrainConfig quickPretrain() {
+        return new PretrainConfig(1000, 1e-4, 0.02, 1500, 64, 1e-3f, true,
+                NetworkConfig.of(new UNetConfig(16, new int[] {1, 2}, 1, true, 4)), 0L, 0.995f);
+    }
+
+    /**
+     * --quick's DxMI: the image settings (τ₁ = 0.1, τ₂ = 0.01, sigmoid time cost, last σ fixed, shared energy and
+     * value) with an energy of width 16, batch 32 and 400 iterations, and a larger sampler rate (1e-5) so that
+     * so few iterations move the sampler.
+     */
+    public static DxmiConfig quickConfig() {
+        return DxmiConfig.imageBuilder().optBatchSize(32).optPolicyBatch(32).optIterations(400)
+                .optSamplerLearningRate(1e-5f)
+                .optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, ConvEnergyConfig.defaults().embeddingDim())))
+                .build();
+    }
+
+    /** Runs every row that is not finished yet, writes the table files and returns the report. */
+    public ImageTableReport run() throws IOException {
+        DjlRuntime.configureFromEnvironment();
+        Files.createDirectories(output.resolve(ROWS_DIR));
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        ImageTableReport report = new ImageTableReport(title());
+        Path ddpmDir = pretrained != null ? pretrained : output.resolve(PRETRAINED);
+        try (ImageFidelity fidelity = ImageFidelity.open(data.dataset(), classifier, phase("classifier"))) {
+            ImageEvaluator ev = fidelity.evaluator();
+            String evKey = ev.describe();
+            double pretrainSeconds;
+            String ddpmHash;
+            try (DdpmModel ddpm = pretrainedModel(ddpmDir)) {
+                pretrainSeconds = lastPretrainSeconds;
+                ddpmHash = ModelDirectory.sha256(ddpmDir.resolve(ModelDirectory.WEIGHTS));
+                int full = ddpm.schedule().steps();
+                report.add(row(ImageTableReport.DDPM, full, ddpmHash + " " + evKey + " n=" + ddpmSamples,
+                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, inChunks(ddpm, full),
+                                ddpmDir)));
+                for (int t : STEPS) {
+                    DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
+                    report.add(row(ImageTableReport.DERIVED, t, ddpmHash + " " + configKey(cfg) + " " + evKey
+                            + " n=" + samples, () -> {
+                                try (DxmiModel start = DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()),
+                                        data::sample)) {
+                                    return measure(ImageTableReport.DERIVED, t, samples, ev, start::sample, ddpmDir);
+                                }
+                            }));
+                }
+            }
+            for (int t : STEPS) {
+                DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
+                report.add(row(ImageTableReport.DXMI, t, ddpmHash + " " + configKey(cfg) + " " + evKey + " n=" + samples,
+                        () -> trainDxmi(cfg, ddpmDir, ev)));
+            }
+            TrainedClassifier c = fidelity.classifier();
+            report.put("evaluation", evKey);
+            report.put("classifier_accuracy", c.testAccuracy());
+            report.put("classifier_weights_sha256", c.weightsSha256());
+            report.put("data", data.name());
+            report.put("data_hash", data.contentHash());
+            report.put("image_shape", data.shape().toString());
+            report.put("seed", seed);
+            report.put("quick", quick);
+            report.put("pretrained", pretrained != null ? pretrained.toAbsolutePath().toString() : PRETRAINED);
+            report.put("pretrained_weights_sha256", ddpmHash);
+            report.put("pretrain_config", ModelDirectory.json().readTree(ddpmDir.resolve(ModelDirectory.MANIFEST)
+                    .toFile()).path("pretrainConfig"));
+            report.put("pretrain_seconds", pretrainSeconds);
+        }
+        report.put("dxmi_config", config);
+        report.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+        report.put("cpu_seconds", (processCpuNanos() - cpu0) / 1e9);
+        report.put("peak_rss_mib", ResourceUsage.peakResidentMiB());
+        report.put("engine", DjlRuntime.engineVersion());
+        report.put("provenance", provenance);
+        Files.writeString(output.resolve("table.md"), report.toMarkdown(), StandardCharsets.UTF_8);
+        ModelDirectory.writeJson(output.resolve("table.json"), report.toJson());
+        return report;
+    }
+
+    private String title() {
+        return "Image table on " + data.name() + " (" + data.shape() + ", seed " + seed + (quick ? ", --quick" : "")
+                + "): DDPM " + pretrainConfig.diffusionSteps() + " steps, derived T-step samplers and DxMI at T = "
+                + STEPS;
+    }
+
+    /** Pretraining seconds of this run (0 when the model was given or reused). */
+    /**
+     * The pretrained DDPM: the one given, or the finished one in DIR/pretrained when its data and settings match
+     * (--resume), or a pretraining continued from its last checkpoint there (--resume), or a new one.
+     */
+    private DdpmModel pretrainedModel(Path dir) throws IOException {
+        lastPretrainSeconds = 0;
+        if (pretrained != null) {
+            return ModelStore.loadDdpm(dir);
+        }
+        if (resume && Files.isRegularFile(dir.resolve(ModelDirectory.MANIFEST))) {
+            var m = ModelDirectory.json().readTree(dir.resolve(ModelDirectory.MANIFEST).toFile());
+            boolean sameData = data.contentHash().equals(m.path("provenance").path("dataHash").asText());
+            // Compared as records: a float setting read back as a double node never equals the one written.
+            boolean sameConfig = pretrainConfig.equals(ModelDirectory.json().treeToValue(m.path("pretrainConfig"),
+                    PretrainConfig.class));
+            if (sameData && sameConfig) {
+                listener.onProgress("pretrained DDPM finished before (--resume)", 1, 1, Map.of());
+                return ModelStore.loadDdpm(dir);
+            }
+        }
+        boolean continuing = resume && Files.isRegularFile(dir.resolve(ModelStore.PRETRAIN_STATE));
+        long p0 = System.nanoTime();
+        DdpmModel model = PretrainJob.builder().setData(data).setConfig(pretrainConfig).optOutput(dir)
+                .optResume(continuing).optListener(phase("pretrain")).build().run();
+        lastPretrainSeconds = (System.nanoTime() - p0) / 1e9;
+        return model;
+    }
+
+    /** Samples n images with the generator (timed), evaluates them and the FD's noise at n. */
+    private ImageTableReport.Row measure(String method, int steps, int n, ImageEvaluator ev,
+            BiFunction<Integer, Rng, float[]> generator, Path modelDir) {
+        long t0 = System.nanoTime();
+        float[] images = generator.apply(n, new Rng(seed + 1000));
+        double sampleSeconds = (System.nanoTime() - t0) / 1e9;
+        ImageEvaluation e = ev.evaluate(images);
+        FdNoise noise = ev.noiseAt(n, 3, seed + 3000);
+        return new ImageTableReport.Row(method, steps, e.samples(), e.fd(), noise.mean(), noise.std(), e.precision(),
+                e.recall(), n / Math.max(sampleSeconds, 1e-9), 0, (System.nanoTime() - t0) / 1e9,
+                relative(modelDir));
+    }
+
+    /**
+     * The 1000-step sampler, drawn {@value #PROGRESS_CHUNK} images at a time with a progress report after each
+     * (it runs for many minutes). The DDPM draws its images in chunks of that size itself, so the images are
+     * those of one call with the same generator.
+     */
+    private BiFunction<Integer, Rng, float[]> inChunks(DdpmModel ddpm, int steps) {
+        return (n, rng) -> {
+            float[] out = new float[n * ddpm.dimension()];
+            for (int start = 0; start < n; start += PROGRESS_CHUNK) {
+                int m = Math.min(PROGRESS_CHUNK, n - start);
+                System.arraycopy(ddpm.sample(m, steps, rng), 0, out, start * ddpm.dimension(), m * ddpm.dimension());
+                listener.onProgress("DDPM " + steps + " sampling", start + m, n, Map.of());
+            }
+            return out;
+        };
+    }
+
+    /** DxMI at T from the pretrained DDPM with TrainJob; its model directory is DIR/dxmi-T{T}. */
+    private ImageTableReport.Row trainDxmi(DxmiConfig cfg, Path ddpmDir, ImageEvaluator ev) throws IOException {
+        long t0 = System.nanoTime();
+        Path dir = output.resolve("dxmi-T" + cfg.samplerSteps());
+        RunResult result = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optPretrained(ddpmDir)
+                .optEvalEvery(quick ? 0 : 500).optCheckpointEvery(quick ? 0 : 200)
+                .optEvaluation(samples, 1, 1).optSampleCount(Math.min(samples, 1000)).optClassifier(classifier)
+                .optListener(phase("DxMI T=" + cfg.samplerSteps())).build().run();
+        RunResult.Quality q = result.quality();
+        double train = result.timing() != null && result.timing().trainSeconds() != null
+                ? result.timing().trainSeconds() : Double.NaN;
+        FdNoise noise = ev.noiseAt(samples, 3, seed + 3000);
+        return new ImageTableReport.Row(ImageTableReport.DXMI, cfg.samplerSteps(), q.fdSamples(), q.fd(),
+                noise.mean(), noise.std(), q.precision(), q.recall(), q.imagesPerSecond(), train,
+                (System.nanoTime() - t0) / 1e9, relative(dir));
+    }
+
+    /** A row's measurement, read back from DIR/rows when --resume and it finished with the same key. */
+    private ImageTableReport.Row row(String method, int steps, String key, RowMeasurement measurement)
+            throws IOException {
+        Path file = output.resolve(ROWS_DIR).resolve(method + "-" + steps + ".json");
+        String fullKey = data.contentHash() + " " + key + " seed=" + seed;
+        if (resume) {
+            ImageTableReport.Row done = KeyedJson.read(file, fullKey, ImageTableReport.Row.class);
+            if (done != null) {
+                listener.onProgress(done.label() + " finished before (--resume)", 1, 1, Map.of());
+                return done;
+            }
+        }
+        ImageTableReport.Row r = measurement.measure();
+        KeyedJson.write(file, fullKey, r);
+        listener.onProgress(r.label() + " done", 1, 1, Map.of("fd", r.fd()));
+        return r;
+    }
+
+    @FunctionalInterface
+    private interface RowMeasurement {
+        ImageTableReport.Row measure() throws IOException;
+    }
+
+    private static String configKey(DxmiConfig cfg) throws IOException {
+        return ModelDirectory.json().writeValueAsString(cfg);
+    }
+
+    private String relative(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path base = output.toAbsolutePath().normalize();
+        return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
+    }
+
+    private ProgressListener phase(String name) {
+        return (p, d, total, metrics) -> listener.onProgress(name + " " + p, d, total, metrics);
+    }
+
+    /** This process's CPU time so far (every thread), or NaN where the JVM does not say. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    /** Builder: {@code setData} (an image data set) and {@code setOutput} are required. */
+    public static final class Builder {
+        private DataSource data;
+        private Path output;
+        private boolean quick;
+        private long seed;
+        private Path pretrained;
+        private boolean resume;
+        private PretrainConfig pretrainConfig;
+        private Integer pretrainIterations;
+        private DxmiConfig config;
+        private Integer iterations;
+        private Integer samples;
+        private Integer ddpmSamples;
+        private Path classifier;
+        private Map<String, Object> provenance = Map.of();
+        private ProgressListener listener = ProgressListener.NONE;
+
+        /** The image data set (at the size the table runs at: --quick's is {@link #QUICK_IMAGE_SIZE}). */
+        public Builder setData(DataSource data) {
+            this.data = data;
+            return this;
+        }
+
+        public Builder setOutput(Path output) {
+            this.output = output;
+            return this;
+        }
+
+        /** {@link #quickPretrain()}, {@link #quickConfig()}, 5,000 samples per few-step row and 500 for the DDPM's. */
+        public Builder optQuick(boolean quick) {
+            this.quick = quick;
+            return this;
+        }
+
+        /** Seed of the pretraining, DxMI and every evaluation draw (default 0). */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** A pretrained DDPM directory to start from instead of pretraining. */
+        public Builder optPretrained(Path pretrained) {
+            this.pretrained = pretrained;
+            return this;
+        }
+
+        /** Reuse a finished pretraining (or continue a stopped one) and finished rows in the output directory. */
+        public Builder optResume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** Pretraining settings (default: the image defaults, or --quick's); the seed is the job's. */
+        public Builder optPretrainConfig(PretrainConfig pretrainConfig) {
+            this.pretrainConfig = pretrainConfig;
+            return this;
+        }
+
+        public Builder optPretrainIterations(Integer pretrainIterations) {
+            this.pretrainIterations = pretrainIterations;
+            return this;
+        }
+
+        /** DxMI settings (its steps are each row's T; default: the image defaults, or --quick's). */
+        public Builder optConfig(DxmiConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder optIterations(Integer iterations) {
+            this.iterations = iterations;
+            return this;
+        }
+
+        /** Generated images per few-step row (default 10,000; --quick 5,000). */
+        public Builder optSamples(Integer samples) {
+            this.samples = samples;
+            return this;
+        }
+
+        /** Generated images of the 1000-step row (default 1,000; --quick 500): hours per 10,000 on a CPU. */
+        public Builder optDdpmSamples(Integer ddpmSamples) {
+            this.ddpmSamples = ddpmSamples;
+            return this;
+        }
+
+        /** A classifier model directory for the FD's features (default: the cached one, trained on first use). */
+        public Builder optClassifier(Path classifier) {
+            this.classifier = classifier;
+            return this;
+        }
+
+        /** Where the numbers came from (commit, command line), written into table.json as it is. */
+        public Builder optProvenance(Map<String, Object> provenance) {
+            this.provenance = new LinkedHashMap<>(provenance);
+            return this;
+        }
+
+        public Builder optListener(ProgressListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public ImageTableJob build() {
+            if (data == null || output == null) {
+                throw new IllegalStateException("ImageTableJob needs setData and setOutput");
+            }
+            if (!(data instanceof ImageDataSource)) {
+                throw new IllegalArgumentException("the image table needs an image data set, got " + data.name());
+            }
+            if ((samples != null && samples < 4) || (ddpmSamples != null && ddpmSamples < 4)) {
+                throw new IllegalArgumentException("the table needs at least 4 samples per row");
+            }
+            return new ImageTableJob(this);
+        }
+    }
+}
