@@ -32,7 +32,8 @@ import java.util.concurrent.CompletableFuture;
  * least as new as they need ({@link #await}); versions only move forward, and a late starter
  * answers only once it has read the recent records (its first answer is the newest version). A model followed in
  * sequence ({@link Builder#optSequence}) keeps every version in topic order, bounded (the reader
- * waits while 64 are unread), and {@link #version} hands out exactly the one asked for: the
+ * waits while 64 are unread; a version older than one asked for is dropped, never queued), and
+ * {@link #version} hands out exactly the one asked for: the
  * value-learner replays with the very EBM versions its batches were learned with.
  *
  * <p>Metrics: {@code dxmi_snapshot_bytes{model}} and {@code dxmi_snapshot_delivery_seconds{model}}
@@ -61,6 +62,8 @@ public final class SnapshotFollower implements AutoCloseable {
     private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
     /** Per snapshot name, the held version last warned about: one line per gap, not one per version in it. */
     private final Map<String, Long> warnedGap = new HashMap<>();
+    /** Per model followed in sequence, the newest version asked for: older ones arriving later are never queued. */
+    private final Map<String, Long> asked = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     /** Models whose reader has read what the topic held at start: only then is their newest the newest. */
     private final Set<String> caughtUp = new HashSet<>();
@@ -133,7 +136,9 @@ public final class SnapshotFollower implements AutoCloseable {
         List<Waiter> ready = new ArrayList<>();
         synchronized (this) {
             ArrayDeque<Versioned> sequence = sequences.get(model);
-            if (sequence != null) {
+            // A version older than one already asked for (a restarted publisher republishing what it did before its
+            // checkpoint) can never be handed out: queueing it could fill the sequence and stall the reader.
+            if (sequence != null && v.version() >= asked.getOrDefault(model, -1L)) {
                 while (sequence.size() >= SEQUENCE_CAPACITY && !closed) {
                     wait(); // backpressure: the reader goes on when the learner has taken some
                 }
@@ -231,6 +236,7 @@ public final class SnapshotFollower implements AutoCloseable {
             return CompletableFuture.failedFuture(failure);
         }
         Waiter w = new Waiter(name, version, true, new CompletableFuture<>());
+        asked.merge(name, version, Math::max);
         Versioned v = take(w);
         if (v != null) {
             return CompletableFuture.completedFuture(v);

@@ -143,4 +143,35 @@ class SnapshotTransportTest extends BrokerTestBase {
             follower.close();
         }
     }
+
+    @Test
+    void aSequenceSkipsOlderVersionsRepublishedAfterTheOneAwaited() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("replay");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "replay", "test-learner", metrics)) {
+            PipelineTestSupport.createTopics(ctx, plan);
+            Snapshots snapshots = ctx.snapshots(plan);
+            try (SnapshotFollower sequence = SnapshotFollower.builder().setContext(ctx)
+                    .setModels(Set.of(RunTopics.EBM)).optPlan(plan).optSequence(RunTopics.EBM, -1).build().start()) {
+                for (int v = 0; v <= 3; v++) {
+                    await(snapshots.publish(RunTopics.EBM, v, v, v - 1, small(v)));
+                }
+                assertEquals(3, sequence.version(RunTopics.EBM, 3).get(30, TimeUnit.SECONDS).version());
+                // The version after the one taken is awaited while a restarted publisher republishes from far
+                // back, more versions than the sequence holds (64), each older than the one awaited.
+                CompletableFuture<SnapshotFollower.Versioned> next = sequence.version(RunTopics.EBM, 80);
+                for (int v = 0; v < 80; v++) {
+                    await(snapshots.publish(RunTopics.EBM, v, v, v - 1, small(v + 0.5f)));
+                }
+                assertTrue(!next.isDone());
+                await(snapshots.publish(RunTopics.EBM, 80, 80, 79, small(80)));
+                SnapshotFollower.Versioned v80 = next.get(30, TimeUnit.SECONDS);
+                assertEquals(80, v80.version());
+                assertArrayEquals(small(80).get("net.w"), v80.weights().get("net.w"));
+                // A republished copy of an older version is never handed out later either.
+                await(snapshots.publish(RunTopics.EBM, 79, 79, 78, small(79)));
+                await(snapshots.publish(RunTopics.EBM, 81, 81, 80, small(81)));
+                assertEquals(81, sequence.version(RunTopics.EBM, 81).get(30, TimeUnit.SECONDS).version());
+            }
+        }
+    }
 }
