@@ -146,7 +146,11 @@ class KillAndResumeTest {
                 // The same plan, never killed, all in this JVM: the very same final policy, to the bit.
                 Map<String, float[]> undisturbed = undisturbed(fixture, total);
                 assertEquals(undisturbed.keySet(), finalPolicy.keySet());
-                undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, k));
+                // On a mismatch, what the killed learner did before and after its kill (a rare failure is
+                // otherwise undiagnosable: its logs live in the test's temporary directory).
+                String logs = "\n--- before the kill ---\n" + Files.readString(tmp.resolve(killed + "-1.log"))
+                        + "\n--- resumed ---\n" + Files.readString(tmp.resolve(killed + "-2.log"));
+                undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, () -> k + logs));
             }
         }
     }
