@@ -81,13 +81,22 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
         if (!good.isEmpty()) {
             float[] goodRows = good.size() * size == rows.length ? rows : java.util.Arrays.copyOf(rows,
                     good.size() * size);
-            EnergyMaps.Result scored = model.score(goodRows, settings.mapGrid());
+            float[] energies;
+            float[][] maps;
+            if (settings.mapFrames() == ScorerSettings.MapFrames.ALL || settings.mapGrid() == 0) {
+                EnergyMaps.Result scored = model.score(goodRows, settings.mapGrid());
+                energies = scored.energies();
+                maps = scored.maps();
+            } else {
+                energies = model.score(goodRows, 0).energies();
+                maps = alarmMaps(model, goodRows, size, energies, threshold);
+            }
             long scoredAt = TransactionalBatchLoop.nowMicros();
             ScoreTimings timings = ScoreTimings.newBuilder().setReceivedAtMicros(received).setScoredAtMicros(scoredAt)
                     .setBatchSize(batch.size()).build();
             for (int i = 0; i < good.size(); i++) {
                 Frame f = good.get(i);
-                double energy = scored.energies()[i];
+                double energy = energies[i];
                 boolean anomalous = threshold != null && threshold.isAnomalous(energy);
                 AnomalyScore.Builder s = AnomalyScore.newBuilder().setCameraId(f.getCameraId())
                         .setFrameId(f.getFrameId()).setCaptureTimeMicros(f.getCaptureTimeMicros()).setEnergy(energy)
@@ -96,9 +105,9 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
                         .setThresholdId(threshold == null ? "none" : threshold.id())
                         .setModelVersion(model.version()).setLabel(f.getLabel()).setTimings(timings)
                         .setScorer(service);
-                if (scored.maps() != null) {
+                if (maps != null && maps[i] != null) {
                     s.setMap(AnomalyMap.newBuilder().setHeight(settings.mapGrid()).setWidth(settings.mapGrid())
-                            .setValues(Tensors.pack(scored.maps()[i])).build());
+                            .setValues(Tensors.pack(maps[i])).build());
                 }
                 out.add(new ProducerRecord<>(settings.scoresTopic(), f.getCameraId(), Codecs.encode(s.build())));
                 metrics.scored(f.getCameraId(), anomalous);
@@ -111,6 +120,37 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
         lastCaptureMicros = captured;
         metrics.scoringTook((System.nanoTime() - t0) / 1e9);
         return out;
+    }
+
+    /**
+     * Maps of the flagged frames only (null entries for the others; null when none is flagged): the backward
+     * pass a map needs costs several times the energy's forward pass, so it is spent where someone looks.
+     */
+    private float[][] alarmMaps(ScoringModel model, float[] rows, int size, float[] energies, Threshold threshold) {
+        if (threshold == null) {
+            return null;
+        }
+        int flagged = 0;
+        for (float e : energies) {
+            flagged += threshold.isAnomalous(e) ? 1 : 0;
+        }
+        if (flagged == 0) {
+            return null;
+        }
+        float[] flaggedRows = new float[flagged * size];
+        int[] index = new int[flagged];
+        for (int i = 0, k = 0; i < energies.length; i++) {
+            if (threshold.isAnomalous(energies[i])) {
+                System.arraycopy(rows, i * size, flaggedRows, k * size, size);
+                index[k++] = i;
+            }
+        }
+        float[][] flaggedMaps = model.score(flaggedRows, settings.mapGrid()).maps();
+        float[][] maps = new float[energies.length][];
+        for (int k = 0; k < flagged; k++) {
+            maps[index[k]] = flaggedMaps[k];
+        }
+        return maps;
     }
 
     /** Capture times of the frames scored in the last batch processed (for its commit's latencies). */

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param maxBatch frames per batch at most (default 64)
  * @param maxDelay longest wait after a batch's first frame (default 5 ms)
  * @param mapGrid side of the localisation map; 0 = none (default 8)
+ * @param mapFrames which frames get a map (default {@link MapFrames#ALARMS}: a map costs a backward
+ *     pass, several times the energy's own cost, and is read where a frame is flagged)
  * @param httpHost interface of the threshold endpoint (default 127.0.0.1)
  * @param httpPort its port; 0 = any free port, -1 = no endpoint (default 0)
  * @param httpToken bearer token the endpoint requires; required when not bound to loopback
@@ -25,7 +27,7 @@ import java.time.Duration;
  */
 public record ScorerSettings(String framesTopic, String scoresTopic, String deadLetterTopic, String controlTopic,
         String group, String instanceId, int partitions, int maxBatch, Duration maxDelay, int mapGrid,
-        String httpHost, int httpPort, String httpToken, Duration watchInterval) {
+        MapFrames mapFrames, String httpHost, int httpPort, String httpToken, Duration watchInterval) {
 
     public static final String FRAMES = "dxmi.frames";
     public static final String SCORES = "dxmi.scores";
@@ -33,10 +35,19 @@ public record ScorerSettings(String framesTopic, String scoresTopic, String dead
     public static final String CONTROL = "dxmi.thresholds";
     public static final String GROUP = "anomaly-scorer";
 
+    /** Which scored frames carry a localisation map. */
+    public enum MapFrames {
+        /** Every frame. */
+        ALL,
+        /** Only frames flagged anomalous (none while no threshold is in force). */
+        ALARMS
+    }
+
     public ScorerSettings {
         require(maxBatch >= 1, "the maximum batch size must be at least 1, got " + maxBatch);
         require(!maxDelay.isNegative(), "the maximum batch delay must not be negative");
         require(mapGrid >= 0 && mapGrid <= 64, "the map grid must be 0 to 64, got " + mapGrid);
+        require(mapFrames != null, "which frames get a map must be given");
         require(partitions >= 1, "topics need at least one partition, got " + partitions);
         require(instanceId != null && instanceId.matches("[A-Za-z0-9._-]{1,100}"),
                 "an instance id is 1-100 letters, digits, '.', '_' or '-', got '" + instanceId + "'");
@@ -70,36 +81,37 @@ public record ScorerSettings(String framesTopic, String scoresTopic, String dead
 
     public static ScorerSettings defaults(String instanceId) {
         return new ScorerSettings(FRAMES, SCORES, DEAD_LETTERS, CONTROL, GROUP, instanceId, 4, 64,
-                Duration.ofMillis(5), 8, "127.0.0.1", 0, null, Duration.ofSeconds(1));
+                Duration.ofMillis(5), 8, MapFrames.ALARMS, "127.0.0.1", 0, null, Duration.ofSeconds(1));
     }
 
     public ScorerSettings withTopics(String frames, String scores) {
         return new ScorerSettings(frames, scores, deadLetterTopic, controlTopic, group, instanceId, partitions,
-                maxBatch, maxDelay, mapGrid, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withBatching(int maxBatch, Duration maxDelay) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, mapGrid, httpHost, httpPort, httpToken, watchInterval);
+                partitions, maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
     }
 
-    public ScorerSettings withMapGrid(int grid) {
+    /** Maps of {@code grid} × {@code grid} (0 = none) on the frames {@code frames} names. */
+    public ScorerSettings withMaps(int grid, MapFrames frames) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, grid, httpHost, httpPort, httpToken, watchInterval);
+                partitions, maxBatch, maxDelay, grid, frames, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withHttp(String host, int port, String token) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, mapGrid, host, port, token, watchInterval);
+                partitions, maxBatch, maxDelay, mapGrid, mapFrames, host, port, token, watchInterval);
     }
 
     public ScorerSettings withPartitions(int n) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId, n,
-                maxBatch, maxDelay, mapGrid, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withGroup(String g, String controlTopic, String deadLetterTopic) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, g, instanceId, partitions,
-                maxBatch, maxDelay, mapGrid, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
     }
 }

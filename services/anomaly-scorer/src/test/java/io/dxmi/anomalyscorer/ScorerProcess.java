@@ -17,7 +17,7 @@ public final class ScorerProcess {
                 .optProperty("consumer.session.timeout.ms", "6000")
                 .optProperty("consumer.heartbeat.interval.ms", "1000").build();
         ScorerSettings s = ScorerSettings.defaults(args[2]).withPartitions(3).withHttp("127.0.0.1", -1, null)
-                .withBatching(16, Duration.ofMillis(5));
+                .withBatching(16, Duration.ofMillis(5)).withMaps(8, ScorerSettings.MapFrames.ALL);
         Vertx vertx = Vertx.vertx();
         vertx.deployVerticle(AnomalyScorerVerticle.builder().setSettings(s).setKafka(kafka)
                 .setMetrics(Metrics.create("anomaly-scorer")).optModelDirectory(Path.of(args[1])).build())

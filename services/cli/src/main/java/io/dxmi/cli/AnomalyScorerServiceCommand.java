@@ -76,6 +76,11 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
             description = "Side of the localisation map, 0 = none (default: ${DEFAULT-VALUE}).")
     int mapGrid;
 
+    @Option(names = "--maps", paramLabel = "alarms|all", defaultValue = "alarms",
+            description = "Which frames get a map: alarms (frames flagged anomalous; a map costs a backward pass,"
+                    + " several times the score's own cost) or all (default: ${DEFAULT-VALUE}).")
+    String maps;
+
     @Option(names = "--partitions", defaultValue = "4",
             description = "Partitions of the frames and scores topics when created here (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -112,7 +117,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
         String id = instanceId != null ? instanceId : InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
         ScorerSettings settings = ScorerSettings.defaults(id).withTopics(frames, scores)
                 .withGroup(group, control, deadLetters).withBatching(maxBatch, Duration.ofMillis(maxDelayMs))
-                .withMapGrid(mapGrid).withHttp(httpHost, httpPort, token).withPartitions(partitions);
+                .withMaps(mapGrid, mapFrames()).withHttp(httpHost, httpPort, token).withPartitions(partitions);
         KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(bootstrap).optClientIdPrefix("dxmi-" + NAME)
                 .optProperties(properties).build();
         Metrics metrics = Metrics.create(NAME);
@@ -147,5 +152,13 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private ScorerSettings.MapFrames mapFrames() {
+        return switch (maps) {
+            case "alarms" -> ScorerSettings.MapFrames.ALARMS;
+            case "all" -> ScorerSettings.MapFrames.ALL;
+            default -> throw new UsageError("--maps must be alarms or all, got '" + maps + "'");
+        };
     }
 }

@@ -1,0 +1,108 @@
+package io.dxmi.anomalyscorer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dxmi.core.anomaly.FrameImages;
+import io.dxmi.core.random.Rng;
+import io.dxmi.platform.metrics.Metrics;
+import io.dxmi.schemas.AnomalyScore;
+import io.dxmi.schemas.Frame;
+import io.dxmi.schemas.codec.Codecs;
+import io.dxmi.schemas.codec.Tensors;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One batch through the scorer's frame path, without a broker: which frames get a localisation map. */
+class FrameBatchScorerTest {
+
+    private static final int FRAMES = 16;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void alarmsModeMapsExactlyTheFlaggedFramesWithTheMapsOfTheAllMode() throws Exception {
+        ScorerFixtures.writeModel(tmp, 3, 1e9); // calibrated so high that nothing is flagged
+        List<ConsumerRecord<String, byte[]>> batch = frames();
+        try (ScorerState state = new ScorerState(new ScorerMetrics(Metrics.create("t")))) {
+            state.offerModel(ScoringModel.fromDirectory(tmp));
+            state.apply();
+            List<AnomalyScore> unflagged = score(state, batch, ScorerSettings.MapFrames.ALARMS);
+            unflagged.forEach(s -> assertNull(s.getMap(), "nothing is flagged, so no map"));
+
+            // A threshold between the 8th and 9th energies: half the frames flagged.
+            double[] sorted = unflagged.stream().mapToDouble(AnomalyScore::getEnergy).sorted().toArray();
+            double threshold = (sorted[FRAMES / 2 - 1] + sorted[FRAMES / 2]) / 2;
+            state.offerThreshold(new Threshold("half", threshold, sorted[0], sorted[FRAMES - 1],
+                    System.currentTimeMillis() + 1000, "test"));
+            state.apply();
+            List<AnomalyScore> alarms = score(state, batch, ScorerSettings.MapFrames.ALARMS);
+            List<AnomalyScore> all = score(state, batch, ScorerSettings.MapFrames.ALL);
+            assertEquals(FRAMES, alarms.size());
+            assertEquals(FRAMES, all.size());
+            int flagged = 0;
+            for (int i = 0; i < FRAMES; i++) {
+                AnomalyScore a = alarms.get(i);
+                AnomalyScore b = all.get(i);
+                assertEquals(b.getFrameId(), a.getFrameId());
+                assertEquals(b.getEnergy(), a.getEnergy(), 1e-5 * Math.max(1, Math.abs(b.getEnergy())));
+                assertEquals(b.getAnomalous(), a.getAnomalous());
+                assertNotNull(b.getMap(), "all: every frame has a map");
+                if (a.getAnomalous()) {
+                    flagged++;
+                    assertNotNull(a.getMap(), "frame " + a.getFrameId() + " is flagged: it has its map");
+                    float[] mine = Tensors.unpack(a.getMap().getValues());
+                    float[] theirs = Tensors.unpack(b.getMap().getValues());
+                    assertEquals(64, mine.length);
+                    float scale = 0;
+                    for (float v : theirs) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    assertArrayEquals(theirs, mine, 1e-4f * scale, "frame " + a.getFrameId());
+                } else {
+                    assertNull(a.getMap(), "frame " + a.getFrameId() + " is not flagged: no map");
+                }
+            }
+            assertEquals(FRAMES / 2, flagged);
+        }
+    }
+
+    private static List<AnomalyScore> score(ScorerState state, List<ConsumerRecord<String, byte[]>> batch,
+            ScorerSettings.MapFrames frames) throws Exception {
+        ScorerSettings s = ScorerSettings.defaults("t").withMaps(8, frames);
+        List<AnomalyScore> out = new ArrayList<>();
+        for (ProducerRecord<String, byte[]> r : new FrameBatchScorer(s, state, new ScorerMetrics(Metrics.create("m")))
+                .process(batch)) {
+            assertEquals(s.scoresTopic(), r.topic(), "no frame of this batch is bad");
+            out.add(Codecs.decode(AnomalyScore.class, r.value()));
+        }
+        return out;
+    }
+
+    /** FRAMES raw 8 × 8 grayscale frames of random pixels. */
+    private static List<ConsumerRecord<String, byte[]>> frames() throws Exception {
+        Rng rng = new Rng(11);
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            float[] pixels = rng.uniforms(64, 0f, 1f);
+            byte[] raw = new byte[64];
+            for (int p = 0; p < 64; p++) {
+                raw[p] = (byte) Math.round(pixels[p] * 255);
+            }
+            Frame f = Frame.newBuilder().setCameraId("cam").setFrameId(i).setCaptureTimeMicros(1_000_000L + i)
+                    .setEncoding(FrameImages.RAW).setWidth(8).setHeight(8).setChannels(1)
+                    .setData(ByteBuffer.wrap(raw)).setLabel(null).setSourceClass(null).build();
+            batch.add(new ConsumerRecord<>(ScorerSettings.FRAMES, 0, i, "cam", Codecs.encode(f)));
+        }
+        return batch;
+    }
+}
