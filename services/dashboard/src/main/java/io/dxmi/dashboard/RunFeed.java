@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -68,7 +69,12 @@ final class RunFeed {
 
     private void startOnceSubmitted() {
         vertx.executeBlocking(() -> {
-            try (Admin admin = Admin.create(new HashMap<>(settings.kafka().adminProperties()))) {
+            // Short timeouts: with the broker gone this check must not hold a worker (and the dashboard's
+            // shutdown) for the client's default minute; it is retried every second anyway.
+            Map<String, Object> props = new HashMap<>(settings.kafka().adminProperties());
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+            try (Admin admin = Admin.create(props)) {
                 return Topics.exists(admin, topics.spec()) && Topics.exists(admin, topics.evaluations());
             }
         }).onComplete(ar -> {
