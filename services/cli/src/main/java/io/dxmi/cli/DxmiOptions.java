@@ -88,6 +88,12 @@ final class DxmiOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     float boxMargin;
 
+    @Option(names = "--box-negatives-ramp", negatable = true, fallbackValue = "true",
+            description = "Ramp the box negatives' weight in as the policy's rates decay (weight x (1 - cosine factor)):"
+                    + " the sampler learns from an energy without them, the energy ends with them"
+                    + " (default: ${DEFAULT-VALUE}).")
+    boolean boxNegativesRamp;
+
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
@@ -252,6 +258,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--box-margin")) {
             b.optBoxMargin(boxMargin);
         }
+        if (given.hasMatchedOption("--box-negatives-ramp")) {
+            b.optBoxNegativeRamp(boxNegativesRamp);
+        }
         if (given.hasMatchedOption("--residual-sigmas")) {
             b.optResidualSigmas(residualSigmas);
         }
@@ -280,8 +289,8 @@ final class DxmiOptions {
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
-                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optResidualSigmas(residualSigmas)
-                .optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
+                .optResidualSigmas(residualSigmas).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

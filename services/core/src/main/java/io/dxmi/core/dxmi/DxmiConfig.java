@@ -47,6 +47,10 @@ import io.dxmi.core.nn.NetworkConfig;
  *     widened bounding box ({@link BoxNegatives}; default 0 = none)
  * @param boxMargin how far that box extends past the data on each side, as a fraction of its
  *     width (default 0.1, the rule of a CSV file's AUC box)
+ * @param boxNegativeRamp ramp λ in as the policy's rates decay: λ·(1 − c_i), c_i the cosine factor
+ *     of {@code cosineDecay} (0 → 1 over the iterations), so that the sampler learns from an energy
+ *     without box negatives while its rates are high and the energy ends with them (default false:
+ *     λ throughout; absent in manifests written before it)
  * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
  *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
  *     {@code lastSigmaInit}); default false
@@ -58,7 +62,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
-        boolean residualSigmas) {
+        boolean boxNegativeRamp, boolean residualSigmas) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -160,6 +164,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.policyBatch = policyBatch;
         b.boxNegativeWeight = boxNegativeWeight;
         b.boxMargin = boxMargin;
+        b.boxNegativeRamp = boxNegativeRamp;
         b.residualSigmas = residualSigmas;
         return b;
     }
@@ -196,6 +201,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private int policyBatch;
         private float boxNegativeWeight = 0f;
         private float boxMargin = 0.1f;
+        private boolean boxNegativeRamp = false;
         private boolean residualSigmas = false;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
@@ -259,6 +265,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optBoxMargin(float v) { boxMargin = v; return this; }
 
+        public Builder optBoxNegativeRamp(boolean v) { boxNegativeRamp = v; return this; }
+
         public Builder optResidualSigmas(boolean v) { residualSigmas = v; return this; }
 
         public DxmiConfig build() {
@@ -267,7 +275,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
-                    residualSigmas);
+                    boxNegativeRamp, residualSigmas);
         }
     }
 }

@@ -156,7 +156,7 @@ public final class DxmiTrainer {
                 NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
                 if (boxNegatives != null) {
                     loss = loss.add(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)), config.gamma())
-                            .mul(config.boxNegativeWeight()));
+                            .mul((float) boxNegativeWeightAt(iteration)));
                 }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {
@@ -169,6 +169,18 @@ public final class DxmiTrainer {
             updateEma();
         }
         return new EnergyStep(el[0], el[1], el[2], skipped);
+    }
+
+    /**
+     * λ of the box negatives at {@code iteration}: the configured weight, or with
+     * {@link DxmiConfig#boxNegativeRamp()} that weight times 1 − the policy rates' cosine factor.
+     */
+    public double boxNegativeWeightAt(long iteration) {
+        double lambda = config.boxNegativeWeight();
+        if (!config.boxNegativeRamp() || config.iterations() == 0) {
+            return lambda;
+        }
+        return lambda * (1 - TrainerOptimizers.cosineFactor(iteration, config.iterations()));
     }
 
     /**

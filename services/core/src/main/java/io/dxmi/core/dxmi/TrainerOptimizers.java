@@ -60,11 +60,16 @@ final class TrainerOptimizers {
         if (!config.cosineDecay() || config.iterations() == 0) {
             return;
         }
-        double f = 0.5 * (1 + Math.cos(Math.PI * Math.min(iteration, config.iterations()) / config.iterations()));
+        double f = cosineFactor(iteration, config.iterations());
         sampler.setLearningRate((float) (config.samplerLearningRate() * f));
         if (sigma != null) {
             sigma.setLearningRate((float) (config.sigmaLearningRate() * f));
         }
+    }
+
+    /** The half cosine from 1 at iteration 0 to 0 at {@code iterations} (and after). */
+    static double cosineFactor(long iteration, long iterations) {
+        return 0.5 * (1 + Math.cos(Math.PI * Math.min(iteration, iterations) / iterations));
     }
 
     /** Applies an optimizer step if the loss is finite; returns 1 when the update was refused. */
