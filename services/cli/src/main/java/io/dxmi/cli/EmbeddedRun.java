@@ -116,6 +116,9 @@ final class EmbeddedRun {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         Path stateDir = s.out().resolve(STATE);
+        if (!s.resume()) {
+            new RunRecord(s.run(), s.dataSource(), s.data().contentHash()).write(s.out());
+        }
         try (MetricsLog metricsLog = new MetricsLog(s.out().resolve(TrainJob.METRICS));
                 EmbeddedCluster cluster = EmbeddedCluster.start(s.out().resolve(KAFKA), metricsPort, metricsHost)) {
             log.println("broker: " + cluster.bootstrap() + " (data in " + s.out().resolve(KAFKA) + ")");

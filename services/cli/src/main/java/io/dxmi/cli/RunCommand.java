@@ -1,6 +1,7 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.DataSpec;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.job.RunResult;
 import io.dxmi.core.job.TrainJob;
@@ -32,14 +33,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** What a run directory holds; --force removes these, and nothing else. */
     static final List<String> RUN_ENTRIES = List.of(EmbeddedRun.KAFKA, EmbeddedRun.STATE, TrainJob.PRETRAINED,
-            "figures", TrainJob.METRICS, TrainJob.RESULT, TrainJob.SAMPLES, ModelDirectory.MANIFEST,
+            "figures", RunRecord.FILE, TrainJob.METRICS, TrainJob.RESULT, TrainJob.SAMPLES, ModelDirectory.MANIFEST,
             ModelDirectory.WEIGHTS);
 
     @Spec
     CommandSpec spec;
 
     @Mixin
-    DataOption data;
+    RunDataOption data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory.")
     Path out;
@@ -136,7 +137,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError("--run-name: " + e.getMessage());
         }
-        DataSource source = data.open();
+        DataSource source;
+        String dataSource;
         DxmiConfig config = null;
         if (resume) {
             // The run continues as it was submitted: the settings that shape it come from its plan.
@@ -150,7 +152,24 @@ final class RunCommand implements Callable<Integer> {
             if (!Files.isDirectory(out.resolve(EmbeddedRun.KAFKA)) || !Files.isDirectory(out.resolve(EmbeddedRun.STATE))) {
                 throw new UsageError("--resume: " + out + " holds no run to continue (no kafka/ and state/ in it)");
             }
+            RunRecord saved = RunRecord.read(out).orElse(null);
+            source = resumedData(saved);
+            dataSource = saved != null ? saved.dataSource() : data.spec().toString();
+            if (saved != null) {
+                if (!spec.commandLine().getParseResult().hasMatchedOption("--run-name")) {
+                    runName = saved.run();
+                } else if (!runName.equals(saved.run())) {
+                    throw new UsageError("--resume: the run in " + out + " is named '" + saved.run() + "', not '"
+                            + runName + "' (drop --run-name)");
+                }
+            }
         } else {
+            if (data.data == null) {
+                throw new UsageError("--data is required: the data to train on (only --resume, which continues the"
+                        + " run in --out on its own data, takes none)");
+            }
+            source = data.open();
+            dataSource = data.spec().toString();
             dxmi.requireStepsAndTau(spec, source.shape().isImage());
             config = dxmi.validatedConfig(common.seed, source.shape(), spec);
             if (pretrained != null && !Files.isRegularFile(pretrained.resolve(ModelDirectory.MANIFEST))) {
@@ -168,9 +187,37 @@ final class RunCommand implements Callable<Integer> {
                 OutputDirectory.delete(out.resolve(e));
             }
         }
-        return new EmbeddedRun.Settings(source, data.spec().toString(), out, pretrained, config,
+        return new EmbeddedRun.Settings(source, dataSource, out, pretrained, config,
                 resume ? null : dxmi.pretrainConfig(source.shape().isImage(), common.seed), pipeline.mode(), actors, pipeline.maxStaleness,
                 pipeline.checkpointEvery, pipeline.evalEvery, runName, resume);
+    }
+
+    /**
+     * The data of the run being resumed: the one its directory records, or the {@code --data} given, which must
+     * be that same data (a run directory of an older version records none: then {@code --data} is needed).
+     */
+    private DataSource resumedData(RunRecord saved) {
+        if (data.data == null) {
+            if (data.classes != null || data.imageSize != null) {
+                throw new UsageError("--classes and --image-size go with --data; --resume uses the run's own data");
+            }
+            if (saved == null) {
+                throw new UsageError("--resume: " + out + " does not record the run's data (a run directory of an"
+                        + " older dxmi); give the --data it was started with");
+            }
+            DataSource source = DataFlags.open(DataSpec.parse(saved.dataSource()));
+            if (!source.contentHash().equals(saved.dataHash())) {
+                throw new UsageError("--resume: the run's data '" + saved.dataSource()
+                        + "' has changed since the run started");
+            }
+            return source;
+        }
+        DataSource given = data.open();
+        if (saved != null && !given.contentHash().equals(saved.dataHash())) {
+            throw new UsageError("--resume: the run in " + out + " was trained on '" + saved.dataSource()
+                    + "', not on --data " + data.spec() + " (drop --data: --resume uses the run's own data)");
+        }
+        return given;
     }
 
     private void report(RunResult r) {
@@ -179,4 +226,16 @@ final class RunCommand implements Callable<Integer> {
                 + out.resolve(TrainJob.METRICS) + " and the model in " + out);
     }
 
+    /** {@code --data} for {@code dxmi run}: required, except with {@code --resume} (the saved run's data). */
+    static final class RunDataOption extends DataFlags {
+
+        @Option(names = "--data", paramLabel = LABEL, description = {DESCRIPTION_1, DESCRIPTION_2,
+            "Required, except with --resume (the run in --out continues on its own data)."})
+        String data;
+
+        @Override
+        String data() {
+            return data;
+        }
+    }
 }

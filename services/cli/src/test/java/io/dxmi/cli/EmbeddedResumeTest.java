@@ -96,8 +96,9 @@ class EmbeddedResumeTest {
             assertTrue(held.newest() < config.iterations(), "stopped mid-run, after checkpoint " + held.newest());
         }
 
-        CommandLineTest.Run resumed = CommandLineTest.dxmi("run", "--resume", "--data", "8gaussians", "--out",
-                stopped.toString(), "--run-name", RUN, "--no-dashboard", "--quiet");
+        // As a user continues it: the run directory records the run's name and data.
+        CommandLineTest.Run resumed = CommandLineTest.dxmi("run", "--resume", "--out", stopped.toString(),
+                "--no-dashboard", "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("run '" + RUN + "' had been stopped; continuing it"), resumed.err());
         // The actor continues its rollout stream after its newest batch (without that the run drifted).
