@@ -60,6 +60,21 @@ final class RunsCommand implements Runnable {
                 + (runs.isEmpty() ? "it holds no runs" : "runs there: " + String.join(", ", runs)) + ")";
     }
 
+    /** A row of {@code runs list}. */
+    static final String LIST_ROW = "%-24s %-9s %-5s %-22s %-10s %-21s %s%n";
+
+    /**
+     * The SW column's title: the newest periodic evaluation's figure (the evaluator's light protocol), which is
+     * not the final result.json's (the full protocol, on the final model).
+     */
+    static final String LAST_CHECK_SW = "SW (LAST CHECK @ IT)";
+
+    /** The SW of the newest periodic evaluation and the iteration it was taken at ("0.0712 @ 200"), or "-". */
+    static String lastCheckSw(EvaluationReport last) {
+        Double sw = last == null ? null : last.getMetrics().get("sw");
+        return sw == null ? "-" : String.format(Locale.ROOT, "%.4f @ %d", sw, last.getIteration());
+    }
+
     /** A run's state in one word: submitted, running, finished, stopped (or "no plan"). */
     static String state(RunCatalog.Spec spec, RunCatalog.Progress p) {
         if (spec.stop() != null) {
@@ -114,8 +129,8 @@ final class RunsCommand implements Runnable {
                     System.out.println("no runs on " + settings.bootstrapServers());
                     return ExitCode.OK;
                 }
-                System.out.printf(Locale.ROOT, "%-24s %-9s %-5s %-22s %-10s %-9s %s%n", "RUN", "STATE", "MODE",
-                        "LEARNED / ITERATIONS", "DISK", "SW", "SUBMITTED");
+                System.out.printf(Locale.ROOT, LIST_ROW, "RUN", "STATE", "MODE", "LEARNED / ITERATIONS", "DISK",
+                        LAST_CHECK_SW, "SUBMITTED");
                 for (String run : runs) {
                     RunCatalog.Spec spec = catalog.spec(run).orElse(null);
                     if (spec == null) {
@@ -124,11 +139,10 @@ final class RunsCommand implements Runnable {
                     RunCatalog.Progress p = catalog.progress(run, LEARNERS);
                     RunPlan plan = spec.plan();
                     EvaluationReport last = p.lastReport();
-                    System.out.printf(Locale.ROOT, "%-24s %-9s %-5s %-22s %-10s %-9s %s%n", run, state(spec, p),
+                    System.out.printf(Locale.ROOT, LIST_ROW, run, state(spec, p),
                             plan == null ? "-" : plan.mode(),
                             plan == null ? "-" : learned(p) + " / " + plan.iterations(), bytes(p.sizeBytes()),
-                            last == null ? "-" : String.format(Locale.ROOT, "%.4f",
-                                    last.getMetrics().getOrDefault("sw", Double.NaN)),
+                            lastCheckSw(last),
                             spec.submittedAtMillis() < 0 ? "-" : Instant.ofEpochMilli(spec.submittedAtMillis()));
                 }
             }
@@ -173,7 +187,8 @@ final class RunsCommand implements Runnable {
                         }
                         m.append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.4f", e.getValue()));
                     }
-                    System.out.println("evaluation: iteration " + last.getIteration() + ": " + m);
+                    System.out.println("last check: iteration " + last.getIteration() + " (periodic, light protocol;"
+                            + " the final figures are in the run's result.json): " + m);
                 }
                 System.out.println("disk:       " + bytes(p.sizeBytes()) + " in " + catalog.topics(run).size()
                         + " topics (" + String.join(", ", catalog.topics(run)) + ")");

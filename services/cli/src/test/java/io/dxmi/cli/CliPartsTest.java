@@ -1,6 +1,7 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.schemas.EvaluationReport;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -83,5 +86,22 @@ class CliPartsTest {
         assertTrue(help.contains("Sampler network learning rate (default: " + ConfigDefaults.number(
                 d.samplerLearningRate()) + ")"), help);
         assertTrue(help.contains("--iterations=N"), "value labels are readable: " + help);
+    }
+
+    @Test
+    void runsListSaysItsSwIsTheLastPeriodicCheckAndWhen() {
+        EvaluationReport report = EvaluationReport.newBuilder().setRunId("r").setPolicyVersion(200).setEbmVersion(200)
+                .setIteration(200).setMetrics(Map.of("sw", 0.071234, "auc", 0.88)).setCreatedAtMillis(0)
+                .setEvaluator("evaluator").build();
+        String header = String.format(Locale.ROOT, RunsCommand.LIST_ROW, "RUN", "STATE", "MODE", "LEARNED", "DISK",
+                RunsCommand.LAST_CHECK_SW, "SUBMITTED");
+        String row = String.format(Locale.ROOT, RunsCommand.LIST_ROW, "r", "finished", "sync", "200 / 200", "1 MB",
+                RunsCommand.lastCheckSw(report), "-");
+        assertTrue(header.contains("SW (LAST CHECK @ IT)"), header);
+        // The figure sits under its title and names the iteration it was taken at.
+        assertEquals(header.indexOf("SW (LAST CHECK"), row.indexOf("0.0712 @ 200"), header + row);
+        assertEquals("-", RunsCommand.lastCheckSw(null));
+        report.setMetrics(Map.of("fd", 12.0));
+        assertEquals("-", RunsCommand.lastCheckSw(report), "an image run's checks have no SW");
     }
 }
