@@ -67,7 +67,7 @@ public final class DxmiCommand implements Runnable {
 
     /** The exit code of a failure: the same kind of mistake gets the same code in every command. */
     static int exitCode(Throwable ex) {
-        if (ex instanceof UsageError) {
+        if (ex instanceof UsageError || ex instanceof ClusterProbe.InvalidSettings) {
             return ExitCode.USAGE;
         }
         if (ex instanceof ClusterProbe.Unreachable) {

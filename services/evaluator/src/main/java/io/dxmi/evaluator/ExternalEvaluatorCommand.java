@@ -94,11 +94,13 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
         cl.setCommandName(defaultName);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // The user's mistakes (unknown plug-in, bad option) and the cluster's state by their message; anything
-            // else by its type too. Exit codes as dxmi's: 1 failed, 3 cluster unreachable, 4 no plan in time.
+            // else by its type too. Exit codes as dxmi's: 1 failed, 2 client settings Kafka cannot use, 3 cluster
+            // unreachable, 4 no plan in time.
             boolean known = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
                     || ex instanceof ClusterProbe.Unreachable || ex instanceof RunStartup.NoPlan;
             commandLine.getErr().println(defaultName + ": " + (known ? ex.getMessage() : ex.toString()));
-            return ex instanceof ClusterProbe.Unreachable ? 3 : ex instanceof RunStartup.NoPlan ? 4 : 1;
+            return ex instanceof ClusterProbe.InvalidSettings ? 2 : ex instanceof ClusterProbe.Unreachable ? 3
+                    : ex instanceof RunStartup.NoPlan ? 4 : 1;
         });
         return cl.execute(args);
     }

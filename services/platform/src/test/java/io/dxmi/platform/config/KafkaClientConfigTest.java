@@ -91,6 +91,24 @@ class KafkaClientConfigTest {
     }
 
     @Test
+    void settingsAClientCannotBeCreatedFromAreNamedWithoutQuotingThem() {
+        // Nothing listens at the address: the client is never created, so the probe never gets that far.
+        Map<String, String> jaas = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule requird username=\"u\""
+                        + " password=\"jaas-s3cret\";");
+        ClusterProbe.InvalidSettings e = assertThrows(ClusterProbe.InvalidSettings.class, () -> ClusterProbe.check(
+                KafkaSettings.builder().setBootstrapServers("127.0.0.1:1").optProperties(jaas).build(),
+                Duration.ofSeconds(2)));
+        assertEquals("the Kafka client settings are invalid: sasl.jaas.config could not be parsed", e.getMessage());
+
+        Map<String, String> number = Map.of("retry.backoff.ms", "s3cret");
+        ClusterProbe.InvalidSettings n = assertThrows(ClusterProbe.InvalidSettings.class, () -> ClusterProbe.check(
+                KafkaSettings.builder().setBootstrapServers("127.0.0.1:1").optProperties(number).build(),
+                Duration.ofSeconds(2)));
+        assertEquals("the Kafka client settings are invalid: retry.backoff.ms has an invalid value", n.getMessage());
+    }
+
+    @Test
     void aClusterThatDoesNotAnswerFailsWithinTheTimeout() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
