@@ -2,6 +2,7 @@ package io.dxmi.cli;
 
 import io.dxmi.core.data.DataFormatException;
 import io.dxmi.pipeline.RunStartup;
+import io.dxmi.platform.checkpoint.StateDirectoryConflict;
 import io.dxmi.platform.config.ClusterProbe;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -69,6 +70,11 @@ public final class DxmiCommand implements Runnable {
     static int exitCode(Throwable ex) {
         if (ex instanceof UsageError || ex instanceof ClusterProbe.InvalidSettings) {
             return ExitCode.USAGE;
+        }
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StateDirectoryConflict) {
+                return ExitCode.USAGE; // a service given a state directory it must not use: its configuration
+            }
         }
         if (ex instanceof ClusterProbe.Unreachable) {
             return ExitCode.UNREACHABLE;

@@ -11,7 +11,8 @@ final class ExitCode {
     static final int FAILED = 1;
     /**
      * Usage error, found before any work starts: a bad flag or value, a file or directory named on the command
-     * line that is missing, unreadable, malformed or unwritable, an unknown run, an --out that holds a run.
+     * line that is missing, unreadable, malformed or unwritable, an unknown run, an --out that holds a run, a
+     * --state-dir in use by another instance or holding another run's checkpoint, client settings Kafka cannot use.
      */
     static final int USAGE = 2;
     /** The Kafka cluster did not answer within --connect-timeout (or refused the client's credentials). */

@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code dxmi service NAME}: one service of a distributed run, as its own process. Start-up fails fast: the flags
@@ -202,17 +203,27 @@ final class ServiceCommand implements Callable<Integer> {
             }
         }
         Vertx vertx = Vertx.vertx();
-        GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30));
-        shutdown.registerVertx(vertx).register("metrics", metrics::close);
+        String deployment;
         try {
-            String deployment;
+            deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
+                    .get(planTimeout + 120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
+            // It never ran: closed without the shutdown's log lines, so that the reason is the last line printed.
             try {
-                deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
-                        .get(planTimeout + 120, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            } catch (TimeoutException closing) {
+                e.addSuppressed(closing);
+            }
+            metrics.close();
+            if (e instanceof ExecutionException) {
                 throw new IllegalStateException(service + " did not start: " + DxmiCommand.describe(e.getCause()),
                         e.getCause());
             }
+            throw e;
+        }
+        GracefulShutdown shutdown = new GracefulShutdown(Duration.ofSeconds(30));
+        shutdown.registerVertx(vertx).register("metrics", metrics::close);
+        try {
             shutdown.registerDeployment(vertx, deployment).installHook();
             System.err.println(service + " of run '" + run + "' started; metrics at " + metrics.httpUrl());
             if (!watch(service, settings, run, finished)) {

@@ -8,6 +8,7 @@ import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.platform.checkpoint.CheckpointStore;
 import io.dxmi.platform.checkpoint.DirectoryLock;
+import io.dxmi.platform.checkpoint.StateDirectoryConflict;
 import io.dxmi.platform.metrics.Metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -146,7 +147,7 @@ public final class LearnerCheckpoints implements AutoCloseable {
      * that. (The value-learner's journal holds the energies of the newest interval only, so after such a fall-back
      * it takes the nearest published energies and a synchronous run is no longer bit-exact; it logs that.)
      *
-     * @throws IllegalStateException naming both runs when the checkpoint belongs to another run or plan
+     * @throws StateDirectoryConflict naming both runs when the checkpoint belongs to another run or plan
      * @throws IOException when every checkpoint there is damaged
      */
     public Optional<Position> restore(DxmiTrainer trainer) throws IOException {
@@ -165,7 +166,7 @@ public final class LearnerCheckpoints implements AutoCloseable {
             String theirRun = n.path("run").asText("?");
             String theirPlan = n.path("planHash").asText("?");
             if (!run.equals(theirRun) || !planHash.equals(theirPlan)) {
-                throw new IllegalStateException("the checkpoint in " + dir + " belongs to run '" + theirRun
+                throw new StateDirectoryConflict("the checkpoint in " + dir + " belongs to run '" + theirRun
                         + "' (plan " + theirPlan + "), not to run '" + run + "' (plan " + planHash + "); use another"
                         + " --state-dir or delete it");
             }

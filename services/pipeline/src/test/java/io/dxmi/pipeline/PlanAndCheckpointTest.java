@@ -18,6 +18,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
+import io.dxmi.platform.checkpoint.StateDirectoryConflict;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -208,7 +209,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
                 saved = model.weights();
             }
             // Fenced: a second instance of the learner on the same state refuses to start, naming the first.
-            IllegalStateException locked = assertThrows(IllegalStateException.class,
+            StateDirectoryConflict locked = assertThrows(StateDirectoryConflict.class,
                     () -> new LearnerCheckpoints(dir, "ebm-learner", plan, "second"));
             assertTrue(locked.getMessage().contains("in use by another instance (test"), locked.getMessage());
         }
@@ -295,7 +296,7 @@ class PlanAndCheckpointTest extends BrokerTestBase {
         RunPlan second = new RunPlan(first.spec(), "sync", 0, first.checkpointEvery() + 1, first.evalEvery());
         try (DxmiModel model = second.spec().newModel();
                 LearnerCheckpoints checkpoints = new LearnerCheckpoints(dir, "value-learner", second, "test")) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
+            StateDirectoryConflict e = assertThrows(StateDirectoryConflict.class,
                     () -> checkpoints.restore(new DxmiTrainer(model, ds::sample)));
             assertTrue(e.getMessage().contains("belongs to run 'reused' (plan " + first.hash() + "), not to run"
                     + " 'reused' (plan " + second.hash() + ")"), e.getMessage());

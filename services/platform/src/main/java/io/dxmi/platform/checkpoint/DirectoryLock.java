@@ -33,7 +33,7 @@ public final class DirectoryLock implements AutoCloseable {
     /**
      * Takes the lock of {@code dir} (created if missing) for {@code owner}.
      *
-     * @throws IllegalStateException naming the holder when another process or instance holds it
+     * @throws StateDirectoryConflict naming the holder when another process or instance holds it
      */
     public static DirectoryLock acquire(Path dir, String owner) throws IOException {
         Files.createDirectories(dir);
@@ -49,7 +49,7 @@ public final class DirectoryLock implements AutoCloseable {
         if (lock == null) {
             String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
             channel.close();
-            throw new IllegalStateException(dir + " is in use by another instance (" + (holder.isEmpty() ? "unknown"
+            throw new StateDirectoryConflict(dir + " is in use by another instance (" + (holder.isEmpty() ? "unknown"
                     : holder) + "): stop it first, or give this one its own state directory");
         }
         String me = owner + ", process " + ManagementFactory.getRuntimeMXBean().getName() + ", since "
