@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** {@code dxmi service anomaly-scorer}: scores camera frames exactly once until stopped. */
 @Command(name = "anomaly-scorer", mixinStandardHelpOptions = true,
@@ -130,7 +132,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
         String deployment;
         try {
             deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             vertx.close();
             metrics.close();
             throw e.getCause() instanceof Exception ex ? ex : e;
@@ -143,7 +145,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
                 + "; metrics at http://localhost:" + port + "/metrics"
                 + (verticle.httpPort() > 0 ? "; threshold at http://" + httpHost + ":" + verticle.httpPort()
                         + "/threshold" : ""));
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (!verticle.isRunning()) {
                 System.err.println(NAME + ": the scoring loop stopped (see the log); exiting");
                 shutdown.uninstallHook();

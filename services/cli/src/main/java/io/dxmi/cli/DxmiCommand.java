@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The {@code dxmi} program. Every failure the user can cause (bad flag, unknown data set,
@@ -45,7 +46,7 @@ public final class DxmiCommand implements Runnable {
             // Not a run's service (no --run): its own command, under the name users type.
             cl = new CommandLine(new AnomalyScorerServiceCommand()).setCommandName("dxmi service "
                     + AnomalyScorerServiceCommand.NAME);
-            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+            args = Arrays.copyOfRange(args, 2, args.length);
         }
         cl.setDefaultValueProvider(new ConfigDefaults());
         cl.setParameterExceptionHandler((ex, a) -> {

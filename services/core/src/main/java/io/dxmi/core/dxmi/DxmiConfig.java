@@ -4,6 +4,8 @@ import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 
+import java.util.Objects;
+
 /**
  * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of dxmi-method.md §8
  * (with the learnable last σ that closed the energy's AUC gap); the README records what was
@@ -81,9 +83,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(boxNegativeWeight >= 0 && Float.isFinite(boxNegativeWeight),
                 "box negative weight must be >= 0, got " + boxNegativeWeight);
         require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
-        java.util.Objects.requireNonNull(valueSharing, "valueSharing");
-        java.util.Objects.requireNonNull(timeCost, "timeCost");
-        java.util.Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(valueSharing, "valueSharing");
+        Objects.requireNonNull(timeCost, "timeCost");
+        Objects.requireNonNull(network, "network");
         require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;

@@ -11,6 +11,8 @@ import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 /**
  * End to end: DxMI fine-tuning of a 5-step sampler derived from a small pretrained DDPM must
  * beat that 5-step sampler clearly and learn an energy that separates data from the box.
@@ -56,7 +58,7 @@ class DxmiLearningTest {
                         tPre, ITERATIONS, tTrain, ITERATIONS / tTrain);
                 System.out.printf("SW DDPM T=5 %.4f, DDPM T=100 %.4f, DxMI before %.4f, after %.4f; "
                         + "AUC raw before %.4f, after %.4f, EMA %.4f; sigmas %s%n", swDdpm5, swDdpm100, swBefore,
-                        swAfter, aucBefore, aucAfter, aucEma, java.util.Arrays.toString(last.sigmas()));
+                        swAfter, aucBefore, aucAfter, aucEma, Arrays.toString(last.sigmas()));
                 assertEquals(0, trainer.skippedUpdates());
                 // the starting point is the 5-step DDPM sampler (only the last sigma differs: 0.1 vs 0)
                 assertEquals(swDdpm5, swBefore, 0.05, "DxMI before training vs DDPM T=5");
