@@ -30,7 +30,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory.")
     Path model;
 
-    @Option(names = "--n", required = true, description = "How many rows.")
+    @Option(names = "--n", paramLabel = "N", required = true, description = "How many rows.")
     int n;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.csv|FILE.idx[.gz]|DIR/",
@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
             description = "For a pretrained DDPM only: sampler steps (default: its full schedule).")
     Integer steps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin

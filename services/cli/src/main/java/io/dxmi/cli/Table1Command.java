@@ -20,7 +20,7 @@ final class Table1Command implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seeds", description = "Seeds per row (default: 3, or 1 with --quick).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per row (default: 3, or 1 with --quick).")
     Integer seeds;
 
     @Option(names = "--quick", description = "Short runs and a lighter evaluation: a few minutes on 2 cores.")

@@ -28,7 +28,7 @@ final class VectorTableCommand implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "Seeds 0..N-1 per data set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1", description = "Seeds 0..N-1 per data set (default: ${DEFAULT-VALUE}).")
     int seeds;
 
     @Option(names = "--quick", description = "5,000 pretraining and 1,500 DxMI iterations, a lighter evaluation.")
@@ -38,7 +38,7 @@ final class VectorTableCommand implements Callable<Integer> {
             description = "Only these data sets, comma separated (default: all).")
     List<String> sets;
 
-    @Option(names = "--jobs", defaultValue = "2",
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
             description = "Runs at a time, one thread each (default: ${DEFAULT-VALUE}; one PyTorch thread per run).")
     int jobs;
 

@@ -4,10 +4,14 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,5 +87,23 @@ class CliPartsTest {
         assertTrue(help.contains("Sampler network learning rate (default: " + ConfigDefaults.number(
                 d.samplerLearningRate()) + ")"), help);
         assertTrue(help.contains("--iterations=N"), "value labels are readable: " + help);
+    }
+
+    @Test
+    void everyOptionValueHasAReadableLabel() {
+        // picocli's default label is the Java field's name in angle brackets (<pretrainIterations>).
+        List<String> unlabelled = new ArrayList<>();
+        List<CommandSpec> specs = new ArrayList<>(List.of(new CommandLine(new DxmiCommand()).getCommandSpec(),
+                new CommandLine(new AnomalyScorerServiceCommand()).getCommandSpec()));
+        for (int i = 0; i < specs.size(); i++) {
+            CommandSpec spec = specs.get(i);
+            spec.subcommands().values().forEach(sub -> specs.add(sub.getCommandSpec()));
+            for (OptionSpec o : spec.options()) {
+                if (o.arity().max() > 0 && o.paramLabel().startsWith("<")) {
+                    unlabelled.add(spec.qualifiedName() + " " + o.longestName() + " " + o.paramLabel());
+                }
+            }
+        }
+        assertTrue(unlabelled.isEmpty(), "options shown with a field name as their value: " + unlabelled);
     }
 }
