@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi sample}: generated rows from a trained model, as CSV, or images as idx or PNG files. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV;",
-            "for an image model, FILE.idx[.gz] writes the data set's idx format and DIR/ one PNG per image."})
+        description = {"Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV.",
+            "For an image model, FILE.idx[.gz] writes the data set's idx format and DIR/ one PNG per image."})
 final class SampleCommand implements Callable<Integer> {
 
     @Spec

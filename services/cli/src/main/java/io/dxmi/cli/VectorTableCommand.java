@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi vector-table}: DxMI against the 1000-step DDPM and its few-step sampler on many vector data sets. */
 @Command(name = "vector-table", mixinStandardHelpOptions = true,
-        description = {"Run DxMI (default T = 5, tau = 0.1) on the built-in 2D sets and the synthetic vector sets (3 to 8",
-            "dimensions), each beside the 1000-step DDPM and the T-step sampler derived from it: SW with its noise",
-            "floor, energy AUC beside the true density's (or a nearest-neighbour score's), wall time. Prints the",
-            "table and writes OUT/table.md, OUT/table.json, OUT/data/*.csv and every run's directory."})
+        description = {"Run DxMI (default T = 5, tau = 0.1) on the built-in 2D sets and the synthetic vector sets (3 to 8 "
+                + "dimensions), each beside the 1000-step DDPM and the T-step sampler derived from it: SW with its "
+                + "noise floor, energy AUC beside the true density's (or a nearest-neighbour score's), wall time.",
+            "Prints the table and writes OUT/table.md, OUT/table.json, OUT/data/*.csv and every run's directory."})
 final class VectorTableCommand implements Callable<Integer> {
 
     @Spec
@@ -47,7 +47,7 @@ final class VectorTableCommand implements Callable<Integer> {
     boolean reusePretrained;
 
     @Option(names = "--resume", description = "Continue an interrupted table in DIR: runs that finished there with the"
-            + " same settings are read back, the others run (implies --reuse-pretrained).")
+                + " same settings are read back, the others run (implies --reuse-pretrained).")
     boolean resume;
 
     @Mixin

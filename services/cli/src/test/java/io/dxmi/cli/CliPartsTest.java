@@ -106,4 +106,24 @@ class CliPartsTest {
         }
         assertTrue(unlabelled.isEmpty(), "options shown with a field name as their value: " + unlabelled);
     }
+
+    @Test
+    void everyCommandSummaryIsAWholeSentence() {
+        // `dxmi --help` lists each command with its description's first line only.
+        for (CommandLine sub : new CommandLine(new DxmiCommand()).getSubcommands().values()) {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            String first = description.length == 0 ? "" : description[0].strip();
+            assertTrue(first.endsWith("."), sub.getCommandName() + "'s summary is cut: " + first);
+        }
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        CommandLineTest.Run command = CommandLineTest.dxmi("trian");
+        assertEquals(ExitCode.USAGE, command.code());
+        assertTrue(command.err().contains("did you mean train"), command.err());
+        CommandLineTest.Run option = CommandLineTest.dxmi("train", "--data", "8gaussians", "--out", "x", "--stesp", "5");
+        assertEquals(ExitCode.USAGE, option.code());
+        assertTrue(option.err().contains("--steps"), option.err());
+    }
 }
