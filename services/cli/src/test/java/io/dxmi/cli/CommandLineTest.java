@@ -109,7 +109,7 @@ class CommandLineTest {
             assertEquals(4, files.count(), "only the four figures, no temp files");
         }
         long drawn = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
-                .filter(l -> l.contains("\"figureMillis\"")).count();
+                .filter(l -> l.contains("\"figure_millis\"")).count();
         assertEquals(2, drawn, "redrawn at each evaluation");
     }
 

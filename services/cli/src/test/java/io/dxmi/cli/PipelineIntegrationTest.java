@@ -140,10 +140,10 @@ class PipelineIntegrationTest {
         JsonNode lastTrain = train.get(train.size() - 1);
         assertEquals(30, lastTrain.get("iteration").asInt());
         assertTrue(lastTrain.get("it_s").asDouble() > 0, lastTrain.toString());
-        assertTrue(Double.isFinite(lastTrain.get("energyLoss").asDouble()), lastTrain.toString());
-        assertTrue(Double.isFinite(lastTrain.get("policyLoss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("energy_loss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("policy_loss").asDouble()), lastTrain.toString());
         assertEquals(3, lastTrain.get("sigmas").size());
-        assertEquals(3, lastTrain.get("velocityScales").size());
+        assertEquals(3, lastTrain.get("velocity_scales").size());
         var evals = log.stream().filter(n -> n.get("kind").asText().equals("eval")).toList();
         // One record per evaluator report: it evaluates the newest policy, so it may skip a version when behind.
         var evaluated = evals.stream().map(n -> n.get("iteration").asInt()).toList();

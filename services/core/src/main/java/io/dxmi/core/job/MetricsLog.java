@@ -55,15 +55,15 @@ public final class MetricsLog implements AutoCloseable {
         rec.put("iteration", iteration);
         rec.put("it_s", iterationsPerSecond);
         if (energy != null) {
-            rec.put("energyLoss", energy.energyLoss());
-            rec.put("energyData", energy.energyData());
-            rec.put("energySamples", energy.energySamples());
+            rec.put("energy_loss", energy.energyLoss());
+            rec.put("energy_data", energy.energyData());
+            rec.put("energy_samples", energy.energySamples());
         }
         if (policy != null) {
-            rec.put("valueLoss", policy.valueLoss());
-            rec.put("policyLoss", policy.policyLoss());
+            rec.put("value_loss", policy.valueLoss());
+            rec.put("policy_loss", policy.policyLoss());
             rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
-            rec.set("velocityScales", ModelDirectory.json().valueToTree(policy.velocityScales()));
+            rec.set("velocity_scales", ModelDirectory.json().valueToTree(policy.velocityScales()));
         }
         return rec;
     }
