@@ -19,7 +19,9 @@ import io.dxmi.core.random.Rng;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -55,7 +57,7 @@ public class ScorerBenchModel {
         Rng rng = new Rng(seed);
         float[] frames = rng.uniforms(200 * shape.size(), 0f, 1f);
         CsvDataset data = CsvDataset.of("bench-" + size, frames, shape.size());
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         CsvDataset.write(dir.resolve("frames.csv"), frames, shape.size(), DataPreparation.columnNames(shape.size()));
         try (DxmiModel m = DxmiModel.untrained(cfg, sampler, shape, Normalization.pixels(shape.size()), rng)) {
             ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), imageInfo(data, shape), null);
@@ -110,7 +112,7 @@ public class ScorerBenchModel {
             r.run();
             t[i] = (cpu.getCurrentThreadCpuTime() - t0) / 1e6;
         }
-        java.util.Arrays.sort(t);
+        Arrays.sort(t);
         return t[rounds / 2];
     }
 }

@@ -8,6 +8,7 @@ import io.dxmi.schemas.TrajectoryBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -159,9 +160,9 @@ class EvolutionTest {
         assertCompatible(V1, load("TrajectoryBatch.v2-removed-required"), false);
         // Type promotion: int widens to long, never the reverse.
         Schema ints = Schema.createRecord("R", null, "t", false,
-                java.util.List.of(new Schema.Field("n", Schema.create(Schema.Type.INT))));
+                List.of(new Schema.Field("n", Schema.create(Schema.Type.INT))));
         Schema longs = Schema.createRecord("R", null, "t", false,
-                java.util.List.of(new Schema.Field("n", Schema.create(Schema.Type.LONG))));
+                List.of(new Schema.Field("n", Schema.create(Schema.Type.LONG))));
         assertCompatible(longs, ints, true);
         assertCompatible(ints, longs, false);
     }

@@ -17,6 +17,7 @@ import io.dxmi.schemas.codec.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,7 +80,7 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
             }
         }
         if (!good.isEmpty()) {
-            float[] goodRows = good.size() * size == rows.length ? rows : java.util.Arrays.copyOf(rows,
+            float[] goodRows = good.size() * size == rows.length ? rows : Arrays.copyOf(rows,
                     good.size() * size);
             float[] energies;
             float[][] maps;

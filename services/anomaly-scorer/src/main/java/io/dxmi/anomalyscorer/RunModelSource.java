@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ final class RunModelSource implements ModelSource {
                 SnapshotFollower.Versioned v = follower.await(RunTopics.EBM, version + 1).get();
                 state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, v.version(), v.weights()));
                 version = v.version();
-            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+            } catch (InterruptedException | CancellationException e) {
                 return;
             } catch (Exception e) {
                 LOG.warn("could not load an energy snapshot of run {}: {}", run, e.toString());

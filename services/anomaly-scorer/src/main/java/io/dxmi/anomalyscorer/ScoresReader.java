@@ -1,6 +1,7 @@
 package io.dxmi.anomalyscorer;
 
 import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.messaging.TransactionalBatchLoop;
 import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.codec.Codecs;
 import io.dxmi.schemas.codec.SchemaException;
@@ -56,7 +57,7 @@ public final class ScoresReader {
                 boolean any = false;
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     any = true;
-                    long receivedMicros = io.dxmi.platform.messaging.TransactionalBatchLoop.nowMicros();
+                    long receivedMicros = TransactionalBatchLoop.nowMicros();
                     try {
                         sink.accept(toMap(Codecs.decode(AnomalyScore.class, r.value()), receivedMicros));
                         n++;

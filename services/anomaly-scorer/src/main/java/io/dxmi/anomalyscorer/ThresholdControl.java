@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,7 +47,7 @@ final class ThresholdControl implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long rejected;
     private Thread thread;
-    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
 
     ThresholdControl(KafkaSettings settings, String topic, String group) {
         this.settings = settings;
@@ -64,7 +67,7 @@ final class ThresholdControl implements AutoCloseable {
         thread = new Thread(() -> read(state), "dxmi-thresholds");
         thread.setDaemon(true);
         thread.start();
-        if (!caughtUp.await(catchUp.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!caughtUp.await(catchUp.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("the threshold control topic {} was not read to its end within {} s; going on", topic,
                     catchUp.toSeconds());
         }
@@ -99,7 +102,7 @@ final class ThresholdControl implements AutoCloseable {
                     caughtUp.countDown();
                 }
             }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
+        } catch (InterruptException e) {
             // closing
         } catch (RuntimeException e) {
             if (running) {

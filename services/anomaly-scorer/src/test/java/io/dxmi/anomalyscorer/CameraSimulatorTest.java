@@ -12,6 +12,7 @@ import io.dxmi.schemas.codec.Codecs;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,9 +38,9 @@ class CameraSimulatorTest {
     /** n images whose every pixel is {@code level}: an image's source is read back from its bytes. */
     private static CameraSimulator.Images constant(int n, float level, int cls) {
         float[] rows = new float[n * SHAPE.size()];
-        java.util.Arrays.fill(rows, level);
+        Arrays.fill(rows, level);
         int[] classes = new int[n];
-        java.util.Arrays.fill(classes, cls);
+        Arrays.fill(classes, cls);
         return new CameraSimulator.Images(SHAPE, rows, classes);
     }
 

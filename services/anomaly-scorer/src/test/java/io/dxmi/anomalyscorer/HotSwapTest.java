@@ -8,6 +8,7 @@ import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.schemas.AnomalyScore;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +74,7 @@ class HotSwapTest {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.25, \"min\": -1, \"max\": 1}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(202, accepted.statusCode(), accepted.body());
-            String httpThreshold = new io.vertx.core.json.JsonObject(accepted.body()).getString("threshold_id");
+            String httpThreshold = new JsonObject(accepted.body()).getString("threshold_id");
             sender.join();
             assertEquals(1200, ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 1200, Duration.ofSeconds(300)));
             Thread.sleep(2000);

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** {@code dxmi service anomaly-scorer}: scores camera frames exactly once until stopped. */
 @Command(name = "anomaly-scorer", mixinStandardHelpOptions = true,
@@ -44,35 +46,35 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--frames", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", paramLabel = "TOPIC", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
     String frames;
 
-    @Option(names = "--scores", defaultValue = ScorerSettings.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scores", paramLabel = "TOPIC", defaultValue = ScorerSettings.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
     String scores;
 
-    @Option(names = "--dead-letters", defaultValue = ScorerSettings.DEAD_LETTERS,
+    @Option(names = "--dead-letters", paramLabel = "TOPIC", defaultValue = ScorerSettings.DEAD_LETTERS,
             description = "Where bad frames go (default: ${DEFAULT-VALUE}).")
     String deadLetters;
 
-    @Option(names = "--control-topic", defaultValue = ScorerSettings.CONTROL,
+    @Option(names = "--control-topic", paramLabel = "TOPIC", defaultValue = ScorerSettings.CONTROL,
             description = "Compacted threshold control topic (default: ${DEFAULT-VALUE}).")
     String control;
 
-    @Option(names = "--group", defaultValue = ScorerSettings.GROUP,
+    @Option(names = "--group", paramLabel = "GROUP", defaultValue = ScorerSettings.GROUP,
             description = "Consumer group the scorers share (default: ${DEFAULT-VALUE}).")
     String group;
 
-    @Option(names = "--instance-id", description = "This instance, stable across restarts (default: the host name).")
+    @Option(names = "--instance-id", paramLabel = "ID", description = "This instance, stable across restarts (default: the host name).")
     String instanceId;
 
-    @Option(names = "--max-batch", defaultValue = "64", description = "Frames per batch at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "64", description = "Frames per batch at most (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-delay-ms", defaultValue = "5",
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "5",
             description = "Longest wait after a batch's first frame, ms (default: ${DEFAULT-VALUE}).")
     long maxDelayMs;
 
-    @Option(names = "--map-grid", defaultValue = "8",
+    @Option(names = "--map-grid", paramLabel = "N", defaultValue = "8",
             description = "Side of the localisation map, 0 = none (default: ${DEFAULT-VALUE}).")
     int mapGrid;
 
@@ -81,26 +83,26 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
                     + " several times the score's own cost) or all (default: ${DEFAULT-VALUE}).")
     String maps;
 
-    @Option(names = "--partitions", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions of the frames and scores topics when created here (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Interface of the threshold endpoint (default: ${DEFAULT-VALUE}; other than loopback needs --http-token-file).")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "9410",
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "9410",
             description = "Port of the threshold endpoint, 0 = any free, -1 = none (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
     @Option(names = "--http-token-file", paramLabel = "FILE", description = "A file holding the endpoint's bearer token.")
     Path tokenFile;
 
-    @Option(names = "--metrics-port", defaultValue = "9401",
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9401",
             description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--plan-timeout", defaultValue = "300",
+    @Option(names = "--plan-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "--follow-run: seconds to wait for the run's plan and first energy (default: ${DEFAULT-VALUE}).")
     long planTimeout;
 
@@ -130,7 +132,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
         String deployment;
         try {
             deployment = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             vertx.close();
             metrics.close();
             throw e.getCause() instanceof Exception ex ? ex : e;
@@ -143,7 +145,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
                 + "; metrics at http://localhost:" + port + "/metrics"
                 + (verticle.httpPort() > 0 ? "; threshold at http://" + httpHost + ":" + verticle.httpPort()
                         + "/threshold" : ""));
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (!verticle.isRunning()) {
                 System.err.println(NAME + ": the scoring loop stopped (see the log); exiting");
                 shutdown.uninstallHook();

@@ -48,25 +48,25 @@ final class CameraCommand implements Callable<Integer> {
             description = "Probability that a frame is anomalous (default: ${DEFAULT-VALUE}).")
     double anomalyRate;
 
-    @Option(names = "--cameras", defaultValue = "1", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cameras", paramLabel = "N", defaultValue = "1", description = "Cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--fps", required = true, description = "Frames per second per camera.")
+    @Option(names = "--fps", paramLabel = "F", required = true, description = "Frames per second per camera.")
     double fps;
 
-    @Option(names = "--seconds", description = "How long to send (frames per camera = fps x seconds).")
+    @Option(names = "--seconds", paramLabel = "S", description = "How long to send (frames per camera = fps x seconds).")
     Double seconds;
 
-    @Option(names = "--frames", description = "Frames per camera (instead of --seconds).")
+    @Option(names = "--frames", paramLabel = "N", description = "Frames per camera (instead of --seconds).")
     Long frames;
 
-    @Option(names = "--encoding", defaultValue = "raw", description = "raw or png (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--encoding", paramLabel = "raw|png", defaultValue = "raw", description = "raw or png (default: ${DEFAULT-VALUE}).")
     String encoding;
 
-    @Option(names = "--topic", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = ScorerSettings.FRAMES, description = "Frames topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the image draws (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the image draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka client property (repeatable).")

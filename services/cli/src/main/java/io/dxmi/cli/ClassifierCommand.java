@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi classifier}: the feature classifier of an image data set, trained or found in the cache. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
-        description = {"Train (or find in the cache) the classifier whose features the image metrics use, and print",
-            "its test accuracy, training time and weights hash. It learns every class of the data at its image size."})
+        description = {"Train (or find in the cache) the classifier whose features the image metrics use, and print its test "
+                + "accuracy, training time and weights hash.",
+            "It learns every class of the data at its image size."})
 final class ClassifierCommand implements Callable<Integer> {
 
     @Mixin

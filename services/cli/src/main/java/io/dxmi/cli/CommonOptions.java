@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** Options every long-running command shares. */
 final class CommonOptions {
 
-    @Option(names = "--seed", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")

@@ -25,10 +25,11 @@ import java.util.concurrent.CountDownLatch;
  * Kafka cluster, as its own process.
  */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Serve the live browser dashboard of a run (--run: its plan, the evaluator's reports, every",
-            "given service's Prometheus endpoint and the evaluator's figures), of the anomaly scorer's cameras",
-            "(--cameras: each camera's newest frame, score, decision and map, alarm rate, frames/s, latency), or of",
-            "both. Runs until stopped (Ctrl-C or SIGTERM)."})
+        description = {"Serve the live browser dashboard of a run (--run: its plan, the evaluator's reports, every given "
+                + "service's Prometheus endpoint and the evaluator's figures), of the anomaly scorer's cameras "
+                + "(--cameras: each camera's newest frame, score, decision and map, alarm rate, frames/s, latency), or "
+                + "of both.",
+            "Runs until stopped (Ctrl-C or SIGTERM)."})
 final class DashboardCommand implements Callable<Integer> {
 
     @Mixin

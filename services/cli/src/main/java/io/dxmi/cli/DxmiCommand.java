@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code dxmi} program. Every failure the user can cause (bad flag, unknown data set,
@@ -46,13 +48,13 @@ public final class DxmiCommand implements Runnable {
             // Not a run's service (no --run): its own command, under the name users type.
             cl = new CommandLine(new AnomalyScorerServiceCommand()).setCommandName("dxmi service "
                     + AnomalyScorerServiceCommand.NAME);
-            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+            args = Arrays.copyOfRange(args, 2, args.length);
         }
         cl.setDefaultValueProvider(new ConfigDefaults());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
+            err.println(name + ": " + ex.getMessage() + suggestion(ex) + " (see '" + name + " --help')");
             return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -64,6 +66,17 @@ public final class DxmiCommand implements Runnable {
             return exitCode(ex);
         });
         return cl.execute(args);
+    }
+
+    /** "; did you mean …?" for a mistyped command or option that is close to real ones, else "". */
+    static String suggestion(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> close = unmatched.getSuggestions();
+            if (!close.isEmpty()) {
+                return "; did you mean " + String.join(" or ", close.subList(0, Math.min(3, close.size()))) + "?";
+            }
+        }
+        return "";
     }
 
     /** The exit code of a failure: the same kind of mistake gets the same code in every command. */

@@ -8,9 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code dxmi energy}: the trained energy of every row of a CSV file, or of every image. */
 @Command(name = "energy", mixinStandardHelpOptions = true,
         description = {"Score every row of a CSV file with a trained DxMI energy (lower = more like the data).",
-            "Writes one energy per input row, in the same order, under the header 'energy'.",
+            "Writes one energy per input row, in the same order, under the header 'energy' (with --with-input after "
+                + "the input's own columns).",
             "Images (an idx file, or a folder of PNG/JPEG files in sorted path order) get 'image,energy' lines."})
 final class EnergyCommand implements Callable<Integer> {
 
@@ -30,8 +30,11 @@ final class EnergyCommand implements Callable<Integer> {
             description = "Rows to score: a CSV file, an idx image file or a folder of images.")
     Path in;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.csv", description = "Output CSV file.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.csv|-", description = "Output CSV file ('-': standard output).")
     Path out;
+
+    @Option(names = "--with-input", description = "CSV input: write each input line (its header too) followed by its energy.")
+    boolean withInput;
 
     @Mixin
     EngineOptions engine = new EngineOptions();
@@ -43,6 +46,7 @@ final class EnergyCommand implements Callable<Integer> {
         try (var m = loaded.model()) {
             float[] rows;
             List<String> names = null;
+            List<String> inputLines = null;
             if (Files.isDirectory(in) || ImageFiles.isIdxPath(in)) {
                 ImageFiles.Images images;
                 try {
@@ -68,21 +72,28 @@ final class EnergyCommand implements Callable<Integer> {
                             + m.dimension());
                 }
                 rows = input.rows();
-            }
-            OutputDirectory.prepareParentOf(out, "--out");
-            float[] energies = m.energy(rows);
-            try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                w.write(names == null ? "energy\n" : "image,energy\n");
-                for (int i = 0; i < energies.length; i++) {
-                    if (names != null) {
-                        w.write(csvField(names.get(i)));
-                        w.write(',');
-                    }
-                    w.write(Float.toString(energies[i]));
-                    w.write('\n');
+                if (withInput) {
+                    inputLines = InputLines.withHeader(in, input.size(), input.dimension());
                 }
             }
-            System.out.println("wrote " + energies.length + " energies to " + out);
+            OutputFile.prepare(out, "--out");
+            float[] energies = m.energy(rows);
+            try (Writer w = OutputFile.open(out)) {
+                if (inputLines != null) {
+                    InputLines.writeWithColumn(w, inputLines, "energy", energies);
+                } else {
+                    w.write(names == null ? "energy\n" : "image,energy\n");
+                    for (int i = 0; i < energies.length; i++) {
+                        if (names != null) {
+                            w.write(csvField(names.get(i)));
+                            w.write(',');
+                        }
+                        w.write(Float.toString(energies[i]));
+                        w.write('\n');
+                    }
+                }
+            }
+            OutputFile.messages(out).println("wrote " + energies.length + " energies to " + OutputFile.describe(out));
         }
         return 0;
     }

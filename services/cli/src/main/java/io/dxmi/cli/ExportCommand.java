@@ -25,8 +25,8 @@ import java.util.concurrent.TimeoutException;
  * going, with samples.csv, figures and result.json (the same as the run's evaluator writes at the end).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Assemble a model directory (model.json, weights.dxt) from a run's newest snapshots, finished",
-            "or still going, evaluate it, and write samples.csv, figures/ and result.json beside it.",
+        description = {"Assemble a model directory (model.json, weights.dxt) from a run's newest snapshots, finished or "
+                + "still going, evaluate it, and write samples.csv, figures/ and result.json beside it.",
             "'dxmi sample' and 'dxmi energy' load the result."})
 final class ExportCommand implements Callable<Integer> {
 

@@ -27,11 +27,12 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code dxmi image-table}: the DDPM, its derived few-step samplers and DxMI on an image data set, by FD. */
 @Command(name = "image-table", mixinStandardHelpOptions = true,
-        description = {"Pretrain a DDPM on fashion-mnist or mnist (or take --pretrained), then measure the 1000-step",
-            "DDPM, the T = 10 and T = 4 samplers derived from it and DxMI trained from it at T = 10 and 4: FD,",
-            "precision and recall on the project classifier's features, with the FD's noise at each sample count,",
-            "and images per second. Prints the table and writes OUT/table.md, OUT/table.json and the models",
-            "(OUT/pretrained, OUT/dxmi-T10, OUT/dxmi-T4)."})
+        description = {"Pretrain a DDPM on fashion-mnist or mnist (or take --pretrained), then measure the 1000-step DDPM, "
+                + "the T = 10 and T = 4 samplers derived from it and DxMI trained from it at T = 10 and 4: FD, "
+                + "precision and recall on the project classifier's features, with the FD's noise at each sample count, "
+                + "and images per second.",
+            "Prints the table and writes OUT/table.md, OUT/table.json and the models (OUT/pretrained, "
+                + "OUT/dxmi-T10, OUT/dxmi-T4)."})
 final class ImageTableCommand implements Callable<Integer> {
 
     private static final List<String> DATA = List.of("fashion-mnist", "mnist");
@@ -44,14 +45,14 @@ final class ImageTableCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--quick", description = "8 x 8 images, a small UNet and energy, 1,500 pretraining and 400 DxMI"
-            + " iterations, 5,000 samples per few-step row and 500 for the 1000-step row: minutes on 2 cores.")
+                + " iterations, 5,000 samples per few-step row and 500 for the 1000-step row: minutes on 2 cores.")
     boolean quick;
 
     @Option(names = "--pretrained", paramLabel = "DIR", description = "Start from this pretrained DDPM (skips pretraining).")
     Path pretrained;
 
     @Option(names = "--resume", description = "Continue an interrupted table in --out: a finished pretraining (or its"
-            + " last checkpoint) and rows finished with the same settings are reused.")
+                + " last checkpoint) and rows finished with the same settings are reused.")
     boolean resume;
 
     @Option(names = "--image-size", paramLabel = "N", description = "Resize the images to N x N (default: 28; --quick 8).")

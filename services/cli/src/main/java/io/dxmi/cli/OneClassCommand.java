@@ -31,11 +31,12 @@ import java.util.stream.IntStream;
  * (loss about -10^4 after 150 quick iterations, AUROC 37%), so gamma stays at the image default, 1.
  */
 @Command(name = "oneclass", mixinStandardHelpOptions = true,
-        description = {"One-class anomaly detection benchmark: train on one class's training images, score the whole",
-            "test set (that class normal, the others anomalous) by energy; per class AUROC, the mean, and the pixel",
-            "AUROC of synthetic defects, beside published means. Resumable: rerun the same command to continue.",
-            "Detection configuration: separate energy and time-conditioned value networks, energy gradient clip 0.1;",
-            "otherwise DxMI's image defaults (with the square term on the energy, gamma 1)."})
+        description = {"One-class anomaly detection benchmark: train on one class's training images, score the whole test "
+                + "set (that class normal, the others anomalous) by energy; per class AUROC, the mean, and the pixel "
+                + "AUROC of synthetic defects, beside published means.",
+            "Resumable: rerun the same command to continue. Detection configuration: separate energy and "
+                + "time-conditioned value networks, energy gradient clip 0.1; otherwise DxMI's image defaults (with "
+                + "the square term on the energy, gamma 1)."})
 final class OneClassCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "NAME|FILE.idx[.gz]|DIR",
@@ -51,7 +52,7 @@ final class OneClassCommand implements Callable<Integer> {
     Integer imageSize;
 
     @Option(names = "--quick", description = "One class, small networks and few iterations: a check that runs in "
-            + "minutes on 2 cores, not a benchmark figure.")
+                + "minutes on 2 cores, not a benchmark figure.")
     boolean quick;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -63,7 +64,7 @@ final class OneClassCommand implements Callable<Integer> {
     Integer pretrainIterations;
 
     @Option(names = "--iterations", paramLabel = "N", description = "DxMI iterations per class (default: 1000; "
-            + "--quick: 150).")
+                + "--quick: 150).")
     Integer iterations;
 
     @Option(names = "--steps", paramLabel = "T", description = "Sampler steps (default: 10; --quick: 4).")

@@ -26,9 +26,10 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi run}: the whole pipeline on an embedded broker. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Train with the distributed pipeline on the embedded default: a real Kafka broker (KRaft)",
-            "started in this process with its data under DIR/kafka, and every service (actors, ebm-learner,",
-            "value-learner, evaluator). Writes the same result.json and samples.csv as 'dxmi train'."})
+        description = {"Train with the distributed pipeline on the embedded default: a real Kafka broker (KRaft) started in "
+                + "this process with its data under DIR/kafka, and every service (actors, ebm-learner, value-learner, "
+                + "evaluator).",
+            "Writes the same result.json and samples.csv as 'dxmi train'."})
 final class RunCommand implements Callable<Integer> {
 
     /** What a run directory holds; --force removes these, and nothing else. */
@@ -46,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", description = "Continue the run saved in --out (its broker data and the learners'"
-            + " checkpoints), as separate services do after a restart.")
+                + " checkpoints), as separate services do after a restart.")
     boolean resume;
 
     @Option(names = "--force", description = "Replace the run saved in --out (its broker data, checkpoints and results).")

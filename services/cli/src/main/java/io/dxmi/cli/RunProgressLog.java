@@ -36,7 +36,7 @@ final class RunProgressLog {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             ObjectNode rec = MetricsLog.trainRecord(it, (it - startIteration) / Math.max(seconds, 1e-9),
                     ebm.lastStats(), value.lastStats());
-            rec.put("ebmIteration", ebm.iteration());
+            rec.put("ebm_iteration", ebm.iteration());
             log.append(rec);
             loggedIteration = it;
         }
@@ -44,8 +44,8 @@ final class RunProgressLog {
         for (; loggedReports < reports.size(); loggedReports++) {
             EvaluationReport r = reports.get(loggedReports);
             ObjectNode ev = MetricsLog.evalRecord(r.getIteration(), r.getMetrics()); // every plug-in's values
-            ev.put("policyVersion", r.getPolicyVersion());
-            ev.put("ebmVersion", r.getEbmVersion());
+            ev.put("policy_version", r.getPolicyVersion());
+            ev.put("ebm_version", r.getEbmVersion());
             log.append(ev);
         }
     }

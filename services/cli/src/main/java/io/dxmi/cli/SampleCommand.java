@@ -14,14 +14,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code dxmi sample}: generated rows from a trained model, as CSV, or images as idx or PNG files. */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV;",
-            "for an image model, FILE.idx[.gz] writes the data set's idx format and DIR/ one PNG per image."})
+        description = {"Generate rows with a trained DxMI model (or a pretrained DDPM) and write them as CSV.",
+            "For an image model, FILE.idx[.gz] writes the data set's idx format and DIR/ one PNG per image."})
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -30,18 +31,19 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory.")
     Path model;
 
-    @Option(names = "--n", required = true, description = "How many rows.")
+    @Option(names = "--n", paramLabel = "N", required = true, description = "How many rows.")
     int n;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.csv|FILE.idx[.gz]|DIR/",
-            description = "Output: a CSV file; for images also an idx file or a folder of PNG files.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.csv|-|FILE.idx[.gz]|DIR/",
+            description = "Output: a CSV file ('-': standard output); for images also an idx file or a folder of PNG "
+                + "files.")
     Path out;
 
     @Option(names = "--steps", paramLabel = "T",
             description = "For a pretrained DDPM only: sampler steps (default: its full schedule).")
     Integer steps;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin
@@ -54,7 +56,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--n must be at least 1, got " + n);
         }
         String kind = Models.kindOf(model);
-        OutputDirectory.prepareParentOf(out, "--out");
+        OutputFile.prepare(out, "--out");
         float[] rows;
         int dim;
         SampleShape shape;
@@ -76,7 +78,7 @@ final class SampleCommand implements Callable<Integer> {
                 shape = m.shape();
             }
         }
-        if (isImageOutput(out)) {
+        if (isImageOutput(out) && !OutputFile.isStdout(out)) {
             if (!shape.isImage()) {
                 throw new IllegalArgumentException("--out " + out + " writes images, but this model's samples are vectors of "
                         + dim + " values; use a .csv file");
@@ -85,8 +87,10 @@ final class SampleCommand implements Callable<Integer> {
             System.out.println("wrote " + n + " images to " + out);
             return 0;
         }
-        CsvDataset.write(out, rows, dim, DataPreparation.columnNames(dim));
-        System.out.println("wrote " + n + " rows to " + out);
+        try (Writer w = OutputFile.open(out)) {
+            CsvDataset.write(w, rows, dim, DataPreparation.columnNames(dim));
+        }
+        OutputFile.messages(out).println("wrote " + n + " rows to " + OutputFile.describe(out));
         return 0;
     }
 

@@ -39,7 +39,7 @@ final class ScoresCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.jsonl", description = "Write the lines here instead of standard output.")
     Path out;
 
-    @Option(names = "--topic", defaultValue = ScorerSettings.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = ScorerSettings.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "Any Kafka client property (repeatable).")

@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi submit}: starts a distributed run on a Kafka cluster. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Start a distributed run: pretrain (unless --pretrained), then publish the run plan and the",
-            "initial policy. The services ('dxmi service ...') do the rest."})
+        description = {"Start a distributed run: pretrain (unless --pretrained), then publish the run plan and the initial "
+                + "policy.",
+            "The services ('dxmi service ...') do the rest."})
 final class SubmitCommand implements Callable<Integer> {
 
     @Spec

@@ -12,15 +12,15 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi table1}: reproduces the paper's Table 1 beside its published numbers. */
 @Command(name = "table1", mixinStandardHelpOptions = true,
-        description = {"Reproduce every row of the paper's Table 1 (8 Gaussians) over several seeds and print it",
-            "beside the paper's numbers; writes OUT/table1.md, OUT/table1.json and every run's directory."})
+        description = {"Reproduce every row of the paper's Table 1 (8 Gaussians) over several seeds and print it beside the "
+                + "paper's numbers; writes OUT/table1.md, OUT/table1.json and every run's directory."})
 final class Table1Command implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/table1", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seeds", description = "Seeds per row (default: 3, or 1 with --quick).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per row (default: 3, or 1 with --quick).")
     Integer seeds;
 
     @Option(names = "--quick", description = "Short runs and a lighter evaluation: a few minutes on 2 cores.")

@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 
 /** {@code dxmi vector-table}: DxMI against the 1000-step DDPM and its few-step sampler on many vector data sets. */
 @Command(name = "vector-table", mixinStandardHelpOptions = true,
-        description = {"Run DxMI (default T = 5, tau = 0.1) on the built-in 2D sets and the synthetic vector sets (3 to 8",
-            "dimensions), each beside the 1000-step DDPM and the T-step sampler derived from it: SW with its noise",
-            "floor, energy AUC beside the true density's (or a nearest-neighbour score's), wall time. Prints the",
-            "table and writes OUT/table.md, OUT/table.json, OUT/data/*.csv and every run's directory."})
+        description = {"Run DxMI (default T = 5, tau = 0.1) on the built-in 2D sets and the synthetic vector sets (3 to 8 "
+                + "dimensions), each beside the 1000-step DDPM and the T-step sampler derived from it: SW with its "
+                + "noise floor, energy AUC beside the true density's (or a nearest-neighbour score's), wall time.",
+            "Prints the table and writes OUT/table.md, OUT/table.json, OUT/data/*.csv and every run's directory."})
 final class VectorTableCommand implements Callable<Integer> {
 
     @Spec
@@ -28,7 +28,7 @@ final class VectorTableCommand implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seeds", defaultValue = "1", description = "Seeds 0..N-1 per data set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1", description = "Seeds 0..N-1 per data set (default: ${DEFAULT-VALUE}).")
     int seeds;
 
     @Option(names = "--quick", description = "5,000 pretraining and 1,500 DxMI iterations, a lighter evaluation.")
@@ -38,7 +38,7 @@ final class VectorTableCommand implements Callable<Integer> {
             description = "Only these data sets, comma separated (default: all).")
     List<String> sets;
 
-    @Option(names = "--jobs", defaultValue = "2",
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
             description = "Runs at a time, one thread each (default: ${DEFAULT-VALUE}; one PyTorch thread per run).")
     int jobs;
 
@@ -47,7 +47,7 @@ final class VectorTableCommand implements Callable<Integer> {
     boolean reusePretrained;
 
     @Option(names = "--resume", description = "Continue an interrupted table in DIR: runs that finished there with the"
-            + " same settings are read back, the others run (implies --reuse-pretrained).")
+                + " same settings are read back, the others run (implies --reuse-pretrained).")
     boolean resume;
 
     @Mixin

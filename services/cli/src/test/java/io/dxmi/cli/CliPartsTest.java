@@ -5,10 +5,14 @@ import io.dxmi.schemas.EvaluationReport;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,5 +107,43 @@ class CliPartsTest {
         assertEquals("-", RunsCommand.lastCheckSw(null));
         report.setMetrics(Map.of("fd", 12.0));
         assertEquals("-", RunsCommand.lastCheckSw(report), "an image run's checks have no SW");
+    }
+
+    @Test
+    void everyOptionValueHasAReadableLabel() {
+        // picocli's default label is the Java field's name in angle brackets (<pretrainIterations>).
+        List<String> unlabelled = new ArrayList<>();
+        List<CommandSpec> specs = new ArrayList<>(List.of(new CommandLine(new DxmiCommand()).getCommandSpec(),
+                new CommandLine(new AnomalyScorerServiceCommand()).getCommandSpec()));
+        for (int i = 0; i < specs.size(); i++) {
+            CommandSpec spec = specs.get(i);
+            spec.subcommands().values().forEach(sub -> specs.add(sub.getCommandSpec()));
+            for (OptionSpec o : spec.options()) {
+                if (o.arity().max() > 0 && o.paramLabel().startsWith("<")) {
+                    unlabelled.add(spec.qualifiedName() + " " + o.longestName() + " " + o.paramLabel());
+                }
+            }
+        }
+        assertTrue(unlabelled.isEmpty(), "options shown with a field name as their value: " + unlabelled);
+    }
+
+    @Test
+    void everyCommandSummaryIsAWholeSentence() {
+        // `dxmi --help` lists each command with its description's first line only.
+        for (CommandLine sub : new CommandLine(new DxmiCommand()).getSubcommands().values()) {
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            String first = description.length == 0 ? "" : description[0].strip();
+            assertTrue(first.endsWith("."), sub.getCommandName() + "'s summary is cut: " + first);
+        }
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        CommandLineTest.Run command = CommandLineTest.dxmi("trian");
+        assertEquals(ExitCode.USAGE, command.code());
+        assertTrue(command.err().contains("did you mean train"), command.err());
+        CommandLineTest.Run option = CommandLineTest.dxmi("train", "--data", "8gaussians", "--out", "x", "--stesp", "5");
+        assertEquals(ExitCode.USAGE, option.code());
+        assertTrue(option.err().contains("--steps"), option.err());
     }
 }

@@ -109,8 +109,41 @@ class CommandLineTest {
             assertEquals(4, files.count(), "only the four figures, no temp files");
         }
         long drawn = Files.readAllLines(model.resolve("metrics.jsonl")).stream()
-                .filter(l -> l.contains("\"figureMillis\"")).count();
+                .filter(l -> l.contains("\"figure_millis\"")).count();
         assertEquals(2, drawn, "redrawn at each evaluation");
+    }
+
+    @Test
+    void sampleAndEnergyComposeThroughStandardOutput() throws Exception {
+        Run s = dxmi("sample", "--model", model.toString(), "--n", "7", "--out", "-");
+        assertEquals(0, s.code(), s.err());
+        List<String> rows = s.out().lines().toList();
+        assertEquals("x1,x2", rows.get(0));
+        assertEquals(8, rows.size(), s.out());
+        assertTrue(s.err().contains("wrote 7 rows to standard output"), s.err());
+        assertFalse(Files.exists(Path.of("-")), "no file named '-'");
+
+        // The input's own columns and spelling are kept; the energy is appended in the input's separator.
+        Path in = tmp.resolve("semicolons.csv");
+        Files.writeString(in, "a;b\n0.50;0\n\n2;2.0\n");
+        Run e = dxmi("energy", "--model", model.toString(), "--in", in.toString(), "--out", "-", "--with-input");
+        assertEquals(0, e.code(), e.err());
+        List<String> lines = e.out().lines().toList();
+        assertEquals(3, lines.size(), e.out());
+        assertEquals("a;b;energy", lines.get(0));
+        assertTrue(lines.get(1).startsWith("0.50;0;"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("2;2.0;"), lines.get(2));
+        assertTrue(Float.isFinite(Float.parseFloat(lines.get(2).split(";")[2])), lines.get(2));
+
+        Path bare = tmp.resolve("bare.csv");
+        Files.writeString(bare, "1,1\n");
+        Path out = tmp.resolve("bare-e.csv");
+        Run b = dxmi("energy", "--model", model.toString(), "--in", bare.toString(), "--out", out.toString(),
+                "--with-input");
+        assertEquals(0, b.code(), b.err());
+        List<String> written = Files.readAllLines(out);
+        assertEquals("x1,x2,energy", written.get(0));
+        assertTrue(written.get(1).startsWith("1,1,"), written.get(1));
     }
 
     @Test

@@ -23,9 +23,12 @@ import org.junit.jupiter.api.Tag;
 
 import java.io.PrintStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,13 +123,13 @@ class PipelineIntegrationTest {
         // The evaluator draws the figures at each evaluation, the end redraws them with the values.
         for (String name : List.of(RunFigures.SAMPLES_ENERGY, RunFigures.VALUE_STEPS, RunFigures.TRUE_VS_LEARNED,
                 RunFigures.METRIC_CURVES)) {
-            assertTrue(javax.imageio.ImageIO.read(out.resolve("figures").resolve(name).toFile()) != null, name);
+            assertTrue(ImageIO.read(out.resolve("figures").resolve(name).toFile()) != null, name);
         }
 
         // metrics.jsonl: the same record kinds as 'dxmi train', in order.
         ObjectMapper json = new ObjectMapper();
-        java.util.List<JsonNode> log = new java.util.ArrayList<>();
-        for (String line : java.nio.file.Files.readAllLines(out.resolve("metrics.jsonl"))) {
+        List<JsonNode> log = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
             log.add(json.readTree(line));
         }
         assertEquals("start", log.get(0).get("kind").asText());
@@ -137,10 +140,10 @@ class PipelineIntegrationTest {
         JsonNode lastTrain = train.get(train.size() - 1);
         assertEquals(30, lastTrain.get("iteration").asInt());
         assertTrue(lastTrain.get("it_s").asDouble() > 0, lastTrain.toString());
-        assertTrue(Double.isFinite(lastTrain.get("energyLoss").asDouble()), lastTrain.toString());
-        assertTrue(Double.isFinite(lastTrain.get("policyLoss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("energy_loss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("policy_loss").asDouble()), lastTrain.toString());
         assertEquals(3, lastTrain.get("sigmas").size());
-        assertEquals(3, lastTrain.get("velocityScales").size());
+        assertEquals(3, lastTrain.get("velocity_scales").size());
         var evals = log.stream().filter(n -> n.get("kind").asText().equals("eval")).toList();
         // One record per evaluator report: it evaluates the newest policy, so it may skip a version when behind.
         var evaluated = evals.stream().map(n -> n.get("iteration").asInt()).toList();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Tag;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -218,7 +219,7 @@ class PrometheusScrapeIntegrationTest {
 
     /** The Prometheus server: on the PATH or at /usr/bin/prometheus; fails (never skips) when missing. */
     private static Path prometheusBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "prometheus");
             if (!dir.isEmpty() && Files.isExecutable(p)) {
                 return p;

@@ -40,14 +40,14 @@ import java.util.concurrent.Callable;
                 + "run is done. Reports go to dxmi.RUN.evaluations under this evaluator's name."})
 public final class ExternalEvaluatorCommand implements Callable<Integer> {
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     RunConnectionOptions connection = new RunConnectionOptions();
 
     @Option(names = "--every", defaultValue = "0", paramLabel = "N",
             description = "Policy versions between evaluations; 0 = the run's --eval-every (default: ${DEFAULT-VALUE}).")
     int every;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     MetricSelectionOptions metricSelection = new MetricSelectionOptions();
 
     @Option(names = "--name", paramLabel = "NAME",

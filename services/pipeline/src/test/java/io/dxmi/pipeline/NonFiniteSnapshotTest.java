@@ -1,7 +1,10 @@
 package io.dxmi.pipeline;
 
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.platform.messaging.Producer;
 import io.dxmi.platform.messaging.Retry;
 import io.dxmi.platform.snapshot.ChunkedBlobs;
+import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,10 +17,10 @@ class NonFiniteSnapshotTest {
 
     @Test
     void nonFiniteWeightsAreNeverPublished() {
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        Vertx vertx = Vertx.vertx();
         // A producer for an address where no broker listens: nothing may be sent.
-        var producer = io.dxmi.platform.messaging.Producer.create(vertx,
-                io.dxmi.platform.config.KafkaSettings.builder().setBootstrapServers("127.0.0.1:9").build());
+        var producer = Producer.create(vertx,
+                KafkaSettings.builder().setBootstrapServers("127.0.0.1:9").build());
         Snapshots snapshots = new Snapshots(ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).build(),
                 new Retry(vertx, Duration.ofSeconds(1), null), new RunTopics("run"), "test", "plan", "data");
         var f = snapshots.publish("policy", 1, 1, 0, Map.of("w", new float[] {1f, Float.NaN}));

@@ -11,6 +11,7 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.DdpmPretrainer;
+import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.ValueSharing;
@@ -92,6 +93,10 @@ class PlanAndCheckpointTest extends BrokerTestBase {
             RunPlan first = plan("planned", "sync", 7);
             PipelineTestSupport.createTopics(ctx, first);
             assertEquals(ValueSharing.SEPARATE, first.spec().config().valueSharing());
+            // even when the configuration submitted asks for one shared network
+            DxmiConfig shared = PipelineTestSupport.tinyConfig().toBuilder().optValueSharing(ValueSharing.SHARED).build();
+            assertEquals(ValueSharing.SEPARATE, Submission.plan("planned", shared, pretrained, ds, "8gaussians", "sync",
+                    0, 10, 10).spec().config().valueSharing());
             assertEquals(0, first.maxStaleness(), "sync runs in lockstep");
             // The wire form alone round-trips.
             assertSamePlan(first, RunPlan.decode(first.encode()));

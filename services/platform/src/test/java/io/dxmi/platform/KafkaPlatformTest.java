@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.broker.Topics;
@@ -21,7 +22,12 @@ import io.dxmi.platform.messaging.Consumer;
 import io.dxmi.platform.messaging.DeadLetters;
 import io.dxmi.platform.messaging.Producer;
 import io.dxmi.platform.metrics.Metrics;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -207,13 +213,13 @@ class KafkaPlatformTest {
         for (int i = 0; i < 10; i++) {
             producer.send("lag-t", null, new byte[] {(byte) i}).await();
         }
-        List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
+        List<Promise<Void>> held = new CopyOnWriteArrayList<>();
         try (Metrics m = Metrics.create("lag-test")) {
             // One record at a time, each held until the test completes it.
             Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart("lag-t", 1))
                     .optMaxInFlight(1).optMetrics(m).optLagInterval(Duration.ofMillis(100))
                     .setHandler(r -> {
-                        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+                        Promise<Void> p = Promise.promise();
                         held.add(p);
                         return p.future();
                     }).build();
@@ -246,12 +252,12 @@ class KafkaPlatformTest {
             String topic = "ahead-" + maxQueued;
             Topics.ensure(admin, topic, 1, Map.of());
             Producer producer = Producer.create(vertx, settings);
-            List<io.vertx.core.Promise<Void>> held = new CopyOnWriteArrayList<>();
+            List<Promise<Void>> held = new CopyOnWriteArrayList<>();
             List<Long> order = new CopyOnWriteArrayList<>();
             Consumer consumer = Consumer.builder().setVertx(vertx).setSettings(settings).setStartOffsets(fromStart(topic, 1))
                     .optMaxInFlight(1).optMaxQueued(maxQueued).setHandler(r -> {
                         order.add(r.offset());
-                        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+                        Promise<Void> p = Promise.promise();
                         held.add(p);
                         return p.future();
                     }).build();
@@ -287,22 +293,22 @@ class KafkaPlatformTest {
 
     /** The value of the sample of {@code name} with these label values, NaN when absent. */
     static double value(Metrics m, String name, String... labels) {
-        for (io.prometheus.metrics.model.snapshots.MetricSnapshot snap : m.registry().scrape()) {
+        for (MetricSnapshot snap : m.registry().scrape()) {
             String n = snap.getMetadata().getPrometheusName();
             if (!name.equals(n) && !name.equals(n + "_total")) {
                 continue;
             }
             points:
-            for (io.prometheus.metrics.model.snapshots.DataPointSnapshot p : snap.getDataPoints()) {
+            for (DataPointSnapshot p : snap.getDataPoints()) {
                 for (int i = 0; i < labels.length; i += 2) {
                     if (!labels[i + 1].equals(p.getLabels().get(labels[i]))) {
                         continue points;
                     }
                 }
-                if (p instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c) {
+                if (p instanceof CounterSnapshot.CounterDataPointSnapshot c) {
                     return c.getValue();
                 }
-                if (p instanceof io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot g) {
+                if (p instanceof GaugeSnapshot.GaugeDataPointSnapshot g) {
                     return g.getValue();
                 }
             }
@@ -310,7 +316,7 @@ class KafkaPlatformTest {
         return Double.NaN;
     }
 
-    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,7 +218,7 @@ class PlatformUnitTest {
         assertEquals(-1, Metrics.residentSetBytes(dir.resolve("missing")), "no file");
         // The real one agrees with the JVM's view: at least the heap in use is resident.
         double rss = Metrics.residentSetBytes();
-        long heapUsed = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         assertTrue(rss > heapUsed / 2.0, "RSS " + rss + " vs heap used " + heapUsed);
     }
 }

@@ -1,5 +1,7 @@
 package io.dxmi.core.anomaly;
 
+import java.util.Locale;
+
 /** A frame that cannot be scored, with the kind of fault (a metric label) and a one-line reason. */
 public final class BadFrameException extends Exception {
 
@@ -30,6 +32,6 @@ public final class BadFrameException extends Exception {
 
     /** The metric label: lower case, e.g. "wrong_size". */
     public String label() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -8,6 +8,8 @@ import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ValueModel;
 import io.dxmi.core.engine.GradientRecorder;
 
+import java.util.Arrays;
+
 /**
  * Energies of images together with a localisation map per image: the magnitude of the energy's
  * gradient with respect to the input pixels (summed over channels, in data units), area-averaged
@@ -70,7 +72,7 @@ public final class EnergyMaps {
         float[][] maps = new float[n][];
         float[] magnitude = new float[plane];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(magnitude, 0f);
+            Arrays.fill(magnitude, 0f);
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < plane; p++) {
                     int k = ch * plane + p;

@@ -22,6 +22,7 @@ import io.dxmi.core.random.Rng;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -199,7 +200,7 @@ public final class OneClassBenchmark {
         MessageDigest d = sha256();
         d.update(JSON.writeValueAsBytes(config));
         d.update(JSON.writeValueAsBytes(pretrainConfig));
-        d.update(Integer.toString(defectsPerKind).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        d.update(Integer.toString(defectsPerKind).getBytes(StandardCharsets.UTF_8));
         for (LabelledImages split : List.of(train, test)) {
             ByteBuffer b = ByteBuffer.allocate(split.pixels().length * 4 + split.labels().length * 4)
                     .order(ByteOrder.LITTLE_ENDIAN);

@@ -3,6 +3,7 @@ package io.dxmi.core.anomaly;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.random.Rng;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -204,7 +205,7 @@ public final class SyntheticDefects {
                 idx[n++] = p;
             }
         }
-        return java.util.Arrays.copyOf(idx, n);
+        return Arrays.copyOf(idx, n);
     }
 
     private float borderMedian(float[] clean) {
@@ -219,7 +220,7 @@ public final class SyntheticDefects {
                 }
             }
         }
-        java.util.Arrays.sort(border, 0, n);
+        Arrays.sort(border, 0, n);
         return border[n / 2];
     }
 

@@ -2,6 +2,7 @@ package io.dxmi.core.data;
 
 import io.dxmi.core.random.Rng;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** An axis-aligned box in d dimensions, with lo[i] < hi[i] on every axis. Immutable. */
 public final class Box {
@@ -170,7 +171,7 @@ public final class Box {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        String s = String.format(java.util.Locale.ROOT, "%.4f", v);
+        String s = String.format(Locale.ROOT, "%.4f", v);
         s = s.replaceAll("0+$", "");
         if (s.endsWith(".")) {
             s = s.substring(0, s.length() - 1);

@@ -95,6 +95,43 @@ public final class CsvDataset implements DataSource {
      * @param header column names, or null for no header line
      */
     public static void write(Path file, float[] rows, int dim, String[] header) throws IOException {
+        checkShape(rows, dim, header);
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            write(out, rows, dim, header);
+        }
+    }
+
+    /** {@link #write(Path, float[], int, String[])} to an open writer (left open: it may be standard output). */
+    public static void write(Writer out, float[] rows, int dim, String[] header) throws IOException {
+        checkShape(rows, dim, header);
+        StringBuilder line = new StringBuilder(16 * dim);
+        if (header != null) {
+            for (int j = 0; j < dim; j++) {
+                String h = header[j];
+                if (h.contains(",") || h.contains("\n") || h.contains("\r")) {
+                    throw new IllegalArgumentException("header name must not contain a comma or newline: '" + h + "'");
+                }
+                if (j > 0) {
+                    line.append(',');
+                }
+                line.append(h);
+            }
+            out.write(line.append('\n').toString());
+        }
+        for (int i = 0; i < rows.length; i += dim) {
+            line.setLength(0);
+            for (int j = 0; j < dim; j++) {
+                if (j > 0) {
+                    line.append(',');
+                }
+                line.append(Float.toString(rows[i + j]));
+            }
+            out.write(line.append('\n').toString());
+        }
+        out.flush();
+    }
+
+    private static void checkShape(float[] rows, int dim, String[] header) {
         if (dim <= 0 || rows.length % dim != 0) {
             throw new IllegalArgumentException(
                     "need a row-major array with a multiple of " + dim + " values, got " + rows.length);
@@ -103,32 +140,20 @@ public final class CsvDataset implements DataSource {
             throw new IllegalArgumentException(
                     "header has " + header.length + " names but rows have " + dim + " values");
         }
-        StringBuilder line = new StringBuilder(16 * dim);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            if (header != null) {
-                for (int j = 0; j < dim; j++) {
-                    String h = header[j];
-                    if (h.contains(",") || h.contains("\n") || h.contains("\r")) {
-                        throw new IllegalArgumentException("header name must not contain a comma or newline: '" + h + "'");
-                    }
-                    if (j > 0) {
-                        line.append(',');
-                    }
-                    line.append(h);
-                }
-                out.write(line.append('\n').toString());
-            }
-            for (int i = 0; i < rows.length; i += dim) {
-                line.setLength(0);
-                for (int j = 0; j < dim; j++) {
-                    if (j > 0) {
-                        line.append(',');
-                    }
-                    line.append(Float.toString(rows[i + j]));
-                }
-                out.write(line.append('\n').toString());
-            }
+    }
+
+    /** The separator of a file whose first non-blank line is {@code line}: a comma, else a semicolon, else a tab. */
+    public static char separatorOf(String line) {
+        if (line.indexOf(',') >= 0) {
+            return ',';
         }
+        if (line.indexOf(';') >= 0) {
+            return ';';
+        }
+        if (line.indexOf('\t') >= 0) {
+            return '\t';
+        }
+        return ',';
     }
 
     @Override
@@ -225,7 +250,7 @@ public final class CsvDataset implements DataSource {
                 }
                 if (first) {
                     first = false;
-                    separator = chooseSeparator(line);
+                    separator = separatorOf(line);
                     String[] fields = split(line);
                     if (isHeader(fields)) {
                         dim = fields.length;
@@ -239,19 +264,6 @@ public final class CsvDataset implements DataSource {
                 throw new DataFormatException("data file " + path + " has no data rows");
             }
             return new Parsed(Arrays.copyOf(values, count), dim);
-        }
-
-        private static char chooseSeparator(String line) {
-            if (line.indexOf(',') >= 0) {
-                return ',';
-            }
-            if (line.indexOf(';') >= 0) {
-                return ';';
-            }
-            if (line.indexOf('\t') >= 0) {
-                return '\t';
-            }
-            return ',';
         }
 
         private String[] split(String line) {

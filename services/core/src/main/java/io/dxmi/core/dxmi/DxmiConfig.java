@@ -4,6 +4,8 @@ import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 
+import java.util.Objects;
+
 /**
  * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of dxmi-method.md §8
  * (with the learnable last σ that closed the energy's AUC gap); the README records what was
@@ -26,7 +28,9 @@ import io.dxmi.core.nn.NetworkConfig;
  * @param lastSigmaInit the last step's initial σ when learnable (default 0.1)
  * @param lastSigmaFixed the last step's σ when frozen (default 1e-3)
  * @param avrDecay α of the AVR scales' EMA (default 0.99)
- * @param valueSharing shared or separate energy and value networks (default SHARED)
+ * @param valueSharing shared or separate energy and value networks (default SEPARATE: a shared
+ *     network's value steps also move the energy, which on some data fell below the data's energy
+ *     on the samples and left the sampler swinging; images keep the official shared network)
  * @param timeCost what the value target charges per step (default RUNNING)
  * @param timeCostConstant R for {@link TimeCost#CONSTANT} (default 0.05)
  * @param energyEmaDecay decay of the evaluation-only EMA of the energy weights (default 0.999; 0 = off)
@@ -81,9 +85,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(boxNegativeWeight >= 0 && Float.isFinite(boxNegativeWeight),
                 "box negative weight must be >= 0, got " + boxNegativeWeight);
         require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
-        java.util.Objects.requireNonNull(valueSharing, "valueSharing");
-        java.util.Objects.requireNonNull(timeCost, "timeCost");
-        java.util.Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(valueSharing, "valueSharing");
+        Objects.requireNonNull(timeCost, "timeCost");
+        Objects.requireNonNull(network, "network");
         require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;
@@ -188,7 +192,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float lastSigmaInit = 0.1f;
         private float lastSigmaFixed = 1e-3f;
         private float avrDecay = 0.99f;
-        private ValueSharing valueSharing = ValueSharing.SHARED;
+        private ValueSharing valueSharing = ValueSharing.SEPARATE;
         private TimeCost timeCost = TimeCost.RUNNING;
         private float timeCostConstant = 0.05f;
         private float energyEmaDecay = 0.999f;

@@ -12,6 +12,8 @@ import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 
+import java.util.LinkedHashMap;
+
 /**
  * The DxMI policy π_φ: a T-step sampler x_{k+1} = a_k x_k + b_k ε̂_φ(x_k, t_k) + σ_k ξ with
  * x_0 ~ N(0, I). The affine coefficients a_k, b_k stay frozen at their DDPM schedule values;
@@ -139,7 +141,7 @@ public final class FewStepSampler {
         for (int k = 0; k < learnable; k++) {
             logs[k] = (float) Math.log(Math.max(values[k], 1e-6f));
         }
-        java.util.LinkedHashMap<String, float[]> w = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
         w.put(LOG_SIGMA, logs);
         sigmaParams.load(w);
     }

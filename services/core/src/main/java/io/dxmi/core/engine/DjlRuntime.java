@@ -2,6 +2,7 @@ package io.dxmi.core.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.util.Locale;
 
@@ -70,7 +71,7 @@ public final class DjlRuntime {
      * refused. Gradient collectors turn it on for their own duration.
      */
     public static void noGradientsOnThisThread() {
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        JniUtils.setGradMode(false);
     }
 
     /**

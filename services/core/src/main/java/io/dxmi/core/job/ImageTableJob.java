@@ -4,6 +4,7 @@ package io.dxmi.core.job;
 // and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
 // ImageTableReport, the reuse files in KeyedJson.
 
+import com.sun.management.OperatingSystemMXBean;
 import io.dxmi.core.classifier.TrainedClassifier;
 import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.image.ImageDataSource;
@@ -303,7 +304,7 @@ public final class ImageTableJob {
 
     /** This process's CPU time so far (every thread), or NaN where the JVM does not say. */
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
         return 0;

@@ -1,5 +1,6 @@
 package io.dxmi.core.job;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.engine.ProgressListener;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,15 +55,15 @@ public final class MetricsLog implements AutoCloseable {
         rec.put("iteration", iteration);
         rec.put("it_s", iterationsPerSecond);
         if (energy != null) {
-            rec.put("energyLoss", energy.energyLoss());
-            rec.put("energyData", energy.energyData());
-            rec.put("energySamples", energy.energySamples());
+            rec.put("energy_loss", energy.energyLoss());
+            rec.put("energy_data", energy.energyData());
+            rec.put("energy_samples", energy.energySamples());
         }
         if (policy != null) {
-            rec.put("valueLoss", policy.valueLoss());
-            rec.put("policyLoss", policy.policyLoss());
+            rec.put("value_loss", policy.valueLoss());
+            rec.put("policy_loss", policy.policyLoss());
             rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
-            rec.set("velocityScales", ModelDirectory.json().valueToTree(policy.velocityScales()));
+            rec.set("velocity_scales", ModelDirectory.json().valueToTree(policy.velocityScales()));
         }
         return rec;
     }
@@ -83,7 +85,7 @@ public final class MetricsLog implements AutoCloseable {
     public static ObjectNode finalRecord(ObjectNode result) {
         ObjectNode end = record("final");
         ObjectNode headline = result.deepCopy();
-        headline.remove(java.util.List.of("config", "pretrain_config", "data", "notes", "sw_convention",
+        headline.remove(List.of("config", "pretrain_config", "data", "notes", "sw_convention",
                 "evaluation"));
         end.setAll(headline);
         return end;
@@ -120,7 +122,7 @@ public final class MetricsLog implements AutoCloseable {
     public synchronized void append(ObjectNode record) {
         try {
             out.write(ModelDirectory.json().writer().without(
-                    com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(record));
+                    SerializationFeature.INDENT_OUTPUT).writeValueAsString(record));
             out.write('\n');
             out.flush();
         } catch (IOException e) {

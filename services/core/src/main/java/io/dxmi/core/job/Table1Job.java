@@ -6,6 +6,7 @@ import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.eval.Evaluator;
@@ -150,8 +151,9 @@ public final class Table1Job {
 
     private void runDxmi(Map<String, List<double[]>> results, DataSource data, Path dir, String tau, long seed,
             Path pretrained, boolean isPretrained) throws IOException {
+        // The paper's 2D setting: one time-conditioned network whose last slot is the energy.
         DxmiConfig cfg = DxmiConfig.builder().optTau(Float.parseFloat(tau)).optIterations(dxmiIterations())
-                .optSeed(seed).build();
+                .optValueSharing(ValueSharing.SHARED).optSeed(seed).build();
         TrainJob.Builder b = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optEvalEvery(0)
                 .optCheckpointEvery(0).optEvaluationListener(evaluationListener)
                 .optPretrainConfig(PretrainConfig.defaults().withIterations(pretrainIterations()).withSeed(seed))

@@ -191,7 +191,7 @@ public final class TrainJob {
                 RunEvaluation evaluation = RunEvaluation.forData(data, evaluationSettings, listener)) {
             ObjectNode start = MetricsLog.record("start");
             start.set("config", JSON.valueToTree(config));
-            start.put("fromIteration", startIteration);
+            start.put("from_iteration", startIteration);
             log.append(start);
             int reportEvery = (int) Math.max(1, Math.min(50, total / 100));
             while (trainer.iteration() < total) {
@@ -209,7 +209,7 @@ public final class TrainJob {
                         timeToTarget = pretrainSeconds + trainSeconds;
                     }
                     ObjectNode ev = MetricsLog.evalRecord(it, lastEval);
-                    ev.put("trainSeconds", trainSeconds);
+                    ev.put("train_seconds", trainSeconds);
                     Map<String, Double> point = new LinkedHashMap<>(lastEval);
                     point.put(MetricHistory.ENERGY_LOSS, stats.energyLoss());
                     point.put(MetricHistory.VALUE_LOSS, stats.valueLoss());
@@ -218,13 +218,13 @@ public final class TrainJob {
                     long millis = writeFigures(model, history);
                     figureSeconds += millis / 1e3;
                     figuresCurrent = it == total;
-                    ev.put("figureMillis", millis);
+                    ev.put("figure_millis", millis);
                     log.append(ev);
                 }
                 if (it % reportEvery == 0 || evalNow || it == total) {
                     ObjectNode rec = MetricsLog.trainRecord(it,
                             (it - startIteration) / Math.max(trainSeconds, 1e-9), stats, stats);
-                    rec.put("skippedUpdates", trainer.skippedUpdates());
+                    rec.put("skipped_updates", trainer.skippedUpdates());
                     rec.put("recoveries", trainer.recoveries());
                     log.append(rec);
                     Map<String, Double> m = new LinkedHashMap<>();

@@ -27,9 +27,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,7 +111,7 @@ public final class VectorTableJob {
         Files.deleteIfExists(output.resolve(TrainJob.METRICS));
         long t0 = System.nanoTime();
         VectorTableReport report = new VectorTableReport(config.samplerSteps(), protocol());
-        List<java.util.concurrent.Callable<VectorTableReport.Run>> tasks = new ArrayList<>();
+        List<Callable<VectorTableReport.Run>> tasks = new ArrayList<>();
         int total = sets.size() * seeds;
         int[] done = {0};
         try (MetricsLog log = new MetricsLog(output.resolve(TrainJob.METRICS))) {
@@ -138,7 +141,7 @@ public final class VectorTableJob {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof IOException io) {
                     throw io;
                 }
@@ -182,8 +185,8 @@ public final class VectorTableJob {
             Path tmp = file.resolveSibling(set.name() + ".csv.tmp");
             CsvDataset.write(tmp, set.sample(DATA_ROWS, new Rng(SyntheticSets.DATA_SEED)), set.dimension(),
                     DataPreparation.columnNames(set.dimension()));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         }
         return CsvDataset.load(file);
     }

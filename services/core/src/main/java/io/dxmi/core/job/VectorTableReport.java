@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The vector benchmark's table: for every data set, the noise floor of SW, the 1000-step DDPM,
@@ -149,7 +151,7 @@ public final class VectorTableReport {
         return sb.toString();
     }
 
-    private static String sw(List<Run> rs, java.util.function.Function<Run, MeanStd> f) {
+    private static String sw(List<Run> rs, Function<Run, MeanStd> f) {
         if (rs.size() == 1) {
             MeanStd m = f.apply(rs.get(0));
             return String.format(Locale.ROOT, "%s ± %s", num(m.mean()), num(m.std()));
@@ -167,18 +169,18 @@ public final class VectorTableReport {
         return String.format(Locale.ROOT, "%." + Math.min(digits, 6) + "f", v);
     }
 
-    private static String mean(List<Run> rs, java.util.function.ToDoubleFunction<Run> f, String fmt) {
+    private static String mean(List<Run> rs, ToDoubleFunction<Run> f, String fmt) {
         return String.format(Locale.ROOT, fmt, rs.stream().mapToDouble(f).average().orElse(Double.NaN));
     }
 
-    private static String worst(List<Run> rs, java.util.function.ToDoubleFunction<Run> f, boolean highIsBad,
+    private static String worst(List<Run> rs, ToDoubleFunction<Run> f, boolean highIsBad,
             String fmt) {
         double v = highIsBad ? rs.stream().mapToDouble(f).max().orElse(Double.NaN)
                 : rs.stream().mapToDouble(f).min().orElse(Double.NaN);
         return String.format(Locale.ROOT, fmt, v);
     }
 
-    private static double avg(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+    private static double avg(List<Run> rs, ToDoubleFunction<Run> f) {
         return rs.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 

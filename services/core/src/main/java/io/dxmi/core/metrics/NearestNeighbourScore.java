@@ -1,5 +1,7 @@
 package io.dxmi.core.metrics;
 
+import java.util.Arrays;
+
 /**
  * A reference anomaly score for data without a closed-form density: minus the distance from a
  * point to its k-th nearest neighbour among reference rows drawn from the data distribution
@@ -54,7 +56,7 @@ public final class NearestNeighbourScore {
         // The k smallest squared distances so far, largest first (k is small: insertion is cheap).
         double[] best = new double[k];
         for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
             int qi = i * dimension;
             for (int r = 0; r < m; r++) {
                 int ri = r * dimension;

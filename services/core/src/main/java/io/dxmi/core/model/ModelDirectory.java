@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class ModelDirectory {
         }
         try (var ch = Files.newByteChannel(archive)) {
             ch.position(size - 32);
-            var buf = java.nio.ByteBuffer.allocate(32);
+            var buf = ByteBuffer.allocate(32);
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // read the trailer fully
             }

@@ -1,5 +1,7 @@
 package io.dxmi.core.model;
 
+import java.util.Arrays;
+
 /**
  * A per-dimension affine map between data space and model space: model = (data − shift) / scale.
  * Built-in 2D sets use the identity (the paper's conventions are in data units); user CSV
@@ -25,14 +27,14 @@ public final class Normalization {
 
     public static Normalization identity(int dim) {
         float[] one = new float[dim];
-        java.util.Arrays.fill(one, 1f);
+        Arrays.fill(one, 1f);
         return new Normalization(new float[dim], one);
     }
 
     /** Pixel intensities in [0, 1] to [−1, 1]: model = (data − 0.5) / 0.5 for every value. */
     public static Normalization pixels(int dim) {
         float[] half = new float[dim];
-        java.util.Arrays.fill(half, 0.5f);
+        Arrays.fill(half, 0.5f);
         return new Normalization(half, half);
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class TensorArchive {
     }
 
     public Map<String, float[]> tensors() {
-        return java.util.Collections.unmodifiableMap(tensors);
+        return Collections.unmodifiableMap(tensors);
     }
 
     /** Writes atomically; returns the hex SHA-256 stored in the file's trailer. */

@@ -12,6 +12,8 @@ import ai.djl.nn.core.Linear;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
 
+import java.util.Arrays;
+
 /**
  * The functional building blocks of the project's networks, over weights kept in a
  * {@link ParameterSet} by name (so optimizers, EMA copies and checkpoints address every tensor
@@ -53,7 +55,7 @@ public final class Layers {
     /** Adds a per-channel affine pair {@code name.gamma} = 1, {@code name.beta} = 0 (for normalisation). */
     public void addAffine(String name, int channels) {
         float[] ones = new float[channels];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         params.add(prefix + name + ".gamma", new Shape(channels), ones);
         params.add(prefix + name + ".beta", new Shape(channels), new float[channels]);
     }

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class FrameImagesTest {
                 assertThrows(BadFrameException.class, () -> FrameImages.decode("raw", new byte[8], 2, 2, 2)).kind());
         // A truncated PNG (its first half) is corrupt, not an exception of another kind.
         byte[] whole = png(new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY));
-        byte[] half = java.util.Arrays.copyOf(whole, whole.length / 2);
+        byte[] half = Arrays.copyOf(whole, whole.length / 2);
         assertEquals(BadFrameException.Kind.CORRUPT,
                 assertThrows(BadFrameException.class, () -> FrameImages.decode("png", half, 16, 16, 1)).kind());
     }
@@ -75,7 +76,7 @@ class FrameImagesTest {
                 FrameImages.resize(new float[] {3, 6, 9}, 1, 1, 3, 1, 2), 1e-5f);
         // A constant image stays constant at any size; equal sizes copy.
         float[] flat = new float[2 * 28 * 28];
-        java.util.Arrays.fill(flat, 0.25f);
+        Arrays.fill(flat, 0.25f);
         for (float v : FrameImages.resize(flat, 2, 28, 28, 8, 8)) {
             assertEquals(0.25f, v, 1e-6f);
         }

@@ -20,6 +20,7 @@ import io.dxmi.core.random.Rng;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class OneClassBenchmarkTest {
         OneClassReport read = OneClassReport.read(out.resolve(OneClassBenchmark.REPORT)).orElseThrow();
         assertEquals(both.classes(), read.classes());
 
-        List<String> calls = new java.util.ArrayList<>();
+        List<String> calls = new ArrayList<>();
         tiny(out, 4, (p, d, t, m) -> calls.add(p)).setClasses(0, 1).build().run();
         assertTrue(calls.isEmpty(), "nothing is trained again: " + calls);
         assertTrue(String.join("\n", read.table()).contains("| **mean of 2** |"));
@@ -121,7 +122,7 @@ class OneClassBenchmarkTest {
         assertEquals(2, saved.state().iteration(), "the checkpoint every 2 iterations");
         saved.model().close();
 
-        List<Long> dxmiIterations = new java.util.ArrayList<>();
+        List<Long> dxmiIterations = new ArrayList<>();
         OneClassReport r = tiny(out, 6, (phase, done, total, m) -> {
             assertFalse(phase.contains("pretrain"), "pretraining is not redone");
             dxmiIterations.add(done);

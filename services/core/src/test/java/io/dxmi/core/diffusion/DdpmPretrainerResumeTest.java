@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ class DdpmPretrainerResumeTest {
             boolean differs = false;
             for (String k : returned.keySet()) {
                 assertArrayEquals(ema.get(k), returned.get(k), k);
-                differs |= !java.util.Arrays.equals(trained.get(k), returned.get(k));
+                differs |= !Arrays.equals(trained.get(k), returned.get(k));
             }
             assertTrue(differs, "the average must differ from the last step's weights");
             assertFalse(end.part(PretrainState.OPTIMIZER).isEmpty());

@@ -10,6 +10,8 @@ import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.random.Rng;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
@@ -45,7 +47,7 @@ class ConcurrentTrainingTest {
                 }
                 trainer.step();
             }
-            Map<String, float[]> w = new java.util.LinkedHashMap<>(model.policyWeights());
+            Map<String, float[]> w = new LinkedHashMap<>(model.policyWeights());
             model.energyWeights().forEach((k, v) -> w.put("energy." + k, v));
             model.valueWeights().forEach((k, v) -> w.put("value." + k, v));
             return w;
@@ -65,7 +67,7 @@ class ConcurrentTrainingTest {
             assertSame(aloneA, a.get(5, TimeUnit.MINUTES));
             assertSame(aloneB, b.get(5, TimeUnit.MINUTES));
             // The two seeds must differ, or the comparison above proves nothing.
-            assertFalse(java.util.Arrays.equals(aloneA.values().iterator().next(), aloneB.values().iterator().next()));
+            assertFalse(Arrays.equals(aloneA.values().iterator().next(), aloneB.values().iterator().next()));
         } finally {
             pool.shutdownNow();
         }

@@ -8,12 +8,16 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.eval.Evaluator;
 import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.random.Rng;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * End to end: DxMI fine-tuning of a 5-step sampler derived from a small pretrained DDPM must
- * beat that 5-step sampler clearly and learn an energy that separates data from the box.
+ * beat that 5-step sampler clearly and learn an energy that separates data from the box, with
+ * separate energy and value networks (the default) and with one shared network.
  */
 class DxmiLearningTest {
 
@@ -23,48 +27,56 @@ class DxmiLearningTest {
 
     private static final long SEED = Long.getLong("dxmi.test.seed", 1);
 
+    private static DdpmModel ddpm;
+    private static double tPre;
+
     @BeforeAll
-    static void runtime() {
+    static void pretrain() {
         DjlRuntime.configure(1);
+        long t0 = System.nanoTime();
+        ddpm = TestDdpms.train(SMALL, PRETRAIN_ITERATIONS, 512, 10 + SEED);
+        tPre = (System.nanoTime() - t0) / 1e9;
     }
 
-    @Test
-    void dxmiBeatsTheFiveStepDdpmAndLearnsAnEnergy() {
+    @AfterAll
+    static void close() {
+        ddpm.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ValueSharing.class)
+    void dxmiBeatsTheFiveStepDdpmAndLearnsAnEnergy(ValueSharing sharing) {
         Evaluator ev = Evaluator.builder().setData(TestDdpms.DATA).optSamples(4000).optRepeats(1).optDirections(300)
                 .build();
-        long t0 = System.nanoTime();
-        try (DdpmModel ddpm = TestDdpms.train(SMALL, PRETRAIN_ITERATIONS, 512, 10 + SEED)) {
-            double tPre = (System.nanoTime() - t0) / 1e9;
-            double swDdpm5 = ev.slicedWasserstein((n, rng) -> ddpm.sample(n, 5, rng)).mean();
-            double swDdpm100 = ev.slicedWasserstein((n, rng) -> ddpm.sample(n, 100, rng)).mean();
-            DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(5).optTau(0.1f).optBatchSize(256)
-                    .optNetwork(SMALL).optIterations(ITERATIONS).optSeed(SEED).build();
-            try (DxmiModel model = DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()))) {
-                double swBefore = ev.slicedWasserstein(model::sample).mean();
-                double aucBefore = ev.energyAuc(x -> model.energy(x, model.values()));
-                DxmiTrainer trainer = new DxmiTrainer(model, TestDdpms.DATA::sample);
-                long t1 = System.nanoTime();
-                IterationStats last = null;
-                for (int i = 0; i < ITERATIONS; i++) {
-                    last = trainer.step();
-                }
-                double tTrain = (System.nanoTime() - t1) / 1e9;
-                double swAfter = ev.slicedWasserstein(model::sample).mean();
-                double aucAfter = ev.energyAuc(x -> model.energy(x, model.values()));
-                double aucEma = ev.energyAuc(model::energy);
-                System.out.printf("pretrain %d its: %.1fs; DxMI %d its: %.1fs (%.1f it/s)%n", PRETRAIN_ITERATIONS,
-                        tPre, ITERATIONS, tTrain, ITERATIONS / tTrain);
-                System.out.printf("SW DDPM T=5 %.4f, DDPM T=100 %.4f, DxMI before %.4f, after %.4f; "
-                        + "AUC raw before %.4f, after %.4f, EMA %.4f; sigmas %s%n", swDdpm5, swDdpm100, swBefore,
-                        swAfter, aucBefore, aucAfter, aucEma, java.util.Arrays.toString(last.sigmas()));
-                assertEquals(0, trainer.skippedUpdates());
-                // the starting point is the 5-step DDPM sampler (only the last sigma differs: 0.1 vs 0)
-                assertEquals(swDdpm5, swBefore, 0.05, "DxMI before training vs DDPM T=5");
-                // the entropy term widens the last step (it settles near 0.3 in longer runs)
-                assertTrue(last.sigmas()[4] > 0.15f, "last sigma " + last.sigmas()[4]);
-                assertTrue(swAfter < 0.6 * swDdpm5, "SW after " + swAfter + " vs DDPM T=5 " + swDdpm5);
-                assertTrue(aucAfter > 0.7, "energy AUC " + aucAfter);
+        double swDdpm5 = ev.slicedWasserstein((n, rng) -> ddpm.sample(n, 5, rng)).mean();
+        double swDdpm100 = ev.slicedWasserstein((n, rng) -> ddpm.sample(n, 100, rng)).mean();
+        DxmiConfig cfg = DxmiConfig.builder().optSamplerSteps(5).optTau(0.1f).optBatchSize(256)
+                .optNetwork(SMALL).optIterations(ITERATIONS).optSeed(SEED).optValueSharing(sharing).build();
+        try (DxmiModel model = DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()))) {
+            double swBefore = ev.slicedWasserstein(model::sample).mean();
+            double aucBefore = ev.energyAuc(x -> model.energy(x, model.values()));
+            DxmiTrainer trainer = new DxmiTrainer(model, TestDdpms.DATA::sample);
+            long t1 = System.nanoTime();
+            IterationStats last = null;
+            for (int i = 0; i < ITERATIONS; i++) {
+                last = trainer.step();
             }
+            double tTrain = (System.nanoTime() - t1) / 1e9;
+            double swAfter = ev.slicedWasserstein(model::sample).mean();
+            double aucAfter = ev.energyAuc(x -> model.energy(x, model.values()));
+            double aucEma = ev.energyAuc(model::energy);
+            System.out.printf("%s: pretrain %d its: %.1fs; DxMI %d its: %.1fs (%.1f it/s)%n", sharing,
+                    PRETRAIN_ITERATIONS, tPre, ITERATIONS, tTrain, ITERATIONS / tTrain);
+            System.out.printf("SW DDPM T=5 %.4f, DDPM T=100 %.4f, DxMI before %.4f, after %.4f; "
+                    + "AUC raw before %.4f, after %.4f, EMA %.4f; sigmas %s%n", swDdpm5, swDdpm100, swBefore,
+                    swAfter, aucBefore, aucAfter, aucEma, Arrays.toString(last.sigmas()));
+            assertEquals(0, trainer.skippedUpdates());
+            // the starting point is the 5-step DDPM sampler (only the last sigma differs: 0.1 vs 0)
+            assertEquals(swDdpm5, swBefore, 0.05, "DxMI before training vs DDPM T=5");
+            // the entropy term widens the last step (it settles near 0.3 in longer runs)
+            assertTrue(last.sigmas()[4] > 0.15f, "last sigma " + last.sigmas()[4]);
+            assertTrue(swAfter < 0.6 * swDdpm5, "SW after " + swAfter + " vs DDPM T=5 " + swDdpm5);
+            assertTrue(aucAfter > 0.7, "energy AUC " + aucAfter);
         }
     }
 }

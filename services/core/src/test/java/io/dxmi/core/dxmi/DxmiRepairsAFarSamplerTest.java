@@ -17,6 +17,8 @@ import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 /**
  * End to end on a small 3-D set where the few-step sampler derived from a 1000-step DDPM starts
  * far from the data: a thin circle (radius 3, noise 0.05) in a tilted plane, off-centre and in
@@ -65,7 +67,7 @@ class DxmiRepairsAFarSamplerTest {
                 double swAfter = ev.slicedWasserstein(model::sample).mean();
                 double auc = ev.energyAuc(model::energy);
                 System.out.printf("floor %.3f, derived T=5 %.3f, DxMI %.3f; energy AUC %.4f; sigmas %s%n", floor,
-                        swDerived, swAfter, auc, java.util.Arrays.toString(model.sampler().sigmas()));
+                        swDerived, swAfter, auc, Arrays.toString(model.sampler().sigmas()));
                 assertEquals(0, trainer.skippedUpdates());
                 // The premise: the derived 5-step sampler is far off (4.2x the floor with these seeds).
                 assertTrue(swDerived > 3 * floor, "the derived sampler should start far off: " + swDerived

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 class AdamTest {
@@ -245,7 +246,7 @@ class AdamTest {
                 adamA.step();
             }
             LinkedHashMap<String, float[]> state = adamA.exportState();
-            assertEquals(java.util.List.of("m/w", "m/b", "v/w", "v/b"), java.util.List.copyOf(state.keySet()));
+            assertEquals(List.of("m/w", "m/b", "v/w", "v/b"), List.copyOf(state.keySet()));
 
             ParameterSet b = params(m);
             b.load(a.toFloatArrays());

@@ -92,6 +92,7 @@ public final class ClusterProbe {
             if (c instanceof AuthorizationException) {
                 throw new Unreachable("the Kafka cluster at " + where + " denied access: " + c.getMessage(), c);
             }
+            // qualified: clashes with java.util.concurrent.TimeoutException, caught above
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw new Unreachable("the Kafka cluster at " + where + " did not answer within " + seconds(timeout)
                         + " (is the broker running and reachable from here? check --bootstrap)", c);

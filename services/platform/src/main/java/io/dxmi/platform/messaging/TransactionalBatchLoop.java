@@ -4,6 +4,7 @@ package io.dxmi.platform.messaging;
 // state machine whose steps must not be separated; each is documented where it happens.
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -295,7 +296,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
 
     /** Epoch microseconds now. */
     public static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 

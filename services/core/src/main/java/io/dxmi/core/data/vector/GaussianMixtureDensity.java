@@ -1,5 +1,7 @@
 package io.dxmi.core.data.vector;
 
+import io.dxmi.core.random.Rng;
+
 /**
  * A Gaussian mixture with any weights and full covariances, each component given as a mean and a
  * lower-triangular factor L (x = μ + L z, z ~ N(0, I)): draws rows and evaluates log p exactly.
@@ -105,7 +107,7 @@ public final class GaussianMixtureDensity {
     }
 
     /** Writes one draw into out[offset …]. */
-    public void draw(io.dxmi.core.random.Rng rng, double[] out, int offset) {
+    public void draw(Rng rng, double[] out, int offset) {
         double u = rng.nextDouble();
         int c = 0;
         while (c < cumulativeWeights.length - 1 && u >= cumulativeWeights[c]) {

@@ -2,6 +2,7 @@ package io.dxmi.core.data.vector;
 
 import io.dxmi.core.random.Rng;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -184,7 +185,7 @@ public final class SyntheticSets {
 
     private static double[] fill(int d, double value) {
         double[] v = new double[d];
-        java.util.Arrays.fill(v, value);
+        Arrays.fill(v, value);
         return v;
     }
 
