@@ -20,12 +20,10 @@ class BadKafkaSettingsTest {
 
     @Test
     void aMalformedJaasLineIsAUsageErrorThatQuotesNothing() throws Exception {
-        Path config = Files.writeString(tmp.resolve("client.properties"), """
-                security.protocol=SASL_PLAINTEXT
-                sasl.mechanism=PLAIN
-                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule requird username="u" \\
-                    password="jaas-s3cret";
-                """);
+        Path config = Files.writeString(tmp.resolve("client.properties"), "security.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule requird username=\"u\" \\\n"
+                + "    password=\"jaas-s3cret\";\n");
         // Nothing listens at the address: the client is refused before it would try.
         CommandLineTest.Run r = dxmi("runs", "list", "--bootstrap", "127.0.0.1:1", "--connect-timeout", "2",
                 "--kafka-config", config.toString());
