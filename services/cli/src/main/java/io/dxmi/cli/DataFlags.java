@@ -33,7 +33,11 @@ abstract class DataFlags {
 
     /** The data with its options; its text form is what a run's plan carries. */
     DataSpec spec() {
-        return new DataSpec(data(), DataSpec.parseClasses(classes), imageSize == null ? 0 : imageSize);
+        try {
+            return new DataSpec(data(), DataSpec.parseClasses(classes), imageSize == null ? 0 : imageSize);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage(), e); // a malformed --classes list
+        }
     }
 
     /** Opens it; an unknown name, unknown class or a bad file is a {@link UsageError} naming the problem. */
