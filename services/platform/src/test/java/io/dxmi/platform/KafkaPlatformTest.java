@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Everything that crosses a real broker: one in-JVM KRaft broker for the class (it takes seconds to start).
- * The restart test runs last because it restarts that broker.
+ * The restart test runs last because it restarts that broker. One class of about 400 lines on purpose: its tests
+ * share that broker, whose start-up would otherwise be paid once per file.
  */
 @ExtendWith(VertxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
