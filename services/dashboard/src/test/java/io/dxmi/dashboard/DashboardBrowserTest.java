@@ -179,6 +179,11 @@ class DashboardBrowserTest {
                 WAIT, "two points on each of the two loss curves");
         chromium.await("document.getElementById('chart-sigma').dataset.series", "3"::equals, WAIT,
                 "three σ curves");
+        // Every chart with data fills its panel, also one drawn before its panel was laid out.
+        chromium.await("['chart-loss','chart-sigma'].every(function(id){var el=document.getElementById(id);"
+                + "var c=window.dxmiDashboard.charts[id];return el.clientWidth > 300 && c.plot"
+                + " && Math.abs(c.plot.width - el.clientWidth) <= 2;})", Boolean.TRUE::equals, WAIT,
+                "the losses and σ charts as wide as their panels");
         // The charts are uPlot's, with a legend whose entries toggle their curve.
         assertEquals(Boolean.TRUE, chromium.eval("typeof uPlot === 'function'"
                 + " && document.querySelector('#chart-loss .uplot .u-legend') !== null"));

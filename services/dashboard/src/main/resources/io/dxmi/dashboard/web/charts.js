@@ -87,6 +87,14 @@
     el.appendChild(this.note);
     el.dataset.points = '0';
     el.dataset.series = '0';
+    // A chart drawn while its panel is hidden (pretraining, a tab not shown) gets the minimum width: follow the
+    // element's own size, not only the window's, so that it fills its panel once that is laid out.
+    if (window.ResizeObserver) {
+      var self = this;
+      new ResizeObserver(function () {
+        if (self.plot && Math.abs(self.plot.width - Math.max(200, el.clientWidth)) > 1) { self.resize(); }
+      }).observe(el);
+    }
   }
 
   LineChart.prototype.update = function (series) {
