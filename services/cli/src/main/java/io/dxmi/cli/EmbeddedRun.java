@@ -5,6 +5,7 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
@@ -175,6 +176,20 @@ final class EmbeddedRun {
                 runLog.update(ebm, value, evaluator);
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("ebm_it", (double) ebm.iteration());
+                // The losses as 'dxmi train' shows them: the energy's from the ebm-learner, the rest from the value-learner.
+                IterationStats energyStats = ebm.lastStats();
+                IterationStats policyStats = value.lastStats();
+                if (energyStats != null) {
+                    m.put("E", energyStats.energyLoss());
+                }
+                if (policyStats != null) {
+                    m.put("V", policyStats.valueLoss());
+                    m.put("pi", policyStats.policyLoss());
+                    m.put("sigma_T", (double) policyStats.sigmas()[policyStats.sigmas().length - 1]);
+                }
+                if (!"sync".equals(plan.mode())) {
+                    m.put("staleness", value.meanStaleness());
+                }
                 if (!evaluator.reports().isEmpty()) {
                     var last = evaluator.reports().get(evaluator.reports().size() - 1);
                     for (String key : List.of("sw", "auc", "fd")) { // vectors: sw and auc; images: fd
