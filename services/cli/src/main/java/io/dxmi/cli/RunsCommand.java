@@ -198,8 +198,8 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Stop a run: every service of it ends gracefully within seconds (exit 0); the learners",
-                "keep their checkpoints. 'dxmi runs resume' lets it continue."})
+            description = {"Stop a run: every service of it ends gracefully within seconds (exit 0).",
+                "The learners keep their checkpoints; 'dxmi runs resume' lets it continue."})
     static final class Stop extends OnCluster {
         @Parameters(index = "0", paramLabel = "RUN", description = "The run's name.")
         String run;
@@ -242,8 +242,8 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = {"Delete a run: its topics and its learners' consumer groups; with --state DIR also the",
-                "learners' checkpoints in DIR (the --state-dir the run's learners were given)."})
+            description = {"Delete a run: its topics, and with --state DIR also the learners' checkpoints in DIR.",
+                "DIR is the --state-dir the run's learners were given."})
     static final class Delete extends OnCluster {
         @Parameters(index = "0", paramLabel = "RUN", description = "The run's name.")
         String run;
@@ -308,8 +308,8 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "acls", mixinStandardHelpOptions = true,
-            description = {"The Kafka ACLs each process of a run needs (least privilege, literal names): printed as",
-                "kafka-acls.sh commands, or created on the cluster with --apply (as an admin principal)."})
+            description = {"Print the Kafka ACLs each process of a run needs (least privilege, literal names).",
+                "Printed as kafka-acls.sh commands, or created on the cluster with --apply (as an admin principal)."})
     static final class Acls implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN", description = "The run's name.")
         String run;

@@ -58,11 +58,11 @@ public final class ExternalEvaluatorCommand implements Callable<Integer> {
             description = "This instance's id (default: host name and process id).")
     String instanceId;
 
-    @Option(names = "--metrics-port", defaultValue = "0",
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
             description = "Prometheus endpoint port, 0 = any free port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--plan-timeout", defaultValue = "300",
+    @Option(names = "--plan-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Seconds to wait for the run plan (default: ${DEFAULT-VALUE}).")
     long planTimeout;
 

@@ -169,13 +169,6 @@ public final class KafkaSettings {
                 + ", properties=" + shown + "}";
     }
 
-    /** Whether a property's value may hold a secret (never printed). */
-    public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("jaas") || k.contains("password") || k.contains("secret") || k.contains("token")
-                || k.contains("credential") || k.endsWith(".key");
-    }
-
     /**
      * Validates a comma-separated {@code host:port} list and returns its trimmed form.
      *
