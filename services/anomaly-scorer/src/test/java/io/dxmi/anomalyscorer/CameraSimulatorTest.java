@@ -21,6 +21,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The camera simulator on a real broker: every camera's frames carry capture times at the asked
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * delays sending, not capturing), each frame once and in order on its camera's partition,
  * anomalies drawn from the anomalous images at about the asked rate and labelled 1.
  */
+@Tag("integration")
 class CameraSimulatorTest {
 
     private static final SampleShape SHAPE = SampleShape.image(1, 4, 4);

@@ -27,12 +27,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A scorer process is killed with SIGKILL in the middle of a stream and started again: every good
  * frame appears exactly once in the committed scores, every bad frame exactly once in the dead
  * letters with its reason (real broker, transactions, read_committed).
  */
+@Tag("integration")
 class ExactlyOnceKillTest {
 
     @TempDir

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The model and the threshold change during a stream: no frame is lost or scored twice, every
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (each batch is scored by one model and one threshold). The threshold also needs a token when
  * one is set.
  */
+@Tag("integration")
 class HotSwapTest {
 
     @TempDir

@@ -11,6 +11,12 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -103,6 +109,13 @@ public final class DxmiCommand implements Runnable {
      * message, anything else by its type too.
      */
     static String describe(Throwable ex) {
+        if (ex instanceof UncheckedIOException u && u.getCause() instanceof FileSystemException f) {
+            return describe(f);
+        }
+        if (ex instanceof FileSystemException f && f.getReason() == null) {
+            // Java's file errors without a reason say only the path: name what went wrong with it.
+            return f.getMessage().replace('\n', ' ') + ": " + fileProblem(f);
+        }
         if (ex instanceof IllegalArgumentException || ex instanceof DataFormatException || ex instanceof IOException
                 || ex instanceof UncheckedIOException || ex instanceof IllegalStateException
                 || ex instanceof UsageError || ex instanceof ClusterProbe.Unreachable || ex instanceof RunStartup.NoPlan
@@ -114,5 +127,24 @@ public final class DxmiCommand implements Runnable {
             return m == null ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
         }
         return "internal error: " + ex + " (set DXMI_DEBUG=1 for the stack trace)";
+    }
+
+    private static String fileProblem(FileSystemException f) {
+        if (f instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (f instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (f instanceof FileAlreadyExistsException) {
+            return "already exists";
+        }
+        if (f instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (f instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        return f.getClass().getSimpleName();
     }
 }

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
             RunsCommand.Resume.class, RunsCommand.Delete.class, RunsCommand.Acls.class})
 final class RunsCommand implements Runnable {
 
-    /** The learners, whose consumer groups hold a run's progress. */
+    /** The learners, whose published versions are a run's progress. */
     static final List<String> LEARNERS = List.of(EbmLearnerVerticle.ROLE, ValueLearnerVerticle.ROLE);
 
     @CommandLine.Spec
@@ -265,7 +265,7 @@ final class RunsCommand implements Runnable {
                             + "'), or delete it anyway with --force");
                 }
                 List<Path> checkpoints = learnerStates();
-                List<String> topics = catalog.delete(run, LEARNERS);
+                List<String> topics = catalog.delete(run);
                 for (Path p : checkpoints) {
                     OutputDirectory.delete(p);
                 }

@@ -9,7 +9,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +59,18 @@ class CliPartsTest {
         assertTrue(ticks.get() > 0);
         assertEquals("the ebm-learner failed: checkpoint disk full", DxmiCommand.describe(e));
         assertEquals(ExitCode.FAILED, DxmiCommand.exitCode(e));
+    }
+
+    @Test
+    void aFileErrorNamesItsReasonNotOnlyThePath() {
+        assertEquals("/no/such/dir/out.csv: no such file or directory",
+                DxmiCommand.describe(new NoSuchFileException("/no/such/dir/out.csv")));
+        assertEquals("/etc/x: permission denied", DxmiCommand.describe(new UncheckedIOException(
+                new AccessDeniedException("/etc/x"))));
+        assertEquals("/tmp/f: not a directory", DxmiCommand.describe(new NotDirectoryException("/tmp/f")));
+        // A reason Java gives is kept as it is.
+        assertEquals("/tmp/a: No space left on device", DxmiCommand.describe(new FileSystemException("/tmp/a", null,
+                "No space left on device")));
     }
 
     @Test

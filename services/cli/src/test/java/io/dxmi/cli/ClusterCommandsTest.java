@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exit code within its timeout (unreachable cluster 3, no plan 4, bad flags 2), and {@code dxmi runs} lists,
  * shows, stops (a running service ends gracefully), resumes and deletes runs.
  */
+@Tag("integration")
 class ClusterCommandsTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import io.dxmi.core.model.TensorArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * work against it, and the synchronous results are those of the embedded {@code dxmi run} of the same seed, to
  * the last bit.
  */
+@Tag("integration")
 class ClusterProcessesTest {
 
     private static final String RUN = "procs";

@@ -15,6 +15,7 @@ import io.dxmi.valuelearner.ValueLearnerVerticle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broker data and the learners' checkpoints, as separate services do after a restart, and ends where the same
  * run never stopped ends (sync mode: the same weights and figures, to the bit).
  */
+@Tag("integration")
 class EmbeddedResumeTest {
 
     private static final String RUN = "resumable";

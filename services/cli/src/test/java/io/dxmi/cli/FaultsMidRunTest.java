@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the producers' delivery timeout. The run finishes every time; each bad record is dead-lettered
  * once; nothing is lost.
  */
+@Tag("integration")
 class FaultsMidRunTest {
 
     /** How long the broker stays down: longer than the producers' delivery timeout (4 s, below). */

@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * run goes through to its final model, and a principal cannot do what its role does not need: an actor cannot
  * stop the run or publish a policy, and cannot read another run.
  */
+@Tag("integration")
 class KafkaAclsTest {
 
     private static final String RUN = "secured";

@@ -3,6 +3,7 @@ package io.dxmi.cli;
 import io.dxmi.core.data.DataSources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code dxmi run --resume --out DIR} takes the data the run directory records (no {@code --data} needed), refuses
  * a different {@code --data} before the broker starts, and without {@code --resume} {@code --data} stays required.
  */
+@Tag("integration")
 class RunResumeDataTest {
 
     @TempDir

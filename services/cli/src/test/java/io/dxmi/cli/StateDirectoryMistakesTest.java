@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another plan) is a configuration mistake: exit 2, and the line that says why is the last one printed, with no
  * shutdown chatter before it.
  */
+@Tag("integration")
 class StateDirectoryMistakesTest {
 
     @TempDir

@@ -1,6 +1,8 @@
 package io.dxmi.dashboard;
 
+import io.dxmi.figures.RunFigures;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -64,6 +66,9 @@ final class FigureWatcher {
     JsonObject toJson() {
         JsonObject files = new JsonObject();
         times.forEach(files::put);
-        return new JsonObject().put("version", version).put("files", files);
+        // The figure catalogue is the figures module's, so the page repeats no file name.
+        return new JsonObject().put("version", version).put("files", files)
+                .put("titles", new JsonObject(new LinkedHashMap<>(RunFigures.TITLES)))
+                .put("planar", new JsonArray(RunFigures.PLANAR)).put("notPlanar", new JsonArray(RunFigures.NOT_PLANAR));
     }
 }

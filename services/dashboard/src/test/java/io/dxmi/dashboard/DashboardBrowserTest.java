@@ -8,10 +8,10 @@ import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.RunSpec;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.job.TrainJob;
+import io.dxmi.figures.RunFigures;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.NetworkConfig;
-import io.dxmi.figures.RunFigures;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
 import io.dxmi.pipeline.RunTopics;
@@ -203,6 +203,9 @@ class DashboardBrowserTest {
                 WAIT, "the figure that exists");
         assertTrue(String.valueOf(chromium.eval("document.querySelector('[data-name=\"value-steps.png\"]').textContent"))
                 .contains("not written yet"), "a missing figure shows a placeholder");
+        assertEquals(RunFigures.TITLES.get(RunFigures.SAMPLES_ENERGY), chromium.eval(
+                "document.querySelector('[data-name=\"samples-energy.png\"] .caption b').textContent"),
+                "the figure's title from the server's catalogue");
 
         // A new evaluation and a new figure: the same page (no reload) takes both.
         chromium.eval("window.__sameDocument = 'yes'");

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,14 @@ public final class RunFigures implements EvaluationListener {
     /** Every figure a run may have, in the order a page shows them. */
     public static final List<String> NAMES = List.of(SAMPLES_ENERGY, VALUE_STEPS, TRUE_VS_LEARNED, METRIC_CURVES,
             SAMPLE_GRID);
+    /** Each figure's title where a page shows it. */
+    public static final Map<String, String> TITLES = Map.of(SAMPLES_ENERGY, "Samples over the learned energy",
+            VALUE_STEPS, "Value function per step", TRUE_VS_LEARNED, "True vs learned energy", METRIC_CURVES,
+            "Metric curves", SAMPLE_GRID, "Generated samples");
+    /** The figures a run of 2D data draws. */
+    public static final List<String> PLANAR = List.of(SAMPLES_ENERGY, VALUE_STEPS, TRUE_VS_LEARNED, METRIC_CURVES);
+    /** The figures a run of other data draws (the sample grid for images only). */
+    public static final List<String> NOT_PLANAR = List.of(METRIC_CURVES, SAMPLE_GRID);
 
     /** Tableau 10's first colours: distinguishable, also for common colour-vision deficiencies. */
     private static final Color BLUE = new Color(0x1f77b4);

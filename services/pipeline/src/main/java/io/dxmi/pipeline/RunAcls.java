@@ -16,7 +16,8 @@ import java.util.Locale;
  * The Kafka ACLs each process of a run needs, and no more: on a cluster with an authorizer, a principal with
  * these can do its part of the run and cannot, for example, stop it or write another service's messages
  * (only {@code submit} and the operator may write the run's spec topic). Every name is literal (the run's own
- * topics and groups), so one run's principals cannot touch another run.
+ * topics), so one run's principals cannot touch another run. No process of a run joins a consumer group (each
+ * assigns its partitions itself), so there are no group ACLs.
  *
  * <p>Every process: DESCRIBE and CREATE on the run's topics (a process creates a missing topic of its run,
  * idempotently), READ on the spec topic (the plan, the stop mark) and WRITE on the dead-letter topic.
@@ -52,13 +53,11 @@ public final class RunAcls {
             }
             case "ebm-learner" -> {
                 out.add(topic(t.trajectories(), AclOperation.READ, principal));
-                out.add(group("dxmi-" + run + "-ebm-learner", AclOperation.READ, principal));
                 readSnapshots(out, t, principal);
                 writeSnapshots(out, t, principal, RunTopics.EBM, RunTopics.EMA);
             }
             case "value-learner" -> {
                 out.add(topic(t.trajectories(), AclOperation.READ, principal));
-                out.add(group("dxmi-" + run + "-value-learner", AclOperation.READ, principal));
                 readSnapshots(out, t, principal);
                 writeSnapshots(out, t, principal, RunTopics.POLICY, RunTopics.VALUE);
             }
@@ -69,7 +68,6 @@ public final class RunAcls {
             }
             case "dashboard" -> {
                 out.add(topic(t.evaluations(), AclOperation.READ, principal));
-                out.add(group("dxmi-dashboard-" + run, AclOperation.READ, principal));
             }
             case "operator" -> {
                 // dxmi runs (list, status, stop, resume, delete) and dxmi export.
@@ -78,10 +76,6 @@ public final class RunAcls {
                     out.add(topic(topic, AclOperation.DELETE, principal));
                 }
                 out.add(topic(t.spec(), AclOperation.WRITE, principal));
-                for (String learner : List.of("ebm-learner", "value-learner")) {
-                    out.add(group("dxmi-" + run + "-" + learner, AclOperation.DESCRIBE, principal));
-                    out.add(group("dxmi-" + run + "-" + learner, AclOperation.DELETE, principal));
-                }
                 out.add(new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
                         new AccessControlEntry(principal, "*", AclOperation.DESCRIBE, AclPermissionType.ALLOW)));
             }
@@ -101,7 +95,6 @@ public final class RunAcls {
             ResourcePattern p = b.pattern();
             String resource = switch (p.resourceType()) {
                 case TOPIC -> "--topic " + p.name();
-                case GROUP -> "--group " + p.name();
                 default -> "--cluster";
             };
             lines.add("kafka-acls.sh --bootstrap-server " + bootstrap + " --command-config admin.properties --add"
@@ -126,11 +119,6 @@ public final class RunAcls {
 
     private static AclBinding topic(String name, AclOperation op, String principal) {
         return new AclBinding(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL),
-                new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
-    }
-
-    private static AclBinding group(String name, AclOperation op, String principal) {
-        return new AclBinding(new ResourcePattern(ResourceType.GROUP, name, PatternType.LITERAL),
                 new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
     }
 }

@@ -42,8 +42,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The runs a Kafka cluster holds, read from their topics (a run exists while its {@code dxmi.RUN.spec} topic
  * does): their names, a run's plan and stop mark, its progress, and what {@code dxmi runs} does to them: stop (a
- * mark on the spec topic that every process of the run obeys) and delete (the run's topics and the learners'
- * consumer groups). Blocking; every call waits at most the timeout given at construction.
+ * mark on the spec topic that every process of the run obeys) and delete (the run's topics). Blocking; every call
+ * waits at most the timeout given at construction.
  */
 public final class RunCatalog implements AutoCloseable {
 
@@ -207,21 +207,11 @@ public final class RunCatalog implements AutoCloseable {
         }
     }
 
-    /** Deletes the run's topics and its learners' consumer groups; returns the topics deleted. */
-    public List<String> delete(String run, List<String> learners) {
+    /** Deletes the run's topics (its processes join no consumer group: nothing else is left on the cluster). */
+    public List<String> delete(String run) {
         List<String> mine = topics(run);
         if (!mine.isEmpty()) {
             get(admin.deleteTopics(mine).all());
-        }
-        for (String role : learners) {
-            try {
-                admin.deleteConsumerGroups(List.of("dxmi-" + run + "-" + role)).all()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // A group that never existed, or one still in use by a live learner: its offsets expire anyway.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         return mine;
     }

@@ -5,15 +5,6 @@
 (function () {
   'use strict';
 
-  var FIGURE_TITLES = {
-    'samples-energy.png': 'Samples over the learned energy',
-    'value-steps.png': 'Value function per step',
-    'energy-true-vs-learned.png': 'True vs learned energy',
-    'metric-curves.png': 'Metric curves',
-    'sample-grid.png': 'Generated samples'
-  };
-  // The figures a run of 2D data draws; other runs draw the curves and, for images, the sample grid.
-  var PLANAR_FIGURES = ['samples-energy.png', 'value-steps.png', 'energy-true-vs-learned.png', 'metric-curves.png'];
   var MAX_POINTS = 4000;
 
   var state = {
@@ -262,9 +253,14 @@
 
   /** The figures to show: every one written so far, and placeholders for those this run's data will get. */
   function figureNames() {
-    var files = (state.figures && state.figures.files) || {};
-    var expected = !state.plan || state.plan.dimension === 2 ? PLANAR_FIGURES : ['metric-curves.png', 'sample-grid.png'];
+    var f = state.figures || {}, files = f.files || {};
+    // The catalogue (names, titles, which data draws which) comes from the server: no file name is repeated here.
+    var expected = (!state.plan || state.plan.dimension === 2 ? f.planar : f.notPlanar) || [];
     return Object.keys(files).filter(function (n) { return files[n] || expected.indexOf(n) >= 0; });
+  }
+
+  function figureTitle(n) {
+    return ((state.figures && state.figures.titles) || {})[n] || n;
   }
 
   function renderFigures() {
@@ -277,7 +273,7 @@
         el = document.createElement('div');
         el.className = 'figure';
         el.dataset.name = n;
-        el.innerHTML = '<div class="frame"></div><div class="caption"><b>' + esc(FIGURE_TITLES[n] || n) +
+        el.innerHTML = '<div class="frame"></div><div class="caption"><b>' + esc(figureTitle(n)) +
           '</b><span class="when"></span></div>';
         box.appendChild(el);
       }
@@ -293,7 +289,7 @@
       }
       // Load off-screen first, so the old figure stays until the new one is complete (no flicker).
       var img = new Image();
-      img.alt = FIGURE_TITLES[n] || n;
+      img.alt = figureTitle(n);
       img.onload = function () { frame.innerHTML = ''; frame.appendChild(img); };
       img.onerror = function () { if (!frame.querySelector('img')) { frame.innerHTML = '<div class="placeholder">' + esc(n) + '<br>not available</div>'; } };
       img.onclick = function () { zoom(img.src); };

@@ -32,11 +32,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/*
- * Over 400 lines for a reason: record flow, backpressure, dead letters, lag and close are one
- * state machine confined to one Vert.x context; split apart, that state would be shared.
- */
-
 /**
  * Reads given partitions from given offsets (no consumer group: the owner keeps its position,
  * for example in a checkpoint, and a restarted owner starts at once) and hands each record to

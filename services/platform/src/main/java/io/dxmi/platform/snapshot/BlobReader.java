@@ -1,5 +1,8 @@
 package io.dxmi.platform.snapshot;
 
+// Over 400 lines: reading forward, stepping back for a late start and rewinding to a blob's chunks move one
+// consumer's position, which must stay in one place.
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,11 +27,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-/*
- * Over 400 lines for a reason: reading forward, stepping back for a late start and rewinding to a
- * blob's chunks move one consumer's position, which must stay in one place.
- */
 
 /**
  * Reads the blobs {@link ChunkedBlobs} publishes on one topic, in topic order: collects chunk

@@ -29,12 +29,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Blobs through a real broker: large ones intact, small ones inline, and every kind of bad record
  * refused at once with its reason (never delivered, never an allocation of what it declares, never
  * a stopped reader); a late starter finds the newest blob even when its chunks lie far back.
  */
+@Tag("integration")
 class BlobTransportTest {
 
     @TempDir
