@@ -59,6 +59,7 @@ class StateDirectoryMistakesTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the lock is held, not used, while the second learner tries
     void aSecondLearnerOnALockedStateDirectory() throws Exception {
         fixture.submit("locked", TinyRun.config(10, 1), "sync", 0, 5, 0);
         Path state = tmp.resolve("locked-state");
