@@ -72,91 +72,97 @@ class KillAndResumeTest {
             Vertx vertx = fixture.vertx();
             KafkaSettings kafka = fixture.kafka();
             fixture.submit("killed", TinyRun.config(total, 4), mode, 1, 10, 1000);
-            Path state = tmp.resolve("state");
-            // The other learner runs in this JVM; the killed one as its own process.
-            ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
-                    Duration.ofMinutes(1));
-            TrajectoryLearner<?, ?> other = killed.equals("value-learner") ? new EbmLearnerVerticle(inJvm)
-                    : new ValueLearnerVerticle(inJvm);
-            SamplerActorVerticle actor = new SamplerActorVerticle(new ServiceOptions(kafka, "killed", "0", state,
-                    Metrics.create("actor"), Duration.ofMinutes(1)));
-            await(vertx.deployVerticle(other));
-            await(vertx.deployVerticle(actor));
+            try (PolicyHistory history = PolicyHistory.record(kafka, "killed", total)) {
+                Path state = tmp.resolve("state");
+                // The other learner runs in this JVM; the killed one as its own process.
+                ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
+                        Duration.ofMinutes(1));
+                TrajectoryLearner<?, ?> other = killed.equals("value-learner") ? new EbmLearnerVerticle(inJvm)
+                        : new ValueLearnerVerticle(inJvm);
+                SamplerActorVerticle actor = new SamplerActorVerticle(new ServiceOptions(kafka, "killed", "0", state,
+                        Metrics.create("actor"), Duration.ofMinutes(1)));
+                await(vertx.deployVerticle(other));
+                await(vertx.deployVerticle(actor));
 
-            Map<String, float[]> finalPolicy;
-            try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("killed"),
-                    Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
-                Path log1 = tmp.resolve(killed + "-1.log");
-                Process first = learner(killed, fixture.bootstrap(), state, log1);
-                // Held mid-run: once the learner's second checkpoint is on disk it cannot write another (see
-                // UnwritableCheckpoints), and the kill lands while it waits there, its step done but neither
-                // checkpointed nor published: never after the run's end, however fast the machine.
-                Path checkpoints = state.resolve("killed").resolve(killed);
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-                while (UnwritableCheckpoints.newest(checkpoints) < 20) {
-                    assertTrue(first.isAlive() && System.nanoTime() < deadline, "no second checkpoint: "
-                            + Files.readString(log1));
-                    Thread.sleep(10);
-                }
-                long resumeAt;
-                try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints)) {
-                    while (!Files.readString(log1).contains("cannot write its checkpoint of iteration")) {
-                        assertTrue(first.isAlive() && System.nanoTime() < deadline, "not held: "
+                Map<String, float[]> finalPolicy;
+                try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("killed"),
+                        Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
+                    Path log1 = tmp.resolve(killed + "-1.log");
+                    Process first = learner(killed, fixture.bootstrap(), state, log1);
+                    // Held mid-run: once the learner's second checkpoint is on disk it cannot write another (see
+                    // UnwritableCheckpoints), and the kill lands while it waits there, its step done but neither
+                    // checkpointed nor published: never after the run's end, however fast the machine.
+                    Path checkpoints = state.resolve("killed").resolve(killed);
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                    while (UnwritableCheckpoints.newest(checkpoints) < 20) {
+                        assertTrue(first.isAlive() && System.nanoTime() < deadline, "no second checkpoint: "
                                 + Files.readString(log1));
-                        Thread.sleep(50);
+                        Thread.sleep(10);
                     }
-                    first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
-                    assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-                    assertTrue(first.exitValue() != 0, "killed, not exited");
-                    resumeAt = held.newest();
-                }
-                assertTrue(resumeAt >= 20 && resumeAt < total, "killed mid-run, after checkpoint " + resumeAt);
+                    long resumeAt;
+                    try (UnwritableCheckpoints held = UnwritableCheckpoints.of(checkpoints)) {
+                        while (!Files.readString(log1).contains("cannot write its checkpoint of iteration")) {
+                            assertTrue(first.isAlive() && System.nanoTime() < deadline, "not held: "
+                                    + Files.readString(log1));
+                            Thread.sleep(50);
+                        }
+                        first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+                        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+                        assertTrue(first.exitValue() != 0, "killed, not exited");
+                        resumeAt = held.newest();
+                    }
+                    assertTrue(resumeAt >= 20 && resumeAt < total, "killed mid-run, after checkpoint " + resumeAt);
 
-                Path log2 = tmp.resolve(killed + "-2.log");
-                Process second = learner(killed, fixture.bootstrap(), state, log2);
-                boolean ended = second.waitFor(4, TimeUnit.MINUTES);
-                if (!ended) {
-                    second.destroyForcibly();
+                    Path log2 = tmp.resolve(killed + "-2.log");
+                    Process second = learner(killed, fixture.bootstrap(), state, log2);
+                    boolean ended = second.waitFor(4, TimeUnit.MINUTES);
+                    if (!ended) {
+                        second.destroyForcibly();
+                    }
+                    assertTrue(ended, "the restarted learner finishes the run: " + Files.readString(log2)
+                            + " / policy v" + policies.newest(RunTopics.POLICY).version() + ", other "
+                            + other.iteration()
+                            + ", actor " + actor.produced());
+                    String out = Files.readString(log2, StandardCharsets.UTF_8);
+                    assertEquals(0, second.exitValue(), out);
+                    assertTrue(out.contains("resumed at iteration " + resumeAt + " ("), out);
+                    assertTrue(out.contains("the run is done"), out);
+                    SnapshotFollower.Versioned last = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES);
+                    assertEquals(total, last.version());
+                    finalPolicy = last.weights();
+                    other.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+                    actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
                 }
-                assertTrue(ended, "the restarted learner finishes the run: " + Files.readString(log2)
-                        + " / policy v" + policies.newest(RunTopics.POLICY).version() + ", other " + other.iteration()
-                        + ", actor " + actor.produced());
-                String out = Files.readString(log2, StandardCharsets.UTF_8);
-                assertEquals(0, second.exitValue(), out);
-                assertTrue(out.contains("resumed at iteration " + resumeAt + " ("), out);
-                assertTrue(out.contains("the run is done"), out);
-                SnapshotFollower.Versioned last = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES);
-                assertEquals(total, last.version());
-                finalPolicy = last.weights();
-                other.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
-                actor.finished().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
-            }
-            // Nothing lost, nothing doubled: every checkpoint (before the kill, after the restart, of
-            // both learners) has applied exactly the batches before its next offset, one per iteration.
-            List<Path> positions;
-            try (var files = Files.walk(state)) {
-                positions = files.filter(f -> f.getFileName().toString().equals("position.json")).toList();
-            }
-            assertTrue(positions.size() >= 2, positions.toString());
-            for (Path f : positions) {
-                JsonNode n = new ObjectMapper().readTree(f.toFile());
-                assertEquals(n.get("iteration").asLong(), n.get("nextOffset").asLong(), f + ": " + n);
-            }
-            if (mode.equals("sync")) {
-                // The same plan, never killed, all in this JVM: the very same final policy, to the bit.
-                Map<String, float[]> undisturbed = undisturbed(fixture, total);
-                assertEquals(undisturbed.keySet(), finalPolicy.keySet());
-                // On a mismatch, what the killed learner did before and after its kill (a rare failure is
-                // otherwise undiagnosable: its logs live in the test's temporary directory).
-                String logs = "\n--- before the kill ---\n" + Files.readString(tmp.resolve(killed + "-1.log"))
-                        + "\n--- resumed ---\n" + Files.readString(tmp.resolve(killed + "-2.log"));
-                undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, () -> k + logs));
+                // Nothing lost, nothing doubled: every checkpoint (before the kill, after the restart, of
+                // both learners) has applied exactly the batches before its next offset, one per iteration.
+                List<Path> positions;
+                try (var files = Files.walk(state)) {
+                    positions = files.filter(f -> f.getFileName().toString().equals("position.json")).toList();
+                }
+                assertTrue(positions.size() >= 2, positions.toString());
+                for (Path f : positions) {
+                    JsonNode n = new ObjectMapper().readTree(f.toFile());
+                    assertEquals(n.get("iteration").asLong(), n.get("nextOffset").asLong(), f + ": " + n);
+                }
+                if (mode.equals("sync")) {
+                    // The same plan, never killed, all in this JVM: the very same final policy, to the bit.
+                    Map<String, float[]> undisturbed = undisturbed(fixture, total);
+                    assertEquals(undisturbed.keySet(), finalPolicy.keySet());
+                    // On a mismatch, what the killed learner did before and after its kill (a rare failure is
+                    // otherwise undiagnosable: its logs live in the test's temporary directory).
+                    String logs = "\n--- before the kill ---\n" + Files.readString(tmp.resolve(killed + "-1.log"))
+                            + "\n--- resumed ---\n" + Files.readString(tmp.resolve(killed + "-2.log"));
+                    undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, () -> k + ": "
+                            + PolicyHistory.firstDifference(history, undisturbedHistory) + logs));
+                }
             }
         }
     }
 
     /** The final policy of the plan run never killed (the same for both synchronous cases: computed once). */
     private static Map<String, float[]> undisturbedPolicy;
+    /** Its policy versions, for a mismatch's report (where the killed run parted from it). */
+    private static PolicyHistory undisturbedHistory;
 
     private Map<String, float[]> undisturbed(TinyRun fixture, int total) throws Exception {
         if (undisturbedPolicy != null) {
@@ -165,6 +171,7 @@ class KillAndResumeTest {
         Vertx vertx = fixture.vertx();
         KafkaSettings kafka = fixture.kafka();
         fixture.submit("undisturbed", TinyRun.config(total, 4), "sync", 1, 10, 1000);
+        PolicyHistory history = PolicyHistory.record(kafka, "undisturbed", total);
         Path state = tmp.resolve("state-undisturbed");
         ServiceOptions options = new ServiceOptions(kafka, "undisturbed", "0", state, Metrics.create("u"),
                 Duration.ofMinutes(1));
@@ -178,8 +185,11 @@ class KillAndResumeTest {
         try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("undisturbed"),
                 Metrics.create("u-f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
             undisturbedPolicy = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).weights();
-            return undisturbedPolicy;
         }
+        history.awaitRecorded(Duration.ofMinutes(1));
+        history.close();
+        undisturbedHistory = history;
+        return undisturbedPolicy;
     }
 
     private static <T> T await(Future<T> f) throws Exception {
