@@ -5,7 +5,7 @@ import io.dxmi.core.nn.UNetConfig;
 
 /**
  * Settings of DDPM pretraining (ε-prediction). Defaults are the configuration that reached the
- * paper's SW on 8 Gaussians (dxmi-method.md §8), except the iteration count, which the
+ * paper's SW on 8 Gaussians (docs/method.md, "The 2D starting configuration"), except the iteration count, which the
  * README's benchmarks justify.
  *
  * @param diffusionSteps N, the length of the linear β schedule (default 1000)

@@ -5,7 +5,7 @@ package io.dxmi.core.dxmi;
  * mean squared step, s_t² ← α s_t² + (1 − α)·mean((x_{t+1} − x_t)²).
  *
  * <p>The first update sets s_t² to the measured value rather than to σ_t² as in the paper: a
- * last σ of 1e-3 would make that step's velocity cost explode (dxmi-method.md §8).
+ * last σ of 1e-3 would make that step's velocity cost explode (docs/method.md, "Conventions that matter").
  */
 public final class Avr {
 

@@ -7,7 +7,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import java.util.Objects;
 
 /**
- * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of dxmi-method.md §8
+ * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of docs/method.md
  * (with the learnable last σ that closed the energy's AUC gap); the README records what was
  * measured with them.
  *

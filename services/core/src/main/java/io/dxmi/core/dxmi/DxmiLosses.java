@@ -3,7 +3,7 @@ package io.dxmi.core.dxmi;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The losses of one DxMI iteration (dxmi-method.md §2), in the authors' per-dimension
+ * The losses of one DxMI iteration (docs/method.md, "One iteration"), in the authors' per-dimension
  * convention: running costs are means over dimensions and the entropy term is log σ, not
  * D·log σ.
  */

@@ -21,8 +21,8 @@ import io.dxmi.core.random.Rng;
  * The last step (to clean data) has λ = 0 and c = 0: its σ is the mean posterior spread of x₀,
  * where the schedule puts none. Few steps over data with thin or unevenly weighted structure
  * leave samples too narrow (each step's mean is a posterior mean); these variances undo most of
- * that before DxMI starts (dxmi-method.md §8 found the last σ learning its way to about this
- * value on 8 Gaussians).
+ * that before DxMI starts (docs/method.md, "Conventions that matter": measurements found the
+ * last σ learning its way to about this value on 8 Gaussians).
  */
 public final class ResidualSigmas {
 

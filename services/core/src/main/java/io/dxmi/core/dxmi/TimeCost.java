@@ -1,6 +1,6 @@
 package io.dxmi.core.dxmi;
 
-/** What the value target charges per step besides the entropy term (dxmi-method.md §2, §5). */
+/** What the value target charges per step besides the entropy term (docs/method.md, "One iteration"). */
 public enum TimeCost {
     /** τ₂ · rc_t, the running velocity cost of the transition (the 2D reference). */
     RUNNING,

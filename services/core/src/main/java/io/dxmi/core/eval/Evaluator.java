@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The evaluation protocol of dxmi-method.md §4: SW between {@code samples} generated rows and
+ * The evaluation protocol of docs/method.md ("Metrics"): SW between {@code samples} generated rows and
  * as many fresh data rows over {@code directions} random directions, repeated
  * {@code repeats} times (mean ± std); energy AUC with score −E, positives {@code aucSamples} data
  * rows, negatives {@code aucSamples} uniform rows in the data source's evaluation box.

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Each DxMI loss against values worked out by hand (dxmi-method.md §2). */
+/** Each DxMI loss against values worked out by hand (docs/method.md, "One iteration"). */
 class DxmiLossesTest {
 
     private NDManager m;
