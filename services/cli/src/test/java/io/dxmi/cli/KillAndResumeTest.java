@@ -72,7 +72,7 @@ class KillAndResumeTest {
             Vertx vertx = fixture.vertx();
             KafkaSettings kafka = fixture.kafka();
             fixture.submit("killed", TinyRun.config(total, 4), mode, 1, 10, 1000);
-            try (PolicyHistory history = PolicyHistory.record(kafka, "killed", total)) {
+            try (PolicyHistory history = PolicyHistory.record(kafka, "killed")) {
                 Path state = tmp.resolve("state");
                 // The other learner runs in this JVM; the killed one as its own process.
                 ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
@@ -171,7 +171,7 @@ class KillAndResumeTest {
         Vertx vertx = fixture.vertx();
         KafkaSettings kafka = fixture.kafka();
         fixture.submit("undisturbed", TinyRun.config(total, 4), "sync", 1, 10, 1000);
-        PolicyHistory history = PolicyHistory.record(kafka, "undisturbed", total);
+        PolicyHistory history = PolicyHistory.record(kafka, "undisturbed");
         Path state = tmp.resolve("state-undisturbed");
         ServiceOptions options = new ServiceOptions(kafka, "undisturbed", "0", state, Metrics.create("u"),
                 Duration.ofMinutes(1));
@@ -186,7 +186,7 @@ class KillAndResumeTest {
                 Metrics.create("u-f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
             undisturbedPolicy = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).weights();
         }
-        history.awaitRecorded(Duration.ofMinutes(1));
+        history.awaitVersion(total, Duration.ofMinutes(1));
         history.close();
         undisturbedHistory = history;
         return undisturbedPolicy;

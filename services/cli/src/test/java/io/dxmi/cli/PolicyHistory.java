@@ -6,84 +6,128 @@ import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Every policy version of a run as first published (a restarted learner's republished versions are not kept),
- * recorded from the start of the run's policy topic: where two runs that should be identical part, the first
- * version that differs says when (before or after a fault).
+ * Every policy snapshot of a run in topic order, from the start of its policy topic, the versions a
+ * restarted learner publishes again included: where two runs that should be identical part, the first
+ * version that differs says when (before or after a fault), and a republished version that differs from
+ * its first publication says that the restarted learner did not redo its steps exactly.
  */
 final class PolicyHistory implements AutoCloseable {
 
     private final SnapshotFollower follower;
-    private final Map<Long, Map<String, float[]>> versions = new ConcurrentHashMap<>();
-    private final Thread reader;
+    /** (version, weights) in topic order; guarded by itself. */
+    private final List<Map.Entry<Long, Map<String, float[]>>> records = new ArrayList<>();
 
-    private PolicyHistory(KafkaSettings kafka, String run, long total) {
+    private PolicyHistory(KafkaSettings kafka, String run) {
         follower = SnapshotFollower.builder().setKafka(kafka, new RunTopics(run), Metrics.create("history-" + run))
-                .setModels(Set.of(RunTopics.POLICY)).optSequence(RunTopics.POLICY, 0).build().start();
-        reader = new Thread(() -> {
+                .setModels(Set.of(RunTopics.POLICY)).optSequence(RunTopics.POLICY, 0)
+                .optListener(v -> {
+                    synchronized (records) {
+                        records.add(Map.entry(v.version(), v.weights()));
+                    }
+                }).build().start();
+        // Followed in sequence, so that the reader reads on: take what it queues (the listener keeps all).
+        Thread drain = new Thread(() -> {
             try {
-                for (long v = 1; v <= total; v++) {
-                    SnapshotFollower.Versioned x = follower.version(RunTopics.POLICY, v).get(10, TimeUnit.MINUTES);
-                    versions.put(x.version(), x.weights());
-                    v = x.version();
+                for (long v = 0; ; v++) {
+                    v = follower.version(RunTopics.POLICY, v).get().version();
                 }
             } catch (Exception e) {
-                // The run ended or the follower closed: what was recorded stays.
+                // Closed: what was recorded stays.
             }
         }, "policy-history-" + run);
-        reader.setDaemon(true);
-        reader.start();
+        drain.setDaemon(true);
+        drain.start();
     }
 
-    /** Starts recording run {@code run}'s policy versions 1 to {@code total}. */
-    static PolicyHistory record(KafkaSettings kafka, String run, long total) {
-        return new PolicyHistory(kafka, run, total);
+    /** Starts recording run {@code run}'s policy snapshots. */
+    static PolicyHistory record(KafkaSettings kafka, String run) {
+        return new PolicyHistory(kafka, run);
     }
 
-    /** Waits (at most {@code limit}) until every version up to the total is recorded. */
-    void awaitRecorded(Duration limit) throws InterruptedException {
-        reader.join(limit.toMillis());
+    /** Waits (at most {@code limit}) until version {@code version} is recorded. */
+    void awaitVersion(long version, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!firsts().containsKey(version) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Each version's first publication. */
+    private Map<Long, Map<String, float[]>> firsts() {
+        Map<Long, Map<String, float[]>> out = new TreeMap<>();
+        synchronized (records) {
+            records.forEach(e -> out.putIfAbsent(e.getKey(), e.getValue()));
+        }
+        return out;
     }
 
     /**
-     * Where {@code a} and {@code b} first differ: the version, the tensor and the largest difference there, and
-     * how many of the versions both hold are bit-identical; "identical" when none differs.
+     * Where {@code killed} parts from {@code undisturbed}: the first version whose first publication differs
+     * (with the tensor and the largest difference), and whether {@code killed}'s republished versions match
+     * their first publications.
      */
-    static String firstDifference(PolicyHistory a, PolicyHistory b) {
-        Map<Long, Map<String, float[]>> left = new TreeMap<>(a.versions);
+    static String firstDifference(PolicyHistory killed, PolicyHistory undisturbed) {
+        Map<Long, Map<String, float[]>> mine = killed.firsts();
+        Map<Long, Map<String, float[]>> theirs = undisturbed.firsts();
+        String parted = "identical in every version both hold";
         int same = 0;
-        for (Map.Entry<Long, Map<String, float[]>> e : left.entrySet()) {
-            Map<String, float[]> other = b.versions.get(e.getKey());
+        for (Map.Entry<Long, Map<String, float[]>> e : mine.entrySet()) {
+            Map<String, float[]> other = theirs.get(e.getKey());
             if (other == null) {
                 continue;
             }
-            for (Map.Entry<String, float[]> t : e.getValue().entrySet()) {
-                float[] x = t.getValue();
-                float[] y = other.get(t.getKey());
-                double largest = 0;
-                for (int i = 0; i < x.length; i++) {
-                    largest = Math.max(largest, Math.abs((double) x[i] - y[i]));
-                }
-                if (largest > 0 || x.length != y.length) {
-                    return "policy v" + e.getKey() + " is the first that differs (" + t.getKey() + ": largest difference "
-                            + largest + "); " + same + " versions before it are bit-identical";
-                }
+            String d = difference(e.getValue(), other);
+            if (d != null) {
+                parted = "policy v" + e.getKey() + " is the first that differs (" + d + "); the " + same
+                        + " versions before it are bit-identical";
+                break;
             }
             same++;
         }
-        return "identical in the " + same + " versions both hold";
+        List<String> republished = new ArrayList<>();
+        Map<Long, Integer> seen = new TreeMap<>();
+        synchronized (killed.records) {
+            for (Map.Entry<Long, Map<String, float[]>> e : killed.records) {
+                if (seen.merge(e.getKey(), 1, Integer::sum) > 1) {
+                    String d = difference(e.getValue(), mine.get(e.getKey()));
+                    republished.add("v" + e.getKey() + (d == null ? " same" : " differs (" + d + ")"));
+                }
+            }
+        }
+        return parted + "; republished after the restart: " + (republished.isEmpty() ? "none" : republished);
+    }
+
+    /** The first tensor that differs and its largest difference, or null when the two are bit-identical. */
+    private static String difference(Map<String, float[]> a, Map<String, float[]> b) {
+        for (Map.Entry<String, float[]> t : a.entrySet()) {
+            float[] x = t.getValue();
+            float[] y = b.get(t.getKey());
+            if (y == null || x.length != y.length) {
+                return t.getKey() + ": another shape";
+            }
+            double largest = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (Float.floatToIntBits(x[i]) != Float.floatToIntBits(y[i])) {
+                    largest = Math.max(largest, Math.abs((double) x[i] - y[i]));
+                }
+            }
+            if (largest > 0) {
+                return t.getKey() + ": largest difference " + largest;
+            }
+        }
+        return null;
     }
 
     /** Stops recording; what was recorded stays readable. */
     @Override
     public void close() {
-        reader.interrupt();
         follower.close();
     }
 }

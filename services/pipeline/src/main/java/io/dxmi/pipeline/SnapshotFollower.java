@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Follows some models' snapshots (for example "policy" and "ebm"), one {@link BlobReader} per
@@ -57,6 +58,7 @@ public final class SnapshotFollower implements AutoCloseable {
     private final long maxVersion;
     private final Map<String, Map<String, Integer>> layouts;
     private final Map<String, Long> sequenceFrom;
+    private final Consumer<Versioned> listener;
     private final Map<String, BlobReader<WeightSnapshot>> readers = new LinkedHashMap<>();
     private final Map<String, Versioned> newest = new LinkedHashMap<>();
     private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
@@ -79,6 +81,7 @@ public final class SnapshotFollower implements AutoCloseable {
         this.maxVersion = b.plan == null ? Long.MAX_VALUE : b.plan.iterations();
         this.layouts = Map.copyOf(b.layouts);
         this.sequenceFrom = Map.copyOf(b.sequenceFrom);
+        this.listener = b.listener;
         Metrics m = b.metrics;
         this.sizes = m.gaugeFamily("dxmi_snapshot_bytes", "Size of the newest snapshot", "model");
         this.delivery = m.histogramFamily("dxmi_snapshot_delivery_seconds",
@@ -129,6 +132,9 @@ public final class SnapshotFollower implements AutoCloseable {
         Map<String, float[]> weights = WeightBlobs.decode(bytes, what);
         checkLayout(what, layouts.get(model), weights);
         Versioned v = new Versioned(model, meta.getVersion(), meta, weights, offset);
+        if (listener != null) {
+            listener.accept(v);
+        }
         if (meta.getCreatedAtMillis() >= startedAtMillis) {
             delivery.labels(model).observe(Math.max(0, System.currentTimeMillis() - meta.getCreatedAtMillis()) / 1e3);
         }
@@ -304,6 +310,7 @@ public final class SnapshotFollower implements AutoCloseable {
         private RunPlan plan;
         private final Map<String, Map<String, Integer>> layouts = new LinkedHashMap<>();
         private final Map<String, Long> sequenceFrom = new LinkedHashMap<>();
+        private Consumer<Versioned> listener;
 
         private Builder() {}
 
@@ -344,6 +351,15 @@ public final class SnapshotFollower implements AutoCloseable {
         /** Follow {@code model} in sequence from the record at {@code offset} (-1: the topic's recent records). */
         public Builder optSequence(String model, long offset) {
             sequenceFrom.put(model, offset);
+            return this;
+        }
+
+        /**
+         * Also hand every verified snapshot to {@code listener}, in topic order on the reader's thread, including
+         * versions older than those held (a restarted publisher's): for audits and tests.
+         */
+        public Builder optListener(Consumer<Versioned> listener) {
+            this.listener = listener;
             return this;
         }
 
