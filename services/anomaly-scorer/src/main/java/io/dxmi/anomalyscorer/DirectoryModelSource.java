@@ -20,21 +20,34 @@ final class DirectoryModelSource implements ModelSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryModelSource.class);
 
+    /** Reads a model directory (verifying it); throws when it does not load. */
+    interface Loader {
+        ScoringModel load(Path dir) throws IOException;
+    }
+
     private final Path dir;
     private final Duration interval;
+    private final Loader loader;
     private volatile boolean running = true;
     private Thread watcher;
     private String stamp;
+    /** The files' stamp when a load last failed: read again only after a further change. */
+    private String failedAt;
 
     DirectoryModelSource(Path dir, Duration interval) {
+        this(dir, interval, ScoringModel::fromDirectory);
+    }
+
+    DirectoryModelSource(Path dir, Duration interval, Loader loader) {
         this.dir = dir;
         this.interval = interval;
+        this.loader = loader;
     }
 
     @Override
     public void start(ScorerState state) throws IOException {
         stamp = stamp();
-        state.offerModel(ScoringModel.fromDirectory(dir));
+        state.offerModel(loader.load(dir));
         if (interval.isZero()) {
             return;
         }
@@ -44,32 +57,38 @@ final class DirectoryModelSource implements ModelSource {
     }
 
     private void watch(ScorerState state) {
-        String failedAt = null;
         while (running) {
             try {
                 Thread.sleep(interval.toMillis());
-                String now = stamp();
-                if (now.equals(stamp) || now.equals(failedAt)) {
-                    continue;
-                }
-                try {
-                    ScoringModel m = ScoringModel.fromDirectory(dir);
-                    stamp = now;
-                    failedAt = null;
-                    LOG.info("{} changed: loaded {}", dir, m.version());
-                    state.offerModel(m);
-                } catch (IOException | RuntimeException e) {
-                    // Perhaps half written: try again at the next tick, and say so once.
-                    if (failedAt == null) {
-                        LOG.warn("{} changed but does not load yet ({}); the current model stays", dir, e.getMessage());
-                    }
-                    failedAt = stamp(); // re-read only after a further change
-                }
+                check(state);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
                 LOG.warn("cannot watch {}: {}", dir, e.toString());
             }
+        }
+    }
+
+    /** One look at the directory (the watcher's tick): loads and offers the model when its files changed. */
+    void check(ScorerState state) throws IOException {
+        String now = stamp();
+        if (now.equals(stamp) || now.equals(failedAt)) {
+            return;
+        }
+        try {
+            ScoringModel m = loader.load(dir);
+            stamp = now;
+            failedAt = null;
+            LOG.info("{} changed: loaded {}", dir, m.version());
+            state.offerModel(m);
+        } catch (IOException | RuntimeException e) {
+            // Perhaps half written: try again once the files change further, and say so once. The stamp is the
+            // one taken before this load: a file written while it ran (the calibration after the weights) is a
+            // further change, so it is read at the next tick instead of being taken for the failed state.
+            if (failedAt == null) {
+                LOG.warn("{} changed but does not load yet ({}); the current model stays", dir, e.getMessage());
+            }
+            failedAt = now;
         }
     }
 
