@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * least as new as they need ({@link #await}); versions only move forward, and a late starter
  * answers only once it has read the recent records (its first answer is the newest version). A model followed in
  * sequence ({@link Builder#optSequence}) keeps every version in topic order, bounded (the reader
- * waits while 64 are unread; a version older than one asked for is dropped, never queued), and
+ * waits while 64 are unread; a version older than every one still needed is dropped, never queued), and
  * {@link #version} hands out exactly the one asked for: the
  * value-learner replays with the very EBM versions its batches were learned with.
  *
@@ -64,7 +64,7 @@ public final class SnapshotFollower implements AutoCloseable {
     private final Map<String, ArrayDeque<Versioned>> sequences = new LinkedHashMap<>();
     /** Per snapshot name, the held version last warned about: one line per gap, not one per version in it. */
     private final Map<String, Long> warnedGap = new HashMap<>();
-    /** Per model followed in sequence, the newest version asked for: older ones arriving later are never queued. */
+    /** Per model followed in sequence, the newest version asked for (see {@link #neededFrom}). */
     private final Map<String, Long> asked = new HashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     /** Models whose reader has read what the topic held at start: only then is their newest the newest. */
@@ -139,12 +139,12 @@ public final class SnapshotFollower implements AutoCloseable {
             delivery.labels(model).observe(Math.max(0, System.currentTimeMillis() - meta.getCreatedAtMillis()) / 1e3);
         }
         sizes.labels(model).set(bytes.length);
-        List<Waiter> ready = new ArrayList<>();
+        List<Map.Entry<Waiter, Versioned>> ready;
         synchronized (this) {
             ArrayDeque<Versioned> sequence = sequences.get(model);
-            // A version older than one already asked for (a restarted publisher republishing what it did before its
-            // checkpoint) can never be handed out: queueing it could fill the sequence and stall the reader.
-            if (sequence != null && v.version() >= asked.getOrDefault(model, -1L)) {
+            // A version older than every one still needed (a restarted publisher republishing what it did before
+            // its checkpoint) can never be handed out: queueing it could fill the sequence and stall the reader.
+            if (sequence != null && v.version() >= neededFrom(model)) {
                 while (sequence.size() >= SEQUENCE_CAPACITY && !closed) {
                     wait(); // backpressure: the reader goes on when the learner has taken some
                 }
@@ -155,16 +155,39 @@ public final class SnapshotFollower implements AutoCloseable {
             if (old == null || v.version() > old.version()) {
                 newest.put(model, v);
             }
-            ready.addAll(due(model));
+            ready = due(model);
         }
-        for (Waiter w : ready) {
-            w.future().complete(w.exact() ? take(w) : newest(model));
+        complete(ready);
+    }
+
+    /**
+     * The oldest version of a model followed in sequence that may still be handed out: the oldest one waited
+     * for, else the newest one asked for (versions are asked in increasing order, and with two batches in
+     * flight the older one may still be waiting when the newer one is asked).
+     */
+    private long neededFrom(String model) {
+        long from = asked.getOrDefault(model, -1L);
+        for (Waiter w : waiters) {
+            if (w.exact() && w.name().equals(model)) {
+                from = Math.min(from, w.minVersion());
+            }
+        }
+        return from;
+    }
+
+    private static void complete(List<Map.Entry<Waiter, Versioned>> ready) {
+        for (Map.Entry<Waiter, Versioned> e : ready) {
+            e.getKey().future().complete(e.getValue());
         }
     }
 
-    /** The waiters of {@code model} that its held versions satisfy (a late starter's only once caught up). */
-    private synchronized List<Waiter> due(String model) {
-        List<Waiter> ready = new ArrayList<>();
+    /**
+     * The waiters of {@code model} that its held versions satisfy (a late starter's only once caught up), each
+     * with the version it gets: taken here, under the lock, so that a newer version asked for meanwhile cannot
+     * drop the one handed out.
+     */
+    private synchronized List<Map.Entry<Waiter, Versioned>> due(String model) {
+        List<Map.Entry<Waiter, Versioned>> ready = new ArrayList<>();
         Versioned v = newest.get(model);
         ArrayDeque<Versioned> sequence = sequences.get(model);
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
@@ -174,21 +197,19 @@ public final class SnapshotFollower implements AutoCloseable {
                     : caughtUp.contains(model) && v != null && v.version() >= w.minVersion();
             if (w.name().equals(model) && satisfied) {
                 it.remove();
-                ready.add(w);
+                ready.add(Map.entry(w, w.exact() ? take(w) : v));
             }
         }
         return ready;
     }
 
     private void caughtUp(String model) {
-        List<Waiter> ready;
+        List<Map.Entry<Waiter, Versioned>> ready;
         synchronized (this) {
             caughtUp.add(model);
             ready = due(model);
         }
-        for (Waiter w : ready) {
-            w.future().complete(w.exact() ? take(w) : newest(model));
-        }
+        complete(ready);
     }
 
     private static void checkLayout(String what, Map<String, Integer> layout, Map<String, float[]> weights) {

@@ -174,4 +174,28 @@ class SnapshotTransportTest extends BrokerTestBase {
             }
         }
     }
+
+    /** The asynchronous value-learner has two batches in flight: both versions are asked for before either exists. */
+    @Test
+    void aSequenceHandsOutEachVersionWhenTwoAreAwaitedAtOnce() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("inflight");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "inflight", "test-learner", metrics)) {
+            PipelineTestSupport.createTopics(ctx, plan);
+            Snapshots snapshots = ctx.snapshots(plan);
+            try (SnapshotFollower sequence = SnapshotFollower.builder().setContext(ctx)
+                    .setModels(Set.of(RunTopics.EBM)).optPlan(plan).optSequence(RunTopics.EBM, -1).build().start()) {
+                for (int round = 0; round < 5; round++) {
+                    long a = 1 + 2L * round;
+                    CompletableFuture<SnapshotFollower.Versioned> first = sequence.version(RunTopics.EBM, a);
+                    CompletableFuture<SnapshotFollower.Versioned> second = sequence.version(RunTopics.EBM, a + 1);
+                    await(snapshots.publish(RunTopics.EBM, a, a, a - 1, small(a)));
+                    await(snapshots.publish(RunTopics.EBM, a + 1, a + 1, a, small(a + 1)));
+                    SnapshotFollower.Versioned got = first.get(30, TimeUnit.SECONDS);
+                    assertEquals(a, got.version(), "the older of two awaited versions is not skipped");
+                    assertArrayEquals(small(a).get("net.w"), got.weights().get("net.w"));
+                    assertEquals(a + 1, second.get(30, TimeUnit.SECONDS).version());
+                }
+            }
+        }
+    }
 }
