@@ -94,6 +94,11 @@ final class DxmiOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     boolean boxNegativesRamp;
 
+    @Option(names = "--box-negatives-from", paramLabel = "FRACTION",
+            description = "Use the box negatives only from this fraction of the iterations on, when the policy's rates"
+                    + " have decayed (default: ${DEFAULT-VALUE}: from the start).")
+    float boxNegativesFrom;
+
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
@@ -166,6 +171,10 @@ final class DxmiOptions {
         Checks.finiteAtLeast("--energy-lr", energyLr, 0);
         Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
         Checks.finiteAtLeast("--box-negatives", boxNegatives, 0);
+        if (!(boxNegativesFrom >= 0 && boxNegativesFrom < 1)) {
+            throw new UsageError("--box-negatives-from must be a fraction in [0, 1), got "
+                    + boxNegativesFrom);
+        }
         Checks.finiteAtLeast("--box-margin", boxMargin, 0);
         if (!(energyEma >= 0 && energyEma < 1)) {
             throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
@@ -261,6 +270,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--box-negatives-ramp")) {
             b.optBoxNegativeRamp(boxNegativesRamp);
         }
+        if (given.hasMatchedOption("--box-negatives-from")) {
+            b.optBoxNegativeStart(boxNegativesFrom);
+        }
         if (given.hasMatchedOption("--residual-sigmas")) {
             b.optResidualSigmas(residualSigmas);
         }
@@ -290,7 +302,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optResidualSigmas(residualSigmas).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

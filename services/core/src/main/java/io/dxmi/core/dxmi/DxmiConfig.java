@@ -55,6 +55,9 @@ import java.util.Objects;
  *     of {@code cosineDecay} (0 → 1 over the iterations), so that the sampler learns from an energy
  *     without box negatives while its rates are high and the energy ends with them (default false:
  *     λ throughout; absent in manifests written before it)
+ * @param boxNegativeStart the fraction of the iterations before which λ is 0 (default 0: from the
+ *     start; absent in manifests written before it). Late in the run the policy's rates have
+ *     decayed, so an energy that takes on box negatives there hardly moves the sampler
  * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
  *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
  *     {@code lastSigmaInit}); default false
@@ -66,7 +69,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
-        boolean boxNegativeRamp, boolean residualSigmas) {
+        boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -85,6 +88,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(boxNegativeWeight >= 0 && Float.isFinite(boxNegativeWeight),
                 "box negative weight must be >= 0, got " + boxNegativeWeight);
         require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
+        require(boxNegativeStart >= 0 && boxNegativeStart < 1,
+                "box negatives' start must be a fraction of the run in [0, 1), got " + boxNegativeStart);
         Objects.requireNonNull(valueSharing, "valueSharing");
         Objects.requireNonNull(timeCost, "timeCost");
         Objects.requireNonNull(network, "network");
@@ -169,6 +174,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.boxNegativeWeight = boxNegativeWeight;
         b.boxMargin = boxMargin;
         b.boxNegativeRamp = boxNegativeRamp;
+        b.boxNegativeStart = boxNegativeStart;
         b.residualSigmas = residualSigmas;
         return b;
     }
@@ -206,6 +212,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float boxNegativeWeight = 0f;
         private float boxMargin = 0.1f;
         private boolean boxNegativeRamp = false;
+        private float boxNegativeStart = 0f;
         private boolean residualSigmas = false;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
@@ -270,6 +277,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         public Builder optBoxMargin(float v) { boxMargin = v; return this; }
 
         public Builder optBoxNegativeRamp(boolean v) { boxNegativeRamp = v; return this; }
+        public Builder optBoxNegativeStart(float v) { boxNegativeStart = v; return this; }
 
         public Builder optResidualSigmas(boolean v) { residualSigmas = v; return this; }
 
@@ -279,7 +287,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
-                    boxNegativeRamp, residualSigmas);
+                    boxNegativeRamp, residualSigmas, boxNegativeStart);
         }
     }
 }

@@ -173,10 +173,14 @@ public final class DxmiTrainer {
 
     /**
      * λ of the box negatives at {@code iteration}: the configured weight, or with
-     * {@link DxmiConfig#boxNegativeRamp()} that weight times 1 − the policy rates' cosine factor.
+     * {@link DxmiConfig#boxNegativeRamp()} that weight times 1 − the policy rates' cosine factor; 0 before
+     * {@link DxmiConfig#boxNegativeStart()} of the run.
      */
     public double boxNegativeWeightAt(long iteration) {
         double lambda = config.boxNegativeWeight();
+        if (iteration < (long) Math.ceil(config.boxNegativeStart() * config.iterations())) {
+            return 0;
+        }
         if (!config.boxNegativeRamp() || config.iterations() == 0) {
             return lambda;
         }

@@ -1,6 +1,7 @@
 package io.dxmi.core.dxmi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -71,6 +72,22 @@ class BoxNegativesTest {
             assertEquals(4, ramp.boxNegativeWeightAt(1000), 1e-9);
             assertEquals(4, ramp.boxNegativeWeightAt(2000), 1e-9);
         }
+    }
+
+    @Test
+    void aLateStartLeavesTheWeightAtZeroUntilItsFraction() {
+        DataSource data = ToyDatasets.byName("8gaussians");
+        DxmiConfig late = DxmiConfig.builder().optNetwork(SMALL).optIterations(1000).optBoxNegativeWeight(4)
+                .optBoxNegativeStart(0.8f).build();
+        try (DxmiModel a = model(late)) {
+            DxmiTrainer trainer = new DxmiTrainer(a, data::sample);
+            assertEquals(0, trainer.boxNegativeWeightAt(0), 1e-12);
+            assertEquals(0, trainer.boxNegativeWeightAt(799), 1e-12);
+            assertEquals(4, trainer.boxNegativeWeightAt(800), 1e-12);
+            assertEquals(4, trainer.boxNegativeWeightAt(999), 1e-12);
+        }
+        assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(-0.1f).build());
     }
 
     /**
