@@ -147,6 +147,15 @@ class ImageTableCommandTest {
         assertEquals(rows, resumed.path("rows"));
         assertEquals(0.0, resumed.path("pretrain_seconds").asDouble());
 
+        // A DxMI row stopped before its row was written continues from its model's checkpoint (here the last
+        // iteration's), not from the start.
+        Files.delete(out.resolve("rows/dxmi-4.json"));
+        CommandLineTest.Run continued = tinyTable(out, 4, "--resume");
+        assertEquals(0, continued.code(), continued.err());
+        JsonNode result = new ObjectMapper().readTree(out.resolve("dxmi-T4").resolve("result.json").toFile());
+        assertEquals(4, result.path("notes").path("resumedFromIteration").asInt(-1), result.path("notes").toString());
+        before = rowFiles(out);
+
         // Other DxMI settings: the DxMI rows run again, the DDPM rows are still reused.
         CommandLineTest.Run other = tinyTable(out, 5, "--resume");
         assertEquals(0, other.code(), other.err());

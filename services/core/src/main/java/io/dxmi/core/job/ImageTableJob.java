@@ -248,14 +248,18 @@ public final class ImageTableJob {
         };
     }
 
-    /** DxMI at T from the pretrained DDPM with TrainJob; its model directory is DIR/dxmi-T{T}. */
+    /**
+     * DxMI at T from the pretrained DDPM with TrainJob; its model directory is DIR/dxmi-T{T}, checkpointed every 200
+     * iterations (not in --quick), from which --resume continues a row stopped part-way.
+     */
     private ImageTableReport.Row trainDxmi(DxmiConfig cfg, Path ddpmDir, ImageEvaluator ev) throws IOException {
         long t0 = System.nanoTime();
         Path dir = output.resolve("dxmi-T" + cfg.samplerSteps());
-        RunResult result = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optPretrained(ddpmDir)
+        TrainJob job = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optPretrained(ddpmDir)
                 .optEvalEvery(quick ? 0 : 500).optCheckpointEvery(quick ? 0 : 200)
                 .optEvaluation(samples, 1, 1).optSampleCount(Math.min(samples, 1000)).optClassifier(classifier)
-                .optListener(phase("DxMI T=" + cfg.samplerSteps())).build().run();
+                .optListener(phase("DxMI T=" + cfg.samplerSteps())).build();
+        RunResult result = resume ? job.runOrContinue() : job.run();
         RunResult.Quality q = result.quality();
         double train = result.timing() != null && result.timing().trainSeconds() != null
                 ? result.timing().trainSeconds() : Double.NaN;

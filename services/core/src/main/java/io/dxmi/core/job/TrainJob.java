@@ -137,6 +137,49 @@ public final class TrainJob {
     }
 
     /**
+     * Continues the checkpoint in the output directory when it is this very job's (the same configuration, data and
+     * pretrained weights), so that a long image run stopped part-way is not trained again from the start; otherwise
+     * (no checkpoint, another job's, or one that does not load) {@link #run}.
+     */
+    public RunResult runOrContinue() throws IOException {
+        if (pretrained == null || !Files.isRegularFile(output.resolve(ModelDirectory.MANIFEST))) {
+            return run();
+        }
+        DjlRuntime.configureFromEnvironment();
+        long t0 = System.nanoTime();
+        ModelStore.LoadedDxmi loaded;
+        try {
+            loaded = ModelStore.loadDxmi(output);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the checkpoint in {} does not load ({}); training from the start", output, e.toString());
+            return run();
+        }
+        String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
+        boolean same;
+        try {
+            same = loaded.state() != null && loaded.data().contentHash().equals(data.contentHash())
+                    && JSON.valueToTree(loaded.model().config()).equals(JSON.valueToTree(config))
+                    && ModelDirectory.sha256(pretrained.resolve(ModelDirectory.WEIGHTS)).equals(parent);
+        } catch (IOException | RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+        if (!same) {
+            loaded.model().close();
+            return run();
+        }
+        try (DxmiModel model = loaded.model()) {
+            DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
+            trainer.restoreState(loaded.state());
+            Map<String, Object> notes = new LinkedHashMap<>();
+            notes.put("pretrained", pretrained.toAbsolutePath().toString());
+            notes.put("resumedFromIteration", loaded.state().iteration());
+            LOG.info("continuing {} from its checkpoint at iteration {}", output, loaded.state().iteration());
+            return train(trainer, parent, t0, 0, notes);
+        }
+    }
+
+    /**
      * Continues the job saved in {@code dir} (its model and training state) up to
      * {@code iterations} in total (or the saved configuration's count when ≤ 0).
      */
