@@ -95,8 +95,9 @@ final class DxmiOptions {
     boolean boxNegativesRamp;
 
     @Option(names = "--box-negatives-from", paramLabel = "FRACTION",
-            description = "Use the box negatives only from this fraction of the iterations on, when the policy's rates"
-                    + " have decayed (default: ${DEFAULT-VALUE}: from the start).")
+            description = "Use the box negatives only from this fraction of the iterations on, and hold the policy"
+                    + " (sampler and sigmas) from there: the energy alone takes them on (default: ${DEFAULT-VALUE}:"
+                    + " from the start, the policy never held).")
     float boxNegativesFrom;
 
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",

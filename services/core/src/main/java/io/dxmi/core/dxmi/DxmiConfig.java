@@ -56,8 +56,10 @@ import java.util.Objects;
  *     without box negatives while its rates are high and the energy ends with them (default false:
  *     λ throughout; absent in manifests written before it)
  * @param boxNegativeStart the fraction of the iterations before which λ is 0 (default 0: from the
- *     start; absent in manifests written before it). Late in the run the policy's rates have
- *     decayed, so an energy that takes on box negatives there hardly moves the sampler
+ *     start; absent in manifests written before it). From there on the policy (sampler network and
+ *     σ) is held, its rates 0: the energy takes the box negatives on against a fixed sampler. With
+ *     the policy still learning, even at the decayed rates of the run's last fifth, the sampler
+ *     followed the changed energy (Adam's steps do not shrink with the gradient)
  * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
  *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
  *     {@code lastSigmaInit}); default false
@@ -97,6 +99,17 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;
         }
+    }
+
+    /** The first iteration of the box negatives (and of the held policy) when {@link #boxNegativeStart()} is set. */
+    public long boxNegativeStartIteration() {
+        // In float, the setting's own precision: 0.8f is 0.800000012, whose exact product with 1,000 would round up to 801.
+        return (long) Math.ceil(boxNegativeStart * (float) iterations);
+    }
+
+    /** Whether the policy is held at {@code iteration}: from {@link #boxNegativeStart()} on, when it is set. */
+    public boolean policyHeldAt(long iteration) {
+        return boxNegativeStart > 0 && boxNegativeWeight > 0 && iteration >= boxNegativeStartIteration();
     }
 
     /** Trajectories per step that the policy update uses (all B unless {@link #policyBatch()} says fewer). */

@@ -178,7 +178,7 @@ public final class DxmiTrainer {
      */
     public double boxNegativeWeightAt(long iteration) {
         double lambda = config.boxNegativeWeight();
-        if (iteration < (long) Math.ceil(config.boxNegativeStart() * config.iterations())) {
+        if (iteration < config.boxNegativeStartIteration()) {
             return 0;
         }
         if (!config.boxNegativeRamp() || config.iterations() == 0) {

@@ -51,16 +51,18 @@ final class TrainerOptimizers {
     }
 
     /**
-     * Sets the policy's rates (sampler network and σ) for the iteration about to run; a no-op for
-     * constant rates. The energy and value keep their rates: the README's sweep found that decaying
-     * the policy settles the samples (SW) while a still-learning energy, averaged by its EMA, ranks
-     * better (AUC).
+     * Sets the policy's rates (sampler network and σ) for the iteration about to run: 0 while the
+     * policy is held ({@link DxmiConfig#policyHeldAt}); a no-op for constant rates. The energy and
+     * value keep their rates: the README's sweep found that decaying the policy settles the samples
+     * (SW) while a still-learning energy, averaged by its EMA, ranks better (AUC).
      */
     void scheduleLearningRates(long iteration) {
-        if (!config.cosineDecay() || config.iterations() == 0) {
+        boolean decays = config.cosineDecay() && config.iterations() > 0;
+        if (!decays && config.boxNegativeStart() == 0) {
             return;
         }
-        double f = cosineFactor(iteration, config.iterations());
+        // Set every time: a trainer that restores an older state may move back before the held phase.
+        double f = config.policyHeldAt(iteration) ? 0 : decays ? cosineFactor(iteration, config.iterations()) : 1;
         sampler.setLearningRate((float) (config.samplerLearningRate() * f));
         if (sigma != null) {
             sigma.setLearningRate((float) (config.sigmaLearningRate() * f));

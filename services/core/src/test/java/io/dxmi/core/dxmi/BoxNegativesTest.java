@@ -17,6 +17,9 @@ import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.Map;
+
 /** Uniform box negatives: where they are drawn, how their weight ramps in, and what they teach the energy. */
 class BoxNegativesTest {
 
@@ -85,6 +88,28 @@ class BoxNegativesTest {
             assertEquals(0, trainer.boxNegativeWeightAt(799), 1e-12);
             assertEquals(4, trainer.boxNegativeWeightAt(800), 1e-12);
             assertEquals(4, trainer.boxNegativeWeightAt(999), 1e-12);
+        }
+        // From there on the policy is held, sampler network and σ: the energy alone learns.
+        DxmiConfig held = late.toBuilder().optIterations(6).optBatchSize(32).optBoxNegativeStart(0.5f).build();
+        try (DxmiModel m = model(held)) {
+            DxmiTrainer trainer = new DxmiTrainer(m, data::sample);
+            Map<String, float[]> before = null;
+            Map<String, float[]> energyBefore = null;
+            for (int i = 0; i < 6; i++) {
+                trainer.step();
+                Map<String, float[]> policy = m.policyWeights();
+                Map<String, float[]> energy = m.energyWeights();
+                if (before != null) {
+                    Map<String, float[]> p0 = before;
+                    boolean moved = policy.keySet().stream().anyMatch(k -> !Arrays.equals(policy.get(k), p0.get(k)));
+                    assertEquals(i < 3, moved, "policy after iteration " + (i + 1));
+                    Map<String, float[]> e0 = energyBefore;
+                    assertTrue(energy.keySet().stream().anyMatch(k -> !Arrays.equals(energy.get(k), e0.get(k))),
+                            "the energy learns at iteration " + (i + 1));
+                }
+                before = policy;
+                energyBefore = energy;
+            }
         }
         assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(1f).build());
         assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(-0.1f).build());
