@@ -35,6 +35,11 @@ class SnapshotTransportTest extends BrokerTestBase {
                 .start();
     }
 
+    private static SnapshotFollower ebmInSequence(PipelineContext ctx, RunPlan plan) {
+        return SnapshotFollower.builder().setContext(ctx).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
+                .optSequence(RunTopics.EBM, -1).build().start();
+    }
+
     @Test
     void largeSnapshotArrivesIntact() throws Exception {
         RunPlan plan = PipelineTestSupport.planWithoutPretraining("big");
@@ -150,8 +155,7 @@ class SnapshotTransportTest extends BrokerTestBase {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "replay", "test-learner", metrics)) {
             PipelineTestSupport.createTopics(ctx, plan);
             Snapshots snapshots = ctx.snapshots(plan);
-            try (SnapshotFollower sequence = SnapshotFollower.builder().setContext(ctx)
-                    .setModels(Set.of(RunTopics.EBM)).optPlan(plan).optSequence(RunTopics.EBM, -1).build().start()) {
+            try (SnapshotFollower sequence = ebmInSequence(ctx, plan)) {
                 for (int v = 0; v <= 3; v++) {
                     await(snapshots.publish(RunTopics.EBM, v, v, v - 1, small(v)));
                 }
@@ -182,8 +186,7 @@ class SnapshotTransportTest extends BrokerTestBase {
         try (PipelineContext ctx = PipelineContext.open(vertx, settings, "inflight", "test-learner", metrics)) {
             PipelineTestSupport.createTopics(ctx, plan);
             Snapshots snapshots = ctx.snapshots(plan);
-            try (SnapshotFollower sequence = SnapshotFollower.builder().setContext(ctx)
-                    .setModels(Set.of(RunTopics.EBM)).optPlan(plan).optSequence(RunTopics.EBM, -1).build().start()) {
+            try (SnapshotFollower sequence = ebmInSequence(ctx, plan)) {
                 for (int round = 0; round < 5; round++) {
                     long a = 1 + 2L * round;
                     CompletableFuture<SnapshotFollower.Versioned> first = sequence.version(RunTopics.EBM, a);
