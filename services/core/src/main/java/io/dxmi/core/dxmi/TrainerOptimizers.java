@@ -57,16 +57,32 @@ final class TrainerOptimizers {
      * (SW) while a still-learning energy, averaged by its EMA, ranks better (AUC).
      */
     void scheduleLearningRates(long iteration) {
-        boolean decays = config.cosineDecay() && config.iterations() > 0;
-        if (!decays && config.boxNegativeStart() == 0) {
+        if (!(config.cosineDecay() && config.iterations() > 0) && config.boxNegativeStart() == 0) {
             return;
         }
         // Set every time: a trainer that restores an older state may move back before the held phase.
-        double f = config.policyHeldAt(iteration) ? 0 : decays ? cosineFactor(iteration, config.iterations()) : 1;
+        double f = policyRateFactor(config, iteration);
         sampler.setLearningRate((float) (config.samplerLearningRate() * f));
         if (sigma != null) {
             sigma.setLearningRate((float) (config.sigmaLearningRate() * f));
         }
+    }
+
+    /**
+     * The factor of the policy's rates at {@code iteration}: 0 while held; else the half cosine
+     * (when decaying) over the iterations before the held phase, if any, so that the sampler ends
+     * settled rather than frozen mid-way; else 1.
+     */
+    static double policyRateFactor(DxmiConfig config, long iteration) {
+        if (config.policyHeldAt(iteration)) {
+            return 0;
+        }
+        if (!config.cosineDecay() || config.iterations() == 0) {
+            return 1;
+        }
+        long horizon = config.boxNegativeStart() > 0 && config.boxNegativeWeight() > 0
+                ? config.boxNegativeStartIteration() : config.iterations();
+        return cosineFactor(iteration, Math.max(1, horizon));
     }
 
     /** The half cosine from 1 at iteration 0 to 0 at {@code iterations} (and after). */

@@ -89,6 +89,14 @@ class BoxNegativesTest {
             assertEquals(4, trainer.boxNegativeWeightAt(800), 1e-12);
             assertEquals(4, trainer.boxNegativeWeightAt(999), 1e-12);
         }
+        // The policy's half cosine ends where the held phase begins; without one it spans the run.
+        assertEquals(1, TrainerOptimizers.policyRateFactor(late, 0), 1e-12);
+        assertEquals(0.5, TrainerOptimizers.policyRateFactor(late, 400), 1e-9);
+        assertEquals(0, TrainerOptimizers.policyRateFactor(late, 800), 1e-12);
+        assertEquals(0, TrainerOptimizers.policyRateFactor(late, 999), 1e-12);
+        DxmiConfig throughout = late.toBuilder().optBoxNegativeStart(0f).build();
+        assertEquals(0.5, TrainerOptimizers.policyRateFactor(throughout, 500), 1e-9);
+        assertEquals(1, TrainerOptimizers.policyRateFactor(late.toBuilder().optCosineDecay(false).build(), 500), 1e-12);
         // From there on the policy is held, sampler network and σ: the energy alone learns.
         DxmiConfig held = late.toBuilder().optIterations(6).optBatchSize(32).optBoxNegativeStart(0.5f).build();
         try (DxmiModel m = model(held)) {
