@@ -48,7 +48,7 @@ import java.util.Objects;
  *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
  *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
  * @param boxNegativeWeight λ, weight of extra energy negatives drawn uniformly from the data's
- *     widened bounding box ({@link BoxNegatives}; default 1 for vectors, from {@code boxNegativeStart}
+ *     widened bounding box ({@link BoxNegatives}; default 3 for vectors, from {@code boxNegativeStart}
  *     on; 0 = none, the images' default; absent in manifests written before it = 0)
  * @param boxMargin how far that box extends past the data on each side, as a fraction of its
  *     width (default 0.1, the rule of a CSV file's AUC box)
@@ -224,7 +224,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean cosineDecay = true;
         private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
         private int policyBatch;
-        private float boxNegativeWeight = 1f;
+        private float boxNegativeWeight = 3f;
         private float boxMargin = 0.1f;
         private boolean boxNegativeRamp = false;
         private float boxNegativeStart = 0.8f;
