@@ -80,7 +80,7 @@ final class DxmiOptions {
 
     @Option(names = "--box-negatives", paramLabel = "LAMBDA",
             description = "Weight of extra energy negatives drawn uniformly from the data's widened bounding box,"
-                    + " 0 = none (default: ${DEFAULT-VALUE}).")
+                    + " 0 = none (default: ${DEFAULT-VALUE} for vectors, 0 for images).")
     float boxNegatives;
 
     @Option(names = "--box-margin", paramLabel = "F",
@@ -96,8 +96,8 @@ final class DxmiOptions {
 
     @Option(names = "--box-negatives-from", paramLabel = "FRACTION",
             description = "Use the box negatives only from this fraction of the iterations on, and hold the policy"
-                    + " (sampler and sigmas) from there: the energy alone takes them on (default: ${DEFAULT-VALUE}:"
-                    + " from the start, the policy never held).")
+                    + " (sampler and sigmas) from there: the energy alone takes them on; 0 = from the start, the policy"
+                    + " never held (default: ${DEFAULT-VALUE}: the last fifth).")
     float boxNegativesFrom;
 
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",

@@ -48,20 +48,21 @@ import java.util.Objects;
  *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
  *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
  * @param boxNegativeWeight λ, weight of extra energy negatives drawn uniformly from the data's
- *     widened bounding box ({@link BoxNegatives}; default 0 = none)
+ *     widened bounding box ({@link BoxNegatives}; default 3 for vectors, from {@code boxNegativeStart}
+ *     on; 0 = none, the images' default; absent in manifests written before it = 0)
  * @param boxMargin how far that box extends past the data on each side, as a fraction of its
  *     width (default 0.1, the rule of a CSV file's AUC box)
  * @param boxNegativeRamp ramp λ in as the policy's rates decay: λ·(1 − c_i), c_i the cosine factor
  *     of {@code cosineDecay} (0 → 1 over the iterations), so that the sampler learns from an energy
  *     without box negatives while its rates are high and the energy ends with them (default false:
  *     λ throughout; absent in manifests written before it)
- * @param boxNegativeStart the fraction of the iterations before which λ is 0 (default 0: from the
- *     start; absent in manifests written before it). From there on the policy (sampler network and
- *     σ) is held, its rates 0, and its half cosine ends there: the energy takes the box negatives on
- *     against a fixed, settled sampler. With the policy still learning, even at the decayed rates
- *     of the run's last fifth, the sampler followed the changed energy (Adam's steps do not shrink
- *     with the gradient); frozen mid-cosine it was less settled (8 Gaussians, seed 1: SW 0.080
- *     against 0.068)
+ * @param boxNegativeStart the fraction of the iterations before which λ is 0 (default 0.8 for vectors:
+ *     the last fifth; absent in manifests written before it = 0). From there on the policy (sampler
+ *     network and σ) is held, its rates 0, and its half cosine ends there: the energy takes the box
+ *     negatives on against a fixed, settled sampler. With the policy still learning, even at the
+ *     decayed rates of the run's last fifth, the sampler followed the changed energy (Adam's steps
+ *     do not shrink with the gradient); frozen mid-cosine it was less settled (8 Gaussians, seed 1:
+ *     SW 0.080 against 0.068)
  * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
  *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
  *     {@code lastSigmaInit}); default false
@@ -152,7 +153,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                 .optLastSigmaLearnable(false).optLastSigmaFixed(1e-3f).optValueSharing(ValueSharing.SHARED)
                 .optTimeCost(TimeCost.SIGMOID).optEnergyEmaDecay(0f).optCosineDecay(false)
                 .optNetwork(NetworkConfig.of(ConvEnergyConfig.defaults()))
-                .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64);
+                .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64).optBoxNegativeWeight(0f)
+                .optBoxNegativeStart(0f);
     }
 
     /** A builder holding this configuration's values. */
@@ -224,10 +226,10 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean cosineDecay = true;
         private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
         private int policyBatch;
-        private float boxNegativeWeight = 0f;
+        private float boxNegativeWeight = 3f;
         private float boxMargin = 0.1f;
         private boolean boxNegativeRamp = false;
-        private float boxNegativeStart = 0f;
+        private float boxNegativeStart = 0.8f;
         private boolean residualSigmas = false;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }

@@ -61,7 +61,7 @@ class BoxNegativesTest {
     void theWeightIsConstantOrRampsInAsThePolicyRatesDecay() {
         DataSource data = ToyDatasets.byName("8gaussians");
         DxmiConfig constant = DxmiConfig.builder().optNetwork(SMALL).optIterations(1000).optBoxNegativeWeight(4)
-                .build();
+                .optBoxNegativeStart(0f).build();
         DxmiConfig ramped = constant.toBuilder().optBoxNegativeRamp(true).build();
         try (DxmiModel a = model(constant); DxmiModel b = model(ramped)) {
             DxmiTrainer flat = new DxmiTrainer(a, data::sample);
@@ -140,7 +140,7 @@ class BoxNegativesTest {
 
     private static double energyAucAfterSteps(DataSource data, Evaluator ev, float lambda) {
         DxmiConfig cfg = DxmiConfig.builder().optNetwork(SMALL).optBatchSize(256).optIterations(300)
-                .optValueSharing(ValueSharing.SEPARATE).optEnergyEmaDecay(0).optBoxNegativeWeight(lambda).optSeed(3)
+                .optValueSharing(ValueSharing.SEPARATE).optEnergyEmaDecay(0).optBoxNegativeWeight(lambda).optBoxNegativeStart(0f).optSeed(3)
                 .build();
         try (DxmiModel model = model(cfg)) {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);

@@ -32,7 +32,7 @@ class NonFiniteGuardTest {
     private static DxmiConfig config() {
         return DxmiConfig.builder().optSamplerSteps(4).optBatchSize(64).optNetwork(new NetworkConfig(32, 2, 16))
                 .optSeed(5).optValueSharing(ValueSharing.SEPARATE).optSamplerLearningRate(1e-3f)
-                .optMaxConsecutiveSkips(3).optSnapshotEvery(2).build();
+                .optMaxConsecutiveSkips(3).optSnapshotEvery(2).optBoxNegativeWeight(0f).build(); // data calls counted
     }
 
     /** Real data, except NaN rows on the given (1-based) calls. */
