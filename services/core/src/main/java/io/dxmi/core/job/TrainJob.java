@@ -1,7 +1,8 @@
 package io.dxmi.core.job;
 
-// Just over 400 lines: the job's builder (every documented option with its default) is most of it; the evaluation
-// already lives in RunEvaluation and the result in RunResult.
+// Over 400 lines: the job's builder (every documented option with its default) is a third of it, and a new run, a
+// resumed one and a checkpoint of the same job continued share the training loop; the evaluation already lives in
+// RunEvaluation and the result in RunResult.
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,41 +143,41 @@ public final class TrainJob {
      * (no checkpoint, another job's, or one that does not load) {@link #run}.
      */
     public RunResult runOrContinue() throws IOException {
-        if (pretrained == null || !Files.isRegularFile(output.resolve(ModelDirectory.MANIFEST))) {
-            return run();
-        }
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
+        ModelStore.LoadedDxmi loaded = sameJobCheckpoint();
+        if (loaded == null) {
+            return run();
+        }
+        LOG.info("continuing {} from its checkpoint at iteration {}", output, loaded.state().iteration());
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("pretrained", pretrained.toAbsolutePath().toString());
+        return continueFrom(loaded, t0, notes);
+    }
+
+    /** The checkpoint in the output directory when it is this very job's (loaded), else null. */
+    private ModelStore.LoadedDxmi sameJobCheckpoint() throws IOException {
+        if (pretrained == null || !Files.isRegularFile(output.resolve(ModelDirectory.MANIFEST))) {
+            return null;
+        }
         ModelStore.LoadedDxmi loaded;
         try {
             loaded = ModelStore.loadDxmi(output);
         } catch (IOException | RuntimeException e) {
             LOG.warn("the checkpoint in {} does not load ({}); training from the start", output, e.toString());
-            return run();
+            return null;
         }
-        String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
-        boolean same;
+        boolean same = false;
         try {
             same = loaded.state() != null && loaded.data().contentHash().equals(data.contentHash())
                     && JSON.valueToTree(loaded.model().config()).equals(JSON.valueToTree(config))
-                    && ModelDirectory.sha256(pretrained.resolve(ModelDirectory.WEIGHTS)).equals(parent);
-        } catch (IOException | RuntimeException e) {
-            loaded.model().close();
-            throw e;
+                    && ModelDirectory.sha256(pretrained.resolve(ModelDirectory.WEIGHTS)).equals(parentOf(loaded));
+        } finally {
+            if (!same) {
+                loaded.model().close();
+            }
         }
-        if (!same) {
-            loaded.model().close();
-            return run();
-        }
-        try (DxmiModel model = loaded.model()) {
-            DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
-            trainer.restoreState(loaded.state());
-            Map<String, Object> notes = new LinkedHashMap<>();
-            notes.put("pretrained", pretrained.toAbsolutePath().toString());
-            notes.put("resumedFromIteration", loaded.state().iteration());
-            LOG.info("continuing {} from its checkpoint at iteration {}", output, loaded.state().iteration());
-            return train(trainer, parent, t0, 0, notes);
-        }
+        return same ? loaded : null;
     }
 
     /**
@@ -188,7 +189,7 @@ public final class TrainJob {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
-        DxmiModel model = loaded.model();
+        TrainJob job;
         try {
             if (loaded.state() == null) {
                 throw new IllegalArgumentException(dir + " holds a model without training state (assembled from a"
@@ -199,21 +200,32 @@ public final class TrainJob {
                         + "' (hash " + loaded.data().contentHash().substring(0, 12) + "…), not on '" + data.name()
                         + "'");
             }
-            DxmiConfig cfg = model.config();
+            DxmiConfig cfg = loaded.model().config();
             if (iterations > 0) {
                 cfg = cfg.toBuilder().optIterations(iterations).build();
             }
+            job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
+                    .optEvaluationListener(evaluationListener).optPretrainConfig(loaded.model().samplerConfig()).build();
+        } catch (RuntimeException e) {
+            loaded.model().close();
+            throw e;
+        }
+        return job.continueFrom(loaded, t0, new LinkedHashMap<>());
+    }
+
+    /** Trains on from a loaded checkpoint, whose model it closes; the notes say where it resumed. */
+    private RunResult continueFrom(ModelStore.LoadedDxmi loaded, long t0, Map<String, Object> notes)
+            throws IOException {
+        try (DxmiModel model = loaded.model()) {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
             trainer.restoreState(loaded.state());
-            TrainJob job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
-                    .optEvaluationListener(evaluationListener).optPretrainConfig(model.samplerConfig()).build();
-            Map<String, Object> notes = new LinkedHashMap<>();
             notes.put("resumedFromIteration", loaded.state().iteration());
-            String parent = loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
-            return job.train(trainer, parent, t0, 0, notes);
-        } finally {
-            model.close();
+            return train(trainer, parentOf(loaded), t0, 0, notes);
         }
+    }
+
+    private static String parentOf(ModelStore.LoadedDxmi loaded) {
+        return loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
     }
 
     private RunResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
