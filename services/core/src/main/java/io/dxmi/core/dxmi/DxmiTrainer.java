@@ -166,7 +166,7 @@ public final class DxmiTrainer {
         }
         int skipped = TrainerOptimizers.apply(optimizers.energy(), el[0]);
         if (skipped == 0 && values.sharing() == ValueSharing.SEPARATE) {
-            updateEma(iteration);
+            updateEma();
         }
         return new EnergyStep(el[0], el[1], el[2], skipped);
     }
@@ -297,18 +297,11 @@ public final class DxmiTrainer {
         return new PolicyStep(valueLossSum / steps, pl, s2, skipped);
     }
 
-    /**
-     * The evaluation-only EMA of the energy weights (the whole network when shared), after the step of iteration
-     * {@code index}. It starts afresh (a copy) at the first step of a held phase: an average of the weights from
-     * before and after box negatives is neither energy (on `ring6d` it ranked at AUC 0.867 while the weights
-     * themselves ranked at 0.999).
-     */
-    private void updateEma(long index) {
+    /** The evaluation-only EMA of the energy weights (the whole network when shared). */
+    private void updateEma() {
         ValueModel ema = model.emaValues();
         if (ema != null) {
-            boolean restart = config.policyHeldAt(index) && index == config.boxNegativeStartIteration();
-            ema.energyParameters().emaUpdate(model.values().energyParameters(),
-                    restart ? 0f : config.energyEmaDecay());
+            ema.energyParameters().emaUpdate(model.values().energyParameters(), config.energyEmaDecay());
         }
     }
 
@@ -317,7 +310,7 @@ public final class DxmiTrainer {
         iteration++;
         if (e.skipped() == 0 && model.values().sharing() == ValueSharing.SHARED) {
             // The shared network's TD steps also move the energy slot: average after them.
-            updateEma(iteration - 1);
+            updateEma();
         }
         int skipped = e.skipped() + p.skipped();
         boolean recovered = guard(skipped);

@@ -115,10 +115,6 @@ class BoxNegativesTest {
                     assertTrue(energy.keySet().stream().anyMatch(k -> !Arrays.equals(energy.get(k), e0.get(k))),
                             "the energy learns at iteration " + (i + 1));
                 }
-                // The evaluation EMA starts afresh at the held phase's first step; before it, it lags the weights.
-                boolean emaIsWeights = energy.keySet().stream().filter(k -> !k.startsWith(DxmiModel.EMA_PREFIX))
-                        .allMatch(k -> Arrays.equals(energy.get(k), energy.get(DxmiModel.EMA_PREFIX + k)));
-                assertEquals(i == 3, emaIsWeights, "EMA equal to the weights after iteration " + (i + 1));
                 before = policy;
                 energyBefore = energy;
             }
