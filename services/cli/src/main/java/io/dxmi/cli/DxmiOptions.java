@@ -97,7 +97,7 @@ final class DxmiOptions {
     @Option(names = "--box-negatives-from", paramLabel = "FRACTION",
             description = "Use the box negatives only from this fraction of the iterations on, and hold the policy"
                     + " (sampler and sigmas) from there: the energy alone takes them on; 0 = from the start, the policy"
-                    + " never held (default: ${DEFAULT-VALUE}: the last fifth).")
+                    + " never held (default: ${DEFAULT-VALUE}: the policy learns for the first 6,000 of the 10,000 iterations).")
     float boxNegativesFrom;
 
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",

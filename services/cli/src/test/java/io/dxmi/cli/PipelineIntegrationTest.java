@@ -141,7 +141,15 @@ class PipelineIntegrationTest {
         assertEquals(30, lastTrain.get("iteration").asInt());
         assertTrue(lastTrain.get("it_s").asDouble() > 0, lastTrain.toString());
         assertTrue(Double.isFinite(lastTrain.get("energy_loss").asDouble()), lastTrain.toString());
-        assertTrue(Double.isFinite(lastTrain.get("policy_loss").asDouble()), lastTrain.toString());
+        assertTrue(Double.isFinite(lastTrain.get("value_loss").asDouble()), lastTrain.toString());
+        // The policy learns before the box phase and is held in it.
+        long heldFrom = config(30).boxNegativeStartIteration();
+        assertTrue(heldFrom > 0 && heldFrom < 30, "the box phase starts at " + heldFrom);
+        for (JsonNode t : train) {
+            boolean held = t.get("iteration").asInt() > heldFrom;
+            assertEquals(!held, t.has("policy_loss") && Double.isFinite(t.get("policy_loss").asDouble()), t.toString());
+        }
+        assertTrue(train.stream().anyMatch(t -> t.has("policy_loss")), train.toString());
         assertEquals(3, lastTrain.get("sigmas").size());
         assertEquals(3, lastTrain.get("velocity_scales").size());
         var evals = log.stream().filter(n -> n.get("kind").asText().equals("eval")).toList();

@@ -142,10 +142,13 @@ public final class DxmiTrainer {
         int b = (int) samples.getShape().get(0);
         ValueModel values = model.values();
         float[] el;
+        // Drawn only while their weight is positive: before the box phase they would cost a third
+        // more rows per step for nothing (and the data stream stays that of a run without them).
+        double boxWeight = boxNegatives != null ? boxNegativeWeightAt(iteration) : 0;
         try (NDManager it = scope.newSubManager()) {
             float[] pos = model.normalization().toModel(data.apply(b, streams.data()));
             NDList parts = new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples);
-            if (boxNegatives != null) {
+            if (boxWeight > 0) {
                 parts.add(it.create(boxNegatives.draw(b, streams.data()), new Shape(model.shape().batch(b))));
             }
             NDArray all = NDArrays.concat(parts);
@@ -154,9 +157,9 @@ public final class DxmiTrainer {
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
                 NDArray eNeg = en.get(new NDIndex("{}:{}", b, 2 * b));
                 NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
-                if (boxNegatives != null) {
+                if (boxWeight > 0) {
                     loss = loss.add(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)), config.gamma())
-                            .mul((float) boxNegativeWeightAt(iteration)));
+                            .mul((float) boxWeight));
                 }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {
@@ -249,6 +252,12 @@ public final class DxmiTrainer {
                 }
                 skipped += TrainerOptimizers.apply(optimizers.value(), vl);
                 valueLossSum += vl;
+            }
+
+            if (config.policyHeldAt(iteration)) {
+                // A held policy would step at rate 0: skip its forward and backward passes (about
+                // a third of an iteration) and its noise draws. Its loss is not computed (NaN).
+                return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped);
             }
 
             // Policy step over the buffer: all B transitions of every step, or its first m.

@@ -61,7 +61,9 @@ public final class MetricsLog implements AutoCloseable {
         }
         if (policy != null) {
             rec.put("value_loss", policy.valueLoss());
-            rec.put("policy_loss", policy.policyLoss());
+            if (Double.isFinite(policy.policyLoss())) { // not computed while the policy is held
+                rec.put("policy_loss", policy.policyLoss());
+            }
             rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
             rec.set("velocity_scales", ModelDirectory.json().valueToTree(policy.velocityScales()));
         }

@@ -104,7 +104,10 @@ class BoxNegativesTest {
             Map<String, float[]> before = null;
             Map<String, float[]> energyBefore = null;
             for (int i = 0; i < 6; i++) {
-                trainer.step();
+                IterationStats s = trainer.step();
+                // A held policy's step is skipped, not run at rate 0; the value keeps learning.
+                assertEquals(i >= 3, Double.isNaN(s.policyLoss()), "policy loss at iteration " + (i + 1));
+                assertTrue(Double.isFinite(s.valueLoss()), "value loss at iteration " + (i + 1));
                 Map<String, float[]> policy = m.policyWeights();
                 Map<String, float[]> energy = m.energyWeights();
                 if (before != null) {
@@ -121,6 +124,54 @@ class BoxNegativesTest {
         }
         assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(1f).build());
         assertThrows(IllegalArgumentException.class, () -> late.toBuilder().optBoxNegativeStart(-0.1f).build());
+    }
+
+    /**
+     * Box negatives are drawn only once their weight is positive: before the phase a run is, to the
+     * bit, the run without them (the same data stream, the same steps).
+     */
+    @Test
+    void beforeTheBoxPhaseARunIsExactlyTheRunWithoutBoxNegatives() {
+        DataSource data = ToyDatasets.byName("8gaussians");
+        DxmiConfig plain = DxmiConfig.builder().optNetwork(SMALL).optIterations(6).optBatchSize(32)
+                .optCosineDecay(false).optBoxNegativeWeight(0).optBoxNegativeStart(0f).build();
+        DxmiConfig late = plain.toBuilder().optBoxNegativeWeight(4).optBoxNegativeStart(0.5f).build();
+        Map<String, float[]> energy3;
+        Map<String, float[]> policy3;
+        Map<String, float[]> energy4;
+        Map<String, float[]> policy4;
+        try (DxmiModel m = model(plain)) {
+            DxmiTrainer trainer = new DxmiTrainer(m, data::sample);
+            for (int i = 0; i < 3; i++) {
+                trainer.step();
+            }
+            energy3 = m.energyWeights();
+            policy3 = m.policyWeights();
+            trainer.step();
+            energy4 = m.energyWeights();
+            policy4 = m.policyWeights();
+        }
+        try (DxmiModel m = model(late)) {
+            DxmiTrainer trainer = new DxmiTrainer(m, data::sample);
+            for (int i = 0; i < 3; i++) {
+                trainer.step();
+            }
+            assertSameWeights(energy3, m.energyWeights(), "the energy before the phase");
+            assertSameWeights(policy3, m.policyWeights(), "the policy before the phase");
+            trainer.step(); // the first with box negatives, and the policy held
+            assertSameWeights(policy3, m.policyWeights(), "the held policy");
+            assertTrue(differ(policy3, policy4), "the plain run's policy learns at step 4");
+            assertTrue(differ(energy4, m.energyWeights()), "the box negatives change the fourth energy step");
+        }
+    }
+
+    private static void assertSameWeights(Map<String, float[]> expected, Map<String, float[]> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what);
+        expected.forEach((k, v) -> assertTrue(Arrays.equals(v, actual.get(k)), what + ": " + k));
+    }
+
+    private static boolean differ(Map<String, float[]> a, Map<String, float[]> b) {
+        return a.keySet().stream().anyMatch(k -> !Arrays.equals(a.get(k), b.get(k)));
     }
 
     /**
