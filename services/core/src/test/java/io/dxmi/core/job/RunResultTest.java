@@ -24,7 +24,7 @@ class RunResultTest {
     Path tmp;
 
     private static RunResult base() {
-        DxmiConfig c = DxmiConfig.builder().optTaus(0.1f, 0.2f).build();
+        DxmiConfig c = DxmiConfig.builder().optTaus(0.1f, 0.2f).optIterations(6000).build();
         return new RunResult(new RunResult.Quality(0.06, 0.01, 0.89, 0.88, "EMA", "conv", "protocol", "box"),
                 new RunResult.Method(5, null, 0.1f, 0.2f, 7, new float[] {1f, 0.5f}, DataInfo.of(
                         ToyDatasets.byName("8gaussians")), c, PretrainConfig.defaults(), "engine"),
