@@ -149,7 +149,6 @@ class PipelineIntegrationTest {
             boolean held = t.get("iteration").asInt() > heldFrom;
             assertEquals(!held, t.has("policy_loss") && Double.isFinite(t.get("policy_loss").asDouble()), t.toString());
         }
-        assertTrue(train.stream().anyMatch(t -> t.has("policy_loss")), train.toString());
         assertEquals(3, lastTrain.get("sigmas").size());
         assertEquals(3, lastTrain.get("velocity_scales").size());
         var evals = log.stream().filter(n -> n.get("kind").asText().equals("eval")).toList();

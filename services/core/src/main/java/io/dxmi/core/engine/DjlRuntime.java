@@ -74,6 +74,11 @@ public final class DjlRuntime {
         JniUtils.setGradMode(false);
     }
 
+    /** Whether PyTorch records gradients (builds graphs) on the calling thread now. */
+    public static boolean recordsGradientsOnThisThread() {
+        return JniUtils.isGradMode();
+    }
+
     /**
      * Chooses where models live: "cpu", "gpu", or "auto" (the default: the GPU when the engine
      * sees one). Every model's tensors are created on this device; nothing else in the project

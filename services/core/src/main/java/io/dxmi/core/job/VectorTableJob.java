@@ -121,6 +121,8 @@ public final class VectorTableJob {
                 for (int s = 0; s < seeds; s++) {
                     long seed = s;
                     tasks.add(() -> {
+                        // A pool thread starts with PyTorch's grad mode on: off, as on every inference thread.
+                        DjlRuntime.noGradientsOnThisThread();
                         VectorTableReport.Run r = runOne(name, seed);
                         report.add(r);
                         log.append(runRecord(r));

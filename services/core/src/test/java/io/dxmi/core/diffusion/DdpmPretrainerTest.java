@@ -3,6 +3,7 @@ package io.dxmi.core.diffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.DataSource;
@@ -98,6 +99,30 @@ class DdpmPretrainerTest {
         System.out.printf("sample 2000 x T=1000: %.2fs%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(before, model.manager().getManagedArrays().size(), "sampling must not leak arrays");
         assertEquals(RADIUS, meanRadius(x), 0.4);
+    }
+
+    /**
+     * A pool thread starts with grad mode on; sampling there once recorded every step's graph,
+     * kept alive through the chain (a vector-table run from scratch grew to 24 GB and was killed).
+     */
+    @Test
+    void samplingRecordsNoGraphOnAThreadWhoseGradModeIsOn() throws Exception {
+        boolean[] recording = new boolean[2];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                recording[0] = DjlRuntime.recordsGradientsOnThisThread();
+                model.sample(100, 20, new Rng(3));
+                recording[1] = DjlRuntime.recordsGradientsOnThisThread();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertNull(failure[0]);
+        assertTrue(recording[0], "a new thread starts with grad mode on");
+        assertFalse(recording[1], "sampling turned it off");
     }
 
     @Test
