@@ -31,6 +31,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 Map.entry("--value-lr", number(d.valueLearningRate())),
                 Map.entry("--energy-lr", number(d.energyLearningRate())),
                 Map.entry("--sampler-clip", number(d.samplerClipNorm())),
+                Map.entry("--energy-clip", number(d.energyClipNorm())),
                 Map.entry("--last-sigma", d.lastSigmaLearnable() ? "learnable" : "fixed"),
                 Map.entry("--value-sharing", d.valueSharing().name().toLowerCase(Locale.ROOT)),
                 Map.entry("--time-cost", d.timeCost().name().toLowerCase(Locale.ROOT)),

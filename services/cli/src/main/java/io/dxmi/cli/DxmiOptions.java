@@ -58,6 +58,10 @@ final class DxmiOptions {
     @Option(names = "--sampler-clip", paramLabel = "X", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     float samplerClip;
 
+    @Option(names = "--energy-clip", paramLabel = "X",
+            description = "Separate energy network's gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+    float energyClip;
+
     @Option(names = "--last-sigma", paramLabel = "learnable|fixed", description = "Last step's sigma: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     LastSigma lastSigma;
 
@@ -171,6 +175,7 @@ final class DxmiOptions {
         Checks.finiteAtLeast("--value-lr", valueLr, 0);
         Checks.finiteAtLeast("--energy-lr", energyLr, 0);
         Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
+        Checks.finiteAtLeast("--energy-clip", energyClip, 0);
         Checks.finiteAtLeast("--box-negatives", boxNegatives, 0);
         if (!(boxNegativesFrom >= 0 && boxNegativesFrom < 1)) {
             throw new UsageError("--box-negatives-from must be a fraction in [0, 1), got "
@@ -240,6 +245,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--sampler-clip")) {
             b.optSamplerClipNorm(samplerClip);
         }
+        if (given.hasMatchedOption("--energy-clip")) {
+            b.optEnergyClipNorm(energyClip);
+        }
         if (given.hasMatchedOption("--last-sigma")) {
             b.optLastSigmaLearnable(lastSigma == LastSigma.learnable);
         }
@@ -298,7 +306,7 @@ final class DxmiOptions {
         DxmiConfig.Builder b = DxmiConfig.builder().optSamplerSteps(steps).optTau(tau).optIterations(iterations)
                 .optBatchSize(batch).optGamma(gamma).optSamplerLearningRate(samplerLr)
                 .optSigmaLearningRate(sigmaLr).optValueLearningRate(valueLr).optEnergyLearningRate(energyLr)
-                .optSamplerClipNorm(samplerClip).optLastSigmaLearnable(lastSigma == LastSigma.learnable)
+                .optSamplerClipNorm(samplerClip).optEnergyClipNorm(energyClip).optLastSigmaLearnable(lastSigma == LastSigma.learnable)
                 .optValueSharing(sharing == Sharing.shared ? ValueSharing.SHARED : ValueSharing.SEPARATE)
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)

@@ -16,4 +16,13 @@ class DxmiOptionsTest {
         DxmiConfig expected = DxmiConfig.builder().optSamplerSteps(5).optTau(0.1f).optSeed(0).build();
         assertEquals(expected, train.dxmi.config(0));
     }
+
+    @Test
+    void theEnergyClipReachesTheConfiguration() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).setDefaultValueProvider(new ConfigDefaults())
+                .parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-clip", "0.5", "--out", "x");
+        assertEquals(0f, DxmiConfig.defaults().energyClipNorm(), "off unless asked for");
+        assertEquals(0.5f, train.dxmi.config(0).energyClipNorm());
+    }
 }
