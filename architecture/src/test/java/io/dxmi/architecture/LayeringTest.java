@@ -1,6 +1,8 @@
 package io.dxmi.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,6 +14,8 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
 
 /**
  * The modules' layering, checked on the compiled classes of every module (not their tests):
@@ -84,6 +88,40 @@ class LayeringTest {
         ArchRule rule = noClasses().that().resideInAPackage("io.dxmi.figures..").should().dependOnClassesThat(
                 resideInAnyPackage(MESSAGING))
                 .because("the figures draw the method's data wherever it comes from");
+        rule.check(classes);
+    }
+
+    private static final Set<String> SCALAR_KEEPING = Set.of("mul", "muli", "div", "divi", "maximum", "minimum",
+            "pow", "powi");
+    /**
+     * DJL calls whose tensor points into a Java buffer that the garbage collector frees while the
+     * engine may still read it: {@code NDManager.create} from Java values (arrays, buffers, numbers),
+     * {@code NDArray.set(Buffer)}, and arithmetic with a Java number whose backward pass keeps the
+     * number's tensor (mul, div, maximum, minimum, pow, and their in-place forms).
+     */
+    private static final DescribedPredicate<JavaMethodCall> JAVA_BACKED_TENSOR = DescribedPredicate.describe(
+            "a DJL call that backs a tensor with Java memory", call -> {
+                String owner = call.getTarget().getOwner().getName();
+                String name = call.getTarget().getName();
+                var params = call.getTarget().getRawParameterTypes();
+                if (owner.equals("ai.djl.ndarray.NDManager") && name.equals("create")) {
+                    return !params.isEmpty() && !params.get(0).getName().equals("ai.djl.ndarray.types.Shape");
+                }
+                if (owner.equals("ai.djl.ndarray.NDArray") && name.equals("set") && params.size() == 1) {
+                    return params.get(0).getName().startsWith("java.nio.");
+                }
+                return owner.equals("ai.djl.ndarray.NDArray") && SCALAR_KEEPING.contains(name)
+                        && params.stream().anyMatch(p -> p.getName().equals("java.lang.Number"));
+            });
+
+    @Test
+    void tensorsNeverPointIntoJavaMemory() {
+        ArchRule rule = noClasses().that().resideInAPackage("io.dxmi..").and()
+                .doNotHaveFullyQualifiedName("io.dxmi.core.engine.OwnedArrays").should()
+                .callMethodWhere(JAVA_BACKED_TENSOR)
+                .because("such a tensor reads freed memory once its Java buffer is collected (a view of it, or the"
+                        + " autograd graph, outlives the NDArray that kept the buffer): rare, tiny, timing-dependent"
+                        + " differences between runs of one seed; use OwnedArrays");
         rule.check(classes);
     }
 }

@@ -73,7 +73,8 @@ class KillAndResumeTest {
             Vertx vertx = fixture.vertx();
             KafkaSettings kafka = fixture.kafka();
             fixture.submit("killed", TinyRun.config(total, 4), mode, 1, 10, 1000);
-            try (PolicyHistory history = PolicyHistory.record(kafka, "killed")) {
+            try (SnapshotHistory history = SnapshotHistory.record(kafka, "killed", RunTopics.POLICY);
+                    SnapshotHistory ebmHistory = SnapshotHistory.record(kafka, "killed", RunTopics.EBM)) {
                 Path state = tmp.resolve("state");
                 // The other learner runs in this JVM; the killed one as its own process.
                 ServiceOptions inJvm = new ServiceOptions(kafka, "killed", "0", state, Metrics.create("other"),
@@ -160,7 +161,8 @@ class KillAndResumeTest {
                     String logs = "\n--- before the kill ---\n" + Files.readString(tmp.resolve(killed + "-1.log"))
                             + "\n--- resumed ---\n" + Files.readString(tmp.resolve(killed + "-2.log"));
                     undisturbed.forEach((k, w) -> assertArrayEquals(w, finalPolicy.get(k), 0f, () -> k + ": "
-                            + PolicyHistory.firstDifference(history, undisturbedHistory) + logs));
+                            + SnapshotHistory.firstDifference(history, undisturbedHistory) + "; "
+                            + SnapshotHistory.firstDifference(ebmHistory, undisturbedEbmHistory) + logs));
                 }
             }
         }
@@ -169,7 +171,9 @@ class KillAndResumeTest {
     /** The final policy of the plan run never killed (the same for both synchronous cases: computed once). */
     private static Map<String, float[]> undisturbedPolicy;
     /** Its policy versions, for a mismatch's report (where the killed run parted from it). */
-    private static PolicyHistory undisturbedHistory;
+    private static SnapshotHistory undisturbedHistory;
+    /** Its EBM versions (which learner parted first: the EBM's step comes before the policy's). */
+    private static SnapshotHistory undisturbedEbmHistory;
 
     private Map<String, float[]> undisturbed(TinyRun fixture, int total) throws Exception {
         if (undisturbedPolicy != null) {
@@ -178,7 +182,8 @@ class KillAndResumeTest {
         Vertx vertx = fixture.vertx();
         KafkaSettings kafka = fixture.kafka();
         fixture.submit("undisturbed", TinyRun.config(total, 4), "sync", 1, 10, 1000);
-        PolicyHistory history = PolicyHistory.record(kafka, "undisturbed");
+        SnapshotHistory history = SnapshotHistory.record(kafka, "undisturbed", RunTopics.POLICY);
+        SnapshotHistory ebmHistory = SnapshotHistory.record(kafka, "undisturbed", RunTopics.EBM);
         Path state = tmp.resolve("state-undisturbed");
         ServiceOptions options = new ServiceOptions(kafka, "undisturbed", "0", state, Metrics.create("u"),
                 Duration.ofMinutes(1));
@@ -194,8 +199,11 @@ class KillAndResumeTest {
             undisturbedPolicy = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).weights();
         }
         history.awaitVersion(total, Duration.ofMinutes(1));
+        ebmHistory.awaitVersion(total, Duration.ofMinutes(1));
         history.close();
+        ebmHistory.close();
         undisturbedHistory = history;
+        undisturbedEbmHistory = ebmHistory;
         return undisturbedPolicy;
     }
 

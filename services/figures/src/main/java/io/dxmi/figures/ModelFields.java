@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ValueModel;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * The model's energy and values at data-space points, for drawing. Inference only: nothing
@@ -45,7 +46,7 @@ final class ModelFields {
             try (NDManager scope = model.manager().newSubManager()) {
                 float[] part = new float[m * d];
                 System.arraycopy(rows, start * d, part, 0, m * d);
-                NDArray v = values.value(scope.create(part, new Shape(m, d)), t);
+                NDArray v = values.value(OwnedArrays.create(scope, part, new Shape(m, d)), t);
                 System.arraycopy(v.toFloatArray(), 0, out, start, m);
             }
         }

@@ -7,6 +7,7 @@ import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.ValueModel;
 import io.dxmi.core.engine.GradientRecorder;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.Arrays;
 
@@ -53,7 +54,7 @@ public final class EnergyMaps {
         float[] grad;
         try (NDManager scope = model.manager().newSubManager()) {
             // The model's own layout: (n, D) for a vector model of flattened images, (n, C, H, W) for an image model.
-            NDArray x = scope.create(model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
+            NDArray x = OwnedArrays.create(scope, model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
             x.setRequiresGradient(true);
             try (GradientRecorder g = GradientRecorder.open()) {
                 NDArray e = values.energy(x);

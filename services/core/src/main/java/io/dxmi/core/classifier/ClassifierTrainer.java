@@ -9,6 +9,7 @@ import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,9 +74,9 @@ public final class ClassifierTrainer {
             int b, SampleShape shape, int classes) {
         float loss;
         try (NDManager step = model.parameters().getManager().newSubManager()) {
-            NDArray x = step.create(pixels, new Shape(shape.batch(b)));
-            NDArray y = step.create(oneHot, new Shape(b, classes));
-            NDArray mask = step.create(keep, new Shape(b, model.featureWidth()));
+            NDArray x = OwnedArrays.create(step, pixels, new Shape(shape.batch(b)));
+            NDArray y = OwnedArrays.create(step, oneHot, new Shape(b, classes));
+            NDArray mask = OwnedArrays.create(step, keep, new Shape(b, model.featureWidth()));
             try (GradientRecorder g = GradientRecorder.open()) {
                 NDArray logits = model.logits(model.features(x).mul(mask));
                 NDArray l = logits.logSoftmax(1).mul(y).sum(new int[] {1}).mean().neg();

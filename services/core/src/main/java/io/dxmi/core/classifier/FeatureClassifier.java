@@ -11,6 +11,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.Layers;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * A LeNet-style classifier of [C, H, W] images:
@@ -73,7 +74,7 @@ public final class FeatureClassifier implements AutoCloseable {
 
     /** The features (n, features) of a batch (n, C, H, W) of pixels in [0, 1]. */
     public NDArray features(NDArray images) {
-        NDArray x = images.mul(2f).sub(1f);
+        NDArray x = OwnedArrays.mul(images, 2f).sub(1f);
         NDArray h = conv(x, "conv1");
         h = conv(h, "conv2");
         h = h.reshape(h.getShape().get(0), -1);
@@ -139,7 +140,7 @@ public final class FeatureClassifier implements AutoCloseable {
             float[] chunk = new float[b * d];
             System.arraycopy(pixels, from * d, chunk, 0, b * d);
             try (NDManager step = manager.newSubManager()) {
-                NDArray x = step.create(chunk, new Shape(shape.batch(b)));
+                NDArray x = OwnedArrays.create(step, chunk, new Shape(shape.batch(b)));
                 NDArray f = features(x);
                 NDArray y = logits ? logits(f) : f;
                 System.arraycopy(y.toFloatArray(), 0, out, from * width, b * width);

@@ -8,6 +8,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * A DDPM: an ε-prediction network over a noise schedule, plus the normalisation between data
@@ -94,7 +95,7 @@ public final class DdpmModel implements AutoCloseable {
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(rng.gaussians(m * dimension), new Shape(shape.batch(m)));
+                NDArray x = OwnedArrays.create(scope, rng.gaussians(m * dimension), new Shape(shape.batch(m)));
                 for (int k = 0; k < samplerSteps; k++) {
                     // Each step's temporaries live in their own manager, freed at the end of the
                     // step; only the new x moves to the outer scope (memory stays flat in T).
@@ -102,13 +103,13 @@ public final class DdpmModel implements AutoCloseable {
                     NDArray next;
                     try (NDManager s = scope.newSubManager()) {
                         x.attach(s);
-                        NDArray emb = s.create(epsNet.embedding().embedRepeated(c.networkTime(k), m),
+                        NDArray emb = OwnedArrays.create(s, epsNet.embedding().embedRepeated(c.networkTime(k), m),
                                 new Shape(m, epsNet.embedding().dimension()));
                         NDArray eps = epsNet.forward(x, emb);
-                        next = x.mul(c.a(k)).add(eps.mul(c.b(k)));
+                        next = OwnedArrays.mul(x, c.a(k)).add(OwnedArrays.mul(eps, c.b(k)));
                         if (c.sigma(k) > 0) {
-                            next = next.add(s.create(rng.gaussians(m * dimension), new Shape(shape.batch(m)))
-                                    .mul(c.sigma(k)));
+                            next = next.add(OwnedArrays.mul(OwnedArrays.create(s, rng.gaussians(m * dimension),
+                                    new Shape(shape.batch(m))), c.sigma(k)));
                         }
                         next.attach(scope);
                     }

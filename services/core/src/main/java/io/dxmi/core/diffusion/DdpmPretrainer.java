@@ -11,6 +11,7 @@ import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -141,9 +142,9 @@ public final class DdpmPretrainer {
             }
             float loss;
             try (NDManager step = model.manager().newSubManager()) {
-                NDArray xtA = step.create(xt, new Shape(shape.batch(batch)));
-                NDArray embA = step.create(emb, new Shape(batch, embDim));
-                NDArray epsA = step.create(eps, new Shape(shape.batch(batch)));
+                NDArray xtA = OwnedArrays.create(step, xt, new Shape(shape.batch(batch)));
+                NDArray embA = OwnedArrays.create(step, emb, new Shape(batch, embDim));
+                NDArray epsA = OwnedArrays.create(step, eps, new Shape(shape.batch(batch)));
                 try (GradientRecorder gc = GradientRecorder.open()) {
                     NDArray pred = net.forward(xtA, embA);
                     NDArray l = pred.sub(epsA).square().mean();

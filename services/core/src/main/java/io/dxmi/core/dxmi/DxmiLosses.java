@@ -1,6 +1,7 @@
 package io.dxmi.core.dxmi;
 
 import ai.djl.ndarray.NDArray;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * The losses of one DxMI iteration (docs/method.md, "One iteration"), in the authors' per-dimension
@@ -15,7 +16,7 @@ public final class DxmiLosses {
     public static NDArray energy(NDArray energyData, NDArray energySamples, float gamma) {
         NDArray loss = energyData.mean().sub(energySamples.mean());
         if (gamma != 0f) {
-            loss = loss.add(energyData.square().mean().add(energySamples.square().mean()).mul(gamma));
+            loss = loss.add(OwnedArrays.mul(energyData.square().mean().add(energySamples.square().mean()), gamma));
         }
         return loss;
     }
@@ -27,7 +28,7 @@ public final class DxmiLosses {
     public static NDArray extraNegatives(NDArray energyNegatives, float gamma) {
         NDArray loss = energyNegatives.mean().neg();
         if (gamma != 0f) {
-            loss = loss.add(energyNegatives.square().mean().mul(gamma));
+            loss = loss.add(OwnedArrays.mul(energyNegatives.square().mean(), gamma));
         }
         return loss;
     }
@@ -38,12 +39,12 @@ public final class DxmiLosses {
      * @param scale2 s² as a scalar or an (n, 1) column
      */
     public static NDArray runningCost(NDArray next, NDArray current, NDArray scale2) {
-        return meanSquaredStep(next, current).div(scale2.mul(2f));
+        return meanSquaredStep(next, current).div(OwnedArrays.mul(scale2, 2f));
     }
 
     /** The same with a scalar s². */
     public static NDArray runningCost(NDArray next, NDArray current, double scale2) {
-        return meanSquaredStep(next, current).div((float) (2 * scale2));
+        return OwnedArrays.div(meanSquaredStep(next, current), (float) (2 * scale2));
     }
 
     /** mean over each sample's values of (x' − x)²: (n, shape…) → (n, 1). */
@@ -68,10 +69,10 @@ public final class DxmiLosses {
             float tauVelocity) {
         NDArray loss = nextValue.mean();
         if (tauVelocity != 0f) {
-            loss = loss.add(runningCost.mean().mul(tauVelocity));
+            loss = loss.add(OwnedArrays.mul(runningCost.mean(), tauVelocity));
         }
         if (tauEntropy != 0f) {
-            loss = loss.sub(logSigma.mean().mul(tauEntropy));
+            loss = loss.sub(OwnedArrays.mul(logSigma.mean(), tauEntropy));
         }
         return loss;
     }

@@ -12,6 +12,7 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -165,7 +166,7 @@ public final class DxmiModel implements AutoCloseable {
             try (NDManager scope = manager.newSubManager()) {
                 float[] part = new float[m * dimension];
                 System.arraycopy(rows, start * dimension, part, 0, m * dimension);
-                NDArray e = model.energy(scope.create(part, new Shape(shape.batch(m))));
+                NDArray e = model.energy(OwnedArrays.create(scope, part, new Shape(shape.batch(m))));
                 System.arraycopy(e.toFloatArray(), 0, out, start, m);
             }
         }

@@ -10,6 +10,7 @@ import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -147,9 +148,9 @@ public final class DxmiTrainer {
         double boxWeight = boxNegatives != null ? boxNegativeWeightAt(iteration) : 0;
         try (NDManager it = scope.newSubManager()) {
             float[] pos = model.normalization().toModel(data.apply(b, streams.data()));
-            NDList parts = new NDList(it.create(pos, new Shape(model.shape().batch(b))), samples);
+            NDList parts = new NDList(OwnedArrays.create(it, pos, new Shape(model.shape().batch(b))), samples);
             if (boxWeight > 0) {
-                parts.add(it.create(boxNegatives.draw(b, streams.data()), new Shape(model.shape().batch(b))));
+                parts.add(OwnedArrays.create(it, boxNegatives.draw(b, streams.data()), new Shape(model.shape().batch(b))));
             }
             NDArray all = NDArrays.concat(parts);
             try (GradientRecorder gc = GradientRecorder.open()) {
@@ -158,8 +159,8 @@ public final class DxmiTrainer {
                 NDArray eNeg = en.get(new NDIndex("{}:{}", b, 2 * b));
                 NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
                 if (boxWeight > 0) {
-                    loss = loss.add(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)), config.gamma())
-                            .mul((float) boxWeight));
+                    loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)),
+                            config.gamma()), (float) boxWeight));
                 }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {
@@ -237,7 +238,7 @@ public final class DxmiTrainer {
             for (int t = steps - 1; t >= 0; t--) {
                 NDArray target = values.value(x[t + 1], t + 1);
                 if (config.timeCost() == TimeCost.RUNNING) {
-                    target = target.add(DxmiLosses.runningCost(x[t + 1], x[t], s2[t]).mul(config.tauVelocity()));
+                    target = target.add(OwnedArrays.mul(DxmiLosses.runningCost(x[t + 1], x[t], s2[t]), config.tauVelocity()));
                 } else {
                     target = target.add((float) config.timeCost().fixedCost(t, steps, config.timeCostConstant()));
                 }
@@ -266,12 +267,12 @@ public final class DxmiTrainer {
                 starts[k] = m == b ? x[k] : x[k].get(new NDIndex("0:{}", m));
             }
             NDArray current = NDArrays.concat(new NDList(starts));
-            NDArray noise = it.create(streams.policy().gaussians(steps * m * dim), new Shape(model.shape().batch((long) steps * m)));
+            NDArray noise = OwnedArrays.create(it, streams.policy().gaussians(steps * m * dim), new Shape(model.shape().batch((long) steps * m)));
             float[] s2rows = new float[steps * m];
             for (int k = 0; k < steps; k++) {
                 Arrays.fill(s2rows, k * m, (k + 1) * m, (float) s2[k]);
             }
-            NDArray s2col = it.create(s2rows, new Shape((long) steps * m, 1));
+            NDArray s2col = OwnedArrays.create(it, s2rows, new Shape((long) steps * m, 1));
             try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray eps = sampler.network().forward(current, policyConstants.embedding());
                 NDArray logSigmaRows = policyConstants.stepOneHot().matMul(sampler.logSigmas(it).reshape(steps, 1));

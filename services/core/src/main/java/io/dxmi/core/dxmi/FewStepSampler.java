@@ -11,6 +11,7 @@ import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.LinkedHashMap;
 
@@ -104,7 +105,7 @@ public final class FewStepSampler {
 
     /** log σ_0 … log σ_{T−1} as one (T) array, differentiable in the learnable entries. */
     public NDArray logSigmas(NDManager scope) {
-        NDArray fixedLast = scope.create(new float[] {(float) Math.log(lastSigmaFixed)});
+        NDArray fixedLast = OwnedArrays.create(scope, new float[] {(float) Math.log(lastSigmaFixed)});
         if (lastLearnable) {
             return sigmaParams.get(LOG_SIGMA);
         }
@@ -158,14 +159,15 @@ public final class FewStepSampler {
     public NDArray[] rollout(int n, Rng rng, NDManager scope) {
         float[] sig = sigmas();
         NDArray[] states = new NDArray[steps + 1];
-        states[0] = scope.create(rng.gaussians(n * dimension), new Shape(shape.batch(n)));
+        states[0] = OwnedArrays.create(scope, rng.gaussians(n * dimension), new Shape(shape.batch(n)));
         int e = net.embedding().dimension();
         for (int k = 0; k < steps; k++) {
             try (NDManager tmp = scope.newSubManager()) {
-                NDArray emb = tmp.create(timeEmbedding(k, n), new Shape(n, e));
+                NDArray emb = OwnedArrays.create(tmp, timeEmbedding(k, n), new Shape(n, e));
                 NDArray eps = net.forward(states[k], emb);
-                NDArray noise = tmp.create(rng.gaussians(n * dimension), new Shape(shape.batch(n)));
-                NDArray next = states[k].mul(coefficients.a(k)).add(eps.mul(coefficients.b(k))).add(noise.mul(sig[k]));
+                NDArray noise = OwnedArrays.create(tmp, rng.gaussians(n * dimension), new Shape(shape.batch(n)));
+                NDArray next = OwnedArrays.mul(states[k], coefficients.a(k)).add(OwnedArrays.mul(eps, coefficients.b(k)))
+                        .add(OwnedArrays.mul(noise, sig[k]));
                 next.attach(scope);
                 states[k + 1] = next;
             }

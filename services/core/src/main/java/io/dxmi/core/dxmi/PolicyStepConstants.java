@@ -3,6 +3,7 @@ package io.dxmi.core.dxmi;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * The constants of the policy step over the buffer (m rows of each of the T steps, step-major):
@@ -37,10 +38,10 @@ final class PolicyStepConstants {
         }
         NDManager manager = model.manager().newSubManager();
         long rows = (long) steps * m;
-        embedding = manager.create(emb, new Shape(rows, e));
-        a = manager.create(ac, new Shape(model.shape().column(rows)));
-        b = manager.create(bc, new Shape(model.shape().column(rows)));
-        stepOneHot = manager.create(oneHot, new Shape(rows, steps));
+        embedding = OwnedArrays.create(manager, emb, new Shape(rows, e));
+        a = OwnedArrays.create(manager, ac, new Shape(model.shape().column(rows)));
+        b = OwnedArrays.create(manager, bc, new Shape(model.shape().column(rows)));
+        stepOneHot = OwnedArrays.create(manager, oneHot, new Shape(rows, steps));
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * Starting σ_k of a few-step sampler from the pretrained network's own noise-prediction residual
@@ -60,9 +61,9 @@ public final class ResidualSigmas {
                 for (int i = 0; i < xt.length; i++) {
                     xt[i] = a * modelRows[i] + b * eps[i];
                 }
-                NDArray pred = sampler.network().forward(scope.create(xt, new Shape(n, dim)),
-                        scope.create(sampler.timeEmbedding(k, n), new Shape(n, e)));
-                residual = pred.sub(scope.create(eps, new Shape(n, dim))).square().mean().getFloat();
+                NDArray pred = sampler.network().forward(OwnedArrays.create(scope, xt, new Shape(n, dim)),
+                        OwnedArrays.create(scope, sampler.timeEmbedding(k, n), new Shape(n, e)));
+                residual = pred.sub(OwnedArrays.create(scope, eps, new Shape(n, dim))).square().mean().getFloat();
             }
             double direction = Math.sqrt(Math.max(0, 1 - abS - lambda2));
             double coefficient = Math.sqrt(abS) - direction * Math.sqrt(abT / (1 - abT));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * Trajectories between tensors and flat arrays: x_0 … x_T, each (B, shape…), packed time-major
@@ -43,7 +44,7 @@ public final class Trajectories {
         for (int t = 0; t <= steps; t++) {
             float[] s = new float[n];
             System.arraycopy(packed, t * n, s, 0, n);
-            states[t] = manager.create(s, new Shape(shape.batch(batch)));
+            states[t] = OwnedArrays.create(manager, s, new Shape(shape.batch(batch)));
         }
         return states;
     }

@@ -11,6 +11,7 @@ import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 /**
  * The energy E(x) and the value V(x, t), t = 0…T, with V(·, T) ≡ E, either as one shared
@@ -82,7 +83,7 @@ public final class ValueModel {
         NDManager m = x.getManager();
         int n = (int) x.getShape().get(0);
         TimeNetwork net = energy != null ? energy : value;
-        NDArray emb = m.create(net.embedding().embedRepeated(networkTime(steps), n),
+        NDArray emb = OwnedArrays.create(m, net.embedding().embedRepeated(networkTime(steps), n),
                 new Shape(n, net.embedding().dimension()));
         return net.forward(x, emb);
     }
@@ -94,7 +95,7 @@ public final class ValueModel {
         }
         NDManager m = x.getManager();
         int n = (int) x.getShape().get(0);
-        NDArray emb = m.create(value.embedding().embedRepeated(networkTime(t), n),
+        NDArray emb = OwnedArrays.create(m, value.embedding().embedRepeated(networkTime(t), n),
                 new Shape(n, value.embedding().dimension()));
         return value.forward(x, emb);
     }
@@ -117,7 +118,7 @@ public final class ValueModel {
                 System.arraycopy(rows, 0, emb, g * n * e, n * e);
             }
             NDArray xv = lastIsEnergy ? x.get(new NDIndex("0:{}", valueGroups * n)) : x;
-            out = value.forward(xv, m.create(emb, new Shape((long) valueGroups * n, e)));
+            out = value.forward(xv, OwnedArrays.create(m, emb, new Shape((long) valueGroups * n, e)));
         }
         if (lastIsEnergy) {
             NDArray en = energy(x.get(new NDIndex("{}:", valueGroups * n)));

@@ -82,7 +82,7 @@ public final class Adam {
                 NDList inputs = new NDList(w, g, mean.get(e.getKey()), variance.get(e.getKey()));
                 w.getNDArrayInternal().adamUpdate(inputs, new NDList(w), lr, lr, 0f, rescale,
                         -1f, beta1, beta2, eps, true, false);
-                g.muli(0f);
+                OwnedArrays.muli(g, 0f);
             }
         }
         return new StepResult(true, norm);
@@ -143,9 +143,7 @@ public final class Adam {
         if (values == null || values.length != target.size()) {
             throw new IllegalArgumentException("optimizer state " + name + " is missing or has the wrong size");
         }
-        try (NDArray src = m.create(values, target.getShape())) {
-            target.set(src.toByteBuffer());
-        }
+        OwnedArrays.copyInto(target, values);
     }
 
     /** Builder: {@code setParameters} and {@code setLearningRate} are required. */

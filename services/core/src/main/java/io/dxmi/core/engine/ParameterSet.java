@@ -38,7 +38,7 @@ public final class ParameterSet {
             throw new IllegalArgumentException(
                     "parameter " + name + " has shape " + shape + " but " + values.length + " values");
         }
-        NDArray array = manager.create(values, shape);
+        NDArray array = OwnedArrays.create(manager, values, shape);
         array.setName(name);
         array.setRequiresGradient(true);
         arrays.put(name, array);
@@ -102,9 +102,7 @@ public final class ParameterSet {
                 throw new IllegalArgumentException("parameter " + e.getKey() + " has " + target.size()
                         + " values but the source has " + v.length);
             }
-            try (NDArray src = manager.create(v, target.getShape())) {
-                target.set(src.toByteBuffer());
-            }
+            OwnedArrays.copyInto(target, v);
         }
     }
 
@@ -112,8 +110,7 @@ public final class ParameterSet {
     public void copyFrom(ParameterSet other) {
         DjlRuntime.noGradientsOnThisThread();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-            NDArray src = other.get(e.getKey());
-            e.getValue().set(src.toByteBuffer());
+            OwnedArrays.copyInto(e.getValue(), other.get(e.getKey()));
         }
     }
 
@@ -122,8 +119,8 @@ public final class ParameterSet {
         DjlRuntime.noGradientsOnThisThread();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             NDArray mine = e.getValue();
-            try (NDArray scaled = other.get(e.getKey()).mul(1f - decay)) {
-                mine.muli(decay).addi(scaled);
+            try (NDArray scaled = OwnedArrays.mul(other.get(e.getKey()), 1f - decay)) {
+                OwnedArrays.muli(mine, decay).addi(scaled);
             }
         }
     }
@@ -135,7 +132,7 @@ public final class ParameterSet {
             for (NDArray a : arrays.values()) {
                 // x·0 is 0 for finite x and NaN for NaN/±inf; summing the raw values instead
                 // could overflow to infinity with finite weights.
-                NDArray zero = a.mul(0f);
+                NDArray zero = OwnedArrays.mul(a, 0f);
                 zero.attach(scope);
                 NDArray s = zero.sum();
                 total = total == null ? s : total.add(s);

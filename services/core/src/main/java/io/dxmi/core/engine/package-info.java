@@ -1,5 +1,7 @@
 /**
  * Thin layer over DJL's NDArrays: named parameter sets, an Adam optimizer whose state can be
- * checkpointed, and the engine set-up (threads, offline natives).
+ * checkpointed, the engine set-up (threads, offline natives), and {@link io.dxmi.core.engine.OwnedArrays},
+ * the one way Java values become tensors (in the engine's own memory, never pointing into a
+ * Java buffer that the garbage collector frees).
  */
 package io.dxmi.core.engine;

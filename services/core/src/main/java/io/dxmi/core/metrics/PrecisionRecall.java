@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.Arrays;
 
@@ -35,8 +36,8 @@ public final class PrecisionRecall {
         int ng = rowCount(generated, dim, k, "generated");
         DjlRuntime.noGradientsOnThisThread();
         try (NDManager manager = NDManager.newBaseManager(DjlRuntime.device())) {
-            NDArray r = manager.create(real, new Shape(nr, dim));
-            NDArray g = manager.create(generated, new Shape(ng, dim));
+            NDArray r = OwnedArrays.create(manager, real, new Shape(nr, dim));
+            NDArray g = OwnedArrays.create(manager, generated, new Shape(ng, dim));
             float[] realRadii = kthNeighbourSquared(r, k);
             float[] genRadii = kthNeighbourSquared(g, k);
             double precision = (double) covered(g, r, realRadii) / ng;
@@ -124,7 +125,7 @@ public final class PrecisionRecall {
                 NDArray rows = a.get(from + ":" + (from + b));
                 rows.attach(scope);
                 NDArray rr = rows.square().sum(new int[] {1}, true);
-                NDArray d = rr.add(squaredNorms).sub(rows.matMul(transposed).mul(2f)).maximum(0f);
+                NDArray d = OwnedArrays.maximum(rr.add(squaredNorms).sub(OwnedArrays.mul(rows.matMul(transposed), 2f)), 0f);
                 return d.toFloatArray();
             }
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
+import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ public final class UNet implements TimeNetwork {
         NDArray q = parts.get(0).reshape(n, c, hw).transpose(0, 2, 1);
         NDArray k = parts.get(1).reshape(n, c, hw);
         NDArray v = parts.get(2).reshape(n, c, hw);
-        NDArray weights = q.matMul(k).div((float) Math.sqrt(c)).softmax(2);
+        NDArray weights = OwnedArrays.div(q.matMul(k), (float) Math.sqrt(c)).softmax(2);
         NDArray out = v.matMul(weights.transpose(0, 2, 1)).reshape(x.getShape());
         return x.add(layers.conv(out, name + ".proj"));
     }

@@ -13,20 +13,23 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Every policy snapshot of a run in topic order, from the start of its policy topic, the versions a
- * restarted learner publishes again included: where two runs that should be identical part, the first
- * version that differs says when (before or after a fault), and a republished version that differs from
- * its first publication says that the restarted learner did not redo its steps exactly.
+ * Every snapshot of one model of a run (the policy, the EBM) in topic order, from the start of its
+ * topic, the versions a restarted learner publishes again included: where two runs that should be
+ * identical part, the first version that differs says when (before or after a fault) and, compared
+ * across models, which learner parted first; a republished version that differs from its first
+ * publication says that the restarted learner did not redo its steps exactly.
  */
-final class PolicyHistory implements AutoCloseable {
+final class SnapshotHistory implements AutoCloseable {
 
+    private final String model;
     private final SnapshotFollower follower;
     /** (version, weights) in topic order; guarded by itself. */
     private final List<Map.Entry<Long, Map<String, float[]>>> records = new ArrayList<>();
 
-    private PolicyHistory(KafkaSettings kafka, String run) {
-        follower = SnapshotFollower.builder().setKafka(kafka, new RunTopics(run), Metrics.create("history-" + run))
-                .setModels(Set.of(RunTopics.POLICY)).optSequence(RunTopics.POLICY, 0)
+    private SnapshotHistory(KafkaSettings kafka, String run, String model) {
+        this.model = model;
+        follower = SnapshotFollower.builder().setKafka(kafka, new RunTopics(run),
+                Metrics.create("history-" + run + "-" + model)).setModels(Set.of(model)).optSequence(model, 0)
                 .optListener(v -> {
                     synchronized (records) {
                         records.add(Map.entry(v.version(), v.weights()));
@@ -36,19 +39,19 @@ final class PolicyHistory implements AutoCloseable {
         Thread drain = new Thread(() -> {
             try {
                 for (long v = 0; ; v++) {
-                    v = follower.version(RunTopics.POLICY, v).get().version();
+                    v = follower.version(model, v).get().version();
                 }
             } catch (Exception e) {
                 // Closed: what was recorded stays.
             }
-        }, "policy-history-" + run);
+        }, model + "-history-" + run);
         drain.setDaemon(true);
         drain.start();
     }
 
-    /** Starts recording run {@code run}'s policy snapshots. */
-    static PolicyHistory record(KafkaSettings kafka, String run) {
-        return new PolicyHistory(kafka, run);
+    /** Starts recording run {@code run}'s snapshots of {@code model} ({@link RunTopics#POLICY}, {@link RunTopics#EBM}). */
+    static SnapshotHistory record(KafkaSettings kafka, String run, String model) {
+        return new SnapshotHistory(kafka, run, model);
     }
 
     /** Waits (at most {@code limit}) until version {@code version} is recorded. */
@@ -73,10 +76,10 @@ final class PolicyHistory implements AutoCloseable {
      * (with the tensor and the largest difference), and whether {@code killed}'s republished versions match
      * their first publications.
      */
-    static String firstDifference(PolicyHistory killed, PolicyHistory undisturbed) {
+    static String firstDifference(SnapshotHistory killed, SnapshotHistory undisturbed) {
         Map<Long, Map<String, float[]>> mine = killed.firsts();
         Map<Long, Map<String, float[]>> theirs = undisturbed.firsts();
-        String parted = "identical in every version both hold";
+        String parted = killed.model + ": identical in every version both hold";
         int same = 0;
         for (Map.Entry<Long, Map<String, float[]>> e : mine.entrySet()) {
             Map<String, float[]> other = theirs.get(e.getKey());
@@ -85,7 +88,7 @@ final class PolicyHistory implements AutoCloseable {
             }
             String d = difference(e.getValue(), other);
             if (d != null) {
-                parted = "policy v" + e.getKey() + " is the first that differs (" + d + "); the " + same
+                parted = killed.model + " v" + e.getKey() + " is the first that differs (" + d + "); the " + same
                         + " versions before it are bit-identical";
                 break;
             }

@@ -1,0 +1,102 @@
+package io.dxmi.core.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Tensors made from Java values whose memory belongs to the engine: the only way this project
+ * turns Java arrays and Java numbers into NDArrays.
+ *
+ * <p>Why: on the CPU, DJL's PyTorch {@code NDManager.create(float[], …)} does not copy. The tensor
+ * points into a direct ByteBuffer that only the Java NDArray object keeps alive; once that object
+ * is closed, the buffer is freed by the next garbage collection, and {@code malloc} hands its
+ * memory to the next allocation. Anything that still reads the tensor's storage then reads
+ * whatever lies there: a view of it ({@code get}, {@code reshape}) attached elsewhere, or the
+ * autograd graph, which keeps a step's inputs for the backward pass. Usually the memory is reused
+ * by an array of almost the same values, so the damage is a rare, tiny, timing-dependent
+ * difference: two runs with one seed part (more often with several trainings in one process,
+ * where collections and allocations interleave differently). A copy into the engine's own
+ * storage has no such lifetime: it lives as long as the tensor does. For the same reason values
+ * are loaded into an existing tensor by copying them into its storage ({@link #copyInto}), never by
+ * {@code NDArray.set(Buffer)}, which makes the tensor point into a Java buffer.
+ *
+ * <p>DJL's arithmetic with a Java number ({@code x.mul(2f)}, {@code x.div(c)}) has the same flaw: it
+ * wraps the number in such a tensor and closes it at once, while the autograd graph keeps it for
+ * the backward pass, which then multiplies the gradient by whatever the freed memory holds.
+ * {@link #mul} and {@link #div} take the number as an engine-owned tensor instead. The
+ * architecture rules forbid the flawed calls everywhere else.
+ */
+public final class OwnedArrays {
+
+    private OwnedArrays() {}
+
+    /** A tensor of {@code shape} holding a copy of {@code values}, attached to {@code manager}. */
+    public static NDArray create(NDManager manager, float[] values, Shape shape) {
+        try (NDArray aliasing = manager.create(values, shape)) {
+            return aliasing.duplicate();
+        }
+    }
+
+    /** A one-dimensional tensor holding a copy of {@code values}, attached to {@code manager}. */
+    public static NDArray create(NDManager manager, float[] values) {
+        return create(manager, values, new Shape(values.length));
+    }
+
+    /**
+     * Overwrites {@code target}'s values in place (its storage, and every view of it, sees them), without
+     * recording gradients on this thread.
+     */
+    public static void copyInto(NDArray target, float[] values) {
+        if (values.length != target.size()) {
+            throw new IllegalArgumentException("cannot copy " + values.length + " values into a tensor of shape "
+                    + target.getShape());
+        }
+        DjlRuntime.noGradientsOnThisThread();
+        try (NDArray src = create(target.getManager(), values, target.getShape())) {
+            target.set(ALL, src);
+        }
+    }
+
+    /** Overwrites {@code target}'s values in place with those of {@code source} (same shape). */
+    public static void copyInto(NDArray target, NDArray source) {
+        DjlRuntime.noGradientsOnThisThread();
+        target.set(ALL, source);
+    }
+
+    /** {@code x · c}, safe in a graph that is differentiated later (the result is attached like {@code x.mul}'s). */
+    public static NDArray mul(NDArray x, float c) {
+        try (NDArray constant = scalar(x, c)) {
+            return x.mul(constant);
+        }
+    }
+
+    /** {@code x / c}, safe in a graph that is differentiated later. */
+    public static NDArray div(NDArray x, float c) {
+        try (NDArray constant = scalar(x, c)) {
+            return x.div(constant);
+        }
+    }
+
+    /** {@code x ← x · c} in place (no gradient). */
+    public static NDArray muli(NDArray x, float c) {
+        try (NDArray constant = scalar(x, c)) {
+            return x.muli(constant);
+        }
+    }
+
+    /** {@code max(x, c)} elementwise. */
+    public static NDArray maximum(NDArray x, float c) {
+        try (NDArray constant = scalar(x, c)) {
+            return x.maximum(constant);
+        }
+    }
+
+    /** A 0-d tensor of {@code x}'s type and device holding {@code c}, in engine-owned memory. */
+    private static NDArray scalar(NDArray x, float c) {
+        return x.getManager().full(new Shape(), c, x.getDataType());
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
+}
