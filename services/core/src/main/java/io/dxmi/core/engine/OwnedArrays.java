@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.function.BinaryOperator;
+
 /**
  * Tensors made from Java values whose memory belongs to the engine: the only way this project
  * turns Java arrays and Java numbers into NDArrays.
@@ -29,6 +31,9 @@ import ai.djl.ndarray.types.Shape;
  * architecture rules forbid the flawed calls everywhere else.
  */
 public final class OwnedArrays {
+
+    /** Every element of a tensor, for in-place copies. */
+    private static final NDIndex ALL = new NDIndex("...");
 
     private OwnedArrays() {}
 
@@ -67,36 +72,31 @@ public final class OwnedArrays {
 
     /** {@code x · c}, safe in a graph that is differentiated later (the result is attached like {@code x.mul}'s). */
     public static NDArray mul(NDArray x, float c) {
-        try (NDArray constant = scalar(x, c)) {
-            return x.mul(constant);
-        }
+        return withConstant(x, c, NDArray::mul);
     }
 
     /** {@code x / c}, safe in a graph that is differentiated later. */
     public static NDArray div(NDArray x, float c) {
-        try (NDArray constant = scalar(x, c)) {
-            return x.div(constant);
-        }
+        return withConstant(x, c, NDArray::div);
     }
 
     /** {@code x ← x · c} in place (no gradient). */
     public static NDArray muli(NDArray x, float c) {
-        try (NDArray constant = scalar(x, c)) {
-            return x.muli(constant);
-        }
+        return withConstant(x, c, NDArray::muli);
     }
 
     /** {@code max(x, c)} elementwise. */
     public static NDArray maximum(NDArray x, float c) {
-        try (NDArray constant = scalar(x, c)) {
-            return x.maximum(constant);
+        return withConstant(x, c, NDArray::maximum);
+    }
+
+    /**
+     * {@code op(x, c)} with {@code c} as a 0-d tensor of {@code x}'s type and device in engine-owned
+     * memory: closing it here only drops this handle; a graph that keeps it keeps its storage.
+     */
+    private static NDArray withConstant(NDArray x, float c, BinaryOperator<NDArray> op) {
+        try (NDArray constant = x.getManager().full(new Shape(), c, x.getDataType())) {
+            return op.apply(x, constant);
         }
     }
-
-    /** A 0-d tensor of {@code x}'s type and device holding {@code c}, in engine-owned memory. */
-    private static NDArray scalar(NDArray x, float c) {
-        return x.getManager().full(new Shape(), c, x.getDataType());
-    }
-
-    private static final NDIndex ALL = new NDIndex("...");
 }
