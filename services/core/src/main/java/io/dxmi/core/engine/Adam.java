@@ -129,17 +129,16 @@ public final class Adam {
 
     /** Restores {@link #exportState()} and the step counter. */
     public void importState(Map<String, float[]> state, long steps) {
-        NDManager m = params.getManager();
         for (Map.Entry<String, NDArray> e : mean.entrySet()) {
-            restore(m, e.getValue(), state.get("m/" + e.getKey()), "m/" + e.getKey());
+            restore(e.getValue(), state.get("m/" + e.getKey()), "m/" + e.getKey());
         }
         for (Map.Entry<String, NDArray> e : variance.entrySet()) {
-            restore(m, e.getValue(), state.get("v/" + e.getKey()), "v/" + e.getKey());
+            restore(e.getValue(), state.get("v/" + e.getKey()), "v/" + e.getKey());
         }
         this.steps = steps;
     }
 
-    private static void restore(NDManager m, NDArray target, float[] values, String name) {
+    private static void restore(NDArray target, float[] values, String name) {
         if (values == null || values.length != target.size()) {
             throw new IllegalArgumentException("optimizer state " + name + " is missing or has the wrong size");
         }

@@ -59,8 +59,10 @@ public final class OwnedArrays {
                     + target.getShape());
         }
         DjlRuntime.noGradientsOnThisThread();
-        try (NDArray src = create(target.getManager(), values, target.getShape())) {
-            target.set(ALL, src);
+        // The one safe use of DJL's aliasing create: the copy is made at once, nothing records it, and the
+        // alias is closed before its buffer can be collected (an owned copy first would copy twice).
+        try (NDArray aliasing = target.getManager().create(values, target.getShape())) {
+            target.set(ALL, aliasing);
         }
     }
 

@@ -90,7 +90,6 @@ public final class ParameterSet {
      * Used by checkpoint loading and snapshot distribution.
      */
     public void load(Map<String, float[]> values) {
-        DjlRuntime.noGradientsOnThisThread();
         if (!values.keySet().equals(arrays.keySet())) {
             throw new IllegalArgumentException(
                     "parameter names differ: expected " + arrays.keySet() + " but got " + values.keySet());
@@ -108,7 +107,6 @@ public final class ParameterSet {
 
     /** Copies the values of another set with the same names and shapes (no gradient link). */
     public void copyFrom(ParameterSet other) {
-        DjlRuntime.noGradientsOnThisThread();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             OwnedArrays.copyInto(e.getValue(), other.get(e.getKey()));
         }
