@@ -32,6 +32,17 @@ final class ClassifierCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: by data size).")
     Integer epochs;
 
+    @Option(names = "--kernel", paramLabel = "K", description = "Side of every convolution's kernel, odd (default: 5).")
+    Integer kernel;
+
+    @Option(names = "--widths", paramLabel = "C1,C2,F", split = ",",
+            description = "Channels of the two stages and width of the feature layer (default: 16,32,128).")
+    int[] widths;
+
+    @Option(names = "--convs-per-stage", paramLabel = "N",
+            description = "Convolutions before each pooling: 1 (LeNet) or 2 (VGG-style) (default: by data size).")
+    Integer convsPerStage;
+
     @Mixin
     CommonOptions common;
 
@@ -46,6 +57,18 @@ final class ClassifierCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
             }
             cfg = cfg.withEpochs(epochs);
+        }
+        if (kernel != null) {
+            cfg = cfg.withKernel(kernel);
+        }
+        if (widths != null) {
+            if (widths.length != 3) {
+                throw new IllegalArgumentException("--widths takes three numbers C1,C2,F, got " + widths.length);
+            }
+            cfg = cfg.withWidths(widths[0], widths[1], widths[2]);
+        }
+        if (convsPerStage != null) {
+            cfg = cfg.withConvsPerStage(convsPerStage);
         }
         try (NDManager manager = NDManager.newBaseManager(DjlRuntime.device())) {
             TrainedClassifier c;

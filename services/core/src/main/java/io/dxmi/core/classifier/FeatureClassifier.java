@@ -21,6 +21,10 @@ import io.dxmi.core.engine.OwnedArrays;
  *   → flatten → linear → ReLU  (the features)  → linear  (the class logits)
  * </pre>
  *
+ * With two convolutions per stage ({@link ClassifierConfig#convsPerStage()}), each stage has a
+ * second k×k convolution and ReLU of the same width before its pooling (parameters
+ * {@code conv1b}, {@code conv2b}).
+ *
  * Weights start He-uniform (±√(6/fan_in)), biases at 0, drawn from the caller's {@link Rng}.
  * Images go in as pixels in [0, 1], centred to [−1, 1] inside. Closes its parameters' manager.
  */
@@ -52,8 +56,16 @@ public final class FeatureClassifier implements AutoCloseable {
         int k = config.kernel();
         add("conv1.weight", new Shape(config.conv1(), c, k, k), c * k * k, rng);
         add("conv1.bias", new Shape(config.conv1()), 0, rng);
+        if (config.convsPerStage() == 2) {
+            add("conv1b.weight", new Shape(config.conv1(), config.conv1(), k, k), config.conv1() * k * k, rng);
+            add("conv1b.bias", new Shape(config.conv1()), 0, rng);
+        }
         add("conv2.weight", new Shape(config.conv2(), config.conv1(), k, k), config.conv1() * k * k, rng);
         add("conv2.bias", new Shape(config.conv2()), 0, rng);
+        if (config.convsPerStage() == 2) {
+            add("conv2b.weight", new Shape(config.conv2(), config.conv2(), k, k), config.conv2() * k * k, rng);
+            add("conv2b.bias", new Shape(config.conv2()), 0, rng);
+        }
         int flat = flatWidth();
         add("fc1.weight", new Shape(config.features(), flat), flat, rng);
         add("fc1.bias", new Shape(config.features()), 0, rng);
@@ -75,8 +87,8 @@ public final class FeatureClassifier implements AutoCloseable {
     /** The features (n, features) of a batch (n, C, H, W) of pixels in [0, 1]. */
     public NDArray features(NDArray images) {
         NDArray x = OwnedArrays.mul(images, 2f).sub(1f);
-        NDArray h = conv(x, "conv1");
-        h = conv(h, "conv2");
+        NDArray h = stage(x, "conv1");
+        h = stage(h, "conv2");
         h = h.reshape(h.getShape().get(0), -1);
         return Activation.relu(Linear.linear(h, params.get("fc1.weight"), params.get("fc1.bias")).singletonOrThrow());
     }
@@ -86,10 +98,18 @@ public final class FeatureClassifier implements AutoCloseable {
         return Linear.linear(features, params.get("fc2.weight"), params.get("fc2.bias")).singletonOrThrow();
     }
 
+    private NDArray stage(NDArray x, String name) {
+        NDArray h = conv(x, name);
+        if (config.convsPerStage() == 2) {
+            h = conv(h, name + "b");
+        }
+        return Pool.maxPool2d(h, POOL, POOL, NO_PAD, false);
+    }
+
     private NDArray conv(NDArray x, String name) {
         // Layers.convolve pads channel counts that libtorch 2.7.1's CPU kernels get wrong
-        NDArray c = Layers.convolve(x, params.get(name + ".weight"), params.get(name + ".bias"), 1, config.kernel() / 2);
-        return Pool.maxPool2d(Activation.relu(c), POOL, POOL, NO_PAD, false);
+        return Activation.relu(Layers.convolve(x, params.get(name + ".weight"), params.get(name + ".bias"), 1,
+                config.kernel() / 2));
     }
 
     /** Features of n images (row-major pixels), computed in batches without gradients. */

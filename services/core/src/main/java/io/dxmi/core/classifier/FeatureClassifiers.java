@@ -137,6 +137,7 @@ public final class FeatureClassifiers {
         conf.put("kernel", cfg.kernel());
         conf.put("conv1", cfg.conv1());
         conf.put("conv2", cfg.conv2());
+        conf.put("convs_per_stage", cfg.convsPerStage());
         conf.put("features", cfg.features());
         conf.put("epochs", cfg.epochs());
         conf.put("batch", cfg.batch());
@@ -191,6 +192,7 @@ public final class FeatureClassifiers {
         JsonNode m = loaded.manifest();
         JsonNode conf = m.path("config");
         ClassifierConfig cfg = new ClassifierConfig(conf.path("kernel").asInt(), conf.path("conv1").asInt(), conf.path("conv2").asInt(),
+                conf.path("convs_per_stage").asInt(1),
                 conf.path("features").asInt(), conf.path("epochs").asInt(), conf.path("batch").asInt(),
                 (float) conf.path("learning_rate").asDouble(), (float) conf.path("max_shift").asDouble(),
                 (float) conf.path("max_rotation").asDouble(), (float) conf.path("max_scale").asDouble(),

@@ -2,6 +2,7 @@ package io.dxmi.core.classifier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.random.Rng;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +44,7 @@ class FeatureClassifierTest {
 
     /** A small network, 4 epochs of batch 32 (125 steps), little augmentation. */
     static ClassifierConfig small() {
-        return new ClassifierConfig(5, 8, 16, 32, 4, 32, 2e-3f, 1, 0, 0, 0, 0L);
+        return new ClassifierConfig(5, 8, 16, 1, 32, 4, 32, 2e-3f, 1, 0, 0, 0, 0L);
     }
 
     @AfterAll
@@ -90,6 +92,50 @@ class FeatureClassifierTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FeatureClassifiers.load(target, manager));
         assertTrue(e.getMessage().contains("weights.dxt"), e.getMessage());
+    }
+
+    @Test
+    void twoConvolutionsPerStageAddTheirParametersAndSurviveSaveAndLoad(@TempDir Path dir) {
+        ClassifierConfig vgg = small().withKernel(3).withConvsPerStage(2).withEpochs(1);
+        ImageDataset tiny = MnistSubset.load(200, 100);
+        try (TrainedClassifier t = FeatureClassifiers.train(tiny, vgg, manager, ProgressListener.NONE, null)) {
+            var shapes = t.model().parameters().shapes();
+            assertEquals(List.of(8L, 8L, 3L, 3L), List.of(shapes.get("conv1b.weight").getShape()[0],
+                    shapes.get("conv1b.weight").getShape()[1], shapes.get("conv1b.weight").getShape()[2],
+                    shapes.get("conv1b.weight").getShape()[3]));
+            assertEquals(16L, shapes.get("conv2b.weight").getShape()[0]);
+            assertEquals(12, shapes.size(), "four convolutions and two linear layers, weight and bias each");
+            Path target = dir.resolve("vgg");
+            FeatureClassifiers.save(t, target);
+            try (TrainedClassifier loaded = FeatureClassifiers.load(target, manager)) {
+                assertEquals(vgg, loaded.model().config());
+                float[] some = tiny.test().rows(0, 20);
+                assertArrayEquals(t.model().features(some), loaded.model().features(some));
+            }
+        }
+    }
+
+    @Test
+    void aManifestWithoutConvolutionsPerStageLoadsAsOnePerStage(@TempDir Path dir) throws IOException {
+        // classifiers saved before the setting existed have one convolution per stage
+        Path target = dir.resolve("old");
+        FeatureClassifiers.save(trained, target);
+        Path json = target.resolve(ModelDirectory.MANIFEST);
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"convs_per_stage\""), text);
+        Files.writeString(json, text.replaceAll("\"convs_per_stage\"\\s*:\\s*1\\s*,", ""));
+        assertFalse(Files.readString(json).contains("convs_per_stage"));
+        try (TrainedClassifier loaded = FeatureClassifiers.load(target, manager)) {
+            assertEquals(1, loaded.model().config().convsPerStage());
+            float[] some = digits.test().rows(0, 20);
+            assertArrayEquals(trained.model().predict(some), loaded.model().predict(some));
+        }
+    }
+
+    @Test
+    void convolutionsPerStageAreOneOrTwo() {
+        assertThrows(IllegalArgumentException.class, () -> small().withConvsPerStage(3));
+        assertThrows(IllegalArgumentException.class, () -> small().withConvsPerStage(0));
     }
 
     @Test

@@ -32,7 +32,7 @@ class ImageEvaluatorTest {
         DjlRuntime.configure(1);
         digits = MnistSubset.load(1500, 1000);
         manager = NDManager.newBaseManager();
-        ClassifierConfig cfg = new ClassifierConfig(5, 8, 16, 32, 3, 32, 2e-3f, 1, 0, 0, 0, 0L);
+        ClassifierConfig cfg = new ClassifierConfig(5, 8, 16, 1, 32, 3, 32, 2e-3f, 1, 0, 0, 0, 0L);
         classifier = FeatureClassifiers.train(digits, cfg, manager, ProgressListener.NONE, null);
         evaluator = ImageEvaluator.builder().setClassifier(classifier).setReference(digits.test()).build();
     }
