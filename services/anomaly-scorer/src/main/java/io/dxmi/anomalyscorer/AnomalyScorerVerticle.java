@@ -75,8 +75,8 @@ public final class AnomalyScorerVerticle extends VerticleBase {
                         DjlRuntime.noGradientsOnThisThread(); // inference; maps record their own gradients
                         state.apply();
                     })
-                    .optCommitListener((batch, out, committedAt) -> scorerMetrics.committed(batch.size(),
-                            latencies(scorer.lastCaptureMicros(), committedAt)))
+                    .optCommitListener((batch, out, committedAt, transactionSeconds) -> scorerMetrics.committed(
+                            batch.size(), latencies(scorer.lastCaptureMicros(), committedAt), transactionSeconds))
                     .build();
             metrics.gauge("dxmi_anomaly_aborted_batches", "Batches aborted and retried (never skipped)",
                     () -> loop.abortedBatches());

@@ -15,6 +15,7 @@ final class ScorerMetrics {
     private final DistributionDataPoint latency;
     private final DistributionDataPoint batchSize;
     private final DistributionDataPoint scoreSeconds;
+    private final DistributionDataPoint transactionSeconds;
     private final Metrics.Family<GaugeDataPoint> modelInfo;
     private final Metrics.Family<GaugeDataPoint> thresholdInfo;
     private final GaugeDataPoint thresholdValue;
@@ -34,6 +35,9 @@ final class ScorerMetrics {
                 256, 512);
         scoreSeconds = m.histogram("dxmi_anomaly_score_seconds", "Decoding and scoring time per batch",
                 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1);
+        transactionSeconds = m.histogram("dxmi_anomaly_transaction_seconds",
+                "Per batch: the transaction that writes its scores and consumed offsets, begin to committed",
+                0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1);
         modelInfo = m.gaugeFamily("dxmi_anomaly_model_info", "1 for the model version in use", "version");
         thresholdInfo = m.gaugeFamily("dxmi_anomaly_threshold_info", "1 for the threshold id in force", "threshold_id");
         thresholdValue = m.gauge("dxmi_anomaly_threshold", "The energy threshold in force");
@@ -49,8 +53,9 @@ final class ScorerMetrics {
         deadLetters.labels(reason).inc();
     }
 
-    void committed(int frames, double[] latenciesSeconds) {
+    void committed(int frames, double[] latenciesSeconds, double transactionTook) {
         batchSize.observe(frames);
+        transactionSeconds.observe(transactionTook);
         for (double l : latenciesSeconds) {
             latency.observe(l);
         }

@@ -7,6 +7,8 @@ import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.schemas.AnomalyScore;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -50,8 +52,9 @@ class HotSwapTest {
             ScorerSettings s = ScorerSettings.defaults("swap").withPartitions(2).withHttp("127.0.0.1", 0, "secret")
                     .withBatching(8, Duration.ofMillis(5));
             ScorerFixtures.createTopics(kafka, s);
+            Metrics metrics = Metrics.create("anomaly-scorer");
             AnomalyScorerVerticle scorer = AnomalyScorerVerticle.builder().setSettings(s).setKafka(kafka)
-                    .setMetrics(Metrics.create("anomaly-scorer")).optModelDirectory(model).build();
+                    .setMetrics(metrics).optModelDirectory(model).build();
             vertx.deployVerticle(scorer).toCompletionStage().toCompletableFuture().get();
             Thread sender = new Thread(() -> {
                 try {
@@ -114,8 +117,23 @@ class HotSwapTest {
             List<AnomalyScore> last = byCamera.get("cam-0");
             assertEquals(httpThreshold, last.get(last.size() - 1).getThresholdId());
             assertEquals(0.25, last.get(last.size() - 1).getThreshold());
+            // every committed batch's transaction is timed
+            HistogramSnapshot.HistogramDataPointSnapshot tx = histogram(metrics, "dxmi_anomaly_transaction_seconds");
+            HistogramSnapshot.HistogramDataPointSnapshot batches = histogram(metrics, "dxmi_anomaly_batch_size");
+            assertEquals(1200, (long) batches.getSum());
+            assertEquals(batches.getCount(), tx.getCount());
+            assertTrue(tx.getSum() > 0, "transaction seconds " + tx.getSum());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot histogram(Metrics metrics, String name) {
+        for (MetricSnapshot m : metrics.registry().scrape()) {
+            if (m.getMetadata().getPrometheusName().equals(name)) {
+                return ((HistogramSnapshot) m).getDataPoints().get(0);
+            }
+        }
+        throw new AssertionError("no metric " + name);
     }
 }

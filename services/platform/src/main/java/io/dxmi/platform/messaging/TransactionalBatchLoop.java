@@ -63,11 +63,14 @@ public final class TransactionalBatchLoop implements AutoCloseable {
         List<ProducerRecord<String, byte[]>> process(List<ConsumerRecord<String, byte[]>> batch) throws Exception;
     }
 
-    /** Told after each committed batch (for metrics: its inputs, outputs and when the commit returned). */
+    /**
+     * Told after each committed batch (for metrics: its inputs, outputs, when the commit returned and
+     * how long the transaction took, from its begin to the commit's return, in seconds).
+     */
     @FunctionalInterface
     public interface CommitListener {
         void committed(List<ConsumerRecord<String, byte[]>> batch, List<ProducerRecord<String, byte[]>> output,
-                long committedAtMicros);
+                long committedAtMicros, double transactionSeconds);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalBatchLoop.class);
@@ -191,6 +194,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
                 }
                 try {
                     List<ProducerRecord<String, byte[]>> out = handler.process(batch);
+                    long began = System.nanoTime();
                     producer.beginTransaction();
                     for (ProducerRecord<String, byte[]> r : out) {
                         producer.send(r);
@@ -198,7 +202,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
                     producer.sendOffsetsToTransaction(nextOffsets(batch), consumer.groupMetadata());
                     producer.commitTransaction();
                     committedBatches++;
-                    listener.committed(batch, out, nowMicros());
+                    listener.committed(batch, out, nowMicros(), (System.nanoTime() - began) / 1e9);
                 } catch (ProducerFencedException | InvalidProducerEpochException e) {
                     throw e;
                 } catch (Exception e) {
@@ -329,7 +333,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
         private Collection<String> topics;
         private BatchHandler handler;
         private Runnable betweenBatches = () -> { };
-        private CommitListener listener = (b, o, t) -> { };
+        private CommitListener listener = (b, o, t, s) -> { };
         private int maxBatch = 64;
         private Duration maxDelay = Duration.ofMillis(5);
         private Duration transactionTimeout = Duration.ofSeconds(60);
