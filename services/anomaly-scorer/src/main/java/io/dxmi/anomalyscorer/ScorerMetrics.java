@@ -5,7 +5,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
-/** The scorer's Prometheus metrics (names in infra/README.md). */
+/** The scorer's Prometheus metrics (listed in the README's anomaly-scoring section). */
 final class ScorerMetrics {
 
     private final Metrics.Family<CounterDataPoint> frames;
