@@ -1,8 +1,5 @@
 package io.dxmi.core.job;
 
-// Over 400 lines: one job, the image table; about 120 of them are its Builder (setX/optX with checks). Its rows share
-// the evaluator, the pretrained model and the resumable row records, so they stay together.
-
 // Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
 // and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
 // ImageTableReport, the reuse files in KeyedJson.

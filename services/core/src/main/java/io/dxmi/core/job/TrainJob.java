@@ -1,8 +1,5 @@
 package io.dxmi.core.job;
 
-// Over 400 lines: one job, a training run and its resume; about 110 of them are its Builder (setX/optX with checks).
-// Start, continue and resume share the training loop and the run directory's layout, so they stay together.
-
 // Over 400 lines: the job's builder (every documented option with its default) is a third of it, and a new run, a
 // resumed one and a checkpoint of the same job continued share the training loop; the evaluation already lives in
 // RunEvaluation and the result in RunResult.

@@ -1,8 +1,5 @@
 package io.dxmi.core.job;
 
-// Over 400 lines: one job, the vector table; about 110 of them are its Builder (setX/optX with checks). Its runs
-// share the evaluator, the baselines and the resumable run records, so they stay together.
-
 // Over 400 lines: the run of one (set, seed), the keys under which its pretrained model, baselines and finished row
 // are reused (--reuse-pretrained, --resume) and the table's files all read the same job settings; the documented
 // builder is a third of it. Report formatting lives in VectorTableReport, the reuse files in KeyedJson and Baselines.
