@@ -32,11 +32,13 @@ final class ClassifierCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training images (default: by data size).")
     Integer epochs;
 
-    @Option(names = "--kernel", paramLabel = "K", description = "Side of every convolution's kernel, odd (default: 5).")
+    @Option(names = "--kernel", paramLabel = "K", description = "Side of every convolution's kernel, odd (default: by data size: 3 below 20,000 "
+                    + "training images, else 5).")
     Integer kernel;
 
     @Option(names = "--widths", paramLabel = "C1,C2,F", split = ",",
-            description = "Channels of the two stages and width of the feature layer (default: 16,32,128).")
+            description = "Channels of the two stages and width of the feature layer (default: by data size: "
+                    + "32,64,128 below 20,000 training images, else 16,32,128).")
     int[] widths;
 
     @Option(names = "--convs-per-stage", paramLabel = "N",

@@ -51,10 +51,10 @@ public record ClassifierConfig(int kernel, int conv1, int conv2, int convsPerSta
      * network 99.05%.)
      */
     public static ClassifierConfig defaults() {
-        return new ClassifierConfig(3, 32, 64, 2, 128, 30, 128, 2e-3f, 2f, 10f, 0.1f, 0.3f, 0L);
+        return lenet().withKernel(3).withWidths(32, 64, 128).withConvsPerStage(2);
     }
 
-    /** LeNet: one 5×5 convolution per stage, 16 and 32 channels, otherwise {@link #defaults()}. */
+    /** LeNet: one 5×5 convolution per stage, 16 and 32 channels, and {@link #defaults()}'s schedule. */
     public static ClassifierConfig lenet() {
         return new ClassifierConfig(5, 16, 32, 1, 128, 30, 128, 2e-3f, 2f, 10f, 0.1f, 0.3f, 0L);
     }
