@@ -104,6 +104,11 @@ final class DxmiOptions {
                     + " never held (default: ${DEFAULT-VALUE}: the policy learns for the first 6,000 of the 10,000 iterations).")
     float boxNegativesFrom;
 
+    @Option(names = "--policy-warmup", paramLabel = "FRACTION",
+            description = "Hold the policy (sampler and sigmas) for this fraction of the iterations at the start while"
+                    + " the energy and value learn against the pretrained sampler's samples (default: ${DEFAULT-VALUE}).")
+    float policyWarmup;
+
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
@@ -182,6 +187,9 @@ final class DxmiOptions {
                     + boxNegativesFrom);
         }
         Checks.finiteAtLeast("--box-margin", boxMargin, 0);
+        if (!(policyWarmup >= 0 && policyWarmup < 1)) {
+            throw new UsageError("--policy-warmup must be a fraction in [0, 1), got " + policyWarmup);
+        }
         if (!(energyEma >= 0 && energyEma < 1)) {
             throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
         }
@@ -285,6 +293,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--residual-sigmas")) {
             b.optResidualSigmas(residualSigmas);
         }
+        if (given.hasMatchedOption("--policy-warmup")) {
+            b.optPolicyWarmup(policyWarmup);
+        }
         if (energyChannels != null) {
             Checks.atLeast("--energy-channels", energyChannels, 1);
             b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
@@ -311,7 +322,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

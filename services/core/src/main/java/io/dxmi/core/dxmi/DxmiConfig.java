@@ -69,6 +69,10 @@ import java.util.Objects;
  * @param residualSigmas start each σ_k from the pretrained network's noise-prediction residual
  *     on the data ({@link ResidualSigmas}) rather than from the schedule (and the last from
  *     {@code lastSigmaInit}); default false
+ * @param policyWarmup the fraction of the iterations, from the start, during which the policy
+ *     (sampler network and σ) is held while the energy and value learn against the pretrained
+ *     sampler's samples, so that the sampler first follows an energy that already tells its
+ *     samples from the data (default 0: none; absent in manifests written before it = 0)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -77,7 +81,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
-        boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart) {
+        boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -98,6 +102,10 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(boxMargin >= 0 && Float.isFinite(boxMargin), "box margin must be >= 0, got " + boxMargin);
         require(boxNegativeStart >= 0 && boxNegativeStart < 1,
                 "box negatives' start must be a fraction of the run in [0, 1), got " + boxNegativeStart);
+        require(policyWarmup >= 0 && policyWarmup < 1,
+                "policy warm-up must be a fraction of the run in [0, 1), got " + policyWarmup);
+        require(!(boxNegativeStart > 0 && boxNegativeWeight > 0) || policyWarmup < boxNegativeStart,
+                "policy warm-up (" + policyWarmup + ") must end before the box negatives start (" + boxNegativeStart + ")");
         Objects.requireNonNull(valueSharing, "valueSharing");
         Objects.requireNonNull(timeCost, "timeCost");
         Objects.requireNonNull(network, "network");
@@ -113,9 +121,18 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         return (long) Math.ceil(boxNegativeStart * (float) iterations);
     }
 
-    /** Whether the policy is held at {@code iteration}: from {@link #boxNegativeStart()} on, when it is set. */
+    /** The first iteration at which the policy learns: the end of {@link #policyWarmup()} (0 without one). */
+    public long policyWarmupIteration() {
+        return (long) Math.ceil(policyWarmup * (float) iterations);
+    }
+
+    /**
+     * Whether the policy is held at {@code iteration}: during {@link #policyWarmup()}, and from
+     * {@link #boxNegativeStart()} on, when they are set.
+     */
     public boolean policyHeldAt(long iteration) {
-        return boxNegativeStart > 0 && boxNegativeWeight > 0 && iteration >= boxNegativeStartIteration();
+        return iteration < policyWarmupIteration()
+                || boxNegativeStart > 0 && boxNegativeWeight > 0 && iteration >= boxNegativeStartIteration();
     }
 
     /** Trajectories per step that the policy update uses (all B unless {@link #policyBatch()} says fewer). */
@@ -196,6 +213,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.boxNegativeRamp = boxNegativeRamp;
         b.boxNegativeStart = boxNegativeStart;
         b.residualSigmas = residualSigmas;
+        b.policyWarmup = policyWarmup;
         return b;
     }
 
@@ -234,6 +252,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean boxNegativeRamp = false;
         private float boxNegativeStart = 0.6f;
         private boolean residualSigmas = false;
+        private float policyWarmup;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -301,13 +320,15 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optResidualSigmas(boolean v) { residualSigmas = v; return this; }
 
+        public Builder optPolicyWarmup(float v) { policyWarmup = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
-                    boxNegativeRamp, residualSigmas, boxNegativeStart);
+                    boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup);
         }
     }
 }

@@ -57,7 +57,8 @@ final class TrainerOptimizers {
      * (SW) while a still-learning energy, averaged by its EMA, ranks better (AUC).
      */
     void scheduleLearningRates(long iteration) {
-        if (!(config.cosineDecay() && config.iterations() > 0) && config.boxNegativeStart() == 0) {
+        if (!(config.cosineDecay() && config.iterations() > 0) && config.boxNegativeStart() == 0
+                && config.policyWarmup() == 0) {
             return;
         }
         // Set every time: a trainer that restores an older state may move back before the held phase.
@@ -70,7 +71,7 @@ final class TrainerOptimizers {
 
     /**
      * The factor of the policy's rates at {@code iteration}: 0 while held; else the half cosine
-     * (when decaying) over the iterations before the held phase, if any, so that the sampler ends
+     * (when decaying) from the end of the warm-up, if any, to the held phase, if any, so that the sampler ends
      * settled rather than frozen mid-way; else 1.
      */
     static double policyRateFactor(DxmiConfig config, long iteration) {
@@ -82,7 +83,8 @@ final class TrainerOptimizers {
         }
         long horizon = config.boxNegativeStart() > 0 && config.boxNegativeWeight() > 0
                 ? config.boxNegativeStartIteration() : config.iterations();
-        return cosineFactor(iteration, Math.max(1, horizon));
+        long start = config.policyWarmupIteration();
+        return cosineFactor(iteration - start, Math.max(1, horizon - start));
     }
 
     /** The half cosine from 1 at iteration 0 to 0 at {@code iterations} (and after). */
