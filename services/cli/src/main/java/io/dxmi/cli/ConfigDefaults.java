@@ -42,6 +42,7 @@ final class ConfigDefaults implements IDefaultValueProvider {
                 Map.entry("--box-negatives-ramp", Boolean.toString(d.boxNegativeRamp())),
                 Map.entry("--box-negatives-from", number(d.boxNegativeStart())),
                 Map.entry("--policy-warmup", number(d.policyWarmup())),
+                Map.entry("--entropy-in-value", Boolean.toString(d.entropyInValue())),
                 Map.entry("--residual-sigmas", Boolean.toString(d.residualSigmas())),
                 Map.entry("--hidden", Integer.toString(d.network().hidden())),
                 Map.entry("--layers", Integer.toString(d.network().layers())),

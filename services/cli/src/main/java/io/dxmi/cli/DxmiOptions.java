@@ -109,6 +109,12 @@ final class DxmiOptions {
                     + " the energy and value learn against the pretrained sampler's samples (default: ${DEFAULT-VALUE}).")
     float policyWarmup;
 
+    @Option(names = "--entropy-in-value", negatable = true, fallbackValue = "true",
+            description = "Charge the entropy term -tau1 log sigma_t in the value's TD target (vectors: ${DEFAULT-VALUE});"
+                    + " images default to --no-entropy-in-value, the official image setting: entropy and velocity only in"
+                    + " the sampler's loss.")
+    boolean entropyInValue;
+
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
@@ -296,6 +302,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--policy-warmup")) {
             b.optPolicyWarmup(policyWarmup);
         }
+        if (given.hasMatchedOption("--entropy-in-value")) {
+            b.optEntropyInValue(entropyInValue);
+        }
         if (energyChannels != null) {
             Checks.atLeast("--energy-channels", energyChannels, 1);
             b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
@@ -322,7 +331,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

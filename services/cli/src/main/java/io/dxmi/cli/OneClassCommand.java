@@ -115,7 +115,9 @@ final class OneClassCommand implements Callable<Integer> {
         PretrainConfig pretrain = PretrainCommand.config(true, null, pre, quick ? 32 : null, null, null, null,
                 quick ? 16 : null, null, common.seed);
         DxmiConfig.Builder config = DxmiConfig.imageBuilder().optSamplerSteps(t).optIterations(its)
-                .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 1f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed);
+                .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 1f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed)
+                // The official anomaly trainer's TD target keeps the entropy term (its image generators do not).
+                .optEntropyInValue(true);
         if (quick) {
             config.optBatchSize(32).optPolicyBatch(32).optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, 8)));
         }

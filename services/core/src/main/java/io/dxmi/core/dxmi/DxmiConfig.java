@@ -73,6 +73,12 @@ import java.util.Objects;
  *     (sampler network and σ) is held while the energy and value learn against the pretrained
  *     sampler's samples, so that the sampler first follows an energy that already tells its
  *     samples from the data (default 0: none; absent in manifests written before it = 0)
+ * @param entropyInValue whether the value's TD target charges the entropy term −τ₁·log σ_t (default
+ *     true, the 2D reference and the official anomaly trainer; false for images, as in every official
+ *     image configuration, where entropy and velocity enter only the sampler's loss: with one
+ *     time-independent network for energy and value, the last step's −τ₁·log 0.001 = +0.69 asked
+ *     the energy of the nearly clean x_{T−1} to sit 0.69 above that of x_T; absent in manifests
+ *     written before it = true)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -81,7 +87,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         ValueSharing valueSharing, TimeCost timeCost, float timeCostConstant, float energyEmaDecay,
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
-        boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup) {
+        boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup,
+        Boolean entropyInValue) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -112,6 +119,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        }
+        if (entropyInValue == null) {
+            entropyInValue = true;
         }
     }
 
@@ -174,7 +184,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                 .optTimeCost(TimeCost.SIGMOID).optEnergyEmaDecay(0f).optCosineDecay(false)
                 .optNetwork(NetworkConfig.of(ConvEnergyConfig.defaults()))
                 .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64).optBoxNegativeWeight(0f)
-                .optBoxNegativeStart(0f);
+                .optBoxNegativeStart(0f).optEntropyInValue(false);
     }
 
     /** A builder holding this configuration's values. */
@@ -214,6 +224,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.boxNegativeStart = boxNegativeStart;
         b.residualSigmas = residualSigmas;
         b.policyWarmup = policyWarmup;
+        b.entropyInValue = entropyInValue;
         return b;
     }
 
@@ -253,6 +264,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float boxNegativeStart = 0.6f;
         private boolean residualSigmas = false;
         private float policyWarmup;
+        private boolean entropyInValue = true;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -322,13 +334,16 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optPolicyWarmup(float v) { policyWarmup = v; return this; }
 
+        public Builder optEntropyInValue(boolean v) { entropyInValue = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
                     valueClipNorm, energyClipNorm, lastSigmaLearnable, lastSigmaInit, lastSigmaFixed, avrDecay,
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
-                    boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup);
+                    boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
+                    entropyInValue);
         }
     }
 }

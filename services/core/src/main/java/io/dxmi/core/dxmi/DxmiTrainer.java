@@ -236,13 +236,7 @@ public final class DxmiTrainer {
 
             // Value steps, t = T−1 … 0, each target from the just-updated V.
             for (int t = steps - 1; t >= 0; t--) {
-                NDArray target = values.value(x[t + 1], t + 1);
-                if (config.timeCost() == TimeCost.RUNNING) {
-                    target = target.add(OwnedArrays.mul(DxmiLosses.runningCost(x[t + 1], x[t], s2[t]), config.tauVelocity()));
-                } else {
-                    target = target.add((float) config.timeCost().fixedCost(t, steps, config.timeCostConstant()));
-                }
-                target = target.sub((float) (config.tauEntropy() * Math.log(sigmas[t])));
+                NDArray target = valueTarget(values.value(x[t + 1], t + 1), x[t], x[t + 1], t, s2[t], sigmas[t]);
                 float vl;
                 try (GradientRecorder gc = GradientRecorder.open()) {
                     NDArray loss = DxmiLosses.temporalDifference(values.value(x[t], t), target);
@@ -305,6 +299,23 @@ public final class DxmiTrainer {
             optimizers.zeroAll();
         }
         return new PolicyStep(valueLossSum / steps, pl, s2, skipped);
+    }
+
+    /**
+     * The TD target of V(x_t, t): V(x_{t+1}, t+1) plus the time cost (τ₂ times the running cost, or
+     * the fixed R(t)), minus τ₁·log σ_t when the entropy is in the value ({@link DxmiConfig#entropyInValue()}).
+     */
+    NDArray valueTarget(NDArray nextValue, NDArray x, NDArray next, int t, double velocityScale, float sigma) {
+        NDArray target;
+        if (config.timeCost() == TimeCost.RUNNING) {
+            target = nextValue.add(OwnedArrays.mul(DxmiLosses.runningCost(next, x, velocityScale), config.tauVelocity()));
+        } else {
+            target = nextValue.add((float) config.timeCost().fixedCost(t, config.samplerSteps(), config.timeCostConstant()));
+        }
+        if (config.entropyInValue()) {
+            target = target.sub((float) (config.tauEntropy() * Math.log(sigma)));
+        }
+        return target;
     }
 
     /** The evaluation-only EMA of the energy weights (the whole network when shared). */
