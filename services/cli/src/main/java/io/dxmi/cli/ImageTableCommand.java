@@ -73,6 +73,10 @@ final class ImageTableCommand implements Callable<Integer> {
             description = "Generated images of the 1000-step row (default: 1,000; --quick 500).")
     Integer ddpmSamples;
 
+    @Option(names = "--steps", split = ",", paramLabel = "T",
+            description = "The T of the derived and DxMI rows (default: 10,4; for example --steps 4 for those rows alone).")
+    List<Integer> steps;
+
     @Option(names = "--classifier", paramLabel = "DIR",
             description = "The feature classifier's model directory (default: the cached one, trained on first use).")
     Path classifier;
@@ -93,6 +97,10 @@ final class ImageTableCommand implements Callable<Integer> {
         Checks.atLeast("--pretrain-iterations", pretrainIterations, 1);
         Checks.atLeast("--samples", samples, 4);
         Checks.atLeast("--ddpm-samples", ddpmSamples, 4);
+        if (steps != null && (steps.stream().anyMatch(t -> t == null || t < 1)
+                || steps.stream().distinct().count() != steps.size())) {
+            throw new UsageError("--steps must be distinct step counts of at least 1, got " + steps);
+        }
         if (pretrained != null && pretrainIterations != null) {
             throw new UsageError("--pretrained and --pretrain-iterations exclude each other: a given model is not"
                     + " pretrained again");
@@ -118,6 +126,7 @@ final class ImageTableCommand implements Callable<Integer> {
         ImageTableReport report = ImageTableJob.builder().setData(source).setOutput(out).optQuick(quick)
                 .optSeed(common.seed).optPretrained(pretrained).optResume(resume).optIterations(iterations)
                 .optPretrainIterations(pretrainIterations).optSamples(samples).optDdpmSamples(ddpmSamples)
+                .optSteps(steps != null ? steps : ImageTableJob.STEPS)
                 .optClassifier(classifier).optProvenance(provenance()).optListener(common.progress()).build().run();
         System.out.println(report.toText());
         System.out.println("wrote " + out.resolve("table.md") + " and " + out.resolve("table.json"));

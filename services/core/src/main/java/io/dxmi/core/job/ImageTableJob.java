@@ -66,6 +66,7 @@ public final class ImageTableJob {
     private final DxmiConfig config;
     private final int samples;
     private final int ddpmSamples;
+    private final List<Integer> steps;
     private final Path classifier;
     private final Map<String, Object> provenance;
     private final ProgressListener listener;
@@ -91,6 +92,7 @@ public final class ImageTableJob {
         this.config = c.toBuilder().optSeed(seed).build();
         this.samples = b.samples != null ? b.samples : quick ? 5000 : 10_000;
         this.ddpmSamples = b.ddpmSamples != null ? b.ddpmSamples : quick ? 500 : 1000;
+        this.steps = b.steps;
         this.classifier = b.classifier;
         this.provenance = b.provenance;
         this.listener = b.listener;
@@ -141,7 +143,7 @@ public final class ImageTableJob {
                 report.add(row(ImageTableReport.DDPM, full, ddpmHash + " " + evKey + " n=" + ddpmSamples,
                         () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, inChunks(ddpm, full),
                                 ddpmDir)));
-                for (int t : STEPS) {
+                for (int t : steps) {
                     DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
                     report.add(row(ImageTableReport.DERIVED, t, ddpmHash + " " + configKey(cfg) + " " + evKey
                             + " n=" + samples, () -> {
@@ -152,7 +154,7 @@ public final class ImageTableJob {
                             }));
                 }
             }
-            for (int t : STEPS) {
+            for (int t : steps) {
                 DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
                 report.add(row(ImageTableReport.DXMI, t, ddpmHash + " " + configKey(cfg) + " " + evKey + " n=" + samples,
                         () -> trainDxmi(cfg, ddpmDir, ev)));
@@ -186,7 +188,7 @@ public final class ImageTableJob {
     private String title() {
         return "Image table on " + data.name() + " (" + data.shape() + ", seed " + seed + (quick ? ", --quick" : "")
                 + "): DDPM " + pretrainConfig.diffusionSteps() + " steps, derived T-step samplers and DxMI at T = "
-                + STEPS;
+                + steps;
     }
 
     /** Pretraining seconds of this run (0 when the model was given or reused). */
@@ -328,6 +330,7 @@ public final class ImageTableJob {
         private Integer iterations;
         private Integer samples;
         private Integer ddpmSamples;
+        private List<Integer> steps = STEPS;
         private Path classifier;
         private Map<String, Object> provenance = Map.of();
         private ProgressListener listener = ProgressListener.NONE;
@@ -401,6 +404,12 @@ public final class ImageTableJob {
             return this;
         }
 
+        /** The T of the derived and DxMI rows (default {@link #STEPS}: 10 and 4), each at least 1, no repeats. */
+        public Builder optSteps(List<Integer> steps) {
+            this.steps = List.copyOf(steps);
+            return this;
+        }
+
         /** A classifier model directory for the FD's features (default: the cached one, trained on first use). */
         public Builder optClassifier(Path classifier) {
             this.classifier = classifier;
@@ -424,6 +433,9 @@ public final class ImageTableJob {
             }
             if (!(data instanceof ImageDataSource)) {
                 throw new IllegalArgumentException("the image table needs an image data set, got " + data.name());
+            }
+            if (steps.isEmpty() || steps.stream().anyMatch(t -> t < 1) || steps.stream().distinct().count() != steps.size()) {
+                throw new IllegalArgumentException("the table's steps must be distinct and at least 1, got " + steps);
             }
             if ((samples != null && samples < 4) || (ddpmSamples != null && ddpmSamples < 4)) {
                 throw new IllegalArgumentException("the table needs at least 4 samples per row");
