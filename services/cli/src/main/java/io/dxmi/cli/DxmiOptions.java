@@ -115,6 +115,11 @@ final class DxmiOptions {
                     + " the sampler's loss.")
     boolean entropyInValue;
 
+    @Option(names = "--policy-gate", paramLabel = "MARGIN",
+            description = "Skip an iteration's policy step unless its energy step saw the samples' mean energy above the"
+                    + " data's by more than MARGIN (dxmi train only; default: off).")
+    Float policyGate;
+
     @Option(names = "--residual-sigmas", negatable = true, fallbackValue = "true",
             description = "Start each step's sigma from the pretrained network's noise-prediction residual on the data;"
                     + " --no-residual-sigmas starts from the schedule (default: ${DEFAULT-VALUE}).")
@@ -193,6 +198,9 @@ final class DxmiOptions {
                     + boxNegativesFrom);
         }
         Checks.finiteAtLeast("--box-margin", boxMargin, 0);
+        if (policyGate != null && !Float.isFinite(policyGate)) {
+            throw new UsageError("--policy-gate must be a finite margin, got " + policyGate);
+        }
         if (!(policyWarmup >= 0 && policyWarmup < 1)) {
             throw new UsageError("--policy-warmup must be a fraction in [0, 1), got " + policyWarmup);
         }
@@ -302,6 +310,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--policy-warmup")) {
             b.optPolicyWarmup(policyWarmup);
         }
+        if (policyGate != null) {
+            b.optPolicyGate(policyGate);
+        }
         if (given.hasMatchedOption("--entropy-in-value")) {
             b.optEntropyInValue(entropyInValue);
         }
@@ -331,7 +342,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

@@ -118,6 +118,14 @@ class PlanAndCheckpointTest extends BrokerTestBase {
     }
 
     @Test
+    void thePolicyGateIsRefusedWithAClearMessage() {
+        DxmiConfig gated = PipelineTestSupport.tinyConfig().toBuilder().optPolicyGate(0f).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Submission.plan("gated", gated,
+                pretrained, ds, "8gaussians", "sync", 0, 10, 0));
+        assertTrue(e.getMessage().contains("--policy-gate"), e.getMessage());
+    }
+
+    @Test
     void theTopicsDiskBoundIsWhatEachKeepsPlusTheSegmentItWrites() {
         RunPlan p = plan("sized", "sync", 0); // checkpoints every 10 iterations
         long mib = 1L << 20;

@@ -79,6 +79,10 @@ import java.util.Objects;
  *     time-independent network for energy and value, the last step's −τ₁·log 0.001 = +0.69 asked
  *     the energy of the nearly clean x_{T−1} to sit 0.69 above that of x_T; absent in manifests
  *     written before it = true)
+ * @param policyGate when set, an iteration's policy step is skipped unless its energy step saw the
+ *     samples' mean energy above the data's by more than this margin: the sampler waits while it
+ *     has overtaken the energy, and the energy catches up (default null: off; the synchronous
+ *     trainer only, the pipeline refuses it)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -88,7 +92,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
         boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup,
-        Boolean entropyInValue) {
+        Boolean entropyInValue, Float policyGate) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -120,6 +124,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;
         }
+        require(policyGate == null || Float.isFinite(policyGate), "policy gate must be finite, got " + policyGate);
         if (entropyInValue == null) {
             entropyInValue = true;
         }
@@ -225,6 +230,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.residualSigmas = residualSigmas;
         b.policyWarmup = policyWarmup;
         b.entropyInValue = entropyInValue;
+        b.policyGate = policyGate;
         return b;
     }
 
@@ -265,6 +271,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean residualSigmas = false;
         private float policyWarmup;
         private boolean entropyInValue = true;
+        private Float policyGate;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -336,6 +343,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
         public Builder optEntropyInValue(boolean v) { entropyInValue = v; return this; }
 
+        /** The policy gate's margin, or null for none. */
+        public Builder optPolicyGate(Float v) { policyGate = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
@@ -343,7 +353,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
-                    entropyInValue);
+                    entropyInValue, policyGate);
         }
     }
 }

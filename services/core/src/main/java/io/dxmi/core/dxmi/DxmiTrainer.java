@@ -124,7 +124,7 @@ public final class DxmiTrainer {
         try (NDManager it = model.manager().newSubManager()) {
             NDArray[] x = rollout(it);
             e = energyStep(x[config.samplerSteps()], it);
-            p = valueAndPolicyStep(x, it);
+            p = valueAndPolicyStep(x, it, policyGateOpen(e));
         }
         return finishIteration(e, p);
     }
@@ -197,6 +197,20 @@ public final class DxmiTrainer {
      * transitions.
      */
     public PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope) {
+        return valueAndPolicyStep(x, scope, true);
+    }
+
+    /**
+     * Whether {@link DxmiConfig#policyGate()} lets this iteration's policy step run after energy step {@code e}:
+     * always without a gate; else only when the samples' energy was above the data's by more than the margin.
+     */
+    boolean policyGateOpen(EnergyStep e) {
+        Float margin = config.policyGate();
+        return margin == null || e.energySamples() - e.energyData() > margin;
+    }
+
+    /** {@link #valueAndPolicyStep(NDArray[], NDManager)}, with the policy step skipped when {@code policyOpen} is false. */
+    PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope, boolean policyOpen) {
         optimizers.scheduleLearningRates(iteration);
         int steps = config.samplerSteps();
         int b = (int) x[0].getShape().get(0);
@@ -249,7 +263,7 @@ public final class DxmiTrainer {
                 valueLossSum += vl;
             }
 
-            if (config.policyHeldAt(iteration)) {
+            if (config.policyHeldAt(iteration) || !policyOpen) {
                 // A held policy would step at rate 0: skip its forward and backward passes (about
                 // a third of an iteration) and its noise draws. Its loss is not computed (NaN).
                 return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped);
