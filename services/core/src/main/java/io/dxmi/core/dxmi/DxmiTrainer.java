@@ -1,5 +1,9 @@
 package io.dxmi.core.dxmi;
 
+// Over 400 lines: Algorithm 1's three phases, which the pipeline's services call one by one, share the
+// iteration counter, the random streams and the good-state guard; the losses live in DxmiLosses, the
+// optimizers and rate schedules in TrainerOptimizers, the AVR in Avr.
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
