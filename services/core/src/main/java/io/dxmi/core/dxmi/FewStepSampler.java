@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.StepCoefficients;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
@@ -157,18 +158,26 @@ public final class FewStepSampler {
      * owned by {@code scope}.
      */
     public NDArray[] rollout(int n, Rng rng, NDManager scope) {
+        return DjlRuntime.withoutGradients(() -> recordlessRollout(n, rng, scope));
+    }
+
+    private NDArray[] recordlessRollout(int n, Rng rng, NDManager scope) {
         float[] sig = sigmas();
         NDArray[] states = new NDArray[steps + 1];
         states[0] = OwnedArrays.create(scope, rng.gaussians(n * dimension), new Shape(shape.batch(n)));
         int e = net.embedding().dimension();
         for (int k = 0; k < steps; k++) {
             try (NDManager tmp = scope.newSubManager()) {
+                // Results of an op join the manager of its first operand: with x_k in tmp for the
+                // step, the network's temporaries go there and are freed with it, not kept for all T.
+                states[k].attach(tmp);
                 NDArray emb = OwnedArrays.create(tmp, timeEmbedding(k, n), new Shape(n, e));
                 NDArray eps = net.forward(states[k], emb);
                 NDArray noise = OwnedArrays.create(tmp, rng.gaussians(n * dimension), new Shape(shape.batch(n)));
                 NDArray next = OwnedArrays.mul(states[k], coefficients.a(k)).add(OwnedArrays.mul(eps, coefficients.b(k)))
                         .add(OwnedArrays.mul(noise, sig[k]));
                 next.attach(scope);
+                states[k].attach(scope);
                 states[k + 1] = next;
             }
         }

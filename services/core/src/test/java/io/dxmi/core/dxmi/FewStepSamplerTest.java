@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.random.Rng;
@@ -73,6 +76,22 @@ class FewStepSamplerTest {
             float[] logs = s.logSigmas(scope).toFloatArray();
             assertEquals(5, logs.length);
             assertEquals(Math.log(1e-3), logs[4], 1e-6);
+        }
+    }
+
+    @Test
+    void rolloutKeepsOnlyTheStatesInItsScope() {
+        // Each step's network temporaries must be freed with the step: a rollout that kept them
+        // until the caller's scope closed held all T steps' UNet activations (21 GB at 28 x 28).
+        try (DxmiModel m = DxmiModel.fromPretrained(config(5).build(), ddpm, new Rng(1));
+                NDManager scope = NDManager.newBaseManager();
+                GradientRecorder recording = GradientRecorder.open()) {
+            NDArray[] states = m.sampler().rollout(8, new Rng(2), scope);
+            assertEquals(states.length, scope.getManagedArrays().size(), "tensors left in the rollout's scope");
+            for (NDArray state : states) {
+                assertFalse(JniUtils.requiresGrad((PtNDArray) state), "a state carries a graph");
+            }
+            assertTrue(DjlRuntime.recordsGradientsOnThisThread(), "the rollout turned gradient recording off for good");
         }
     }
 
