@@ -77,6 +77,11 @@ final class ImageTableCommand implements Callable<Integer> {
             description = "The T of the derived and DxMI rows (default: 10,4; for example --steps 4 for those rows alone).")
     List<Integer> steps;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "2",
+            description = "Threads (default: ${DEFAULT-VALUE}): with 2, the 1000-step row is drawn on its own thread while"
+                    + " the few-step rows train (one PyTorch thread each).")
+    int jobs;
+
     @Option(names = "--classifier", paramLabel = "DIR",
             description = "The feature classifier's model directory (default: the cached one, trained on first use).")
     Path classifier;
@@ -96,6 +101,7 @@ final class ImageTableCommand implements Callable<Integer> {
         Checks.atLeast("--iterations", iterations, 1);
         Checks.atLeast("--pretrain-iterations", pretrainIterations, 1);
         Checks.atLeast("--samples", samples, 4);
+        Checks.atLeast("--jobs", jobs, 1);
         Checks.atLeast("--ddpm-samples", ddpmSamples, 4);
         if (steps != null && (steps.stream().anyMatch(t -> t == null || t < 1)
                 || steps.stream().distinct().count() != steps.size())) {
@@ -126,7 +132,7 @@ final class ImageTableCommand implements Callable<Integer> {
         ImageTableReport report = ImageTableJob.builder().setData(source).setOutput(out).optQuick(quick)
                 .optSeed(common.seed).optPretrained(pretrained).optResume(resume).optIterations(iterations)
                 .optPretrainIterations(pretrainIterations).optSamples(samples).optDdpmSamples(ddpmSamples)
-                .optSteps(steps != null ? steps : ImageTableJob.STEPS)
+                .optSteps(steps != null ? steps : ImageTableJob.STEPS).optJobs(jobs)
                 .optClassifier(classifier).optProvenance(provenance()).optListener(common.progress()).build().run();
         System.out.println(report.toText());
         System.out.println("wrote " + out.resolve("table.md") + " and " + out.resolve("table.json"));

@@ -166,6 +166,31 @@ class ImageTableCommandTest {
         Map<Path, FileTime> after = rowFiles(out);
         assertEquals(before.get(out.resolve("rows/ddpm-1000.json")), after.get(out.resolve("rows/ddpm-1000.json")));
         assertFalse(before.get(out.resolve("rows/dxmi-4.json")).equals(after.get(out.resolve("rows/dxmi-4.json"))));
+
+        // The 1000-step row ran on its own thread above (--jobs 2, the default); on one thread, from the same
+        // DDPM, it and the derived row are the same numbers.
+        Path serial = tmp.resolve("serial");
+        CommandLineTest.Run one = CommandLineTest.dxmi("image-table", "--data", "mnist", "--quick", "--pretrained",
+                out.resolve("pretrained").toString(), "--iterations", "1", "--samples", "200", "--ddpm-samples", "8",
+                "--steps", "4", "--jobs", "1", "--out", serial.toString(), "--quiet");
+        assertEquals(0, one.code(), one.err());
+        JsonNode serialRows = new ObjectMapper().readTree(serial.resolve("table.json").toFile()).path("rows");
+        for (String method : List.of("ddpm", "ddpm-derived")) {
+            JsonNode a = row(rows, method, method.equals("ddpm") ? 1000 : 4);
+            JsonNode b = row(serialRows, method, method.equals("ddpm") ? 1000 : 4);
+            for (String f : List.of("fd", "precision", "recall")) {
+                assertEquals(a.path(f).asDouble(), b.path(f).asDouble(), 1e-9, method + " " + f + ": " + a + " vs " + b);
+            }
+        }
+    }
+
+    private static JsonNode row(JsonNode rows, String method, int steps) {
+        for (JsonNode r : rows) {
+            if (r.path("method").asText().equals(method) && r.path("steps").asInt() == steps) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + method + " row at T = " + steps + " in " + rows);
     }
 
     /**
