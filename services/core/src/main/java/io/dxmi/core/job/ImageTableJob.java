@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -184,7 +183,7 @@ public final class ImageTableJob {
                         fewStep.add(row(ImageTableReport.DXMI, t, ddpmHash + " " + configKey(cfg) + " " + evKey
                                 + " n=" + samples, () -> trainDxmi(cfg, ddpmDir, ev)));
                     }
-                    report.add(await(ddpmDone));
+                    report.add(TaskResults.await(ddpmDone, "the 1000-step row"));
                     fewStep.forEach(report::add);
                 } finally {
                     if (side != null) {
@@ -326,20 +325,6 @@ public final class ImageTableJob {
         Thread t = new Thread(r, "image-table-ddpm-row");
         t.setDaemon(true); // a failed table must not wait for it to exit
         return t;
-    }
-
-    private static ImageTableReport.Row await(Future<ImageTableReport.Row> row) throws IOException {
-        try {
-            return row.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the 1000-step row was drawn", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
     }
 
     @FunctionalInterface

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,17 +136,16 @@ public final class VectorTableJob {
             }
             ExecutorService pool = Executors.newFixedThreadPool(jobs);
             try {
-                for (Future<VectorTableReport.Run> f : pool.invokeAll(tasks)) {
-                    f.get();
+                List<Future<VectorTableReport.Run>> futures;
+                try {
+                    futures = pool.invokeAll(tasks);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
+                for (Future<VectorTableReport.Run> f : futures) {
+                    TaskResults.await(f, "a vector-table run");
                 }
-                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             } finally {
                 pool.shutdownNow();
             }
