@@ -40,11 +40,17 @@ public final class GroupNorm {
         Shape row = new Shape(per);
         NDArray y = JniUtils.layerNorm((PtNDArray) x.reshape(n, groups, per), row, (PtNDArray) m.ones(row),
                 (PtNDArray) m.zeros(row), epsilon).reshape(s);
+        // A view of a parameter joins the parameter's manager: moved to the input's, it is freed with the step's
+        // temporaries instead of piling up in the model's manager, one per call.
         if (gamma != null) {
-            y = y.mul(gamma.reshape(1, c, 1, 1));
+            NDArray g = gamma.reshape(1, c, 1, 1);
+            g.attach(m);
+            y = y.mul(g);
         }
         if (beta != null) {
-            y = y.add(beta.reshape(1, c, 1, 1));
+            NDArray b = beta.reshape(1, c, 1, 1);
+            b.attach(m);
+            y = y.add(b);
         }
         return y;
     }

@@ -101,15 +101,20 @@ public final class Layers {
         long padIn = k > 1 && in > 16 ? paddingTo16(in) : 0;
         long padOut = k > 1 ? paddingTo16(out) : 0;
         NDManager m = x.getManager();
+        // A padded weight is new (concat joins its first operand's, the parameters', manager): it goes to the
+        // input's manager, to be freed with the step's temporaries.
         if (padIn > 0) {
             Shape xs = x.getShape();
             x = NDArrays.concat(new NDList(x, m.zeros(new Shape(xs.get(0), padIn, xs.get(2), xs.get(3)))), 1);
             w = NDArrays.concat(new NDList(w, m.zeros(new Shape(out, padIn, k, k))), 1);
+            w.attach(m);
         }
         if (padOut > 0) {
             w = NDArrays.concat(new NDList(w, m.zeros(new Shape(padOut, in + padIn, k, k))), 0);
+            w.attach(m);
             if (bias != null) {
                 bias = NDArrays.concat(new NDList(bias, m.zeros(new Shape(padOut))), 0);
+                bias.attach(m);
             }
         }
         NDArray y = Conv2d.conv2d(x, w, bias, new Shape(stride, stride), new Shape(padding, padding),
@@ -129,7 +134,9 @@ public final class Layers {
 
     /** y = w·x + b with a scalar w and b. */
     public NDArray scale(NDArray x, String name) {
-        return x.mul(weight(name).reshape(1)).add(bias(name));
+        NDArray scale = weight(name).reshape(1);
+        scale.attach(x.getManager()); // a view of a parameter: freed with x's temporaries, not kept with the parameter
+        return x.mul(scale).add(bias(name));
     }
 
     private NDArray weight(String name) {
