@@ -62,6 +62,22 @@ class ImageTrainingTest {
 
     @ParameterizedTest
     @EnumSource(ValueSharing.class)
+    void iterationsLeaveNoTensorsInTheModelsManager(ValueSharing sharing) {
+        // The UNet and the convolutional energy once left views and padded copies of their parameters in the
+        // model's manager on every call: memory that grew with every iteration of a long image run.
+        try (DxmiModel m = model(config(sharing))) {
+            DxmiTrainer t = new DxmiTrainer(m, ImageTrainingTest::bars);
+            t.step();
+            int before = m.manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                t.step();
+            }
+            assertEquals(before, m.manager().getManagedArrays().size(), "tensors left in the model's manager");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ValueSharing.class)
     void twoRunsFromTheSameSeedAreIdentical(ValueSharing sharing) {
         DxmiConfig cfg = config(sharing);
         LinkedHashMap<String, float[]> a;
