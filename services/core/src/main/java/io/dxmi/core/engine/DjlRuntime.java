@@ -77,9 +77,8 @@ public final class DjlRuntime {
 
     /**
      * Runs {@code work} with gradient recording off on the calling thread and restores the
-     * thread's previous mode after it. Inference that may run where a recorder left grad mode on
-     * (a training loop's own thread) must not record: every step's graph would stay alive through
-     * the chain of states, gigabytes for a UNet rollout of 64 images at 28 × 28.
+     * thread's previous mode after it. Inference that may run where grad mode is on (a new thread,
+     * or inside a recorder) must not record: a chain of states would keep every step's graph alive.
      */
     public static <T> T withoutGradients(Supplier<T> work) {
         boolean previous = JniUtils.isGradMode();

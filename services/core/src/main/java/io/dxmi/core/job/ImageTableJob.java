@@ -2,7 +2,7 @@ package io.dxmi.core.job;
 
 // Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
 // and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
-// ImageTableReport, the reuse files in KeyedJson.
+// ImageTableReport, the reuse files in KeyedJson, the wait for the 1000-step row's thread in TaskResults.
 
 import com.sun.management.OperatingSystemMXBean;
 import io.dxmi.core.classifier.TrainedClassifier;
@@ -450,8 +450,8 @@ public final class ImageTableJob {
         }
 
         /**
-         * Threads (default 1): with 2, the 1000-step row is drawn on a second thread while the few-step rows train,
-         * about halving a table's wall time on 2 cores (one PyTorch thread each).
+         * Threads (default 1): with 2, the 1000-step row is drawn on a second thread while the few-step rows train
+         * (one PyTorch thread each); the rows' numbers are those of one thread.
          */
         public Builder optJobs(int jobs) {
             this.jobs = jobs;
