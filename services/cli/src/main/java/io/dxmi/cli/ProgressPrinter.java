@@ -3,23 +3,36 @@ package io.dxmi.cli;
 import io.dxmi.core.engine.ProgressListener;
 
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A progress bar on stderr with rate, ETA and key metrics. On a terminal it redraws one line;
- * otherwise (logs, CI) it prints a line every 10% so that output stays readable.
+ * otherwise (logs, CI) it prints a line every 10% so that output stays readable. Phases that run at
+ * once on two threads (image-table --jobs 2) keep their own rate and deciles.
  */
 final class ProgressPrinter implements ProgressListener {
 
     private final PrintStream out;
     private final boolean quiet;
     private final boolean terminal;
+    /** The phase whose line a terminal shows now. */
     private String phase;
-    private long phaseStart;
-    private long phaseStartDone;
-    private long lastDraw;
-    private int lastDecile = -1;
+    private final Map<String, PhaseState> phases = new HashMap<>();
+
+    /** Where a phase's rate counts from and what was last drawn of it. */
+    private static final class PhaseState {
+        final long start;
+        final long startDone;
+        long lastDraw;
+        int lastDecile = -1;
+
+        PhaseState(long start, long startDone) {
+            this.start = start;
+            this.startDone = startDone;
+        }
+    }
 
     ProgressPrinter(PrintStream out, boolean quiet) {
         this.out = out;
@@ -33,30 +46,25 @@ final class ProgressPrinter implements ProgressListener {
             return;
         }
         long now = System.nanoTime();
-        if (!phaseName.equals(phase)) {
-            if (phase != null && terminal) {
-                out.println();
-            }
-            phase = phaseName;
-            phaseStart = now;
-            phaseStartDone = done;
-            lastDecile = -1;
-            lastDraw = 0;
-        }
+        PhaseState st = phases.computeIfAbsent(phaseName, k -> new PhaseState(now, done));
         boolean finished = done >= total;
         int decile = total > 0 ? (int) (done * 10 / total) : 10;
         if (terminal) {
-            if (!finished && now - lastDraw < 200_000_000L) {
+            if (!finished && phaseName.equals(phase) && now - st.lastDraw < 200_000_000L) {
                 return;
             }
-        } else if (decile == lastDecile && !finished) {
+            if (phase != null && !phaseName.equals(phase)) {
+                out.println(); // another phase's line stays as it was drawn last
+            }
+            phase = phaseName;
+        } else if (decile == st.lastDecile && !finished) {
             return;
         }
-        lastDraw = now;
-        lastDecile = decile;
-        double elapsed = (now - phaseStart) / 1e9;
+        st.lastDraw = now;
+        st.lastDecile = decile;
+        double elapsed = (now - st.start) / 1e9;
         // The rate counts from the phase's first report, so start-up does not distort it.
-        double rate = elapsed > 0 ? (done - phaseStartDone) / elapsed : 0;
+        double rate = elapsed > 0 ? (done - st.startDone) / elapsed : 0;
         double eta = rate > 0 ? (total - done) / rate : Double.NaN;
         String rateText = rate > 0 ? String.format(Locale.ROOT, "%.1f it/s", rate) : "-- it/s";
         int width = 24;
@@ -78,6 +86,9 @@ final class ProgressPrinter implements ProgressListener {
             }
         } else {
             out.println(sb);
+        }
+        if (finished) {
+            phases.remove(phaseName); // a later phase of the same name (a resumed row) starts afresh
         }
         out.flush();
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,5 +36,22 @@ class ProgressPrinterTest {
         p.onProgress("run (sync)", 600, 6000, metrics);
         String line = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(line.contains("600/6000") && line.contains("ebm_it=601 sw=0.1558"), line);
+    }
+
+    @Test
+    void twoPhasesAtOnceEachPrintTheirOwnDeciles() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressPrinter p = new ProgressPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        // Interleaved as image-table --jobs 2 reports: a long sampling phase beside training iterations.
+        for (int i = 1; i <= 100; i++) {
+            p.onProgress("DDPM 1000 sampling", i, 200, Map.of());
+            p.onProgress("DxMI T=4", i, 100, Map.of());
+        }
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        long sampling = Arrays.stream(lines).filter(l -> l.startsWith("DDPM 1000 sampling")).count();
+        long training = Arrays.stream(lines).filter(l -> l.startsWith("DxMI T=4")).count();
+        // One line per decile reached: 0-5 for the half-done sampling (6), 0-10 for the finished phase (11).
+        assertEquals(6, sampling, String.join("\n", lines));
+        assertEquals(11, training, String.join("\n", lines));
     }
 }

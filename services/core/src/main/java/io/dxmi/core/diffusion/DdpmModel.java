@@ -86,6 +86,17 @@ public final class DdpmModel implements AutoCloseable {
 
     /** Draws n samples with the given step coefficients (the schedule's σ, none at the last step). */
     public float[] sample(int n, StepCoefficients c, Rng rng) {
+        return sample(n, c, rng, (done, total) -> { });
+    }
+
+    /** Told after every network call of a long sampling: image-steps done of all (n × T). */
+    @FunctionalInterface
+    public interface StepProgress {
+        void onSteps(long done, long total);
+    }
+
+    /** As {@link #sample(int, StepCoefficients, Rng)}, reporting each step (1,000 steps of images take hours). */
+    public float[] sample(int n, StepCoefficients c, Rng rng, StepProgress progress) {
         // Inference: with grad mode on (a new thread's default) every step's graph would stay alive
         // through the chain to the last step, about 40 MB per step for 10,000 rows of a small MLP.
         DjlRuntime.noGradientsOnThisThread();
@@ -114,6 +125,7 @@ public final class DdpmModel implements AutoCloseable {
                         next.attach(scope);
                     }
                     x = next;
+                    progress.onSteps((long) start * samplerSteps + (long) m * (k + 1), (long) n * samplerSteps);
                 }
                 System.arraycopy(x.toFloatArray(), 0, out, start * dimension, m * dimension);
             }

@@ -184,9 +184,12 @@ public final class FewStepSampler {
         return states;
     }
 
-    /** Samples per network call when many are drawn: bounds a UNet's activations on images. */
+    /** Images per network call when many are drawn: bounds a UNet's activations. */
+    public static final int IMAGE_CHUNK = 250;
+
+    /** Samples per network call when many are drawn. */
     static int chunkSize(SampleShape shape) {
-        return shape.isImage() ? 250 : 10_000;
+        return shape.isImage() ? IMAGE_CHUNK : 10_000;
     }
 
     /** n samples x_T as row-major model-space floats, in chunks to bound memory. */

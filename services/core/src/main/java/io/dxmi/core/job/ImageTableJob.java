@@ -10,8 +10,10 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.image.ImageDataSource;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.FewStepSampler;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
@@ -59,7 +61,7 @@ public final class ImageTableJob {
     public static final String ROWS_DIR = "rows";
     static final String PRETRAINED = "pretrained";
     /** Images per progress report of the 1000-step sampler: the DDPM's own chunk of images. */
-    private static final int PROGRESS_CHUNK = DdpmModel.IMAGE_CHUNK;
+    private static final int PROGRESS_CHUNK = FewStepSampler.IMAGE_CHUNK;
 
     private final ImageDataSource data;
     private final Path output;
@@ -155,7 +157,7 @@ public final class ImageTableJob {
                 int full = ddpm.schedule().steps();
                 String ddpmKey = ddpmHash + " " + evKey + " n=" + ddpmSamples;
                 RowMeasurement ddpmRow = () -> row(ImageTableReport.DDPM, full, ddpmKey,
-                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, inChunks(ddpm, full), ddpmDir));
+                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, withProgress(ddpm, full), ddpmDir));
                 // The 1000-step row is the longest and trains nothing: with a second job it is drawn on its own
                 // thread (and core) while the few-step rows train on this one.
                 ExecutorService side = jobs > 1 ? Executors.newSingleThreadExecutor(ImageTableJob::sideThread) : null;
@@ -173,8 +175,8 @@ public final class ImageTableJob {
                                 + " n=" + samples, () -> {
                                     try (DxmiModel start = DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()),
                                             data::sample)) {
-                                        return measure(ImageTableReport.DERIVED, t, samples, ev, start::sample,
-                                                ddpmDir);
+                                        return measure(ImageTableReport.DERIVED, t, samples, ev,
+                                                inChunks(start, t), ddpmDir);
                                     }
                                 }));
                     }
@@ -265,18 +267,24 @@ public final class ImageTableJob {
                 relative(modelDir));
     }
 
+    /** The 1000-step sampler, reporting every step: at 28 × 28 a chunk of 250 images takes half an hour. */
+    private BiFunction<Integer, Rng, float[]> withProgress(DdpmModel ddpm, int steps) {
+        StepCoefficients c = StepCoefficients.ancestral(ddpm.schedule(), steps);
+        String phase = "DDPM " + steps + " sampling (image-steps)";
+        return (n, rng) -> ddpm.sample(n, c, rng, (done, total) -> listener.onProgress(phase, done, total, Map.of()));
+    }
+
     /**
-     * The 1000-step sampler, drawn {@value #PROGRESS_CHUNK} images at a time with a progress report after each
-     * (it runs for many minutes). The DDPM draws its images in chunks of that size itself, so the images are
-     * those of one call with the same generator.
+     * A few-step sampler drawn {@value #PROGRESS_CHUNK} images at a time with a report after each. The sampler
+     * draws in chunks of that size itself, so the images are those of one call with the same generator.
      */
-    private BiFunction<Integer, Rng, float[]> inChunks(DdpmModel ddpm, int steps) {
+    private BiFunction<Integer, Rng, float[]> inChunks(DxmiModel model, int steps) {
         return (n, rng) -> {
-            float[] out = new float[n * ddpm.dimension()];
+            float[] out = new float[n * model.dimension()];
             for (int start = 0; start < n; start += PROGRESS_CHUNK) {
                 int m = Math.min(PROGRESS_CHUNK, n - start);
-                System.arraycopy(ddpm.sample(m, steps, rng), 0, out, start * ddpm.dimension(), m * ddpm.dimension());
-                listener.onProgress("DDPM " + steps + " sampling", start + m, n, Map.of());
+                System.arraycopy(model.sample(m, rng), 0, out, start * model.dimension(), m * model.dimension());
+                listener.onProgress("derived T=" + steps + " sampling", start + m, n, Map.of());
             }
             return out;
         };
