@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.engine.GradientRecorder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,33 @@ class GroupNormTest {
             NDArray y = Layers.upsample2x(x);
             assertArrayEquals(new long[] {1, 1, 4, 4}, y.getShape().getShape());
             assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, y.toFloatArray());
+        }
+    }
+
+    @Test
+    void nearestUpsamplingPassesBackTheSumOfEachPixelsFourCopies() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(1, 2, 1, 3));
+            x.setRequiresGradient(true);
+            float[] w = new float[24];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = i * 0.5f - 3;
+            }
+            try (GradientRecorder g = GradientRecorder.open()) {
+                g.backward(Layers.upsample2x(x).mul(m.create(w, new Shape(1, 2, 2, 6))).sum());
+            }
+            // Output (c, 2i + a, 2j + b) copies x(c, i, j): its gradient is the sum of w over those four places.
+            float[] expected = new float[6];
+            for (int c = 0; c < 2; c++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int a = 0; a < 2; a++) {
+                        for (int b = 0; b < 2; b++) {
+                            expected[c * 3 + j] += w[c * 12 + a * 6 + 2 * j + b];
+                        }
+                    }
+                }
+            }
+            assertArrayEquals(expected, x.getGradient().toFloatArray(), 1e-6f);
         }
     }
 }
