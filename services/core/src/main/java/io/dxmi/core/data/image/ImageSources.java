@@ -4,13 +4,16 @@ import io.dxmi.core.data.DataFormatException;
 import io.dxmi.core.data.Sha256;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,19 +49,50 @@ public final class ImageSources {
      * @param size resize to size × size (0 keeps the native size)
      */
     public static ImageDataset open(String nameOrPath, int size) {
+        Path p = isBuiltIn(nameOrPath) ? null : Path.of(nameOrPath);
+        if (p != null && Files.isDirectory(p)) {
+            return ImageFolder.load(p, size); // a folder's files may change between two opens: not cached
+        }
+        String key = cacheKey(nameOrPath, p, size);
+        synchronized (OPENED) {
+            SoftReference<ImageDataset> cached = OPENED.get(key);
+            ImageDataset d = cached == null ? null : cached.get();
+            if (d != null) {
+                return d;
+            }
+        }
         ImageDataset d;
         if (FASHION_MNIST.equals(nameOrPath)) {
             d = fashionMnist(fashionMnistFolder());
         } else if (MNIST.equals(nameOrPath)) {
             d = MnistJson.load(mnistTarball());
         } else {
-            Path p = Path.of(nameOrPath);
-            if (Files.isDirectory(p)) {
-                return ImageFolder.load(p, size);
-            }
             d = idxFile(p);
         }
-        return size > 0 ? d.resized(size) : d;
+        d = size > 0 ? d.resized(size) : d;
+        synchronized (OPENED) {
+            OPENED.put(key, new SoftReference<>(d));
+        }
+        return d;
+    }
+
+    /**
+     * Data sets opened in this JVM, shared: an embedded run's services each open the run's data, and five copies
+     * of Fashion-MNIST (220 MB each) filled a 1 GB heap. A data set is immutable (its pixels are copied out), and a
+     * soft reference lets the collector drop one nobody holds.
+     */
+    private static final Map<String, SoftReference<ImageDataset>> OPENED = new HashMap<>();
+
+    /** A built-in set by name; an idx file by its real path, size and modification time (a rewritten file is new). */
+    private static String cacheKey(String nameOrPath, Path p, int size) {
+        if (p == null) {
+            return nameOrPath + "@" + size;
+        }
+        try {
+            return p.toRealPath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis() + "@" + size;
+        } catch (IOException e) {
+            return p.toAbsolutePath() + "@" + size; // opening it will fail with the reason
+        }
     }
 
     /** Fashion-MNIST from a folder holding its four idx.gz files (60,000 train / 10,000 test). */

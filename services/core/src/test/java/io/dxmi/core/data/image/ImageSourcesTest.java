@@ -2,6 +2,8 @@ package io.dxmi.core.data.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.Box;
@@ -10,7 +12,9 @@ import io.dxmi.core.data.DataSources;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.random.Rng;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,5 +63,22 @@ class ImageSourcesTest {
         }
         assertEquals(Box.cube(16, 0, 1), source.evaluationBox());
         assertTrue(source.evaluationBoxDescription().startsWith("only the pixel range [0, 1]^16"));
+    }
+
+    @Test
+    void anIdxFileOpenedTwiceIsReadOnceUntilItIsRewritten() throws IOException {
+        Path images = dir.resolve("shared-images-idx3-ubyte.gz");
+        IdxFiles.writeImages(images, new float[20 * 64], SampleShape.image(1, 8, 8));
+        ImageDataset first = ImageSources.open(images.toString(), 0);
+        // The services of an embedded run each open the run's data: one copy in the JVM, not one each.
+        assertSame(first, ImageSources.open(images.toString(), 0));
+        assertNotSame(first, ImageSources.open(images.toString(), 4), "another size is another data set");
+        float[] changed = new float[30 * 64];
+        changed[0] = 1;
+        IdxFiles.writeImages(images, changed, SampleShape.image(1, 8, 8));
+        Files.setLastModifiedTime(images, FileTime.fromMillis(Files.getLastModifiedTime(images).toMillis() + 2000));
+        ImageDataset reread = ImageSources.open(images.toString(), 0);
+        assertNotSame(first, reread, "a rewritten file is read again");
+        assertEquals(first.train().size() + first.test().size() + 10, reread.train().size() + reread.test().size());
     }
 }
