@@ -52,8 +52,8 @@ USER dxmi
 WORKDIR /app
 EXPOSE 9400
 
-# java -Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true -jar /app/dxmi-cli.jar <args>
+# java -Xmx1g -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true -jar /app/dxmi-cli.jar <args>
 # (heap, PyTorch thread count and DJL's offline mode overridable with DXMI_HEAP / DXMI_THREADS /
 # DXMI_DJL_OFFLINE).
-ENTRYPOINT ["/bin/sh", "-c", "exec java -Xmx\"${DXMI_HEAP:-1g}\" -XX:+UseSerialGC -Dai.djl.offline=\"${DXMI_DJL_OFFLINE:-true}\" -Dai.djl.pytorch.num_threads=\"${DXMI_THREADS:-1}\" -Dai.djl.pytorch.num_interop_threads=1 -jar /app/dxmi-cli.jar \"$@\"", "dxmi"]
+ENTRYPOINT ["/bin/sh", "-c", "exec java -Xmx\"${DXMI_HEAP:-1g}\" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=\"${DXMI_DJL_OFFLINE:-true}\" -Dai.djl.pytorch.num_threads=\"${DXMI_THREADS:-1}\" -Dai.djl.pytorch.num_interop_threads=1 -jar /app/dxmi-cli.jar \"$@\"", "dxmi"]
 CMD ["--help"]

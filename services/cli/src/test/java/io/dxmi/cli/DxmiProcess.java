@@ -29,6 +29,7 @@ final class DxmiProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx384m");
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:+ExitOnOutOfMemoryError"); // as scripts/dxmi
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dai.djl.pytorch.num_threads=1");
         cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
