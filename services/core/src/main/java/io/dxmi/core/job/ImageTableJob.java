@@ -60,7 +60,7 @@ public final class ImageTableJob {
     /** Where each finished row is kept, so that {@code --resume} does not measure it again. */
     public static final String ROWS_DIR = "rows";
     static final String PRETRAINED = "pretrained";
-    /** Images per progress report of the 1000-step sampler: the DDPM's own chunk of images. */
+    /** Images per progress report of a few-step row: the sampler's own chunk of images. */
     private static final int PROGRESS_CHUNK = FewStepSampler.IMAGE_CHUNK;
 
     private final ImageDataSource data;
