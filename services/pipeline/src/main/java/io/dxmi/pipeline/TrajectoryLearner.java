@@ -1,6 +1,6 @@
 package io.dxmi.pipeline;
 
-// At 400 lines: the learners' one shared loop (decode, order, step, checkpoint, publish, pacing) kept in one place so
+// Over 400 lines: the learners' one shared loop (decode, order, step, checkpoint, publish, pacing) kept in one place so
 // that both learners cannot drift apart; its parts are documented in the class comment.
 
 import io.dxmi.core.data.DataSource;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.NoiseSchedule;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.engine.DjlRuntime;
@@ -184,12 +185,9 @@ public final class FewStepSampler {
         return states;
     }
 
-    /** Images per network call when many are drawn: bounds a UNet's activations. */
-    public static final int IMAGE_CHUNK = 250;
-
-    /** Samples per network call when many are drawn. */
+    /** Samples per network call when many are drawn: on images the DDPM's chunk, which bounds a UNet's activations. */
     static int chunkSize(SampleShape shape) {
-        return shape.isImage() ? IMAGE_CHUNK : 10_000;
+        return shape.isImage() ? DdpmModel.IMAGE_CHUNK : 10_000;
     }
 
     /** n samples x_T as row-major model-space floats, in chunks to bound memory. */

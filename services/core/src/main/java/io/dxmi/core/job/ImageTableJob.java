@@ -13,7 +13,6 @@ import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
-import io.dxmi.core.dxmi.FewStepSampler;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
@@ -60,8 +59,8 @@ public final class ImageTableJob {
     /** Where each finished row is kept, so that {@code --resume} does not measure it again. */
     public static final String ROWS_DIR = "rows";
     static final String PRETRAINED = "pretrained";
-    /** Images per progress report of a few-step row: the sampler's own chunk of images. */
-    private static final int PROGRESS_CHUNK = FewStepSampler.IMAGE_CHUNK;
+    /** Images per progress report of a few-step row: the samplers' own chunk of images (DDPM and few-step alike). */
+    private static final int PROGRESS_CHUNK = DdpmModel.IMAGE_CHUNK;
 
     private final ImageDataSource data;
     private final Path output;
