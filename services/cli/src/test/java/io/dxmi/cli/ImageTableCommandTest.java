@@ -125,6 +125,16 @@ class ImageTableCommandTest {
                 table.path("provenance").toString());
         assertTrue(table.path("fd_ratio_dxmi_to_derived").has("T4"), table.toString());
         assertTrue(Files.readString(out.resolve("table.md")).contains("| DDPM derived T=10 |"));
+        // --quick gates the policy of its T = 10 row only (the 4-step sampler must move far).
+        JsonNode t10 = new ObjectMapper().readTree(out.resolve("dxmi-T10").resolve("model.json").toFile())
+                .path("dxmiConfig");
+        JsonNode t4 = new ObjectMapper().readTree(out.resolve("dxmi-T4").resolve("model.json").toFile())
+                .path("dxmiConfig");
+        assertEquals(0.0, t10.path("policyGate").asDouble(-1), t10.toString());
+        assertEquals(0.3, t10.path("tauVelocity").asDouble(), 1e-6, t10.toString());
+        assertTrue(t4.path("policyGate").isNull(), t4.toString());
+        assertEquals(0.01, t4.path("tauVelocity").asDouble(), 1e-6, t4.toString());
+        assertEquals("policyGate=0.0, tauVelocity=0.3", table.path("dxmi_config_from_T10").asText(), table.toString());
 
         // The model directories are what `dxmi sample` loads.
         for (String model : List.of("dxmi-T4", "dxmi-T10")) {
