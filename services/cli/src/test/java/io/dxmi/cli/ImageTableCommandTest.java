@@ -124,6 +124,12 @@ class ImageTableCommandTest {
         assertTrue(table.path("provenance").path("command").asText().startsWith("dxmi image-table --data mnist"),
                 table.path("provenance").toString());
         assertTrue(table.path("fd_ratio_dxmi_to_derived").has("T4"), table.toString());
+        // Every few-step row again at the 1000-step row's 8 images, and DxMI against that row there.
+        for (String row : List.of("ddpm-derived/10", "ddpm-derived/4", "dxmi/10", "dxmi/4")) {
+            double fd = table.path("fd_at_ddpm_count").path(row).asDouble(-1);
+            assertTrue(fd > 0 && Double.isFinite(fd), row + " in " + table.path("fd_at_ddpm_count"));
+        }
+        assertTrue(table.path("fd_ratio_dxmi_to_ddpm").path("T10").asDouble(-1) > 0, table.toString());
         assertTrue(Files.readString(out.resolve("table.md")).contains("| DDPM derived T=10 |"));
         // --quick gates the policy of its T = 10 row only (the 4-step sampler must move far).
         JsonNode t10 = new ObjectMapper().readTree(out.resolve("dxmi-T10").resolve("model.json").toFile())
@@ -235,7 +241,7 @@ class ImageTableCommandTest {
                 m.put(f, Files.getLastModifiedTime(f));
             }
         }
-        assertEquals(5, m.size(), m.toString());
+        assertEquals(5 + 4, m.size(), m.toString()); // the rows, and the few-step rows' FD at the 1000-step row's count
         return m;
     }
 }

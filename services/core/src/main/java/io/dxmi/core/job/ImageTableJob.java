@@ -199,24 +199,33 @@ public final class ImageTableJob {
                                 return ddpmRow.measure();
                             });
                     List<ImageTableReport.Row> fewStep = new ArrayList<>();
+                    List<String> fewStepKeys = new ArrayList<>();
                     for (int t : steps) {
                         DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
-                        fewStep.add(row(ImageTableReport.DERIVED, t, ddpmHash + " " + configKey(cfg) + " " + evKey
-                                + " n=" + samples, () -> {
-                                    try (DxmiModel start = DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()),
-                                            data::sample)) {
-                                        return measure(ImageTableReport.DERIVED, t, samples, ev,
-                                                inChunks(start, t), ddpmDir);
-                                    }
-                                }));
+                        String key = ddpmHash + " " + configKey(cfg) + " " + evKey + " n=" + samples;
+                        fewStepKeys.add(key);
+                        fewStep.add(row(ImageTableReport.DERIVED, t, key, () -> {
+                            try (DxmiModel start = derivedSampler(cfg, ddpm)) {
+                                return measure(ImageTableReport.DERIVED, t, samples, ev,
+                                        inChunks(start, "derived T=" + t), ddpmDir);
+                            }
+                        }));
                     }
                     for (int t : steps) {
                         DxmiConfig cfg = dxmiRowConfig(t);
-                        fewStep.add(row(ImageTableReport.DXMI, t, ddpmHash + " " + configKey(cfg) + " " + evKey
-                                + " n=" + samples, () -> trainDxmi(cfg, ddpmDir, ev)));
+                        String key = ddpmHash + " " + configKey(cfg) + " " + evKey + " n=" + samples;
+                        fewStepKeys.add(key);
+                        fewStep.add(row(ImageTableReport.DXMI, t, key, () -> trainDxmi(cfg, ddpmDir, ev)));
                     }
                     report.add(TaskResults.await(ddpmDone, "the 1000-step row"));
                     fewStep.forEach(report::add);
+                    if (ddpmSamples < samples) {
+                        for (int i = 0; i < fewStep.size(); i++) {
+                            ImageTableReport.Row r = fewStep.get(i);
+                            report.putFdAtDdpmCount(r.method(), r.steps(),
+                                    fdAtDdpmCount(r, fewStepKeys.get(i), ddpm, ev));
+                        }
+                    }
                 } finally {
                     if (side != null) {
                         side.shutdownNow();
@@ -300,6 +309,41 @@ public final class ImageTableJob {
                 relative(modelDir));
     }
 
+    private DxmiModel derivedSampler(DxmiConfig cfg, DdpmModel ddpm) {
+        return DxmiModel.fromPretrained(cfg, ddpm, new Rng(cfg.seed()), data::sample);
+    }
+
+    /**
+     * A few-step row's FD on as many images as the 1000-step row has (its first images, from the row's generator
+     * seed): an FD falls as the image count grows, so only an FD at the same count compares with that row's.
+     * Kept in DIR/rows, like the rows, for --resume.
+     */
+    private double fdAtDdpmCount(ImageTableReport.Row r, String key, DdpmModel ddpm, ImageEvaluator ev)
+            throws IOException {
+        Path file = output.resolve(ROWS_DIR).resolve("at-ddpm-count-" + r.method() + "-" + r.steps() + ".json");
+        // The row's own FD in the key: a row measured again (its model trained again) is measured again here too.
+        String fullKey = data.contentHash() + " " + key + " seed=" + seed + " row fd=" + r.fd() + " at n=" + ddpmSamples;
+        if (resume) {
+            Double done = KeyedJson.read(file, fullKey, Double.class);
+            if (done != null) {
+                return done;
+            }
+        }
+        String phase = r.label() + " at " + ddpmSamples + " images";
+        double fd;
+        if (ImageTableReport.DERIVED.equals(r.method())) {
+            try (DxmiModel m = derivedSampler(config.toBuilder().optSamplerSteps(r.steps()).build(), ddpm)) {
+                fd = ev.evaluate(inChunks(m, phase).apply(ddpmSamples, new Rng(seed + 1000))).fd();
+            }
+        } else {
+            try (DxmiModel m = ModelStore.loadDxmi(output.resolve(r.modelDir())).model()) {
+                fd = ev.evaluate(inChunks(m, phase).apply(ddpmSamples, new Rng(seed + 1000))).fd();
+            }
+        }
+        KeyedJson.write(file, fullKey, fd);
+        return fd;
+    }
+
     /** The 1000-step sampler, reporting every step: at 28 × 28 a chunk of 250 images takes half an hour. */
     private BiFunction<Integer, Rng, float[]> withProgress(DdpmModel ddpm, int steps) {
         StepCoefficients c = StepCoefficients.ancestral(ddpm.schedule(), steps);
@@ -311,13 +355,13 @@ public final class ImageTableJob {
      * A few-step sampler drawn {@value #PROGRESS_CHUNK} images at a time with a report after each. The sampler
      * draws in chunks of that size itself, so the images are those of one call with the same generator.
      */
-    private BiFunction<Integer, Rng, float[]> inChunks(DxmiModel model, int steps) {
+    private BiFunction<Integer, Rng, float[]> inChunks(DxmiModel model, String phase) {
         return (n, rng) -> {
             float[] out = new float[n * model.dimension()];
             for (int start = 0; start < n; start += PROGRESS_CHUNK) {
                 int m = Math.min(PROGRESS_CHUNK, n - start);
                 System.arraycopy(model.sample(m, rng), 0, out, start * model.dimension(), m * model.dimension());
-                listener.onProgress("derived T=" + steps + " sampling", start + m, n, Map.of());
+                listener.onProgress(phase + " sampling", start + m, n, Map.of());
             }
             return out;
         };

@@ -69,6 +69,7 @@ public final class ImageTableReport {
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, Object> facts = new LinkedHashMap<>();
+    private final Map<String, Double> fdAtDdpmCount = new LinkedHashMap<>();
     private final String title;
 
     /**
@@ -85,6 +86,45 @@ public final class ImageTableReport {
     /** A fact written beside the rows in table.json (snake_case key) and listed under the markdown table. */
     public void put(String key, Object value) {
         facts.put(key, value);
+    }
+
+    /**
+     * A few-step row's FD measured again on as many images as the 1000-step row has: the FD of fewer images is
+     * larger, so this is the one to hold against that row's.
+     */
+    public void putFdAtDdpmCount(String method, int steps, double fd) {
+        fdAtDdpmCount.put(method + "/" + steps, fd);
+    }
+
+    /**
+     * DxMI's FD at T over the 1000-step DDPM's, both on the 1000-step row's image count (the paper's comparison);
+     * NaN when either row or the FD at that count is missing.
+     */
+    public double fdRatioToDdpm(int steps) {
+        Row ddpm = rows.stream().filter(r -> r.method().equals(DDPM)).findFirst().orElse(null);
+        Row dxmi = find(DXMI, steps);
+        if (ddpm == null || dxmi == null) {
+            return Double.NaN;
+        }
+        Double fd = dxmi.samples() == ddpm.samples() ? Double.valueOf(dxmi.fd()) : fdAtDdpmCount.get(DXMI + "/" + steps);
+        return fd == null ? Double.NaN : fd / ddpm.fd();
+    }
+
+    /** One line per T: DxMI and the derived sampler at the 1000-step row's image count, against that row. */
+    private List<String> ddpmComparisons() {
+        Row ddpm = rows.stream().filter(r -> r.method().equals(DDPM)).findFirst().orElse(null);
+        List<String> lines = new ArrayList<>();
+        for (int t : dxmiSteps()) {
+            double ratio = fdRatioToDdpm(t);
+            Double derived = fdAtDdpmCount.get(DERIVED + "/" + t);
+            if (Double.isFinite(ratio)) {
+                lines.add(String.format(Locale.ROOT, "T = %d on the 1000-step row's %d images: DxMI FD %.3f%s,"
+                        + " %.2f× the 1000-step DDPM's %.3f", t, ddpm.samples(), ratio * ddpm.fd(),
+                        derived == null ? "" : String.format(Locale.ROOT, " (derived %.3f)", derived), ratio,
+                        ddpm.fd()));
+            }
+        }
+        return lines;
     }
 
     public Map<String, Object> facts() {
@@ -136,6 +176,7 @@ public final class ImageTableReport {
                         ratio, ratio < 1 ? "lower" : "**not lower**"));
             }
         }
+        ddpmComparisons().forEach(l -> sb.append("- ").append(l).append('\n'));
         for (Map.Entry<String, Object> f : facts.entrySet()) {
             sb.append("- ").append(f.getKey()).append(": ").append(f.getValue()).append('\n');
         }
@@ -161,10 +202,14 @@ public final class ImageTableReport {
                         ratio < 1 ? "lower" : "NOT lower"));
             }
         }
+        ddpmComparisons().forEach(l -> sb.append(l).append('\n'));
         return sb.toString();
     }
 
-    /** table.json: {@code rows} (every field of {@link Row}), the DxMI/derived FD ratios, then the facts. */
+    /**
+     * table.json: {@code rows} (every field of {@link Row}), the DxMI/derived FD ratios, the few-step rows' FD at the
+     * 1000-step row's image count and DxMI's ratio to that row there, then the facts.
+     */
     public ObjectNode toJson() {
         ObjectNode json = ModelDirectory.json().createObjectNode();
         json.put("title", title);
@@ -175,6 +220,15 @@ public final class ImageTableReport {
             double ratio = fdRatio(t);
             if (Double.isFinite(ratio)) {
                 ratios.put("T" + t, ratio);
+            }
+        }
+        ObjectNode atCount = json.putObject("fd_at_ddpm_count");
+        fdAtDdpmCount.forEach(atCount::put);
+        ObjectNode toDdpm = json.putObject("fd_ratio_dxmi_to_ddpm");
+        for (int t : dxmiSteps()) {
+            double ratio = fdRatioToDdpm(t);
+            if (Double.isFinite(ratio)) {
+                toDdpm.put("T" + t, ratio);
             }
         }
         json.put("all_rows_finite", !rows.isEmpty() && rows.stream().allMatch(Row::allFinite));

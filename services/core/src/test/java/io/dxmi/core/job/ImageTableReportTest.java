@@ -76,6 +76,35 @@ class ImageTableReportTest {
     }
 
     @Test
+    void dxmiMeetsTheThousandStepRowAtThatRowsImageCount() {
+        ImageTableReport r = report();
+        assertTrue(Double.isNaN(r.fdRatioToDdpm(10)), "no FD at the 1000-step row's 500 images yet");
+        assertFalse(r.toMarkdown().contains("1000-step row's"));
+        r.putFdAtDdpmCount("dxmi", 10, 1.8);
+        r.putFdAtDdpmCount("ddpm-derived", 10, 3.6);
+        r.putFdAtDdpmCount("dxmi", 4, 2.7);
+        // 1.8 / 1.5, not the 5,000-image FD's 3.3 / 1.5.
+        assertEquals(1.2, r.fdRatioToDdpm(10), 1e-12);
+        assertEquals(1.8, r.fdRatioToDdpm(4), 1e-12);
+        String md = r.toMarkdown();
+        assertTrue(md.contains("- T = 10 on the 1000-step row's 500 images: DxMI FD 1.800 (derived 3.600), 1.20× the"
+                + " 1000-step DDPM's 1.500"), md);
+        assertTrue(md.contains("- T = 4 on the 1000-step row's 500 images: DxMI FD 2.700, 1.80×"), md);
+        assertTrue(r.toText().contains("T = 10 on the 1000-step row's 500 images: DxMI FD 1.800"), r.toText());
+        ObjectNode json = r.toJson();
+        assertEquals(3.6, json.path("fd_at_ddpm_count").path("ddpm-derived/10").asDouble(), 1e-12);
+        assertEquals(1.2, json.path("fd_ratio_dxmi_to_ddpm").path("T10").asDouble(), 1e-12);
+    }
+
+    @Test
+    void rowsWithTheThousandStepRowsImageCountCompareDirectly() {
+        ImageTableReport r = new ImageTableReport("equal counts");
+        r.add(new ImageTableReport.Row("ddpm", 1000, 500, 2.0, 0.5, 0.1, 0.8, 0.7, 4, 0, 120, "pretrained"));
+        r.add(new ImageTableReport.Row("dxmi", 10, 500, 2.1, 0.5, 0.1, 0.8, 0.7, 400, 60, 70, "dxmi-T10"));
+        assertEquals(1.05, r.fdRatioToDdpm(10), 1e-12);
+    }
+
+    @Test
     void aRowWithANonFiniteValueIsFlagged() {
         ImageTableReport r = report();
         r.add(new ImageTableReport.Row("dxmi", 2, 10, Double.NaN, 0, 0, 0, 0, 1, 0, 0, "x"));
