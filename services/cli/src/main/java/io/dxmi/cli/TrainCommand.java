@@ -75,7 +75,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             OutputDirectory.prepare(out, "--out");
             int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
-            r = TrainJob.resume(out, source, total, common.progress(), figures);
+            // --eval-every and --checkpoint-every hold for the continued iterations too: a long run resumed with the
+            // defaults' checkpoint every 1,000 iterations lost its progress when stopped before the next one.
+            r = TrainJob.resume(out, source, total, evalEvery, checkpointEvery, common.progress(), figures);
         } else {
             dxmi.requireStepsAndTau(spec, source.shape().isImage());
             if (pretrained != null && noPretrain) {

@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -180,11 +181,20 @@ class CommandLineTest {
             Files.copy(model.resolve(f), copy.resolve(f));
         }
         Run r = dxmi("train", "--data", "8gaussians", "--out", copy.toString(), "--resume", "--iterations", "50",
-                "--quiet");
+                "--eval-every", "4", "--quiet");
         assertEquals(0, r.code(), r.err());
         JsonNode result = new ObjectMapper().readTree(copy.resolve("result.json").toFile());
         assertEquals(50, result.get("iterations").asInt());
         assertEquals(10, result.get("iterations_this_run").asInt());
+        // The continued iterations keep the command's evaluation cadence (and checkpoint cadence, set the same way).
+        List<Integer> evaluated = new ArrayList<>();
+        for (String line : Files.readAllLines(copy.resolve("metrics.jsonl"))) {
+            JsonNode rec = new ObjectMapper().readTree(line);
+            if ("eval".equals(rec.path("kind").asText())) {
+                evaluated.add(rec.path("iteration").asInt());
+            }
+        }
+        assertEquals(List.of(44, 48, 50), evaluated);
     }
 
     @Test

@@ -182,10 +182,12 @@ public final class TrainJob {
 
     /**
      * Continues the job saved in {@code dir} (its model and training state) up to
-     * {@code iterations} in total (or the saved configuration's count when ≤ 0).
+     * {@code iterations} in total (or the saved configuration's count when ≤ 0), evaluating every
+     * {@code evalEvery} and checkpointing every {@code checkpointEvery} iterations (0 = never) as the
+     * first run would have.
      */
-    public static RunResult resume(Path dir, DataSource data, int iterations, ProgressListener listener,
-            EvaluationListener evaluationListener) throws IOException {
+    public static RunResult resume(Path dir, DataSource data, int iterations, int evalEvery, int checkpointEvery,
+            ProgressListener listener, EvaluationListener evaluationListener) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
@@ -205,6 +207,7 @@ public final class TrainJob {
                 cfg = cfg.toBuilder().optIterations(iterations).build();
             }
             job = builder().setData(data).setConfig(cfg).setOutput(dir).optListener(listener)
+                    .optEvalEvery(evalEvery).optCheckpointEvery(checkpointEvery)
                     .optEvaluationListener(evaluationListener).optPretrainConfig(loaded.model().samplerConfig()).build();
         } catch (RuntimeException e) {
             loaded.model().close();
