@@ -314,9 +314,9 @@ public final class ImageTableJob {
     }
 
     /**
-     * A few-step row's FD on as many images as the 1000-step row has (its first images, from the row's generator
-     * seed): an FD falls as the image count grows, so only an FD at the same count compares with that row's.
-     * Kept in DIR/rows, like the rows, for --resume.
+     * A few-step row's FD on as many images as the 1000-step row has, drawn afresh from the row's sampler (with the
+     * generator seed the rows sample with): an FD falls as the image count grows, so only an FD at the same count
+     * compares with that row's. Kept in DIR/rows, like the rows, for --resume.
      */
     private double fdAtDdpmCount(ImageTableReport.Row r, String key, DdpmModel ddpm, ImageEvaluator ev)
             throws IOException {
