@@ -2,7 +2,8 @@ package io.dxmi.core.job;
 
 // Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
 // and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
-// ImageTableReport, the reuse files in KeyedJson, the wait for the 1000-step row's thread in TaskResults.
+// ImageTableReport, the reuse files in KeyedJson, the wait for the 1000-step row's thread in TaskResults. The few-step
+// rows' FD at the 1000-step row's image count stays here: it samples from the same samplers with the same keys.
 
 import com.sun.management.OperatingSystemMXBean;
 import io.dxmi.core.classifier.TrainedClassifier;
@@ -153,19 +154,19 @@ public final class ImageTableJob {
      * the short rows keep the plain settings.
      */
     public static DxmiConfig quickConfig(int steps) {
-        DxmiConfig c = quickConfig().toBuilder().optSamplerSteps(steps).build();
-        return steps < QUICK_GATED_STEPS ? c
+        return withQuickGate(quickConfig().toBuilder().optSamplerSteps(steps).build());
+    }
+
+    /** {@code c}, gated as --quick's rows of {@link #QUICK_GATED_STEPS} steps or more are (see {@link #quickConfig(int)}). */
+    private static DxmiConfig withQuickGate(DxmiConfig c) {
+        return c.samplerSteps() < QUICK_GATED_STEPS ? c
                 : c.toBuilder().optPolicyGate(0f).optTaus(c.tauEntropy(), QUICK_GATED_TAU_VELOCITY).build();
     }
 
-    /** The DxMI settings of the row at T: the table's, or in --quick without given settings {@link #quickConfig(int)}. */
+    /** The DxMI settings of the row at T: the table's, gated in --quick without given settings. */
     private DxmiConfig dxmiRowConfig(int t) {
         DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
-        if (!quickDefaults) {
-            return cfg;
-        }
-        DxmiConfig q = quickConfig(t);
-        return cfg.toBuilder().optPolicyGate(q.policyGate()).optTaus(q.tauEntropy(), q.tauVelocity()).build();
+        return quickDefaults ? withQuickGate(cfg) : cfg;
     }
 
     /** Runs every row that is not finished yet, writes the table files and returns the report. */
@@ -331,14 +332,10 @@ public final class ImageTableJob {
         }
         String phase = r.label() + " at " + ddpmSamples + " images";
         double fd;
-        if (ImageTableReport.DERIVED.equals(r.method())) {
-            try (DxmiModel m = derivedSampler(config.toBuilder().optSamplerSteps(r.steps()).build(), ddpm)) {
-                fd = ev.evaluate(inChunks(m, phase).apply(ddpmSamples, new Rng(seed + 1000))).fd();
-            }
-        } else {
-            try (DxmiModel m = ModelStore.loadDxmi(output.resolve(r.modelDir())).model()) {
-                fd = ev.evaluate(inChunks(m, phase).apply(ddpmSamples, new Rng(seed + 1000))).fd();
-            }
+        try (DxmiModel m = ImageTableReport.DERIVED.equals(r.method())
+                ? derivedSampler(config.toBuilder().optSamplerSteps(r.steps()).build(), ddpm)
+                : ModelStore.loadDxmi(output.resolve(r.modelDir())).model()) {
+            fd = ev.evaluate(inChunks(m, phase).apply(ddpmSamples, new Rng(seed + 1000))).fd();
         }
         KeyedJson.write(file, fullKey, fd);
         return fd;
