@@ -97,6 +97,7 @@ class GoldenRecordsTest {
         assertEquals(null, r.getPayload());
         assertEquals(-1L, r.getFirstChunkOffset());
         assertEquals(-1L, r.getNextTrajectoryOffset());
+        assertEquals(null, r.getEnergyGap());
     }
 
     @Test
@@ -108,6 +109,16 @@ class GoldenRecordsTest {
         assertEquals(12_345L, r.getFirstChunkOffset());
         assertEquals(-1L, r.getNextTrajectoryOffset());
         assertEquals(null, r.getPayload());
+        assertEquals(null, r.getEnergyGap(), "written before v3: no energy gap");
+    }
+
+    @Test
+    void weightSnapshotV3CarriesTheEnergyGap() throws IOException {
+        WeightSnapshot r = Codecs.decode(WeightSnapshot.class, golden("WeightSnapshot.v3.bin"));
+        assertEquals("ebm", r.getModel());
+        assertEquals(17L, r.getVersion());
+        assertEquals(12_345L, r.getFirstChunkOffset());
+        assertEquals(-0.375, r.getEnergyGap());
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class GoldenWriter {
                 .setProvenance(SnapshotProvenance.newBuilder().setConfigHash("cfg-abc123")
                         .setDataHash("data-def456").setParentVersion(16L).setProducer("ebm-learner-0").build())
                 .setCreatedAtMillis(1_700_000_000_789L).setChunkCount(3).setChunkSizeBytes(1_000_000)
-                .setFirstChunkOffset(12_345L).setNextTrajectoryOffset(-1L).build();
+                .setFirstChunkOffset(12_345L).setNextTrajectoryOffset(-1L).setEnergyGap(-0.375).build();
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("fid", 12.5);
         metrics.put("energy_gap", -0.125);

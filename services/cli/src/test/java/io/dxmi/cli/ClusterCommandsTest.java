@@ -127,6 +127,9 @@ class ClusterCommandsTest {
                 ExitCode.USAGE, "holds a run", "--resume", "--force");
         assertOneLine(dxmi("run", "--data", "8gaussians", "--out", held.toString(), "--resume", "--steps", "4"),
                 ExitCode.USAGE, "--resume continues the run as it was submitted", "--steps");
+        // Its cadence is part of the plan on the broker: a new one is refused, not silently ignored.
+        assertOneLine(dxmi("run", "--out", held.toString(), "--resume", "--checkpoint-every", "5"),
+                ExitCode.USAGE, "--resume continues the run as it was submitted", "--checkpoint-every");
         assertOneLine(dxmi("run", "--data", "8gaussians", "--out", held.toString(), "--resume"), ExitCode.USAGE,
                 "holds no run to continue");
         // An existing run is not submitted over.

@@ -186,6 +186,12 @@ class CommandLineTest {
         JsonNode result = new ObjectMapper().readTree(copy.resolve("result.json").toFile());
         assertEquals(50, result.get("iterations").asInt());
         assertEquals(10, result.get("iterations_this_run").asInt());
+        // The training time is the whole job's: the checkpoint's 40 iterations and these 10.
+        double before = new ObjectMapper().readTree(model.resolve("model.json").toFile())
+                .path("training").path("trainSeconds").asDouble(Double.NaN);
+        assertTrue(before > 0, "the checkpoint records its training time");
+        assertEquals(before, result.path("notes").path("trainSecondsBeforeResume").asDouble(), 1e-9);
+        assertTrue(result.get("train_seconds").asDouble() > before, result.toString());
         // The continued iterations keep the command's evaluation cadence (and checkpoint cadence, set the same way).
         List<Integer> evaluated = new ArrayList<>();
         for (String line : Files.readAllLines(copy.resolve("metrics.jsonl"))) {

@@ -75,11 +75,34 @@ class PipelineIntegrationTest {
 
     @Test
     void synchronousPipelineReproducesTheSingleProcessTrainer() throws Exception {
-        DxmiConfig cfg = config(25);
-        Path single = tmp.resolve("single");
+        assertSyncReproducesTrain(config(25), "");
+    }
+
+    @Test
+    void synchronousPipelineAppliesThePolicyGateAsTheSingleProcessTrainerDoes() throws Exception {
+        // The gate is decided by the value-learner from the gap that travels with each energy version.
+        Path single = assertSyncReproducesTrain(config(25).toBuilder().optPolicyGate(0f).build(), "-gated");
+        int closed = 0;
+        int open = 0;
+        for (String line : Files.readAllLines(single.resolve("metrics.jsonl"))) {
+            JsonNode rec = new ObjectMapper().readTree(line);
+            if ("train".equals(rec.path("kind").asText())) {
+                if (rec.path("policy_loss").isNumber()) {
+                    open++;
+                } else {
+                    closed++;
+                }
+            }
+        }
+        assertTrue(open > 0 && closed > 0, "the gate opened " + open + " and closed " + closed + " times");
+    }
+
+    /** Trains {@code cfg} in one process and through the sync pipeline; returns the single process's directory. */
+    private static Path assertSyncReproducesTrain(DxmiConfig cfg, String suffix) throws Exception {
+        Path single = tmp.resolve("single" + suffix);
         TrainJob.builder().setData(DATA).setConfig(cfg).setOutput(single).optPretrained(pretrained).optEvalEvery(0)
                 .build().run();
-        Path pipeline = tmp.resolve("pipeline-sync");
+        Path pipeline = tmp.resolve("pipeline-sync" + suffix);
         embedded(pipeline, cfg, "sync", 1);
 
         ObjectMapper json = new ObjectMapper();
@@ -103,6 +126,7 @@ class PipelineIntegrationTest {
             compared++;
         }
         assertTrue(compared > 20, "compared " + compared + " tensors");
+        return single;
     }
 
     @Test

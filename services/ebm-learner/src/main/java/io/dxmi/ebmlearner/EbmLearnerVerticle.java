@@ -68,14 +68,18 @@ public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearner
         publish(now).get();
     }
 
-    /** One step's results: the energy after it and, when due, its EMA. */
-    record Outcome(long version, Map<String, float[]> energy, Map<String, float[]> ema, long steppedAtNanos) {}
+    /**
+     * One step's results: the energy after it with the gap its step saw (what the value-learner's policy gate reads)
+     * and, when due, its EMA.
+     */
+    record Outcome(long version, Map<String, float[]> energy, double energyGap, Map<String, float[]> ema,
+            long steppedAtNanos) {}
 
     /** On the training thread: what goes out after {@code version}. */
     private Outcome outcome(long version, boolean withEma, long steppedAtNanos) {
         boolean emaDue = withEma || version == plan.iterations()
                 || (plan.evalEvery() > 0 && version % plan.evalEvery() == 0);
-        return new Outcome(version, ModelParts.weights(model, RunTopics.EBM),
+        return new Outcome(version, ModelParts.weights(model, RunTopics.EBM), trainer.lastEnergyGap(),
                 emaDue && model.emaValues() != null ? ModelParts.weights(model, RunTopics.EMA) : null, steppedAtNanos);
     }
 
@@ -117,7 +121,7 @@ public final class EbmLearnerVerticle extends TrajectoryLearner<Void, EbmLearner
     @Override
     protected CompletableFuture<Void> publish(Outcome out) {
         long v = out.version();
-        CompletableFuture<Void> energy = snapshots.publish(RunTopics.EBM, v, v, v - 1, out.energy())
+        CompletableFuture<Void> energy = snapshots.publishEnergy(RunTopics.EBM, v, out.energy(), out.energyGap())
                 .toCompletionStage().toCompletableFuture().thenAccept(ref -> {
                     snapshotBytes.set(ref.size());
                     ebmVersion.set(v);

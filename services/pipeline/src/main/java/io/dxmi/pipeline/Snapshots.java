@@ -52,6 +52,19 @@ public final class Snapshots {
      */
     public Future<BlobRef> publish(String model, long version, long step, long parentVersion,
             Map<String, float[]> weights, long nextTrajectoryOffset) {
+        return publish(model, version, step, parentVersion, weights, nextTrajectoryOffset, null);
+    }
+
+    /**
+     * Publishes an energy version with the gap its energy step saw ({@code energyGap}, which the value-learner's
+     * policy gate reads); null for other models.
+     */
+    public Future<BlobRef> publishEnergy(String model, long version, Map<String, float[]> weights, double energyGap) {
+        return publish(model, version, version, version - 1, weights, -1, energyGap);
+    }
+
+    private Future<BlobRef> publish(String model, long version, long step, long parentVersion,
+            Map<String, float[]> weights, long nextTrajectoryOffset, Double energyGap) {
         for (Map.Entry<String, float[]> e : weights.entrySet()) {
             for (float v : e.getValue()) {
                 if (!Float.isFinite(v)) {
@@ -73,7 +86,7 @@ public final class Snapshots {
                         .setChunkSizeBytes(ref.chunkSize())
                         .setPayload(ref.inline() == null ? null : ByteBuffer.wrap(ref.inline()))
                         .setFirstChunkOffset(ref.firstChunkOffset())
-                        .setNextTrajectoryOffset(nextTrajectoryOffset).build())));
+                        .setNextTrajectoryOffset(nextTrajectoryOffset).setEnergyGap(energyGap).build())));
     }
 
     /** How snapshot records are read back ({@link BlobReader}). */

@@ -30,11 +30,6 @@ public final class Submission {
     /** The plan for a run; the pipeline always uses separate energy and value networks. */
     public static RunPlan plan(String run, DxmiConfig config, DdpmModel pretrained, DataSource data,
             String dataSource, String mode, int maxStaleness, int checkpointEvery, int evalEvery) {
-        if (config.policyGate() != null) {
-            // The gate reads the energy step's statistics in the same process; here another service runs that step.
-            throw new IllegalArgumentException("the policy gate (--policy-gate) is not supported by the pipeline: use"
-                    + " dxmi train");
-        }
         DxmiConfig separate = config.toBuilder().optValueSharing(ValueSharing.SEPARATE).build();
         RunSpec spec = new RunSpec(run, separate, pretrained.config(), DataInfo.of(data), dataSource,
                 pretrained.normalization().shift(), pretrained.normalization().scale());

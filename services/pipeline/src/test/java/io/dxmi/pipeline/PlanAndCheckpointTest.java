@@ -118,11 +118,10 @@ class PlanAndCheckpointTest extends BrokerTestBase {
     }
 
     @Test
-    void thePolicyGateIsRefusedWithAClearMessage() {
-        DxmiConfig gated = PipelineTestSupport.tinyConfig().toBuilder().optPolicyGate(0f).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Submission.plan("gated", gated,
-                pretrained, ds, "8gaussians", "sync", 0, 10, 0));
-        assertTrue(e.getMessage().contains("--policy-gate"), e.getMessage());
+    void thePolicyGateTravelsInThePlan() {
+        DxmiConfig gated = PipelineTestSupport.tinyConfig().toBuilder().optPolicyGate(0.25f).build();
+        RunPlan p = Submission.plan("gated", gated, pretrained, ds, "8gaussians", "sync", 0, 10, 0);
+        assertEquals(0.25f, p.spec().config().policyGate());
     }
 
     @Test

@@ -179,6 +179,25 @@ class SnapshotTransportTest extends BrokerTestBase {
         }
     }
 
+    @Test
+    void anEnergyVersionCarriesItsEnergyGap() throws Exception {
+        RunPlan plan = PipelineTestSupport.planWithoutPretraining("gap");
+        try (PipelineContext ctx = PipelineContext.open(vertx, settings, "gap", "test-learner", metrics)) {
+            PipelineTestSupport.createTopics(ctx, plan);
+            Snapshots snapshots = ctx.snapshots(plan);
+            try (SnapshotFollower sequence = ebmInSequence(ctx, plan)) {
+                await(snapshots.publishEnergy(RunTopics.EBM, 1, small(1), -0.0625));
+                await(snapshots.publishEnergy(RunTopics.EBM, 2, small(2), Double.NaN)); // a skipped energy step
+                await(snapshots.publish(RunTopics.EBM, 3, 3, 2, small(3)));
+                SnapshotFollower.Versioned v1 = sequence.version(RunTopics.EBM, 1).get(30, TimeUnit.SECONDS);
+                assertEquals(-0.0625, v1.meta().getEnergyGap());
+                assertEquals(0L, v1.meta().getProvenance().getParentVersion());
+                assertTrue(sequence.version(RunTopics.EBM, 2).get(30, TimeUnit.SECONDS).meta().getEnergyGap().isNaN());
+                assertEquals(null, sequence.version(RunTopics.EBM, 3).get(30, TimeUnit.SECONDS).meta().getEnergyGap());
+            }
+        }
+    }
+
     /** The asynchronous value-learner has two batches in flight: both versions are asked for before either exists. */
     @Test
     void aSequenceHandsOutEachVersionWhenTwoAreAwaitedAtOnce() throws Exception {

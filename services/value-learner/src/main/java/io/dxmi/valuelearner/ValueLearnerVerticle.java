@@ -3,6 +3,7 @@ package io.dxmi.valuelearner;
 import ai.djl.ndarray.NDManager;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
+import io.dxmi.pipeline.JournaledEnergy;
 import io.dxmi.pipeline.LearnerCheckpoints;
 import io.dxmi.pipeline.ModelParts;
 import io.dxmi.pipeline.PhaseTimes;
@@ -13,7 +14,6 @@ import io.dxmi.pipeline.Snapshots;
 import io.dxmi.pipeline.TrajectoryLearner;
 import io.dxmi.pipeline.TrajectoryMessages;
 import io.dxmi.pipeline.VersionJournal;
-import io.dxmi.pipeline.WeightBlobs;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * directory ({@link VersionJournal}), so that a restarted value-learner replays its batches with
  * the very versions they were learned with: it resumes exactly, like the ebm-learner. Each
  * published policy carries the trajectory offset up to which every record is handled: the
- * actors pace on it.
+ * actors pace on it. With a policy gate in the plan, an iteration's policy step runs only when the
+ * energy version it learns with carries a gap above the margin (as {@code DxmiTrainer.step} decides).
  */
 public final class ValueLearnerVerticle
         extends TrajectoryLearner<SnapshotFollower.Versioned, ValueLearnerVerticle.Outcome> {
@@ -57,6 +58,10 @@ public final class ValueLearnerVerticle
     private VersionJournal journal;
     /** EBM versions of the journal not replayed yet (restored learner), by version. */
     private final Map<Long, byte[]> replay = new ConcurrentHashMap<>();
+    /** Energy gaps of the replayed versions (their snapshot record is not at hand), by version. */
+    private final Map<Long, Double> replayedGaps = new ConcurrentHashMap<>();
+    private CounterDataPoint gateClosed;
+    private CounterDataPoint gapMissing;
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
     private GaugeDataPoint snapshotBytes;
@@ -125,6 +130,10 @@ public final class ValueLearnerVerticle
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
         journal = new VersionJournal(stateDir().resolve("ebm-versions.journal"));
+        gateClosed = m.counter("dxmi_policy_gate_closed_total",
+                "Iterations whose policy step the policy gate skipped (the samples' energy not above the data's)");
+        gapMissing = m.counter("dxmi_policy_gate_gap_missing_total",
+                "Gated iterations whose energy version carried no gap (the gate stayed closed)");
         if (restored != null) {
             replay.putAll(journal.read());
             LOG.info("{} EBM versions in the journal to replay with ({})", replay.size(), replay.isEmpty() ? "none"
@@ -173,7 +182,8 @@ public final class ValueLearnerVerticle
             loadedEbmVersion = ebm.version();
             if (ebm.meta() != null) { // not replayed from the journal itself
                 try {
-                    journal.append(ebm.version(), WeightBlobs.encode(ebm.weights()));
+                    journal.append(ebm.version(),
+                            new JournaledEnergy(ebm.weights(), ebm.meta().getEnergyGap()).encode());
                 } catch (IOException e) {
                     LOG.warn("could not journal EBM v{} ({}): a restart before the next checkpoint would not"
                             + " replay exactly", ebm.version(), e.toString());
@@ -202,10 +212,14 @@ public final class ValueLearnerVerticle
     @Override
     protected CompletableFuture<SnapshotFollower.Versioned> inputs(TrajectoryMessages.Decoded batch, long iteration) {
         long version = iteration + 1;
-        byte[] journaled = replay.remove(version);
-        if (journaled != null) {
+        byte[] entry = replay.remove(version);
+        if (entry != null) {
+            JournaledEnergy journaled = JournaledEnergy.decode(entry, "journaled EBM v" + version);
+            if (journaled.gap() != null) {
+                replayedGaps.put(version, journaled.gap());
+            }
             return CompletableFuture.completedFuture(new SnapshotFollower.Versioned(RunTopics.EBM, version, null,
-                    WeightBlobs.decode(journaled, "journaled EBM v" + version), -1));
+                    journaled.weights(), -1));
         }
         if (!replay.isEmpty()) {
             replay.keySet().removeIf(v -> v < version);
@@ -220,9 +234,10 @@ public final class ValueLearnerVerticle
         long batchPolicy = batch.message().getPolicyVersion();
         checkPacing(batch.message().getActorId().toString(), trainer.iteration(), batchPolicy);
         useEnergy(awaited);
+        boolean policyOpen = policyGateOpen(awaited);
         IterationStats stats;
         try (NDManager scope = model.manager().newSubManager()) {
-            DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope);
+            DxmiTrainer.PolicyStep p = trainer.valueAndPolicyStep(batch.toArrays(scope), scope, policyOpen);
             stats = trainer.completeIteration(null, p);
         }
         // The value network goes out at the evaluation cadence too, for the evaluator's V(x, t) figure.
@@ -247,6 +262,25 @@ public final class ValueLearnerVerticle
         }
         ebmVersion.set(loadedEbmVersion);
         return out;
+    }
+
+    /** The policy gate's decision for the iteration that learns with energy version {@code ebm}. */
+    private boolean policyGateOpen(SnapshotFollower.Versioned ebm) {
+        if (plan.spec().config().policyGate() == null) {
+            return true;
+        }
+        Double gap = ebm.meta() != null ? ebm.meta().getEnergyGap() : replayedGaps.remove(ebm.version());
+        if (gap == null) {
+            gapMissing.inc();
+            LOG.warn("EBM v{} carries no energy gap (written by an older ebm-learner?): the policy gate stays closed"
+                    + " for this iteration", ebm.version());
+            return false;
+        }
+        boolean open = trainer.policyGateOpen(gap);
+        if (!open) {
+            gateClosed.inc();
+        }
+        return open;
     }
 
     @Override

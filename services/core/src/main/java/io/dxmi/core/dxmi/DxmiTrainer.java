@@ -50,6 +50,7 @@ public final class DxmiTrainer {
     private long iteration;
     private long skippedUpdates;
     private long recoveries;
+    private double lastEnergyGap = Double.NaN;
     private int consecutiveBad;
     private TrainingState lastGood;
 
@@ -87,6 +88,9 @@ public final class DxmiTrainer {
         PolicyStep policy = p != null ? p : new PolicyStep(Double.NaN, Double.NaN, avr.scales(), 0);
         if (lastGood == null) {
             lastGood = captureState();
+        }
+        if (e != null) {
+            lastEnergyGap = energyGap(e);
         }
         return finishIteration(energy, policy);
     }
@@ -128,8 +132,9 @@ public final class DxmiTrainer {
         try (NDManager it = model.manager().newSubManager()) {
             NDArray[] x = rollout(it);
             e = energyStep(x[config.samplerSteps()], it);
-            p = valueAndPolicyStep(x, it, policyGateOpen(e));
+            p = valueAndPolicyStep(x, it, policyGateOpen(energyGap(e)));
         }
+        lastEnergyGap = energyGap(e);
         return finishIteration(e, p);
     }
 
@@ -204,17 +209,34 @@ public final class DxmiTrainer {
         return valueAndPolicyStep(x, scope, true);
     }
 
-    /**
-     * Whether {@link DxmiConfig#policyGate()} lets this iteration's policy step run after energy step {@code e}:
-     * always without a gate; else only when the samples' energy was above the data's by more than the margin.
-     */
-    boolean policyGateOpen(EnergyStep e) {
-        Float margin = config.policyGate();
-        return margin == null || e.energySamples() - e.energyData() > margin;
+    /** The samples' mean energy minus the data's in energy step {@code e} (NaN for a skipped step): what the gate reads. */
+    public static double energyGap(EnergyStep e) {
+        return e.energySamples() - e.energyData();
     }
 
-    /** {@link #valueAndPolicyStep(NDArray[], NDManager)}, with the policy step skipped when {@code policyOpen} is false. */
-    PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope, boolean policyOpen) {
+    /**
+     * The gap of the newest energy step this trainer completed (kept in its state, so that a restarted ebm-learner
+     * publishes its energy with it again); NaN before the first.
+     */
+    public double lastEnergyGap() {
+        return lastEnergyGap;
+    }
+
+    /**
+     * Whether {@link DxmiConfig#policyGate()} lets this iteration's policy step run after an energy step whose
+     * {@link #energyGap} was {@code energyGap}: always without a gate; else only when the samples' energy was above
+     * the data's by more than the margin (never after a skipped energy step).
+     */
+    public boolean policyGateOpen(double energyGap) {
+        Float margin = config.policyGate();
+        return margin == null || energyGap > margin;
+    }
+
+    /**
+     * {@link #valueAndPolicyStep(NDArray[], NDManager)}, with the policy step skipped when {@code policyOpen} is false
+     * (the value-learner's way to apply {@link #policyGateOpen}).
+     */
+    public PolicyStep valueAndPolicyStep(NDArray[] x, NDManager scope, boolean policyOpen) {
         optimizers.scheduleLearningRates(iteration);
         int steps = config.samplerSteps();
         int b = (int) x[0].getShape().get(0);
@@ -367,10 +389,12 @@ public final class DxmiTrainer {
                 long[] rngNow = streams.state();
                 long itNow = iteration;
                 long skippedNow = skippedUpdates;
+                double gapNow = lastEnergyGap;
                 restoreState(lastGood);
                 streams.restore(rngNow);
                 iteration = itNow;
                 skippedUpdates = skippedNow;
+                lastEnergyGap = gapNow;
                 recoveries++;
                 consecutiveBad = 0;
                 return true;
@@ -395,7 +419,7 @@ public final class DxmiTrainer {
         Map<String, Long> stepsByOptimizer = new LinkedHashMap<>();
         optimizers.exportState(tensors, stepsByOptimizer);
         return new TrainingState(tensors, iteration, streams.state(), avr.scales(), avr.isInitialized(),
-                stepsByOptimizer, skippedUpdates, recoveries);
+                stepsByOptimizer, skippedUpdates, recoveries, lastEnergyGap);
     }
 
     /** Restores {@link #captureState()} (possibly from a checkpoint file). */
@@ -407,6 +431,7 @@ public final class DxmiTrainer {
         avr.restore(state.avrScales(), state.avrInitialized());
         skippedUpdates = state.skippedUpdates();
         recoveries = state.recoveries();
+        lastEnergyGap = state.lastEnergyGap();
         consecutiveBad = 0;
         lastGood = null;
     }

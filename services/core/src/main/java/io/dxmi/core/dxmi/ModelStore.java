@@ -124,6 +124,15 @@ public final class ModelStore {
 
     /** Saves a DxMI model with its full training state. */
     public static void saveDxmi(Path dir, DxmiTrainer trainer, DataInfo data, String parentHash) throws IOException {
+        saveDxmi(dir, trainer, data, parentHash, Double.NaN);
+    }
+
+    /**
+     * Saves a DxMI model with its full training state and the training time it took so far
+     * ({@code training.trainSeconds}; not written when NaN), so that a resumed job reports its whole training time.
+     */
+    public static void saveDxmi(Path dir, DxmiTrainer trainer, DataInfo data, String parentHash, double trainSeconds)
+            throws IOException {
         DxmiModel model = trainer.model();
         TrainingState state = trainer.captureState();
         ObjectNode m = ModelDirectory.newManifest(KIND_DXMI);
@@ -137,6 +146,12 @@ public final class ModelStore {
         t.set("optimizerSteps", JSON.valueToTree(state.optimizerSteps()));
         t.put("skippedUpdates", state.skippedUpdates());
         t.put("recoveries", state.recoveries());
+        if (Double.isFinite(state.lastEnergyGap())) {
+            t.put("lastEnergyGap", state.lastEnergyGap());
+        }
+        if (Double.isFinite(trainSeconds)) {
+            t.put("trainSeconds", trainSeconds);
+        }
         ObjectNode prov = m.putObject("provenance");
         prov.put("configHash", ModelDirectory.sha256(JSON.writeValueAsString(model.config())
                 + JSON.writeValueAsString(model.samplerConfig())));
@@ -171,7 +186,14 @@ public final class ModelStore {
     }
 
     /** A loaded DxMI model and its saved training state (null for a model saved without it). */
-    public record LoadedDxmi(DxmiModel model, TrainingState state, DataInfo data, ObjectNode manifest) {}
+    public record LoadedDxmi(DxmiModel model, TrainingState state, DataInfo data, ObjectNode manifest) {
+
+        /** The training time saved with the state, or NaN (a checkpoint of an older version, or none). */
+        public double trainSeconds() {
+            JsonNode s = manifest.path("training").path("trainSeconds");
+            return s.isNumber() ? s.asDouble() : Double.NaN;
+        }
+    }
 
     /** Loads a DxMI model; the caller closes {@code model()}. */
     public static LoadedDxmi loadDxmi(Path dir) throws IOException {
@@ -199,7 +221,8 @@ public final class ModelStore {
         TrainingState state = new TrainingState(tensors, t.path("iteration").asLong(),
                 JSON.treeToValue(t.path("rngState"), long[].class), JSON.treeToValue(t.path("avrScales"), double[].class),
                 t.path("avrInitialized").asBoolean(), stepsLong, t.path("skippedUpdates").asLong(),
-                t.path("recoveries").asLong());
+                t.path("recoveries").asLong(), t.path("lastEnergyGap").isNumber()
+                        ? t.path("lastEnergyGap").asDouble() : Double.NaN);
         return new LoadedDxmi(model, state, data, m);
     }
 

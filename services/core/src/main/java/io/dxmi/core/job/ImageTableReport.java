@@ -101,7 +101,7 @@ public final class ImageTableReport {
      * NaN when either row or the FD at that count is missing.
      */
     public double fdRatioToDdpm(int steps) {
-        Row ddpm = rows.stream().filter(r -> r.method().equals(DDPM)).findFirst().orElse(null);
+        Row ddpm = ddpmRow();
         Row dxmi = find(DXMI, steps);
         if (ddpm == null || dxmi == null) {
             return Double.NaN;
@@ -112,7 +112,7 @@ public final class ImageTableReport {
 
     /** One line per T: DxMI and the derived sampler at the 1000-step row's image count, against that row. */
     private List<String> ddpmComparisons() {
-        Row ddpm = rows.stream().filter(r -> r.method().equals(DDPM)).findFirst().orElse(null);
+        Row ddpm = ddpmRow();
         List<String> lines = new ArrayList<>();
         for (int t : dxmiSteps()) {
             double ratio = fdRatioToDdpm(t);
@@ -145,6 +145,11 @@ public final class ImageTableReport {
         Row dxmi = find(DXMI, steps);
         Row derived = find(DERIVED, steps);
         return dxmi == null || derived == null ? Double.NaN : dxmi.fd() / derived.fd();
+    }
+
+    /** The 1000-step DDPM's row (whatever its step count), or null. */
+    private Row ddpmRow() {
+        return rows.stream().filter(r -> r.method().equals(DDPM)).findFirst().orElse(null);
     }
 
     /** The row of a method at a step count, or null. */

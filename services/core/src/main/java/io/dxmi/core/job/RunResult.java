@@ -91,7 +91,11 @@ public record RunResult(@JsonUnwrapped Quality quality, @JsonUnwrapped Method me
     public record Method(int steps, Float tau, float tauEntropy, float tauVelocity, long seed, float[] sigmas,
             DataInfo data, DxmiConfig config, PretrainConfig pretrainConfig, String engine) {}
 
-    /** Iterations and seconds; null fields were not measured by the writer. */
+    /**
+     * Iterations and seconds; null fields were not measured by the writer. A resumed job's {@code trainSeconds}
+     * counts the training time of all its iterations (where its checkpoint recorded the earlier part), its
+     * {@code iterationsPerSecond} this run's iterations alone.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Timing(long iterations, Long iterationsThisRun, Double wallSeconds, Double pretrainSeconds,

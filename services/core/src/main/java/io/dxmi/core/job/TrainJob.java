@@ -131,7 +131,7 @@ public final class TrainJob {
         }
         try {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
-            return train(trainer, parentHash, t0, pretrainSeconds, notes);
+            return train(trainer, parentHash, t0, pretrainSeconds, 0, notes);
         } finally {
             model.close();
         }
@@ -223,7 +223,15 @@ public final class TrainJob {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
             trainer.restoreState(loaded.state());
             notes.put("resumedFromIteration", loaded.state().iteration());
-            return train(trainer, parentOf(loaded), t0, 0, notes);
+            double before = loaded.trainSeconds();
+            if (Double.isNaN(before)) {
+                // An older checkpoint did not record it: the time reported is this continuation's alone.
+                notes.put("trainSecondsBeforeResume", "unknown (the checkpoint does not record it)");
+                before = 0;
+            } else {
+                notes.put("trainSecondsBeforeResume", before);
+            }
+            return train(trainer, parentOf(loaded), t0, 0, before, notes);
         }
     }
 
@@ -231,11 +239,15 @@ public final class TrainJob {
         return loaded.manifest().path("provenance").path("parentWeightsSha256").asText(null);
     }
 
+    /**
+     * @param trainSecondsBefore the training time of the iterations before this one's first (a resumed job's), counted
+     *     in the reported and saved training time; the rates are this call's own
+     */
     private RunResult train(DxmiTrainer trainer, String parentHash, long t0, double pretrainSeconds,
-            Map<String, Object> notes) throws IOException {
+            double trainSecondsBefore, Map<String, Object> notes) throws IOException {
         DxmiModel model = trainer.model();
         DataInfo dataInfo = DataInfo.of(data);
-        double trainSeconds = 0;
+        double trainSeconds = 0; // this call's
         double evalSeconds = 0;
         Double timeToTarget = null;
         Map<String, Double> lastEval = Map.of();
@@ -264,10 +276,10 @@ public final class TrainJob {
                     evalSeconds += (System.nanoTime() - e0) / 1e9;
                     if (checkTarget && timeToTarget == null && lastEval.get(MetricHistory.SW) <= TARGET_SW
                             && lastEval.get(MetricHistory.AUC) >= TARGET_AUC) {
-                        timeToTarget = pretrainSeconds + trainSeconds;
+                        timeToTarget = pretrainSeconds + trainSecondsBefore + trainSeconds;
                     }
                     ObjectNode ev = MetricsLog.evalRecord(it, lastEval);
-                    ev.put("train_seconds", trainSeconds);
+                    ev.put("train_seconds", trainSecondsBefore + trainSeconds);
                     Map<String, Double> point = new LinkedHashMap<>(lastEval);
                     point.put(MetricHistory.ENERGY_LOSS, stats.energyLoss());
                     point.put(MetricHistory.VALUE_LOSS, stats.valueLoss());
@@ -294,10 +306,10 @@ public final class TrainJob {
                     listener.onProgress("train", it, total, m);
                 }
                 if (checkpointEvery > 0 && it % checkpointEvery == 0 && it < total) {
-                    ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
+                    ModelStore.saveDxmi(output, trainer, dataInfo, parentHash, trainSecondsBefore + trainSeconds);
                 }
             }
-            ModelStore.saveDxmi(output, trainer, dataInfo, parentHash);
+            ModelStore.saveDxmi(output, trainer, dataInfo, parentHash, trainSecondsBefore + trainSeconds);
             if (!figuresCurrent) {
                 figureSeconds += writeFigures(model, history) / 1e3;
             }
@@ -308,7 +320,7 @@ public final class TrainJob {
             double wall = (System.nanoTime() - t0) / 1e9;
             long done = trainer.iteration() - startIteration;
             result = result.withTiming(new RunResult.Timing(trainer.iteration(), done, wall, pretrainSeconds,
-                    trainSeconds, evalSeconds, figureSeconds, done / Math.max(trainSeconds, 1e-9),
+                    trainSecondsBefore + trainSeconds, evalSeconds, figureSeconds, done / Math.max(trainSeconds, 1e-9),
                     trainer.skippedUpdates(), trainer.recoveries())).withNotes(notes);
             if (checkTarget) {
                 result = result.withTarget(new RunResult.Target(timeToTarget, "SW <= " + TARGET_SW + " and AUC >= "
