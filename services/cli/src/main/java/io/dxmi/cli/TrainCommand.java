@@ -101,8 +101,8 @@ final class TrainCommand implements Callable<Integer> {
             r = job.build().run();
         }
         System.out.println(r.headline());
-        System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", " + out.resolve(TrainJob.SAMPLES)
-                + " and the model in " + out);
+        System.out.println("wrote " + out.resolve(TrainJob.RESULT) + ", "
+                + out.resolve(TrainJob.samplesFile(r.method().data().sampleShape())) + " and the model in " + out);
         return 0;
     }
 }
