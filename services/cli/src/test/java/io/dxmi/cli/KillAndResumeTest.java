@@ -6,6 +6,7 @@ import io.dxmi.ebmlearner.EbmLearnerVerticle;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.ServiceOptions;
 import io.dxmi.pipeline.SnapshotFollower;
+import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +74,7 @@ class KillAndResumeTest {
         try (TinyRun fixture = TinyRun.start(tmp, 100)) {
             Vertx vertx = fixture.vertx();
             KafkaSettings kafka = fixture.kafka();
-            fixture.submit("killed", TinyRun.config(total, 4), mode, 1, 10, 1000);
+            fixture.submit("killed", config(total, mode), mode, 1, 10, 1000);
             try (SnapshotHistory history = SnapshotHistory.record(kafka, "killed", RunTopics.POLICY);
                     SnapshotHistory ebmHistory = SnapshotHistory.record(kafka, "killed", RunTopics.EBM)) {
                 Path state = tmp.resolve("state");
@@ -168,6 +170,19 @@ class KillAndResumeTest {
         }
     }
 
+    /**
+     * The plan: in sync mode with the policy gate, so that a restarted value-learner must replay the gaps of its
+     * journal and a restarted ebm-learner republish its energy with the gap its checkpoint holds (the undisturbed run
+     * checks that the margin opens the gate on some iterations and closes it on others).
+     */
+    private static DxmiConfig config(int total, String mode) {
+        DxmiConfig plain = TinyRun.config(total, 4);
+        return mode.equals("sync") ? plain.toBuilder().optPolicyGate(GATE_MARGIN).build() : plain;
+    }
+
+    /** The plan's energy gaps fall from about 11 to 1 while its policy learns: this margin splits them. */
+    private static final float GATE_MARGIN = 3f;
+
     /** The final policy of the plan run never killed (the same for both synchronous cases: computed once). */
     private static Map<String, float[]> undisturbedPolicy;
     /** Its policy versions, for a mismatch's report (where the killed run parted from it). */
@@ -181,7 +196,7 @@ class KillAndResumeTest {
         }
         Vertx vertx = fixture.vertx();
         KafkaSettings kafka = fixture.kafka();
-        fixture.submit("undisturbed", TinyRun.config(total, 4), "sync", 1, 10, 1000);
+        fixture.submit("undisturbed", config(total, "sync"), "sync", 1, 10, 1000);
         SnapshotHistory history = SnapshotHistory.record(kafka, "undisturbed", RunTopics.POLICY);
         SnapshotHistory ebmHistory = SnapshotHistory.record(kafka, "undisturbed", RunTopics.EBM);
         Path state = tmp.resolve("state-undisturbed");
@@ -194,6 +209,10 @@ class KillAndResumeTest {
         await(vertx.deployVerticle(value));
         await(vertx.deployVerticle(actor));
         value.finished().toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
+        DxmiConfig cfg = config(total, "sync");
+        long policySteps = LongStream.range(0, total).filter(i -> !cfg.policyHeldAt(i)).count();
+        long closed = value.policyGateClosed();
+        assertTrue(closed > 0 && closed < policySteps, "the gate closed " + closed + " of " + policySteps + " times");
         try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("undisturbed"),
                 Metrics.create("u-f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
             undisturbedPolicy = policies.await(RunTopics.POLICY, total).get(1, TimeUnit.MINUTES).weights();

@@ -61,6 +61,7 @@ public final class ValueLearnerVerticle
     /** Energy gaps of the replayed versions (their snapshot record is not at hand), by version. */
     private final Map<Long, Double> replayedGaps = new ConcurrentHashMap<>();
     private CounterDataPoint gateClosed;
+    private volatile long gateClosedCount;
     private CounterDataPoint gapMissing;
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
@@ -91,6 +92,11 @@ public final class ValueLearnerVerticle
      */
     public long pacingViolations() {
         return pacingViolations;
+    }
+
+    /** Iterations whose policy step the policy gate skipped in this instance (0 without a gate). */
+    public long policyGateClosed() {
+        return gateClosedCount;
     }
 
     /** Mean staleness over the batches learned by this instance. */
@@ -266,10 +272,10 @@ public final class ValueLearnerVerticle
 
     /** The policy gate's decision for the iteration that learns with energy version {@code ebm}. */
     private boolean policyGateOpen(SnapshotFollower.Versioned ebm) {
-        if (plan.spec().config().policyGate() == null) {
-            return true;
-        }
         Double gap = ebm.meta() != null ? ebm.meta().getEnergyGap() : replayedGaps.remove(ebm.version());
+        if (plan.spec().config().policyGate() == null || plan.spec().config().policyHeldAt(trainer.iteration())) {
+            return true; // no gate, or a policy held by the schedule anyway: nothing for the gate to decide
+        }
         if (gap == null) {
             gapMissing.inc();
             LOG.warn("EBM v{} carries no energy gap (written by an older ebm-learner?): the policy gate stays closed"
@@ -279,6 +285,7 @@ public final class ValueLearnerVerticle
         boolean open = trainer.policyGateOpen(gap);
         if (!open) {
             gateClosed.inc();
+            gateClosedCount++;
         }
         return open;
     }
