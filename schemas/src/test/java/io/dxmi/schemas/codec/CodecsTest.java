@@ -171,7 +171,7 @@ class CodecsTest {
     @Test
     void anotherRecordTypeIsNamed() {
         byte[] bytes = Codecs.encode(emptySnapshot());
-        assertEquals("expected a TrajectoryBatch but the message is a WeightSnapshot v2",
+        assertEquals("expected a TrajectoryBatch but the message is a WeightSnapshot v3",
                 fails(TrajectoryBatch.class, bytes).getMessage());
     }
 
