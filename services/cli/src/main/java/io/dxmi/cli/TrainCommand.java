@@ -77,7 +77,11 @@ final class TrainCommand implements Callable<Integer> {
             int total = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? dxmi.iterations : -1;
             // --eval-every and --checkpoint-every hold for the continued iterations too: a long run resumed with the
             // defaults' checkpoint every 1,000 iterations lost its progress when stopped before the next one.
-            r = TrainJob.resume(out, source, total, evalEvery, checkpointEvery, common.progress(), figures);
+            try {
+                r = TrainJob.resume(out, source, total, evalEvery, checkpointEvery, common.progress(), figures);
+            } catch (TrainJob.NotResumable e) {
+                throw new UsageError("--resume: " + e.getMessage());
+            }
         } else {
             dxmi.requireStepsAndTau(spec, source.shape().isImage());
             if (pretrained != null && noPretrain) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -175,20 +176,38 @@ class CommandLineTest {
 
     @Test
     void resumeContinuesToTheNewTotal() throws Exception {
-        Path copy = tmp.resolve("resumed");
-        Files.createDirectories(copy);
+        // The vectors' defaults lay the policy's cosine and the box negatives' phase over the run's 40 iterations:
+        // another total would stretch that schedule under the iterations already run, so it is refused.
+        Path scheduled = tmp.resolve("scheduled");
+        Files.createDirectories(scheduled);
         for (String f : List.of("model.json", "weights.dxt")) {
-            Files.copy(model.resolve(f), copy.resolve(f));
+            Files.copy(model.resolve(f), scheduled.resolve(f));
         }
+        byte[] manifest = Files.readAllBytes(scheduled.resolve("model.json"));
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--out", scheduled.toString(), "--resume",
+                "--iterations", "50", "--quiet"), ExitCode.USAGE, "--resume: the run in", "over its 40 iterations",
+                "the policy's cosine decay", "box negatives from iteration 24", "train a new run with --iterations 50");
+        assertTrue(Arrays.equals(manifest, Files.readAllBytes(scheduled.resolve("model.json"))), "nothing changed");
+
+        // A run without such a schedule (the images' default) runs on to the new total, and its model says so.
+        Path copy = tmp.resolve("resumed");
+        Run first = dxmi("train", "--data", "8gaussians", "--steps", "3", "--tau", "0.1", "--out", copy.toString(),
+                "--pretrained", model.resolve("pretrained").toString(), "--no-cosine-decay", "--box-negatives", "0",
+                "--iterations", "40", "--eval-every", "20", "--batch", "64", "--hidden", "32", "--layers", "2",
+                "--quiet");
+        assertEquals(0, first.code(), first.err());
+        double before = new ObjectMapper().readTree(copy.resolve("model.json").toFile())
+                .path("training").path("trainSeconds").asDouble(Double.NaN);
         Run r = dxmi("train", "--data", "8gaussians", "--out", copy.toString(), "--resume", "--iterations", "50",
                 "--eval-every", "4", "--quiet");
         assertEquals(0, r.code(), r.err());
         JsonNode result = new ObjectMapper().readTree(copy.resolve("result.json").toFile());
         assertEquals(50, result.get("iterations").asInt());
         assertEquals(10, result.get("iterations_this_run").asInt());
+        JsonNode saved = new ObjectMapper().readTree(copy.resolve("model.json").toFile());
+        assertEquals(50, saved.path("dxmiConfig").path("iterations").asInt(), "the model states its total");
+        assertEquals(50, saved.path("training").path("iteration").asInt());
         // The training time is the whole job's: the checkpoint's 40 iterations and these 10.
-        double before = new ObjectMapper().readTree(model.resolve("model.json").toFile())
-                .path("training").path("trainSeconds").asDouble(Double.NaN);
         assertTrue(before > 0, "the checkpoint records its training time");
         assertEquals(before, result.path("notes").path("trainSecondsBeforeResume").asDouble(), 1e-9);
         assertTrue(result.get("train_seconds").asDouble() > before, result.toString());
@@ -200,7 +219,7 @@ class CommandLineTest {
                 evaluated.add(rec.path("iteration").asInt());
             }
         }
-        assertEquals(List.of(44, 48, 50), evaluated);
+        assertEquals(List.of(20, 40, 44, 48, 50), evaluated);
     }
 
     @Test

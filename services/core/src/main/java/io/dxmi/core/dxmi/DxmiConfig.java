@@ -136,6 +136,15 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         return (long) Math.ceil(boxNegativeStart * (float) iterations);
     }
 
+    /**
+     * Whether a schedule is laid out over {@link #iterations()}: the policy's half cosine, its warm-up, the box
+     * negatives' start or ramp. A run with such a schedule cannot be continued to another total without changing the
+     * schedule under the iterations it already ran; one without (the image defaults) simply runs on.
+     */
+    public boolean scheduleSpansIterations() {
+        return cosineDecay || policyWarmup > 0 || boxNegativeWeight > 0 && (boxNegativeStart > 0 || boxNegativeRamp);
+    }
+
     /** The first iteration at which the policy learns: the end of {@link #policyWarmup()} (0 without one). */
     public long policyWarmupIteration() {
         return (long) Math.ceil(policyWarmup * (float) iterations);

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Saves and loads the project's two model kinds in a {@link ModelDirectory}: a pretrained
@@ -197,10 +198,19 @@ public final class ModelStore {
 
     /** Loads a DxMI model; the caller closes {@code model()}. */
     public static LoadedDxmi loadDxmi(Path dir) throws IOException {
+        return loadDxmi(dir, UnaryOperator.identity());
+    }
+
+    /**
+     * Loads a DxMI model whose configuration is the saved one passed through {@code configChange} (a resumed run's
+     * new total of iterations); the caller closes {@code model()}. An exception that {@code configChange} throws
+     * reaches the caller before any native memory is taken.
+     */
+    public static LoadedDxmi loadDxmi(Path dir, UnaryOperator<DxmiConfig> configChange) throws IOException {
         ModelDirectory.Loaded l = ModelDirectory.read(dir);
         requireKind(l, KIND_DXMI);
         ObjectNode m = l.manifest();
-        DxmiConfig cfg = JSON.treeToValue(m.get("dxmiConfig"), DxmiConfig.class);
+        DxmiConfig cfg = configChange.apply(JSON.treeToValue(m.get("dxmiConfig"), DxmiConfig.class));
         PretrainConfig samplerCfg = JSON.treeToValue(m.get("pretrainConfig"), PretrainConfig.class);
         DataInfo data = JSON.treeToValue(m.get("data"), DataInfo.class);
         DjlRuntime.configureFromEnvironment();
