@@ -12,6 +12,8 @@ import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -65,8 +67,9 @@ class LearnerRestartPublishesTest {
                 checkpointed = model.policyWeights();
             }
 
+            Metrics metrics = Metrics.create("value");
             ValueLearnerVerticle learner = new ValueLearnerVerticle(new ServiceOptions(kafka, "restart", "0", state,
-                    Metrics.create("value"), Duration.ofMinutes(1)));
+                    metrics, Duration.ofMinutes(1)));
             await(vertx.deployVerticle(learner));
             try (SnapshotFollower policies = SnapshotFollower.builder().setKafka(kafka, new RunTopics("restart"),
                     Metrics.create("f")).setModels(Set.of(RunTopics.POLICY)).build().start()) {
@@ -74,11 +77,22 @@ class LearnerRestartPublishesTest {
                 assertEquals(3, v.version());
                 assertEquals(3, v.meta().getNextTrajectoryOffset(), "the actors' pacing position goes with it");
                 assertEquals(3, learner.iteration());
+                // The run's iteration is the checkpoint's; this process has learned no iteration of its own yet.
+                assertEquals(3.0, gauge(metrics, "dxmi_learner_iteration"));
                 for (Map.Entry<String, float[]> e : checkpointed.entrySet()) {
                     assertArrayEquals(e.getValue(), v.weights().get(e.getKey()), 0f, e.getKey());
                 }
             }
         }
+    }
+
+    private static double gauge(Metrics metrics, String name) {
+        for (MetricSnapshot m : metrics.registry().scrape()) {
+            if (m.getMetadata().getPrometheusName().equals(name) && m instanceof GaugeSnapshot g) {
+                return g.getDataPoints().get(0).getValue();
+            }
+        }
+        throw new AssertionError("no gauge " + name);
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -165,6 +165,8 @@ class PrometheusScrapeIntegrationTest {
                 r -> r.size() == 1 && value(r.get(0)) > 1000));
         c.add(new Check("dxmi_staleness_versions_count", "staleness observed per value-learner iteration",
                 r -> r.size() == 1 && value(r.get(0)) > 0));
+        c.add(new Check("dxmi_learner_iteration", "both learners' run iteration, > 0",
+                r -> r.size() == 2 && r.stream().allMatch(s -> value(s) > 0)));
         c.add(new Check("dxmi_checkpoint_age_seconds", "both learners have checkpointed within a minute",
                 r -> r.size() == 2 && r.stream().allMatch(s -> value(s) >= 0 && value(s) < 60)));
         c.add(new Check("process_resident_memory_bytes", "an RSS over 10 MB for every service",

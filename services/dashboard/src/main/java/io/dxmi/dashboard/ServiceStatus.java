@@ -46,7 +46,10 @@ final class ServiceStatus {
         error = null;
         lastAttemptMillis = now;
         lastOkMillis = now;
-        iteration = boxed(metrics.sum("dxmi_iterations_total"));
+        // A learner's run iteration continues across restarts; actors (and older learners) have only the counter.
+        OptionalDouble learnerIteration = metrics.first("dxmi_learner_iteration");
+        iteration = boxed(learnerIteration.isPresent() && !Double.isNaN(learnerIteration.getAsDouble())
+                ? learnerIteration : metrics.sum("dxmi_iterations_total"));
         policyVersion = boxed(metrics.first("dxmi_policy_version"));
         ebmVersion = boxed(metrics.first("dxmi_ebm_version"));
         deadLetters = boxed(metrics.sum("dxmi_dead_letters_total"));

@@ -72,6 +72,12 @@ class DashboardUnitTest {
         assertEquals(Map.of("policy", -0.5, "value", 1.25e-3), s.losses);
         assertEquals(List.of(0, 4), List.copyOf(s.sigma.keySet()));
         assertNull(s.process(), "no process_start_time_seconds: the process is unknown");
+        // A restarted learner's counter starts again at 0; its run iteration (the gauge) does not.
+        ServiceStatus restarted = new ServiceStatus("value-learner", URI.create("http://localhost:3/metrics"));
+        restarted.update(PrometheusText.parse("dxmi_iterations_total 12.0\ndxmi_learner_iteration 712.0\n"), 1000);
+        assertEquals(712.0, restarted.iteration);
+        restarted.update(PrometheusText.parse("dxmi_iterations_total 12.0\ndxmi_learner_iteration NaN\n"), 1000);
+        assertEquals(12.0, restarted.iteration, "no run iteration yet: the counter");
         ServiceStatus same = new ServiceStatus("evaluator", URI.create("http://localhost:2/metrics"));
         ServiceStatus other = new ServiceStatus("ebm-learner", URI.create("http://otherhost:1/metrics"));
         String started = "process_start_time_seconds 1.7000000001E9\n";

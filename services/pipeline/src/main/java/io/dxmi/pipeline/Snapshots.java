@@ -57,7 +57,7 @@ public final class Snapshots {
 
     /**
      * Publishes an energy version with the gap its energy step saw ({@code energyGap}, which the value-learner's
-     * policy gate reads); null for other models.
+     * policy gate reads; NaN before any energy step). Other models carry no gap: {@link #publish}.
      */
     public Future<BlobRef> publishEnergy(String model, long version, Map<String, float[]> weights, double energyGap) {
         return publish(model, version, version, version - 1, weights, -1, energyGap);

@@ -243,6 +243,9 @@ public abstract class TrajectoryLearner<I, O> extends VerticleBase {
         staleCounter = m.counter("dxmi_stale_batches_total",
                 "Synchronous mode: batches of an older policy than their iteration (learned)");
         lossGauges = m.gaugeFamily("dxmi_loss", "Latest loss of each kind", "kind");
+        // The counter above starts at 0 in every instance; this follows the run across restarts (resumed ones too).
+        m.gauge("dxmi_learner_iteration", "The run's iterations this learner has completed, across restarts",
+                () -> trainer == null ? Double.NaN : (double) trainer.iteration());
         // Computed at each scrape, so a learner stuck between checkpoints shows a growing age.
         m.gauge("dxmi_checkpoint_age_seconds", "Seconds since the newest checkpoint (NaN before the first)",
                 () -> lastCheckpointMillis == 0 ? Double.NaN

@@ -62,6 +62,7 @@ public final class ValueLearnerVerticle
     private final Map<Long, Double> replayedGaps = new ConcurrentHashMap<>();
     private CounterDataPoint gateClosed;
     private volatile long gateClosedCount;
+    private volatile long gateDecisions;
     private CounterDataPoint gapMissing;
     private GaugeDataPoint policyVersion;
     private GaugeDataPoint ebmVersion;
@@ -283,6 +284,7 @@ public final class ValueLearnerVerticle
             return false;
         }
         boolean open = trainer.policyGateOpen(gap);
+        gateDecisions++;
         if (!open) {
             gateClosed.inc();
             gateClosedCount++;
@@ -316,6 +318,11 @@ public final class ValueLearnerVerticle
 
     @Override
     protected CompletableFuture<Void> onFinish() {
+        if (plan.spec().config().policyGate() != null) {
+            // The counts are this instance's: a restarted value-learner starts them again.
+            LOG.info("policy gate (margin {}): closed on {} of the {} iterations it decided in this instance",
+                    plan.spec().config().policyGate(), gateClosedCount, gateDecisions);
+        }
         return training.submit(model::valueWeights).thenCompose(w -> snapshots
                 .publish(VALUE, trainer.iteration(), trainer.iteration(), -1, w).toCompletionStage()
                 .thenApply(m -> (Void) null));
