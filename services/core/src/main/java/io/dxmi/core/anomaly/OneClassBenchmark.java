@@ -188,7 +188,7 @@ public final class OneClassBenchmark {
         List<DefectEvaluation.KindResult> defects = defectsPerKind == 0 ? List.of()
                 : DefectEvaluation.evaluate(model, test.ofClass(k), defectsPerKind, config.seed() + k);
         return new OneClassReport.ClassResult(k, label(k), auroc, trainCount, n, a, trainSeconds,
-                OneClassReport.DefectResult.of(defects));
+                OneClassReport.DefectResult.of(defects), MeanImageReference.auroc(train.ofClass(k), test, k));
     }
 
     private String label(int k) {

@@ -26,9 +26,10 @@ import java.util.Optional;
  * @param pretrainConfig the DDPM pretraining's settings
  * @param classes finished classes, in label order
  * @param meanAuroc the mean image AUROC over {@code classes} (NaN when none)
+ * @param meanReferenceAuroc the mean of the classes' {@link ClassResult#referenceAuroc} (null when a class lacks one)
  */
 public record OneClassReport(String data, String settingsHash, JsonNode config, JsonNode pretrainConfig,
-        List<ClassResult> classes, double meanAuroc) {
+        List<ClassResult> classes, double meanAuroc, Double meanReferenceAuroc) {
 
     /**
      * One normal class.
@@ -41,9 +42,11 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
      * @param testAnomalous test images of the other classes
      * @param seconds training and evaluation time of this class in the run that finished it
      * @param defects pixel and image AUROC per synthetic defect kind on this class's test images
+     * @param referenceAuroc the AUROC of {@link MeanImageReference} on the same test images (null in reports written
+     *     before it)
      */
     public record ClassResult(int normalClass, String name, double auroc, int trainImages, int testNormal,
-            int testAnomalous, double seconds, List<DefectResult> defects) {}
+            int testAnomalous, double seconds, List<DefectResult> defects, Double referenceAuroc) {}
 
     /** {@link DefectEvaluation.KindResult} as stored. */
     public record DefectResult(String kind, int images, double meanArea, double pixelAuroc, double imageAuroc) {
@@ -68,7 +71,7 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
     }
 
     static OneClassReport empty(String data, String settingsHash, JsonNode config, JsonNode pretrainConfig) {
-        return new OneClassReport(data, settingsHash, config, pretrainConfig, List.of(), Double.NaN);
+        return new OneClassReport(data, settingsHash, config, pretrainConfig, List.of(), Double.NaN, null);
     }
 
     boolean hasClass(int k) {
@@ -82,7 +85,9 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         all.add(r);
         all.sort(Comparator.comparingInt(ClassResult::normalClass));
         double mean = all.stream().mapToDouble(ClassResult::auroc).average().orElse(Double.NaN);
-        return new OneClassReport(data, settingsHash, config, pretrainConfig, all, mean);
+        Double reference = all.stream().allMatch(c -> c.referenceAuroc() != null)
+                ? all.stream().mapToDouble(ClassResult::referenceAuroc).average().orElse(Double.NaN) : null;
+        return new OneClassReport(data, settingsHash, config, pretrainConfig, all, mean, reference);
     }
 
     /** Reads a report, or empty when the file does not exist. */
@@ -107,8 +112,8 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         List<String> lines = new ArrayList<>();
         List<String> kinds = classes.isEmpty() ? List.of()
                 : classes.get(0).defects().stream().map(DefectResult::kind).toList();
-        StringBuilder head = new StringBuilder("| normal class | AUROC (%) |");
-        StringBuilder rule = new StringBuilder("|---|---|");
+        StringBuilder head = new StringBuilder("| normal class | AUROC (%) | reference: distance to the mean image (%) |");
+        StringBuilder rule = new StringBuilder("|---|---|---|");
         for (String k : kinds) {
             head.append(" pixel AUROC, ").append(k).append(" |");
             rule.append("---|");
@@ -116,15 +121,16 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         lines.add(head.append(" train images | minutes |").toString());
         lines.add(rule.append("---|---|").toString());
         for (ClassResult c : classes) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", c.name(), 100 * c.auroc()));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %s |", c.name(),
+                    100 * c.auroc(), percent(c.referenceAuroc())));
             for (DefectResult d : c.defects()) {
                 row.append(String.format(Locale.ROOT, " %.1f |", 100 * d.pixelAuroc()));
             }
             lines.add(row.append(String.format(Locale.ROOT, " %d | %.1f |", c.trainImages(), c.seconds() / 60))
                     .toString());
         }
-        lines.add(String.format(Locale.ROOT, "| **mean of %d** | **%.1f** |%s", classes.size(), 100 * meanAuroc,
-                " |".repeat(kinds.size() + 2)));
+        lines.add(String.format(Locale.ROOT, "| **mean of %d** | **%.1f** | %s |%s", classes.size(), 100 * meanAuroc,
+                percent(meanReferenceAuroc), " |".repeat(kinds.size() + 2)));
         Map<String, Double> published = PUBLISHED.getOrDefault(data, Map.of());
         if (!published.isEmpty()) {
             lines.add("");
@@ -133,6 +139,10 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
             published.forEach((method, auroc) -> lines.add(String.format(Locale.ROOT, "| %s | %.1f |", method, auroc)));
         }
         return lines;
+    }
+
+    private static String percent(Double auroc) {
+        return auroc == null ? "–" : String.format(Locale.ROOT, "%.1f", 100 * auroc);
     }
 
     private static Map<String, Double> ordered(Object... nameValue) {

@@ -1,0 +1,58 @@
+package io.dxmi.core.anomaly;
+
+import io.dxmi.core.metrics.RocAuc;
+
+/**
+ * The simplest one-class detector, measured beside the energy on the same images: an image's
+ * squared distance to the mean of the normal training images. It learns nothing but the mean, so an
+ * energy that does not rank better than it has learned little about the normal class (on
+ * Fashion-MNIST it reaches about 89% AUROC, class by class, against the published 89–94% of
+ * methods trained from scratch).
+ */
+public final class MeanImageReference {
+
+    private MeanImageReference() {}
+
+    /**
+     * The AUROC of the distance to the mean normal image on {@code test}, class {@code normalClass}
+     * normal and every other class anomalous.
+     *
+     * @param normalTrain the normal class's training images, row-major
+     */
+    public static double auroc(float[] normalTrain, LabelledImages test, int normalClass) {
+        int size = test.shape().size();
+        int n = normalTrain.length / size;
+        if (n == 0 || normalTrain.length % size != 0) {
+            throw new IllegalArgumentException("the normal training images must be whole images of "
+                    + test.shape() + ", got " + normalTrain.length + " values");
+        }
+        double[] mean = new double[size];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < size; p++) {
+                mean[p] += normalTrain[i * size + p];
+            }
+        }
+        for (int p = 0; p < size; p++) {
+            mean[p] /= n;
+        }
+        int normalCount = test.countOf(normalClass);
+        double[] normal = new double[normalCount];
+        double[] anomalous = new double[test.count() - normalCount];
+        int a = 0;
+        int b = 0;
+        float[] x = test.pixels();
+        for (int i = 0; i < test.count(); i++) {
+            double d = 0;
+            for (int p = 0; p < size; p++) {
+                double e = x[i * size + p] - mean[p];
+                d += e * e;
+            }
+            if (test.labels()[i] == normalClass) {
+                normal[a++] = d;
+            } else {
+                anomalous[b++] = d;
+            }
+        }
+        return RocAuc.auc(anomalous, normal);
+    }
+}
