@@ -1,6 +1,7 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.job.ResumeTotal;
 import io.dxmi.core.job.TrainJob;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.job.RunResult;
@@ -79,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
             // defaults' checkpoint every 1,000 iterations lost its progress when stopped before the next one.
             try {
                 r = TrainJob.resume(out, source, total, evalEvery, checkpointEvery, common.progress(), figures);
-            } catch (TrainJob.NotResumable e) {
+            } catch (ResumeTotal.NotResumable e) {
                 throw new UsageError("--resume: " + e.getMessage());
             }
         } else {

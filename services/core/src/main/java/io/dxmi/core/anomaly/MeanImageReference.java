@@ -1,6 +1,7 @@
 package io.dxmi.core.anomaly;
 
 import io.dxmi.core.metrics.RocAuc;
+import io.dxmi.core.model.Normalization;
 
 /**
  * The simplest one-class detector, measured beside the energy on the same images: an image's
@@ -26,15 +27,7 @@ public final class MeanImageReference {
             throw new IllegalArgumentException("the normal training images must be whole images of "
                     + test.shape() + ", got " + normalTrain.length + " values");
         }
-        double[] mean = new double[size];
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < size; p++) {
-                mean[p] += normalTrain[i * size + p];
-            }
-        }
-        for (int p = 0; p < size; p++) {
-            mean[p] /= n;
-        }
+        float[] mean = Normalization.standardize(normalTrain, size).shift(); // the per-pixel mean
         int normalCount = test.countOf(normalClass);
         double[] normal = new double[normalCount];
         double[] anomalous = new double[test.count() - normalCount];

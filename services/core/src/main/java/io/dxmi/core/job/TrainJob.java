@@ -28,9 +28,7 @@ import io.dxmi.core.random.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,15 +190,16 @@ public final class TrainJob {
             ProgressListener listener, EvaluationListener evaluationListener) throws IOException {
         DjlRuntime.configureFromEnvironment();
         long t0 = System.nanoTime();
-        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir, saved -> continuedTo(saved, iterations, dir));
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir,
+                saved -> ResumeTotal.continuedTo(saved, iterations, dir));
         TrainJob job;
         try {
             if (loaded.state() == null) {
-                throw new NotResumable(dir + " holds a model without training state (assembled from a"
+                throw new ResumeTotal.NotResumable(dir + " holds a model without training state (assembled from a"
                         + " distributed run's snapshots): it cannot be resumed");
             }
             if (!loaded.data().contentHash().equals(data.contentHash())) {
-                throw new NotResumable("the run in " + dir + " was trained on '" + loaded.data().name()
+                throw new ResumeTotal.NotResumable("the run in " + dir + " was trained on '" + loaded.data().name()
                         + "' (hash " + loaded.data().contentHash().substring(0, 12) + "…), not on '" + data.name()
                         + "'");
             }
@@ -213,52 +212,6 @@ public final class TrainJob {
             throw e;
         }
         return job.continueFrom(loaded, t0, new LinkedHashMap<>());
-    }
-
-    /** A saved run that cannot be continued as asked, found before any training: the caller's mistake. */
-    public static final class NotResumable extends IllegalArgumentException {
-
-        private static final long serialVersionUID = 1L;
-
-        NotResumable(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * The saved configuration continued to {@code iterations} in total (unchanged when ≤ 0 or the same). The model
-     * and the trainer take the new total, so that the saved model states how long it trained; a schedule laid over the
-     * first total (vectors' defaults: the policy's cosine and the box negatives' phase) would be stretched under the
-     * iterations already run, so that is refused.
-     */
-    static DxmiConfig continuedTo(DxmiConfig saved, int iterations, Path dir) {
-        if (iterations <= 0 || iterations == saved.iterations()) {
-            return saved;
-        }
-        if (saved.scheduleSpansIterations()) {
-            throw new NotResumable("the run in " + dir + " lays its schedule over its "
-                    + saved.iterations() + " iterations (" + scheduleParts(saved) + "): continuing it to "
-                    + iterations + " would change that schedule under the iterations already run; resume it without"
-                    + " --iterations, or train a new run with --iterations " + iterations);
-        }
-        return saved.toBuilder().optIterations(iterations).build();
-    }
-
-    private static String scheduleParts(DxmiConfig c) {
-        List<String> parts = new ArrayList<>();
-        if (c.cosineDecay()) {
-            parts.add("the policy's cosine decay");
-        }
-        if (c.policyWarmup() > 0) {
-            parts.add("the policy's warm-up to iteration " + c.policyWarmupIteration());
-        }
-        if (c.boxNegativeWeight() > 0 && c.boxNegativeStart() > 0) {
-            parts.add("the policy held and box negatives from iteration " + c.boxNegativeStartIteration());
-        }
-        if (c.boxNegativeWeight() > 0 && c.boxNegativeRamp()) {
-            parts.add("the box negatives' ramp");
-        }
-        return String.join(", ", parts);
     }
 
     /** Trains on from a loaded checkpoint, whose model it closes; the notes say where it resumed. */

@@ -20,10 +20,10 @@ class ResumeTotalTest {
     void theVectorDefaultsLayTheirScheduleOverTheTotalAndRefuseAnother() {
         DxmiConfig vectors = DxmiConfig.builder().build();
         assertTrue(vectors.scheduleSpansIterations());
-        assertSame(vectors, TrainJob.continuedTo(vectors, -1, DIR), "no --iterations: the saved total");
-        assertSame(vectors, TrainJob.continuedTo(vectors, vectors.iterations(), DIR), "the same total");
-        TrainJob.NotResumable e = assertThrows(TrainJob.NotResumable.class,
-                () -> TrainJob.continuedTo(vectors, 12000, DIR));
+        assertSame(vectors, ResumeTotal.continuedTo(vectors, -1, DIR), "no --iterations: the saved total");
+        assertSame(vectors, ResumeTotal.continuedTo(vectors, vectors.iterations(), DIR), "the same total");
+        ResumeTotal.NotResumable e = assertThrows(ResumeTotal.NotResumable.class,
+                () -> ResumeTotal.continuedTo(vectors, 12000, DIR));
         assertTrue(e.getMessage().contains("over its 10000 iterations (the policy's cosine decay, the policy held and"
                 + " box negatives from iteration 6000)"), e.getMessage());
     }
@@ -36,7 +36,7 @@ class ResumeTotalTest {
         DxmiConfig ramp = constant.toBuilder().optBoxNegativeWeight(3f).optBoxNegativeStart(0f)
                 .optBoxNegativeRamp(true).build();
         assertTrue(ramp.scheduleSpansIterations());
-        assertTrue(assertThrows(TrainJob.NotResumable.class, () -> TrainJob.continuedTo(ramp, 20000, DIR))
+        assertTrue(assertThrows(ResumeTotal.NotResumable.class, () -> ResumeTotal.continuedTo(ramp, 20000, DIR))
                 .getMessage().contains("the box negatives' ramp"));
         // Box negatives throughout, at a constant weight, are no schedule.
         assertFalse(constant.toBuilder().optBoxNegativeWeight(3f).optBoxNegativeStart(0f).build()
@@ -47,7 +47,7 @@ class ResumeTotalTest {
     void imageRunsRunOnToTheNewTotalAndTheirConfigurationSaysSo() {
         DxmiConfig images = DxmiConfig.imageBuilder().optIterations(400).build();
         assertFalse(images.scheduleSpansIterations());
-        DxmiConfig longer = TrainJob.continuedTo(images, 1000, DIR);
+        DxmiConfig longer = ResumeTotal.continuedTo(images, 1000, DIR);
         assertEquals(1000, longer.iterations());
         assertEquals(images.toBuilder().optIterations(1000).build(), longer, "nothing else changes");
     }
