@@ -104,6 +104,12 @@ final class DxmiOptions {
                     + " never held (default: ${DEFAULT-VALUE}: the policy learns for the first 6,000 of the 10,000 iterations).")
     float boxNegativesFrom;
 
+    @Option(names = "--shape-negatives", paramLabel = "W",
+            description = "Images: weight of extra energy negatives made from the batch's data images with their layout"
+                    + " broken (rotated, flipped or rolled, same ink and texture), so that the energy learns shape rather"
+                    + " than ink: what detection wants (default: none; dxmi oneclass uses 1).")
+    Float shapeNegatives;
+
     @Option(names = "--policy-warmup", paramLabel = "FRACTION",
             description = "Hold the policy (sampler and sigmas) for this fraction of the iterations at the start while"
                     + " the energy and value learn against the pretrained sampler's samples (default: ${DEFAULT-VALUE}).")
@@ -212,6 +218,12 @@ final class DxmiOptions {
         }
         Checks.atLeast("--hidden", hidden, 1);
         Checks.atLeast("--layers", layers, 1);
+        if (shapeNegatives != null) {
+            Checks.finiteAtLeast("--shape-negatives", shapeNegatives, 0);
+            if (!shape.isImage()) {
+                throw new UsageError("--shape-negatives breaks the layout of images; " + shape + " samples are vectors");
+            }
+        }
         // One iteration holds the batch's trajectories (T + 1 states) and as many data rows.
         Checks.batchFits("--batch", batch, (long) (steps + 2) * shape.size());
         try {
@@ -316,6 +328,7 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--entropy-in-value")) {
             b.optEntropyInValue(entropyInValue);
         }
+        b.optShapeNegativeWeight(shapeNegatives);
         if (energyChannels != null) {
             Checks.atLeast("--energy-channels", energyChannels, 1);
             b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,

@@ -80,6 +80,11 @@ final class OneClassCommand implements Callable<Integer> {
                     + "let the energy diverge in --quick runs).")
     Float gamma;
 
+    @Option(names = "--shape-negatives", paramLabel = "W",
+            description = "Weight of extra energy negatives made from the normal images with their layout broken "
+                    + "(rotated, flipped, rolled) (default: 0, none).")
+    Float shapeNegatives;
+
     @Mixin
     CommonOptions common;
 
@@ -118,6 +123,10 @@ final class OneClassCommand implements Callable<Integer> {
                 .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 1f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed)
                 // The official anomaly trainer's TD target keeps the entropy term (its image generators do not).
                 .optEntropyInValue(true);
+        if (shapeNegatives != null) {
+            Checks.finiteAtLeast("--shape-negatives", shapeNegatives, 0);
+            config.optShapeNegativeWeight(shapeNegatives);
+        }
         if (quick) {
             config.optBatchSize(32).optPolicyBatch(32).optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, 8)));
         }

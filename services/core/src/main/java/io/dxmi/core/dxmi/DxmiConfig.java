@@ -83,6 +83,9 @@ import java.util.Objects;
  *     samples' mean energy above the data's by more than this margin: the sampler waits while it
  *     has overtaken the energy, and the energy catches up (default null: off; the synchronous
  *     trainer only, the pipeline refuses it)
+ * @param shapeNegativeWeight weight of extra energy negatives made from the batch's data images with
+ *     their layout broken ({@link ShapeNegatives}: rotated, flipped or rolled), images only (default
+ *     null: none; absent in manifests written before it)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -92,7 +95,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
         boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup,
-        Boolean entropyInValue, Float policyGate) {
+        Boolean entropyInValue, Float policyGate, Float shapeNegativeWeight) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -128,6 +131,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         if (entropyInValue == null) {
             entropyInValue = true;
         }
+        require(shapeNegativeWeight == null || shapeNegativeWeight >= 0 && Float.isFinite(shapeNegativeWeight),
+                "shape negative weight must be >= 0, got " + shapeNegativeWeight);
     }
 
     /** The first iteration of the box negatives (and of the held policy) when {@link #boxNegativeStart()} is set. */
@@ -240,6 +245,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.policyWarmup = policyWarmup;
         b.entropyInValue = entropyInValue;
         b.policyGate = policyGate;
+        b.shapeNegativeWeight = shapeNegativeWeight;
         return b;
     }
 
@@ -281,6 +287,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float policyWarmup;
         private boolean entropyInValue = true;
         private Float policyGate;
+        private Float shapeNegativeWeight;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -355,6 +362,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         /** The policy gate's margin, or null for none. */
         public Builder optPolicyGate(Float v) { policyGate = v; return this; }
 
+        /** The shape negatives' weight, or null (or 0) for none. */
+        public Builder optShapeNegativeWeight(Float v) { shapeNegativeWeight = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
@@ -362,7 +372,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
-                    entropyInValue, policyGate);
+                    entropyInValue, policyGate, shapeNegativeWeight);
         }
     }
 }

@@ -47,6 +47,7 @@ public final class DxmiTrainer {
     private final TrainerOptimizers optimizers;
     private final PolicyStepConstants policyConstants;
     private final BoxNegatives boxNegatives;
+    private final ShapeNegatives shapeNegatives;
     private long iteration;
     private long skippedUpdates;
     private long recoveries;
@@ -66,6 +67,7 @@ public final class DxmiTrainer {
         this.optimizers = new TrainerOptimizers(model, config);
         this.boxNegatives = config.boxNegativeWeight() > 0 ? BoxNegatives.fromData(data, model.normalization(),
                 model.dimension(), config.boxMargin()) : null;
+        this.shapeNegatives = shapeNegativeWeight() > 0 ? new ShapeNegatives(model.shape()) : null;
         this.policyConstants = new PolicyStepConstants(model, config.policyRowsPerStep());
     }
 
@@ -161,15 +163,25 @@ public final class DxmiTrainer {
             if (boxWeight > 0) {
                 parts.add(OwnedArrays.create(it, boxNegatives.draw(b, streams.data()), new Shape(model.shape().batch(b))));
             }
+            if (shapeNegatives != null) {
+                parts.add(OwnedArrays.create(it, shapeNegatives.from(pos, b, streams.data()),
+                        new Shape(model.shape().batch(b))));
+            }
             NDArray all = NDArrays.concat(parts);
             try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray en = values.energy(all);
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
                 NDArray eNeg = en.get(new NDIndex("{}:{}", b, 2 * b));
                 NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
+                int extra = 2 * b;
                 if (boxWeight > 0) {
-                    loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", 2 * b)),
+                    loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:{}", extra, extra + b)),
                             config.gamma()), (float) boxWeight));
+                    extra += b;
+                }
+                if (shapeNegatives != null) {
+                    loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", extra)),
+                            config.gamma()), shapeNegativeWeight()));
                 }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {
@@ -182,6 +194,10 @@ public final class DxmiTrainer {
             updateEma();
         }
         return new EnergyStep(el[0], el[1], el[2], skipped);
+    }
+
+    private float shapeNegativeWeight() {
+        return config.shapeNegativeWeight() == null ? 0f : config.shapeNegativeWeight();
     }
 
     /**
