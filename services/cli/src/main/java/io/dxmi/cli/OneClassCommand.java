@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
                 + "set (that class normal, the others anomalous) by energy; per class AUROC, the mean, and the pixel "
                 + "AUROC of synthetic defects, beside published means.",
             "Resumable: rerun the same command to continue. Detection configuration: separate energy and "
-                + "time-conditioned value networks, energy gradient clip 0.1; otherwise DxMI's image defaults (with "
+                + "time-conditioned value networks, energy gradient clip 0.1, shape negatives of weight 1; otherwise DxMI's image defaults (with "
                 + "the square term on the energy, gamma 1)."})
 final class OneClassCommand implements Callable<Integer> {
 
@@ -82,7 +82,7 @@ final class OneClassCommand implements Callable<Integer> {
 
     @Option(names = "--shape-negatives", paramLabel = "W",
             description = "Weight of extra energy negatives made from the normal images with their layout broken "
-                    + "(rotated, flipped, rolled) (default: 0, none).")
+                    + "(rotated, flipped, rolled), so that the energy learns shape rather than ink (default: 1; 0: none).")
     Float shapeNegatives;
 
     @Mixin
@@ -123,10 +123,9 @@ final class OneClassCommand implements Callable<Integer> {
                 .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 1f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed)
                 // The official anomaly trainer's TD target keeps the entropy term (its image generators do not).
                 .optEntropyInValue(true);
-        if (shapeNegatives != null) {
-            Checks.finiteAtLeast("--shape-negatives", shapeNegatives, 0);
-            config.optShapeNegativeWeight(shapeNegatives);
-        }
+        float shape = shapeNegatives != null ? shapeNegatives : 1f;
+        Checks.finiteAtLeast("--shape-negatives", shape, 0);
+        config.optShapeNegativeWeight(shape > 0 ? shape : null);
         if (quick) {
             config.optBatchSize(32).optPolicyBatch(32).optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, 8)));
         }

@@ -37,5 +37,7 @@ class OneClassCommandTest {
                 "8gaussians is neither a built-in image set");
         assertRefused(CommandLineTest.dxmi("oneclass", "--data", "fashion-mnist", "--iterations", "0", "--out",
                 tmp.resolve("oc").toString()), "--iterations");
+        assertRefused(CommandLineTest.dxmi("oneclass", "--data", "fashion-mnist", "--shape-negatives", "-1", "--out",
+                tmp.resolve("oc").toString()), "--shape-negatives");
     }
 }
