@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.DdpmModel;
-import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.engine.DjlRuntime;
-import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
-import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,8 +25,6 @@ import java.util.Map;
 class ImageTrainingTest {
 
     private static final SampleShape SHAPE = SampleShape.image(1, 8, 8);
-    private static final PretrainConfig SAMPLER = new PretrainConfig(1000, 1e-4, 0.02, 0, 8, 1e-3f, true,
-            NetworkConfig.of(new UNetConfig(16, new int[] {1, 2}, 1, true, 4)), 0L);
 
     @BeforeAll
     static void engine() {
@@ -55,7 +50,7 @@ class ImageTrainingTest {
     }
 
     private static DxmiModel model(DxmiConfig cfg) {
-        try (DdpmModel ddpm = new DdpmModel(SAMPLER, SHAPE, Normalization.pixels(SHAPE.size()), new Rng(1))) {
+        try (DdpmModel ddpm = TestDdpms.untrainedTinyImages()) {
             return DxmiModel.fromPretrained(cfg, ddpm, new Rng(2));
         }
     }

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.DdpmModel;
-import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.metrics.RocAuc;
-import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
-import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +20,6 @@ import org.junit.jupiter.api.Test;
 class ShapeNegativesLearningTest {
 
     private static final SampleShape SHAPE = SampleShape.image(1, 8, 8);
-    private static final PretrainConfig SAMPLER = new PretrainConfig(1000, 1e-4, 0.02, 0, 8, 1e-3f, true,
-            NetworkConfig.of(new UNetConfig(16, new int[] {1, 2}, 1, true, 4)), 0L);
 
     @BeforeAll
     static void engine() {
@@ -57,7 +52,7 @@ class ShapeNegativesLearningTest {
                 .optIterations(80).optEnergyLearningRate(1e-3f)
                 .optNetwork(NetworkConfig.of(new ConvEnergyConfig(8, false, 8))).optValueSharing(ValueSharing.SEPARATE)
                 .optShapeNegativeWeight(shapeWeight).optSnapshotEvery(1_000_000).optSeed(7).build();
-        try (DdpmModel ddpm = new DdpmModel(SAMPLER, SHAPE, Normalization.pixels(SHAPE.size()), new Rng(1));
+        try (DdpmModel ddpm = TestDdpms.untrainedTinyImages();
                 DxmiModel m = DxmiModel.fromPretrained(cfg, ddpm, new Rng(2))) {
             DxmiTrainer t = new DxmiTrainer(m, (n, rng) -> corners(n, rng, false));
             for (int i = 0; i < cfg.iterations(); i++) {

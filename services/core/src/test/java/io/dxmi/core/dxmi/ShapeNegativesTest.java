@@ -44,15 +44,21 @@ class ShapeNegativesTest {
         assertArrayEquals(new float[] {6, 5, 4, 3, 2, 1, 60, 50, 40, 30, 20, 10}, apply(rgb, image, 2));
     }
 
+    /** n copies of the image, the first pixel of copy i raised by i × step (0: identical copies). */
+    private static float[] copies(float[] image, int n, float step) {
+        float[] batch = new float[n * image.length];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(image, 0, batch, i * image.length, image.length);
+            batch[i * image.length] += i * step;
+        }
+        return batch;
+    }
+
     @Test
     void aBatchKeepsEveryImagesPixelsAndUsesEveryTransformation() {
         SampleShape square = SampleShape.image(1, 3, 3);
         int n = 200;
-        float[] batch = new float[n * 9];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(SQUARE, 0, batch, i * 9, 9);
-            batch[i * 9] += i * 100; // tells the images apart
-        }
+        float[] batch = copies(SQUARE, n, 100); // the first pixel tells the images apart
         float[] out = new ShapeNegatives(square).from(batch, n, new Rng(3));
         boolean[] seen = new boolean[5];
         for (int i = 0; i < n; i++) {
@@ -78,10 +84,7 @@ class ShapeNegativesTest {
     void rectangularImagesAreNeverRotatedByAQuarterTurn() {
         SampleShape wide = SampleShape.image(1, 2, 3);
         int n = 300;
-        float[] batch = new float[n * 6];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(WIDE, 0, batch, i * 6, 6);
-        }
+        float[] batch = copies(WIDE, n, 0);
         float[] out = new ShapeNegatives(wide).from(batch, n, new Rng(5));
         for (int i = 0; i < n; i++) {
             float[] got = Arrays.copyOfRange(out, i * 6, i * 6 + 6);

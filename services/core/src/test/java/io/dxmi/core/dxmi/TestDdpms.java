@@ -1,6 +1,7 @@
 package io.dxmi.core.dxmi;
 
 import io.dxmi.core.data.DataSource;
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.DdpmPretrainer;
@@ -9,6 +10,8 @@ import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.model.Normalization;
 import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.nn.UNetConfig;
+import io.dxmi.core.random.Rng;
 
 /**
  * Small pretrained DDPMs shared by the DxMI tests of one test JVM (trained once, on first use,
@@ -38,5 +41,14 @@ final class TestDdpms {
         DjlRuntime.configure(1);
         PretrainConfig cfg = new PretrainConfig(1000, 1e-4, 0.02, iterations, batch, 2e-3f, true, network, seed);
         return new DdpmPretrainer(cfg, ProgressListener.NONE).train(2, Normalization.identity(2), DATA::sample);
+    }
+
+    /** An untrained DDPM with a 16-channel UNet for 1×8×8 images in [0, 1] (the caller closes it). */
+    static DdpmModel untrainedTinyImages() {
+        DjlRuntime.configure(1);
+        PretrainConfig cfg = new PretrainConfig(1000, 1e-4, 0.02, 0, 8, 1e-3f, true,
+                NetworkConfig.of(new UNetConfig(16, new int[] {1, 2}, 1, true, 4)), 0L);
+        SampleShape shape = SampleShape.image(1, 8, 8);
+        return new DdpmModel(cfg, shape, Normalization.pixels(shape.size()), new Rng(1));
     }
 }
