@@ -64,7 +64,7 @@ final class OneClassCommand implements Callable<Integer> {
     Integer pretrainIterations;
 
     @Option(names = "--iterations", paramLabel = "N", description = "DxMI iterations per class (default: 1000; "
-                + "--quick: 150).")
+                + "--quick: 450).")
     Integer iterations;
 
     @Option(names = "--steps", paramLabel = "T", description = "Sampler steps (default: 10; --quick: 4).")
@@ -85,13 +85,17 @@ final class OneClassCommand implements Callable<Integer> {
                     + "(rotated, flipped, rolled), so that the energy learns shape rather than ink (default: 1; 0: none).")
     Float shapeNegatives;
 
+    @Option(names = "--energy-ema", paramLabel = "X",
+            description = "Decay of the weight average of the energy that scores (default: 0, the last weights).")
+    Float energyEma;
+
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
         int pre = pretrainIterations != null ? pretrainIterations : quick ? 300 : 3000;
-        int its = iterations != null ? iterations : quick ? 150 : 1000;
+        int its = iterations != null ? iterations : quick ? 450 : 1000;
         int t = steps != null ? steps : quick ? 4 : 10;
         int perKind = defects != null ? defects : quick ? 20 : 100;
         Checks.atLeast("--pretrain-iterations", pre, 1);
@@ -123,6 +127,12 @@ final class OneClassCommand implements Callable<Integer> {
                 .optValueSharing(ValueSharing.SEPARATE).optGamma(gamma == null ? 1f : gamma).optEnergyClipNorm(0.1f).optSeed(common.seed)
                 // The official anomaly trainer's TD target keeps the entropy term (its image generators do not).
                 .optEntropyInValue(true);
+        if (energyEma != null) {
+            if (!(energyEma >= 0 && energyEma < 1)) {
+                throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
+            }
+            config.optEnergyEmaDecay(energyEma);
+        }
         float shape = shapeNegatives != null ? shapeNegatives : 1f;
         Checks.finiteAtLeast("--shape-negatives", shape, 0);
         config.optShapeNegativeWeight(shape > 0 ? shape : null);
