@@ -28,6 +28,13 @@ final class Checks {
         }
     }
 
+    /** A decay or fraction in [0, 1). */
+    static void belowOne(String flag, float value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new UsageError(flag + " must be in [0, 1), got " + value);
+        }
+    }
+
     static void port(String flag, int port) {
         if (port < 0 || port > 65535) {
             throw new UsageError(flag + " must be 0-65535, got " + port);

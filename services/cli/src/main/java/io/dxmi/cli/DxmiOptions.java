@@ -210,9 +210,7 @@ final class DxmiOptions {
         if (!(policyWarmup >= 0 && policyWarmup < 1)) {
             throw new UsageError("--policy-warmup must be a fraction in [0, 1), got " + policyWarmup);
         }
-        if (!(energyEma >= 0 && energyEma < 1)) {
-            throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
-        }
+        Checks.belowOne("--energy-ema", energyEma);
         if (lastSigmaValue != null && !(lastSigmaValue > 0 && Float.isFinite(lastSigmaValue))) {
             throw new UsageError("--last-sigma-value must be positive, got " + lastSigmaValue);
         }

@@ -128,9 +128,7 @@ final class OneClassCommand implements Callable<Integer> {
                 // The official anomaly trainer's TD target keeps the entropy term (its image generators do not).
                 .optEntropyInValue(true);
         if (energyEma != null) {
-            if (!(energyEma >= 0 && energyEma < 1)) {
-                throw new UsageError("--energy-ema must be in [0, 1), got " + energyEma);
-            }
+            Checks.belowOne("--energy-ema", energyEma);
             config.optEnergyEmaDecay(energyEma);
         }
         float shape = shapeNegatives != null ? shapeNegatives : 1f;
