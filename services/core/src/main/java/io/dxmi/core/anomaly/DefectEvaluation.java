@@ -13,7 +13,9 @@ import java.util.List;
  * {@link SyntheticDefects}, defects are pasted onto normal test images (a fixed seed), and the
  * energy's full-resolution input-gradient map ({@link EnergyMaps}) is scored against the defect
  * masks by pixel AUROC; the energies of the defective images against those of the same images
- * clean give the image AUROC.
+ * clean give the image AUROC. Beside it, the pixel AUROC of {@link MeanImageReference}'s map (the
+ * difference from the mean normal image) on the same defects: a map that does not beat it has
+ * learned little about where images go wrong.
  */
 public final class DefectEvaluation {
 
@@ -26,9 +28,11 @@ public final class DefectEvaluation {
      * @param pixelAuroc AUROC of the map's pixels, defect pixels positive, every other pixel of the
      *     defective images negative
      * @param imageAuroc AUROC of the energies, defective images positive, the same images clean negative
+     * @param referencePixelAuroc pixel AUROC of the mean-image reference's map on the same defects (null when no
+     *     training images were given)
      */
     public record KindResult(SyntheticDefects.Kind kind, int images, double meanArea, double pixelAuroc,
-            double imageAuroc) {}
+            double imageAuroc, Double referencePixelAuroc) {}
 
     private static final int BATCH = 64;
 
@@ -79,8 +83,10 @@ public final class DefectEvaluation {
      * order; an image that cannot take a kind is passed over) and scores them.
      *
      * @param normalImages normal test images of {@code model.shape()} in data space, row-major
+     * @param normalTrain the normal class's training images for the reference map (null: no reference)
      */
-    public static List<KindResult> evaluate(DxmiModel model, float[] normalImages, int perKind, long seed) {
+    public static List<KindResult> evaluate(DxmiModel model, float[] normalImages, int perKind, long seed,
+            float[] normalTrain) {
         SampleShape shape = model.shape();
         if (!shape.isImage()) {
             throw new IllegalArgumentException("defect localisation needs an image model, not " + shape);
@@ -90,6 +96,7 @@ public final class DefectEvaluation {
         if (count == 0 || perKind < 1) {
             throw new IllegalArgumentException("defect evaluation needs normal images and at least one defect per kind");
         }
+        float[] mean = normalTrain == null ? null : MeanImageReference.meanImage(normalTrain, size);
         SyntheticDefects defects = new SyntheticDefects(shape);
         List<KindResult> results = new ArrayList<>();
         for (SyntheticDefects.Kind kind : SyntheticDefects.Kind.values()) {
@@ -107,17 +114,18 @@ public final class DefectEvaluation {
             if (made.isEmpty()) {
                 throw new IllegalArgumentException("no image took a visible " + kind.label() + " defect");
             }
-            results.add(score(model, normalImages, made, sources));
+            results.add(score(model, normalImages, made, sources, mean));
         }
         return results;
     }
 
     private static KindResult score(DxmiModel model, float[] normalImages, List<SyntheticDefects.Defect> made,
-            List<Integer> sources) {
+            List<Integer> sources, float[] mean) {
         SampleShape shape = model.shape();
         int size = shape.size();
         List<boolean[]> masks = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
+        List<float[]> referenceMaps = new ArrayList<>();
         float[] defective = new float[made.size()];
         float[] clean = new float[made.size()];
         double area = 0;
@@ -135,13 +143,16 @@ public final class DefectEvaluation {
                 SyntheticDefects.Defect d = made.get(start + i);
                 masks.add(d.mask());
                 maps.add(r.maps()[i]);
+                if (mean != null) {
+                    referenceMaps.add(MeanImageReference.map(d.image(), 0, mean, shape));
+                }
                 defective[start + i] = r.energies()[i];
                 clean[start + i] = e[i];
                 area += d.area();
             }
         }
         return new KindResult(made.get(0).kind(), made.size(), area / made.size(), pixelAuroc(masks, maps),
-                RocAuc.auc(defective, clean));
+                RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps));
     }
 
     private static int[] permutation(int n, Rng rng) {

@@ -1,5 +1,6 @@
 package io.dxmi.core.anomaly;
 
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.metrics.RocAuc;
 import io.dxmi.core.model.Normalization;
 
@@ -8,7 +9,8 @@ import io.dxmi.core.model.Normalization;
  * squared distance to the mean of the normal training images. It learns nothing but the mean, so an
  * energy that does not rank better than it has learned little about the normal class (on
  * Fashion-MNIST it reaches about 89% AUROC, class by class, against the published 89–94% of
- * methods trained from scratch).
+ * methods trained from scratch). Its map, an image's absolute difference from the mean pixel by
+ * pixel, is the same check for localisation maps.
  */
 public final class MeanImageReference {
 
@@ -27,7 +29,7 @@ public final class MeanImageReference {
             throw new IllegalArgumentException("the normal training images must be whole images of "
                     + test.shape() + ", got " + normalTrain.length + " values");
         }
-        float[] mean = Normalization.standardize(normalTrain, size).shift(); // the per-pixel mean
+        float[] mean = meanImage(normalTrain, size);
         int normalCount = test.countOf(normalClass);
         double[] normal = new double[normalCount];
         double[] anomalous = new double[test.count() - normalCount];
@@ -47,5 +49,27 @@ public final class MeanImageReference {
             }
         }
         return RocAuc.auc(anomalous, normal);
+    }
+
+    /** The per-pixel mean of whole images of {@code size} values each. */
+    public static float[] meanImage(float[] normalTrain, int size) {
+        if (normalTrain.length == 0 || normalTrain.length % size != 0) {
+            throw new IllegalArgumentException("the normal training images must be whole images of " + size
+                    + " values, got " + normalTrain.length + " values");
+        }
+        return Normalization.standardize(normalTrain, size).shift();
+    }
+
+    /**
+     * The reference's localisation map of the image at {@code images[offset …]}: |x − mean| per pixel,
+     * summed over channels (H × W values, row-major).
+     */
+    public static float[] map(float[] images, int offset, float[] mean, SampleShape shape) {
+        int plane = shape.height() * shape.width();
+        float[] out = new float[plane];
+        for (int p = 0; p < shape.size(); p++) {
+            out[p % plane] += Math.abs(images[offset + p] - mean[p]);
+        }
+        return out;
     }
 }

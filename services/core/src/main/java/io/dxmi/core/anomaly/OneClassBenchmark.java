@@ -186,7 +186,7 @@ public final class OneClassBenchmark {
         }
         double auroc = RocAuc.auc(anomalousE, normalE);
         List<DefectEvaluation.KindResult> defects = defectsPerKind == 0 ? List.of()
-                : DefectEvaluation.evaluate(model, test.ofClass(k), defectsPerKind, config.seed() + k);
+                : DefectEvaluation.evaluate(model, test.ofClass(k), defectsPerKind, config.seed() + k, train.ofClass(k));
         return new OneClassReport.ClassResult(k, label(k), auroc, trainCount, n, a, trainSeconds,
                 OneClassReport.DefectResult.of(defects), MeanImageReference.auroc(train.ofClass(k), test, k));
     }

@@ -48,12 +48,17 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
     public record ClassResult(int normalClass, String name, double auroc, int trainImages, int testNormal,
             int testAnomalous, double seconds, List<DefectResult> defects, Double referenceAuroc) {}
 
-    /** {@link DefectEvaluation.KindResult} as stored. */
-    public record DefectResult(String kind, int images, double meanArea, double pixelAuroc, double imageAuroc) {
+    /**
+     * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc} is null in reports written before
+     * it.
+     */
+    public record DefectResult(String kind, int images, double meanArea, double pixelAuroc, double imageAuroc,
+            Double referencePixelAuroc) {
         static List<DefectResult> of(List<DefectEvaluation.KindResult> results) {
             List<DefectResult> out = new ArrayList<>();
             for (DefectEvaluation.KindResult r : results) {
-                out.add(new DefectResult(r.kind().label(), r.images(), r.meanArea(), r.pixelAuroc(), r.imageAuroc()));
+                out.add(new DefectResult(r.kind().label(), r.images(), r.meanArea(), r.pixelAuroc(), r.imageAuroc(),
+                        r.referencePixelAuroc()));
             }
             return out;
         }
@@ -115,7 +120,7 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         StringBuilder head = new StringBuilder("| normal class | AUROC (%) | reference: distance to the mean image (%) |");
         StringBuilder rule = new StringBuilder("|---|---|---|");
         for (String k : kinds) {
-            head.append(" pixel AUROC, ").append(k).append(" |");
+            head.append(" pixel AUROC, ").append(k).append(" (reference) |");
             rule.append("---|");
         }
         lines.add(head.append(" train images | minutes |").toString());
@@ -124,7 +129,8 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %s |", c.name(),
                     100 * c.auroc(), percent(c.referenceAuroc())));
             for (DefectResult d : c.defects()) {
-                row.append(String.format(Locale.ROOT, " %.1f |", 100 * d.pixelAuroc()));
+                row.append(String.format(Locale.ROOT, " %.1f", 100 * d.pixelAuroc()));
+                row.append(d.referencePixelAuroc() == null ? " |" : " (" + percent(d.referencePixelAuroc()) + ") |");
             }
             lines.add(row.append(String.format(Locale.ROOT, " %d | %.1f |", c.trainImages(), c.seconds() / 60))
                     .toString());

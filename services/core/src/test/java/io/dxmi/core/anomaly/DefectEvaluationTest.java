@@ -1,6 +1,7 @@
 package io.dxmi.core.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.SampleShape;
@@ -56,8 +57,8 @@ class DefectEvaluationTest {
     void everyKindIsScoredReproducibly() {
         float[] normal = squares(40, new Rng(2));
         try (DxmiModel model = tinyModel()) {
-            List<DefectEvaluation.KindResult> a = DefectEvaluation.evaluate(model, normal, 20, 9);
-            List<DefectEvaluation.KindResult> b = DefectEvaluation.evaluate(model, normal, 20, 9);
+            List<DefectEvaluation.KindResult> a = DefectEvaluation.evaluate(model, normal, 20, 9, null);
+            List<DefectEvaluation.KindResult> b = DefectEvaluation.evaluate(model, normal, 20, 9, null);
             assertEquals(SyntheticDefects.Kind.values().length, a.size());
             for (int i = 0; i < a.size(); i++) {
                 DefectEvaluation.KindResult r = a.get(i);
@@ -66,7 +67,24 @@ class DefectEvaluationTest {
                 assertTrue(r.meanArea() >= new SyntheticDefects(SHAPE).minArea(), "mean area " + r.meanArea());
                 assertTrue(r.pixelAuroc() >= 0 && r.pixelAuroc() <= 1, "pixel AUROC " + r.pixelAuroc());
                 assertTrue(r.imageAuroc() >= 0 && r.imageAuroc() <= 1, "image AUROC " + r.imageAuroc());
+                assertNull(r.referencePixelAuroc(), "no training images, no reference");
                 assertEquals(r, b.get(i), "same seed, same result");
+            }
+        }
+    }
+
+    @Test
+    void theMeanImageReferenceIsScoredOnTheSameDefects() {
+        float[] normal = squares(40, new Rng(2));
+        float[] train = squares(400, new Rng(3));
+        try (DxmiModel model = tinyModel()) {
+            List<DefectEvaluation.KindResult> without = DefectEvaluation.evaluate(model, normal, 20, 9, null);
+            List<DefectEvaluation.KindResult> with = DefectEvaluation.evaluate(model, normal, 20, 9, train);
+            for (int i = 0; i < with.size(); i++) {
+                DefectEvaluation.KindResult r = with.get(i);
+                // The reference does not change what the model is measured on.
+                assertEquals(without.get(i).pixelAuroc(), r.pixelAuroc(), 0.0);
+                assertTrue(r.referencePixelAuroc() > 0.5, r.kind() + ": reference " + r.referencePixelAuroc());
             }
         }
     }
