@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * Localisation and detection of synthetic defects by an energy model: for each kind of
  * {@link SyntheticDefects}, defects are pasted onto normal test images (a fixed seed), and the
- * energy's full-resolution input-gradient map ({@link EnergyMaps}) is scored against the defect
- * masks by pixel AUROC; the energies of the defective images against those of the same images
+ * energy's full-resolution input-gradient map and its restoration map ({@link EnergyMaps}) are scored
+ * against the defect masks by pixel AUROC; the energies of the defective images against those of the same images
  * clean give the image AUROC. Beside it, the pixel AUROC of {@link MeanImageReference}'s map (the
  * difference from the mean normal image) on the same defects: a map that does not beat it has
  * learned little about where images go wrong.
@@ -30,9 +30,11 @@ public final class DefectEvaluation {
      * @param imageAuroc AUROC of the energies, defective images positive, the same images clean negative
      * @param referencePixelAuroc pixel AUROC of the mean-image reference's map on the same defects (null when no
      *     training images were given)
+     * @param restorationPixelAuroc pixel AUROC of the energy's restoration map ({@link EnergyMaps#restorationMaps},
+     *     {@value EnergyMaps#RESTORATION_STEPS} steps)
      */
     public record KindResult(SyntheticDefects.Kind kind, int images, double meanArea, double pixelAuroc,
-            double imageAuroc, Double referencePixelAuroc) {}
+            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc) {}
 
     private static final int BATCH = 64;
 
@@ -126,6 +128,7 @@ public final class DefectEvaluation {
         List<boolean[]> masks = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
         List<float[]> referenceMaps = new ArrayList<>();
+        List<float[]> restorationMaps = new ArrayList<>();
         float[] defective = new float[made.size()];
         float[] clean = new float[made.size()];
         double area = 0;
@@ -138,6 +141,8 @@ public final class DefectEvaluation {
                 System.arraycopy(normalImages, sources.get(start + i) * size, originals, i * size, size);
             }
             EnergyMaps.Result r = EnergyMaps.score(model, rows, shape, shape.height(), shape.width());
+            restorationMaps.addAll(List.of(EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
+                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width())));
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);
@@ -152,7 +157,8 @@ public final class DefectEvaluation {
             }
         }
         return new KindResult(made.get(0).kind(), made.size(), area / made.size(), pixelAuroc(masks, maps),
-                RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps));
+                RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps),
+                pixelAuroc(masks, restorationMaps));
     }
 
     private static int[] permutation(int n, Rng rng) {

@@ -27,6 +27,11 @@ public final class EnergyMaps {
         return score(model, dataRows, shape, grid, grid);
     }
 
+    /** Steps of a restoration map as the benchmarks draw it ({@link #restorationMaps}). */
+    public static final int RESTORATION_STEPS = 20;
+    /** Root-mean-square pixel change of each restoration step (intensities in [0, 1]). */
+    public static final float RESTORATION_STEP_SIZE = 0.05f;
+
     private EnergyMaps() {}
 
     /**
@@ -48,24 +53,8 @@ public final class EnergyMaps {
             throw new IllegalArgumentException("a localisation map needs an image shape, not " + shape);
         }
         int n = dataRows.length / d;
-        float[] scale = model.normalization().scale();
-        ValueModel values = model.evaluationValues();
-        float[] energies;
-        float[] grad;
-        try (NDManager scope = model.manager().newSubManager()) {
-            // The model's own layout: (n, D) for a vector model of flattened images, (n, C, H, W) for an image model.
-            NDArray x = OwnedArrays.create(scope, model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
-            x.setRequiresGradient(true);
-            try (GradientRecorder g = GradientRecorder.open()) {
-                NDArray e = values.energy(x);
-                energies = e.toFloatArray();
-                g.backward(e.sum());
-            }
-            grad = x.getGradient().toFloatArray();
-        } finally {
-            // The backward pass also reached the energy's weights; those gradients are not anyone's to apply.
-            values.energyParameters().zeroGradients();
-        }
+        float[] energies = new float[n];
+        float[] grad = dataGradients(model, dataRows, energies);
         int c = shape.channels();
         int h = shape.height();
         int w = shape.width();
@@ -76,13 +65,96 @@ public final class EnergyMaps {
             Arrays.fill(magnitude, 0f);
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < plane; p++) {
-                    int k = ch * plane + p;
-                    // dE/dx_data = dE/dx_model / scale
-                    magnitude[p] += Math.abs(grad[i * d + k] / scale[k]);
+                    magnitude[p] += Math.abs(grad[i * d + ch * plane + p]);
                 }
             }
             maps[i] = FrameImages.resize(magnitude, 1, h, w, gridHeight, gridWidth);
         }
         return new Result(energies, maps);
+    }
+
+    /**
+     * Restoration maps: each image moved down its energy by {@code steps} gradient steps (each of
+     * root-mean-square size {@code stepSize} in pixel units, pixels kept in [0, 1]), and the map is
+     * how far each pixel moved (summed over channels, area-averaged onto the grid). Where the
+     * energy would change an image to make it normal, the map is largest: unlike the gradient's
+     * magnitude at the image itself, which is largest along every edge of the object, the path
+     * follows the energy past its first step. Costs {@code steps} forward and backward passes.
+     *
+     * @param dataRows n images of {@code shape}, row-major, in data space (intensities in [0, 1])
+     * @return the n maps, {@code gridHeight × gridWidth} each
+     */
+    public static float[][] restorationMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
+            float stepSize, int gridHeight, int gridWidth) {
+        int d = model.dimension();
+        if (shape.size() != d || !shape.isImage()) {
+            throw new IllegalArgumentException("a restoration map needs the model's image shape, not " + shape);
+        }
+        if (steps < 1 || !(stepSize > 0) || gridHeight < 1 || gridWidth < 1) {
+            throw new IllegalArgumentException("a restoration map needs steps >= 1, a step size > 0 and a grid, got "
+                    + steps + ", " + stepSize + ", " + gridHeight + " x " + gridWidth);
+        }
+        int n = dataRows.length / d;
+        float[] x = dataRows.clone();
+        float[] energies = new float[n];
+        for (int step = 0; step < steps; step++) {
+            float[] grad = dataGradients(model, x, energies);
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int k = 0; k < d; k++) {
+                    sum += (double) grad[i * d + k] * grad[i * d + k];
+                }
+                double rms = Math.sqrt(sum / d);
+                if (rms == 0 || !Double.isFinite(rms)) {
+                    continue; // a flat or broken energy moves nothing: that image's map stays 0
+                }
+                float rate = (float) (stepSize / rms);
+                for (int k = 0; k < d; k++) {
+                    x[i * d + k] = Math.max(0f, Math.min(1f, x[i * d + k] - rate * grad[i * d + k]));
+                }
+            }
+        }
+        int c = shape.channels();
+        int plane = shape.height() * shape.width();
+        float[][] maps = new float[n][];
+        float[] moved = new float[plane];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(moved, 0f);
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < plane; p++) {
+                    int k = i * d + ch * plane + p;
+                    moved[p] += Math.abs(x[k] - dataRows[k]);
+                }
+            }
+            maps[i] = FrameImages.resize(moved, 1, shape.height(), shape.width(), gridHeight, gridWidth);
+        }
+        return maps;
+    }
+
+    /** dE/dx in data units for each of the images in {@code dataRows}; their energies go to {@code energies}. */
+    private static float[] dataGradients(DxmiModel model, float[] dataRows, float[] energies) {
+        int d = model.dimension();
+        int n = dataRows.length / d;
+        float[] scale = model.normalization().scale();
+        ValueModel values = model.evaluationValues();
+        float[] grad;
+        try (NDManager scope = model.manager().newSubManager()) {
+            // The model's own layout: (n, D) for a vector model of flattened images, (n, C, H, W) for an image model.
+            NDArray x = OwnedArrays.create(scope, model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
+            x.setRequiresGradient(true);
+            try (GradientRecorder g = GradientRecorder.open()) {
+                NDArray e = values.energy(x);
+                System.arraycopy(e.toFloatArray(), 0, energies, 0, n);
+                g.backward(e.sum());
+            }
+            grad = x.getGradient().toFloatArray();
+        } finally {
+            // The backward pass also reached the energy's weights; those gradients are not anyone's to apply.
+            values.energyParameters().zeroGradients();
+        }
+        for (int k = 0; k < grad.length; k++) {
+            grad[k] /= scale[k % d]; // dE/dx_data = dE/dx_model / scale
+        }
+        return grad;
     }
 }

@@ -49,16 +49,16 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
             int testAnomalous, double seconds, List<DefectResult> defects, Double referenceAuroc) {}
 
     /**
-     * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc} is null in reports written before
-     * it.
+     * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc} and {@code restorationPixelAuroc}
+     * are null in reports written before them.
      */
     public record DefectResult(String kind, int images, double meanArea, double pixelAuroc, double imageAuroc,
-            Double referencePixelAuroc) {
+            Double referencePixelAuroc, Double restorationPixelAuroc) {
         static List<DefectResult> of(List<DefectEvaluation.KindResult> results) {
             List<DefectResult> out = new ArrayList<>();
             for (DefectEvaluation.KindResult r : results) {
                 out.add(new DefectResult(r.kind().label(), r.images(), r.meanArea(), r.pixelAuroc(), r.imageAuroc(),
-                        r.referencePixelAuroc()));
+                        r.referencePixelAuroc(), r.restorationPixelAuroc()));
             }
             return out;
         }
@@ -120,7 +120,7 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         StringBuilder head = new StringBuilder("| normal class | AUROC (%) | reference: distance to the mean image (%) |");
         StringBuilder rule = new StringBuilder("|---|---|---|");
         for (String k : kinds) {
-            head.append(" pixel AUROC, ").append(k).append(" (reference) |");
+            head.append(" pixel AUROC, ").append(k).append(": gradient / restoration (reference) |");
             rule.append("---|");
         }
         lines.add(head.append(" train images | minutes |").toString());
@@ -130,6 +130,7 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
                     100 * c.auroc(), percent(c.referenceAuroc())));
             for (DefectResult d : c.defects()) {
                 row.append(String.format(Locale.ROOT, " %.1f", 100 * d.pixelAuroc()));
+                row.append(d.restorationPixelAuroc() == null ? "" : " / " + percent(d.restorationPixelAuroc()));
                 row.append(d.referencePixelAuroc() == null ? " |" : " (" + percent(d.referencePixelAuroc()) + ") |");
             }
             lines.add(row.append(String.format(Locale.ROOT, " %d | %.1f |", c.trainImages(), c.seconds() / 60))

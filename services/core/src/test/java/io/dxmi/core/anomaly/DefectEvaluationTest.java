@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Test;
 /** The defect evaluation's plumbing on a tiny image model: every kind, the asked count, reproducible. */
 class DefectEvaluationTest {
 
-    private static final SampleShape SHAPE = SampleShape.image(1, 12, 12);
+    static final SampleShape SHAPE = SampleShape.image(1, 12, 12);
 
     @BeforeAll
     static void engine() {
         DjlRuntime.configure(1);
     }
 
-    private static DxmiModel tinyModel() {
+    static DxmiModel tinyModel() {
         DxmiConfig cfg = DxmiConfig.imageBuilder().optSamplerSteps(2)
                 .optNetwork(NetworkConfig.of(new ConvEnergyConfig(4, false, 8))).build();
         PretrainConfig sampler = new PretrainConfig(100, 1e-4, 0.02, 0, 8, 1e-3f, true,
@@ -38,7 +38,7 @@ class DefectEvaluationTest {
     }
 
     /** Bright squares of random size and place on black. */
-    private static float[] squares(int n, Rng rng) {
+    static float[] squares(int n, Rng rng) {
         float[] x = new float[n * SHAPE.size()];
         for (int i = 0; i < n; i++) {
             int s = 4 + rng.nextInt(5);
@@ -68,6 +68,8 @@ class DefectEvaluationTest {
                 assertTrue(r.pixelAuroc() >= 0 && r.pixelAuroc() <= 1, "pixel AUROC " + r.pixelAuroc());
                 assertTrue(r.imageAuroc() >= 0 && r.imageAuroc() <= 1, "image AUROC " + r.imageAuroc());
                 assertNull(r.referencePixelAuroc(), "no training images, no reference");
+                assertTrue(r.restorationPixelAuroc() >= 0 && r.restorationPixelAuroc() <= 1,
+                        "restoration pixel AUROC " + r.restorationPixelAuroc());
                 assertEquals(r, b.get(i), "same seed, same result");
             }
         }

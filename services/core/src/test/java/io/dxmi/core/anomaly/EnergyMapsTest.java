@@ -1,0 +1,82 @@
+package io.dxmi.core.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.engine.DjlRuntime;
+import io.dxmi.core.random.Rng;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The gradient map against finite differences, and the restoration map's first step against the gradient. */
+class EnergyMapsTest {
+
+    private static final SampleShape SHAPE = DefectEvaluationTest.SHAPE;
+
+    @BeforeAll
+    static void engine() {
+        DjlRuntime.configure(1);
+    }
+
+    /** Squares lifted into (0.3, 0.7), where small steps never reach the [0, 1] bounds. */
+    private static float[] interior(int n) {
+        float[] x = DefectEvaluationTest.squares(n, new Rng(4));
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.3f + 0.5f * x[i];
+        }
+        return x;
+    }
+
+    @Test
+    void theGradientMapIsTheEnergysSlopeAtEachPixel() {
+        float[] x = interior(1);
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            float[] map = EnergyMaps.score(model, x, SHAPE, 12, 12).maps()[0];
+            float h = 1e-2f;
+            for (int p : new int[] {0, 30, 77, 143}) {
+                float[] up = x.clone();
+                float[] down = x.clone();
+                up[p] += h;
+                down[p] -= h;
+                double slope = (model.energy(up)[0] - (double) model.energy(down)[0]) / (2 * h);
+                assertEquals(Math.abs(slope), map[p], 0.05 * map[p] + 1e-4, "pixel " + p);
+            }
+        }
+    }
+
+    @Test
+    void theFirstRestorationStepMovesEachPixelByItsShareOfTheGradient() {
+        float[] x = interior(3);
+        float step = 0.01f;
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            float[][] gradient = EnergyMaps.score(model, x, SHAPE, 12, 12).maps();
+            float[][] moved = EnergyMaps.restorationMaps(model, x, SHAPE, 1, step, 12, 12);
+            float[][] further = EnergyMaps.restorationMaps(model, x, SHAPE, 5, step, 12, 12);
+            for (int i = 0; i < 3; i++) {
+                double squares = 0;
+                for (float g : gradient[i]) {
+                    squares += g * g;
+                }
+                double rms = Math.sqrt(squares / SHAPE.size());
+                double total = 0;
+                double totalFurther = 0;
+                for (int p = 0; p < SHAPE.size(); p++) {
+                    assertEquals(step * gradient[i][p] / rms, moved[i][p], 1e-5, "image " + i + " pixel " + p);
+                    total += moved[i][p];
+                    totalFurther += further[i][p];
+                }
+                assertTrue(totalFurther > 2 * total, "five steps " + totalFurther + " against one " + total);
+            }
+            assertThrows(IllegalArgumentException.class, () -> EnergyMaps.restorationMaps(model, x, SHAPE, 0, step,
+                    12, 12));
+            assertThrows(IllegalArgumentException.class, () -> EnergyMaps.restorationMaps(model, x, SHAPE, 1, 0f,
+                    12, 12));
+            assertThrows(IllegalArgumentException.class, () -> EnergyMaps.restorationMaps(model, x,
+                    SampleShape.image(1, 10, 10), 1, step, 12, 12));
+        }
+    }
+}
