@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param mapGrid side of the localisation map; 0 = none (default 8)
  * @param mapFrames which frames get a map (default {@link MapFrames#ALARMS}: a map costs a backward
  *     pass, several times the energy's own cost, and is read where a frame is flagged)
+ * @param mapMethod how a map is drawn (default {@link MapMethod#GRADIENT})
  * @param httpHost interface of the threshold endpoint (default 127.0.0.1)
  * @param httpPort its port; 0 = any free port, -1 = no endpoint (default 0)
  * @param httpToken bearer token the endpoint requires; required when not bound to loopback
@@ -27,7 +28,7 @@ import java.time.Duration;
  */
 public record ScorerSettings(String framesTopic, String scoresTopic, String deadLetterTopic, String controlTopic,
         String group, String instanceId, int partitions, int maxBatch, Duration maxDelay, int mapGrid,
-        MapFrames mapFrames, String httpHost, int httpPort, String httpToken, Duration watchInterval) {
+        MapFrames mapFrames, MapMethod mapMethod, String httpHost, int httpPort, String httpToken, Duration watchInterval) {
 
     public static final String FRAMES = "dxmi.frames";
     public static final String SCORES = "dxmi.scores";
@@ -43,11 +44,23 @@ public record ScorerSettings(String framesTopic, String scoresTopic, String dead
         ALARMS
     }
 
+    /** How a localisation map is drawn ({@code io.dxmi.core.anomaly.EnergyMaps}). */
+    public enum MapMethod {
+        /** The magnitude of the energy's gradient at the frame: one backward pass. */
+        GRADIENT,
+        /**
+         * How far each pixel moves when the frame is moved down its energy in 20 gradient steps: 20 backward
+         * passes; on the one-class benchmarks' synthetic defects it localised better in most classes measured.
+         */
+        RESTORATION
+    }
+
     public ScorerSettings {
         require(maxBatch >= 1, "the maximum batch size must be at least 1, got " + maxBatch);
         require(!maxDelay.isNegative(), "the maximum batch delay must not be negative");
         require(mapGrid >= 0 && mapGrid <= 64, "the map grid must be 0 to 64, got " + mapGrid);
         require(mapFrames != null, "which frames get a map must be given");
+        require(mapMethod != null, "how a map is drawn must be given");
         require(partitions >= 1, "topics need at least one partition, got " + partitions);
         require(instanceId != null && instanceId.matches("[A-Za-z0-9._-]{1,100}"),
                 "an instance id is 1-100 letters, digits, '.', '_' or '-', got '" + instanceId + "'");
@@ -81,37 +94,43 @@ public record ScorerSettings(String framesTopic, String scoresTopic, String dead
 
     public static ScorerSettings defaults(String instanceId) {
         return new ScorerSettings(FRAMES, SCORES, DEAD_LETTERS, CONTROL, GROUP, instanceId, 4, 64,
-                Duration.ofMillis(5), 8, MapFrames.ALARMS, "127.0.0.1", 0, null, Duration.ofSeconds(1));
+                Duration.ofMillis(5), 8, MapFrames.ALARMS, MapMethod.GRADIENT, "127.0.0.1", 0, null, Duration.ofSeconds(1));
     }
 
     public ScorerSettings withTopics(String frames, String scores) {
         return new ScorerSettings(frames, scores, deadLetterTopic, controlTopic, group, instanceId, partitions,
-                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, mapMethod, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withBatching(int maxBatch, Duration maxDelay) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
+                partitions, maxBatch, maxDelay, mapGrid, mapFrames, mapMethod, httpHost, httpPort, httpToken, watchInterval);
     }
 
     /** Maps of {@code grid} × {@code grid} (0 = none) on the frames {@code frames} names. */
     public ScorerSettings withMaps(int grid, MapFrames frames) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, grid, frames, httpHost, httpPort, httpToken, watchInterval);
+                partitions, maxBatch, maxDelay, grid, frames, mapMethod, httpHost, httpPort, httpToken, watchInterval);
+    }
+
+    /** Maps drawn by {@code method}. */
+    public ScorerSettings withMapMethod(MapMethod method) {
+        return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
+                partitions, maxBatch, maxDelay, mapGrid, mapFrames, method, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withHttp(String host, int port, String token) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId,
-                partitions, maxBatch, maxDelay, mapGrid, mapFrames, host, port, token, watchInterval);
+                partitions, maxBatch, maxDelay, mapGrid, mapFrames, mapMethod, host, port, token, watchInterval);
     }
 
     public ScorerSettings withPartitions(int n) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, group, instanceId, n,
-                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, mapMethod, httpHost, httpPort, httpToken, watchInterval);
     }
 
     public ScorerSettings withGroup(String g, String controlTopic, String deadLetterTopic) {
         return new ScorerSettings(framesTopic, scoresTopic, deadLetterTopic, controlTopic, g, instanceId, partitions,
-                maxBatch, maxDelay, mapGrid, mapFrames, httpHost, httpPort, httpToken, watchInterval);
+                maxBatch, maxDelay, mapGrid, mapFrames, mapMethod, httpHost, httpPort, httpToken, watchInterval);
     }
 }

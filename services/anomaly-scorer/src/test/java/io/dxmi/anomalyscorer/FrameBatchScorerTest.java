@@ -2,8 +2,10 @@ package io.dxmi.anomalyscorer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.anomaly.FrameImages;
 import io.dxmi.core.random.Rng;
@@ -15,13 +17,14 @@ import io.dxmi.schemas.codec.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One batch through the scorer's frame path, without a broker: which frames get a localisation map. */
+/** One batch through the scorer's frame path, without a broker: which frames get a localisation map, and how. */
 class FrameBatchScorerTest {
 
     private static final int FRAMES = 16;
@@ -31,12 +34,33 @@ class FrameBatchScorerTest {
 
     @Test
     void alarmsModeMapsExactlyTheFlaggedFramesWithTheMapsOfTheAllMode() throws Exception {
+        alarmsAgainstAll(ScorerSettings.MapMethod.GRADIENT);
+    }
+
+    @Test
+    void restorationMapsFollowTheSameRulesAndDifferFromTheGradientMaps() throws Exception {
+        List<AnomalyScore> restoration = alarmsAgainstAll(ScorerSettings.MapMethod.RESTORATION);
+        List<AnomalyScore> gradient = alarmsAgainstAll(ScorerSettings.MapMethod.GRADIENT);
+        for (int i = 0; i < FRAMES; i++) {
+            float[] r = Tensors.unpack(restoration.get(i).getMap().getValues());
+            float[] g = Tensors.unpack(gradient.get(i).getMap().getValues());
+            // Pixels move by 0.05 RMS per step at most, over 20 steps: at most 1 per pixel, never negative.
+            for (float v : r) {
+                assertTrue(v >= 0 && v <= 1, "restoration map value " + v);
+            }
+            assertFalse(Arrays.equals(r, g), "frame " + i + ": the restoration map is not the gradient map");
+            assertEquals(gradient.get(i).getEnergy(), restoration.get(i).getEnergy(), 0.0, "the same energy");
+        }
+    }
+
+    /** Scores the batch in alarms and all modes with {@code method}; returns the all mode's scores. */
+    private List<AnomalyScore> alarmsAgainstAll(ScorerSettings.MapMethod method) throws Exception {
         ScorerFixtures.writeModel(tmp, 3, 1e9); // calibrated so high that nothing is flagged
         List<ConsumerRecord<String, byte[]>> batch = frames();
         try (ScorerState state = new ScorerState(new ScorerMetrics(Metrics.create("t")))) {
             state.offerModel(ScoringModel.fromDirectory(tmp));
             state.apply();
-            List<AnomalyScore> unflagged = score(state, batch, ScorerSettings.MapFrames.ALARMS);
+            List<AnomalyScore> unflagged = score(state, batch, ScorerSettings.MapFrames.ALARMS, method);
             unflagged.forEach(s -> assertNull(s.getMap(), "nothing is flagged, so no map"));
 
             // A threshold between the 8th and 9th energies: half the frames flagged.
@@ -45,8 +69,8 @@ class FrameBatchScorerTest {
             state.offerThreshold(new Threshold("half", threshold, sorted[0], sorted[FRAMES - 1],
                     System.currentTimeMillis() + 1000, "test"));
             state.apply();
-            List<AnomalyScore> alarms = score(state, batch, ScorerSettings.MapFrames.ALARMS);
-            List<AnomalyScore> all = score(state, batch, ScorerSettings.MapFrames.ALL);
+            List<AnomalyScore> alarms = score(state, batch, ScorerSettings.MapFrames.ALARMS, method);
+            List<AnomalyScore> all = score(state, batch, ScorerSettings.MapFrames.ALL, method);
             assertEquals(FRAMES, alarms.size());
             assertEquals(FRAMES, all.size());
             int flagged = 0;
@@ -73,12 +97,13 @@ class FrameBatchScorerTest {
                 }
             }
             assertEquals(FRAMES / 2, flagged);
+            return all;
         }
     }
 
     private static List<AnomalyScore> score(ScorerState state, List<ConsumerRecord<String, byte[]>> batch,
-            ScorerSettings.MapFrames frames) throws Exception {
-        ScorerSettings s = ScorerSettings.defaults("t").withMaps(8, frames);
+            ScorerSettings.MapFrames frames, ScorerSettings.MapMethod method) throws Exception {
+        ScorerSettings s = ScorerSettings.defaults("t").withMaps(8, frames).withMapMethod(method);
         List<AnomalyScore> out = new ArrayList<>();
         for (ProducerRecord<String, byte[]> r : new FrameBatchScorer(s, state, new ScorerMetrics(Metrics.create("m")))
                 .process(batch)) {
