@@ -55,21 +55,7 @@ public final class EnergyMaps {
         int n = dataRows.length / d;
         float[] energies = new float[n];
         float[] grad = dataGradients(model, dataRows, energies);
-        int c = shape.channels();
-        int h = shape.height();
-        int w = shape.width();
-        int plane = h * w;
-        float[][] maps = new float[n][];
-        float[] magnitude = new float[plane];
-        for (int i = 0; i < n; i++) {
-            Arrays.fill(magnitude, 0f);
-            for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < plane; p++) {
-                    magnitude[p] += Math.abs(grad[i * d + ch * plane + p]);
-                }
-            }
-            maps[i] = FrameImages.resize(magnitude, 1, h, w, gridHeight, gridWidth);
-        }
+        float[][] maps = absoluteMaps(grad, n, shape, gridHeight, gridWidth);
         return new Result(energies, maps);
     }
 
@@ -114,19 +100,27 @@ public final class EnergyMaps {
                 }
             }
         }
+        for (int k = 0; k < x.length; k++) {
+            x[k] -= dataRows[k];
+        }
+        return absoluteMaps(x, n, shape, gridHeight, gridWidth);
+    }
+
+    /** Per image, |values| summed over channels at each pixel, area-averaged onto the grid. */
+    private static float[][] absoluteMaps(float[] values, int n, SampleShape shape, int gridHeight, int gridWidth) {
+        int d = shape.size();
         int c = shape.channels();
         int plane = shape.height() * shape.width();
         float[][] maps = new float[n][];
-        float[] moved = new float[plane];
+        float[] sum = new float[plane];
         for (int i = 0; i < n; i++) {
-            Arrays.fill(moved, 0f);
+            Arrays.fill(sum, 0f);
             for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < plane; p++) {
-                    int k = i * d + ch * plane + p;
-                    moved[p] += Math.abs(x[k] - dataRows[k]);
+                    sum[p] += Math.abs(values[i * d + ch * plane + p]);
                 }
             }
-            maps[i] = FrameImages.resize(moved, 1, shape.height(), shape.width(), gridHeight, gridWidth);
+            maps[i] = FrameImages.resize(sum, 1, shape.height(), shape.width(), gridHeight, gridWidth);
         }
         return maps;
     }
