@@ -84,16 +84,10 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
                     good.size() * size);
             float[] energies;
             float[][] maps;
-            if (settings.mapGrid() == 0
-                    || settings.mapFrames() == ScorerSettings.MapFrames.ALL
-                    && settings.mapMethod() == ScorerSettings.MapMethod.GRADIENT) {
-                // One backward pass gives the energies and the gradient maps together.
-                EnergyMaps.Result scored = model.score(goodRows, settings.mapGrid());
+            if (settings.mapFrames() == ScorerSettings.MapFrames.ALL || settings.mapGrid() == 0) {
+                EnergyMaps.Result scored = model.score(goodRows, settings.mapGrid(), settings.mapMethod());
                 energies = scored.energies();
                 maps = scored.maps();
-            } else if (settings.mapFrames() == ScorerSettings.MapFrames.ALL) {
-                energies = model.score(goodRows, 0).energies();
-                maps = model.maps(goodRows, settings.mapGrid(), settings.mapMethod());
             } else {
                 energies = model.score(goodRows, 0).energies();
                 maps = alarmMaps(model, goodRows, size, energies, threshold);
@@ -152,7 +146,7 @@ final class FrameBatchScorer implements TransactionalBatchLoop.BatchHandler {
                 index[k++] = i;
             }
         }
-        float[][] flaggedMaps = model.maps(flaggedRows, settings.mapGrid(), settings.mapMethod());
+        float[][] flaggedMaps = model.score(flaggedRows, settings.mapGrid(), settings.mapMethod()).maps();
         float[][] maps = new float[energies.length][];
         for (int k = 0; k < flagged; k++) {
             maps[index[k]] = flaggedMaps[k];

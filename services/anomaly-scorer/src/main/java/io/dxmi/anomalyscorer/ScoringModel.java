@@ -75,13 +75,13 @@ final class ScoringModel implements AutoCloseable {
         return EnergyMaps.score(model, rows, shape, grid);
     }
 
-    /** Maps of {@code grid} × {@code grid} (grid ≥ 1) of the frames in {@code rows}, drawn by {@code method}. */
-    float[][] maps(float[] rows, int grid, ScorerSettings.MapMethod method) {
-        return switch (method) {
-            case GRADIENT -> EnergyMaps.score(model, rows, shape, grid).maps();
-            case RESTORATION -> EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
-                    EnergyMaps.RESTORATION_STEP_SIZE, grid, grid);
-        };
+    /** Energies and maps of {@code grid} × {@code grid} (0 = none) of the frames in {@code rows}, drawn by {@code method}. */
+    EnergyMaps.Result score(float[] rows, int grid, ScorerSettings.MapMethod method) {
+        if (grid == 0 || method == ScorerSettings.MapMethod.GRADIENT) {
+            return score(rows, grid);
+        }
+        return EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
+                EnergyMaps.RESTORATION_STEP_SIZE, grid, grid);
     }
 
     @Override

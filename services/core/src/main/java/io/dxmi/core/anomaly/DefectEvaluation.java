@@ -142,7 +142,7 @@ public final class DefectEvaluation {
             }
             EnergyMaps.Result r = EnergyMaps.score(model, rows, shape, shape.height(), shape.width());
             restorationMaps.addAll(List.of(EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
-                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width())));
+                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width()).maps()));
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);

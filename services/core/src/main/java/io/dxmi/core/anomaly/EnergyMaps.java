@@ -68,9 +68,10 @@ public final class EnergyMaps {
      * follows the energy past its first step. Costs {@code steps} forward and backward passes.
      *
      * @param dataRows n images of {@code shape}, row-major, in data space (intensities in [0, 1])
-     * @return the n maps, {@code gridHeight × gridWidth} each
+     * @return the n images' energies (from the first step's forward pass) and their maps, {@code gridHeight ×
+     *     gridWidth} each
      */
-    public static float[][] restorationMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
+    public static Result restorationMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
             float stepSize, int gridHeight, int gridWidth) {
         int d = model.dimension();
         if (shape.size() != d || !shape.isImage()) {
@@ -83,8 +84,9 @@ public final class EnergyMaps {
         int n = dataRows.length / d;
         float[] x = dataRows.clone();
         float[] energies = new float[n];
+        float[] movedEnergies = new float[n];
         for (int step = 0; step < steps; step++) {
-            float[] grad = dataGradients(model, x, energies);
+            float[] grad = dataGradients(model, x, step == 0 ? energies : movedEnergies);
             for (int i = 0; i < n; i++) {
                 double sum = 0;
                 for (int k = 0; k < d; k++) {
@@ -103,7 +105,7 @@ public final class EnergyMaps {
         for (int k = 0; k < x.length; k++) {
             x[k] -= dataRows[k];
         }
-        return absoluteMaps(x, n, shape, gridHeight, gridWidth);
+        return new Result(energies, absoluteMaps(x, n, shape, gridHeight, gridWidth));
     }
 
     /** Per image, |values| summed over channels at each pixel, area-averaged onto the grid. */

@@ -1,5 +1,6 @@
 package io.dxmi.core.anomaly;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,8 +55,13 @@ class EnergyMapsTest {
         float step = 0.01f;
         try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
             float[][] gradient = EnergyMaps.score(model, x, SHAPE, 12, 12).maps();
-            float[][] moved = EnergyMaps.restorationMaps(model, x, SHAPE, 1, step, 12, 12);
-            float[][] further = EnergyMaps.restorationMaps(model, x, SHAPE, 5, step, 12, 12);
+            EnergyMaps.Result first = EnergyMaps.restorationMaps(model, x, SHAPE, 1, step, 12, 12);
+            float[][] moved = first.maps();
+            float[][] further = EnergyMaps.restorationMaps(model, x, SHAPE, 5, step, 12, 12).maps();
+            // The energies are the images' own, before any step.
+            assertArrayEquals(model.energy(x), first.energies(), 1e-5f);
+            assertArrayEquals(first.energies(), EnergyMaps.restorationMaps(model, x, SHAPE, 5, step, 12, 12)
+                    .energies(), 0f);
             for (int i = 0; i < 3; i++) {
                 double squares = 0;
                 for (float g : gradient[i]) {
