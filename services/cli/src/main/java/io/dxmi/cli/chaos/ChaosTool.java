@@ -11,6 +11,7 @@ import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.schemas.EvaluationReport;
 import io.dxmi.schemas.codec.Codecs;
 import io.vertx.core.Vertx;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -42,6 +43,7 @@ import java.util.function.Consumer;
  *       dead-lettered but batches sent twice; prints a summary, exits 1 on a mismatch;</li>
  *   <li>{@code report BOOTSTRAP RUN}: the run's newest evaluation report as JSON.</li>
  * </ul>
+ * The anomaly scorer's counterpart is {@link FrameChaos}.
  */
 public final class ChaosTool {
 
@@ -67,7 +69,7 @@ public final class ChaosTool {
             case "check" -> System.exit(check(settings, topics, Path.of(args[3])) ? 0 : 1);
             case "report" -> {
                 EvaluationReport[] last = new EvaluationReport[1];
-                readAll(settings, topics.evaluations(), r -> last[0] = Codecs.decode(EvaluationReport.class,
+                readCommitted(settings, topics.evaluations(), r -> last[0] = Codecs.decode(EvaluationReport.class,
                         r.value()));
                 System.out.println(last[0] == null ? "{}" : JSON.writeValueAsString(Map.of("iteration",
                         last[0].getIteration(), "metrics", last[0].getMetrics())));
@@ -103,7 +105,7 @@ public final class ChaosTool {
     private static boolean check(KafkaSettings settings, RunTopics topics, Path injectedFile) throws Exception {
         Map<String, Integer> letters = new HashMap<>();
         Map<String, String> reasons = new HashMap<>();
-        readAll(settings, topics.deadLetters(), r -> {
+        readCommitted(settings, topics.deadLetters(), r -> {
             letters.merge(r.key(), 1, Integer::sum);
             try {
                 reasons.put(r.key(), DeadLetters.decode(r.value()).reason());
@@ -158,15 +160,23 @@ public final class ChaosTool {
         return problems.isEmpty();
     }
 
-    private static void readAll(KafkaSettings settings, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(settings.consumerProperties(null)),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
+    /**
+     * Every committed record of every partition of {@code topic} (read_committed: what a transactional writer
+     * aborted is not there), from the start to the end it had when the read began; at most a minute.
+     */
+    static void readCommitted(KafkaSettings settings, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
+        Map<String, Object> p = new HashMap<>(settings.consumerProperties(null));
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (c.position(tp) < end && System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && end.entrySet().stream().anyMatch(e -> c.position(e.getKey())
+                    < e.getValue())) {
                 c.poll(Duration.ofMillis(200)).forEach(each);
             }
         }

@@ -1,0 +1,184 @@
+package io.dxmi.cli.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dxmi.platform.config.KafkaSettings;
+import io.dxmi.schemas.AnomalyScore;
+import io.dxmi.schemas.DeadLetter;
+import io.dxmi.schemas.Frame;
+import io.dxmi.schemas.codec.Codecs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The fault injection of {@code scripts/chaos-scorer}, against anomaly scorers that go on:
+ * <ul>
+ *   <li>{@code inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE}: rounds of bad frames (bytes that are no
+ *       Avro record, a raw frame with too few bytes, an unknown encoding, a corrupt PNG, an RGB
+ *       frame), on camera key {@code chaos}, for SIZE × SIZE gray models; one JSON line per record sent (partition, offset, kind);</li>
+ *   <li>{@code check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE}: reads the committed
+ *       scores and dead letters and checks that every one of the FRAMES frames of each camera
+ *       {@code cam-0 … cam-(CAMERAS−1)} was scored exactly once and names its model and threshold, and
+ *       that every bad frame of {@code FILE} (lines of {@code inject}) was dead-lettered exactly once,
+ *       nothing else; prints a summary, exits 1 on a mismatch.</li>
+ * </ul>
+ */
+public final class FrameChaos {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FrameChaos() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            usage();
+        }
+        KafkaSettings settings = KafkaSettings.builder().setBootstrapServers(args[1]).optClientIdPrefix("chaos")
+                .build();
+        switch (args[0]) {
+            case "inject" -> {
+                if (args.length != 5) {
+                    usage();
+                }
+                inject(settings, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            }
+            case "check" -> {
+                if (args.length != 7) {
+                    usage();
+                }
+                System.exit(check(settings, args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]),
+                        Path.of(args[6])) ? 0 : 1);
+            }
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: FrameChaos inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE"
+                + " | check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE");
+        System.exit(2);
+    }
+
+    /** The bad frames of one round, by kind. */
+    static Map<String, byte[]> badFrames(int size, long round) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("undecodable", new byte[] {1, 2, 3});
+        out.put("too_few_bytes", frame("raw", 5 * round, size, 1, new byte[10]));
+        out.put("unknown_encoding", frame("webp", 5 * round + 1, size, 1, new byte[size * size]));
+        out.put("corrupt_png", frame("png", 5 * round + 2, size, 1, new byte[size * size]));
+        out.put("wrong_channels", frame("raw", 5 * round + 3, size, 3, new byte[3 * size * size]));
+        return out;
+    }
+
+    private static byte[] frame(String encoding, long id, int size, int channels, byte[] data) {
+        return Codecs.encode(Frame.newBuilder().setCameraId("chaos").setFrameId(id).setCaptureTimeMicros(1)
+                .setEncoding(encoding).setWidth(size).setHeight(size).setChannels(channels).setData(ByteBuffer.wrap(data))
+                .build());
+    }
+
+    private static void inject(KafkaSettings settings, String topic, int rounds, int size) throws Exception {
+        Map<String, Object> p = new HashMap<>(settings.producerProperties());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int round = 0; round < rounds; round++) {
+                for (Map.Entry<String, byte[]> e : badFrames(size, round).entrySet()) {
+                    RecordMetadata m = producer.send(new ProducerRecord<>(topic, "chaos", e.getValue())).get();
+                    System.out.println(JSON.writeValueAsString(Map.of("topic", topic, "partition", m.partition(),
+                            "offset", m.offset(), "kind", e.getKey())));
+                }
+            }
+        }
+    }
+
+    private static boolean check(KafkaSettings settings, String scoresTopic, String deadTopic, int cameras,
+            long frames, Path injectedFile) throws Exception {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> scored = new HashMap<>();
+        Map<String, Integer> models = new TreeMap<>();
+        Map<String, Integer> thresholds = new TreeMap<>();
+        int[] total = new int[1];
+        ChaosTool.readCommitted(settings, scoresTopic, r -> {
+            AnomalyScore s = Codecs.decode(AnomalyScore.class, r.value());
+            total[0]++;
+            scored.merge(s.getCameraId() + "/" + s.getFrameId(), 1, Integer::sum);
+            models.merge(String.valueOf(s.getModelVersion()), 1, Integer::sum);
+            thresholds.merge(String.valueOf(s.getThresholdId()), 1, Integer::sum);
+        });
+        int lost = 0;
+        int twice = 0;
+        for (int c = 0; c < cameras; c++) {
+            for (long f = 0; f < frames; f++) {
+                int n = scored.getOrDefault("cam-" + c + "/" + f, 0);
+                if (n == 0 && lost++ < 10) {
+                    problems.add("lost: cam-" + c + "/" + f); // the first ten of each are named
+                }
+                if (n > 1 && twice++ < 10) {
+                    problems.add("scored " + n + " times: cam-" + c + "/" + f);
+                }
+            }
+        }
+        long expectedScores = cameras * frames;
+        if (scored.size() != expectedScores) {
+            problems.add(scored.size() + " distinct frames scored, " + expectedScores + " sent");
+        }
+        if (models.containsKey("null") || models.containsKey("")) {
+            problems.add("scores without a model version");
+        }
+        Map<String, Integer> letters = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
+        ChaosTool.readCommitted(settings, deadTopic, r -> {
+            DeadLetter d = Codecs.decode(DeadLetter.class, r.value());
+            String key = d.getPartition() + "@" + d.getOffset();
+            letters.merge(key, 1, Integer::sum);
+            reasons.put(key, String.valueOf(d.getReason()));
+        });
+        Map<String, Integer> byKind = new TreeMap<>();
+        Map<String, String> reasonByKind = new TreeMap<>();
+        int injected = 0;
+        for (String line : Files.readAllLines(injectedFile)) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            String key = n.get("partition").asInt() + "@" + n.get("offset").asLong();
+            String kind = n.get("kind").asText();
+            injected++;
+            byKind.merge(kind, 1, Integer::sum);
+            int got = letters.getOrDefault(key, 0);
+            if (got != 1) {
+                problems.add(kind + " at " + key + ": " + got + " dead letters");
+            } else {
+                reasonByKind.putIfAbsent(kind, reasons.get(key));
+            }
+            letters.remove(key);
+        }
+        letters.forEach((key, n) -> problems.add("unexpected dead letter " + key + ": " + reasons.get(key)));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("frames_sent", expectedScores);
+        summary.put("scores_committed", total[0]);
+        summary.put("frames_scored_once", scored.values().stream().filter(v -> v == 1).count());
+        summary.put("lost", lost);
+        summary.put("scored_twice", twice);
+        summary.put("model_versions", models);
+        summary.put("threshold_ids", thresholds);
+        summary.put("bad_frames_injected", injected);
+        summary.put("bad_frames_by_kind", byKind);
+        summary.put("dead_letter_reason_by_kind", reasonByKind);
+        summary.put("problems", problems);
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        return problems.isEmpty();
+    }
+}
