@@ -141,6 +141,12 @@ final class DxmiOptions {
             description = "Images: width of the convolutional energy/value network (default: 32).")
     Integer energyChannels;
 
+    @Option(names = "--energy-head", paramLabel = "sum|flatten",
+            description = "Images: how the energy/value network's last feature map becomes one number: summed over"
+                    + " positions (the official network) or every position into the linear head (position-aware; the"
+                    + " one-class benchmark's default) (default: sum).")
+    EnergyHead energyHead;
+
     @Option(names = "--step-spacing", paramLabel = "uniform|quadratic",
             description = "How the T noise levels are taken from the DDPM (default: uniform for vectors, quadratic"
                     + " for images).")
@@ -152,6 +158,15 @@ final class DxmiOptions {
     Integer policyBatch;
 
     enum Spacing { uniform, quadratic }
+
+    /** The values of {@code --energy-head}. */
+    enum EnergyHead {
+        sum, flatten;
+
+        ConvEnergyConfig.Head head() {
+            return this == sum ? ConvEnergyConfig.Head.SUM : ConvEnergyConfig.Head.FLATTEN;
+        }
+    }
 
     enum LastSigma { learnable, fixed }
 
@@ -221,6 +236,10 @@ final class DxmiOptions {
             if (!shape.isImage()) {
                 throw new UsageError("--shape-negatives breaks the layout of images; " + shape + " samples are vectors");
             }
+        }
+        if (energyHead != null && !shape.isImage()) {
+            throw new UsageError("--energy-head shapes the convolutional energy of images; " + shape
+                    + " samples are vectors");
         }
         // One iteration holds the batch's trajectories (T + 1 states) and as many data rows.
         Checks.batchFits("--batch", batch, (long) (steps + 2) * shape.size());
@@ -327,10 +346,13 @@ final class DxmiOptions {
             b.optEntropyInValue(entropyInValue);
         }
         b.optShapeNegativeWeight(shapeNegatives);
-        if (energyChannels != null) {
-            Checks.atLeast("--energy-channels", energyChannels, 1);
-            b.optNetwork(NetworkConfig.of(new ConvEnergyConfig(energyChannels, false,
-                    ConvEnergyConfig.defaults().embeddingDim())));
+        if (energyChannels != null || energyHead != null) {
+            ConvEnergyConfig conv = ConvEnergyConfig.defaults();
+            if (energyChannels != null) {
+                Checks.atLeast("--energy-channels", energyChannels, 1);
+                conv = new ConvEnergyConfig(energyChannels, false, conv.embeddingDim());
+            }
+            b.optNetwork(NetworkConfig.of(energyHead == null ? conv : conv.withHead(energyHead.head())));
         }
         if (stepSpacing != null) {
             b.optStepSpacing(stepSpacing == Spacing.uniform ? StepCoefficients.Spacing.UNIFORM

@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
                 + "set (that class normal, the others anomalous) by energy; per class AUROC, the mean, and the pixel "
                 + "AUROC of synthetic defects, beside published means.",
             "Resumable: rerun the same command to continue. Detection configuration: separate energy and "
-                + "time-conditioned value networks, energy gradient clip 0.1, shape negatives of weight 1; otherwise DxMI's image defaults (with "
+                + "time-conditioned value networks, energy gradient clip 0.1, shape negatives of weight 1, a flattened energy head; otherwise DxMI's image defaults (with "
                 + "the square term on the energy, gamma 1)."})
 final class OneClassCommand implements Callable<Integer> {
 
@@ -89,6 +89,12 @@ final class OneClassCommand implements Callable<Integer> {
             description = "Decay of the weight average of the energy that scores (default: 0, the last weights).")
     Float energyEma;
 
+    @Option(names = "--energy-head", paramLabel = "sum|flatten",
+            description = "How the energy's last feature map becomes one number: every position into the linear head"
+                    + " (flatten: it knows where a feature is, which aligned images need) or summed over positions"
+                    + " (sum: the official network) (default: ${DEFAULT-VALUE}).")
+    DxmiOptions.EnergyHead energyHead = DxmiOptions.EnergyHead.flatten;
+
     @Mixin
     CommonOptions common;
 
@@ -134,8 +140,10 @@ final class OneClassCommand implements Callable<Integer> {
         float shape = shapeNegatives != null ? shapeNegatives : 1f;
         Checks.finiteAtLeast("--shape-negatives", shape, 0);
         config.optShapeNegativeWeight(shape > 0 ? shape : null);
+        ConvEnergyConfig energy = quick ? new ConvEnergyConfig(16, false, 8) : ConvEnergyConfig.defaults();
+        config.optNetwork(NetworkConfig.of(energy.withHead(energyHead.head())));
         if (quick) {
-            config.optBatchSize(32).optPolicyBatch(32).optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, 8)));
+            config.optBatchSize(32).optPolicyBatch(32);
         }
         OneClassReport report = OneClassBenchmark.builder()
                 .setTrain(labelled(images.train())).setTest(labelled(images.test())).setClasses(normal).setOutput(out)

@@ -236,6 +236,10 @@ class CommandLineTest {
                 tmp.resolve("x").toString()), 2, "--steps and --tau are required");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--shape-negatives", "1",
                 "--out", tmp.resolve("x").toString()), 2, "--shape-negatives breaks the layout of images");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
+                "flatten", "--out", tmp.resolve("x").toString()), 2, "--energy-head shapes the convolutional energy");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
+                "max", "--out", tmp.resolve("x").toString()), 2, "--energy-head", "max");
         assertOneLineError(dxmi("sample", "--model", tmp.toString(), "--n", "5", "--out",
                 tmp.resolve("y.csv").toString()), 2, "is not a model directory");
         assertOneLineError(dxmi("energy", "--model", tmp.resolve("nope").toString(), "--in", "a.csv", "--out",

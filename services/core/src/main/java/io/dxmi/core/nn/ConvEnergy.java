@@ -22,6 +22,9 @@ import io.dxmi.core.random.Rng;
  *   ReLU, sum over positions, Linear(2nh → 1), learned output scale (Linear(1, 1))
  * </pre>
  *
+ * With {@link ConvEnergyConfig.Head#FLATTEN} the last map is not summed: all its positions go into
+ * Linear(2nh·h·w → 1).
+ *
  * Time-conditioned (a value V(x, t)): each block adds a projection of the time embedding to the
  * first convolution's output, per channel, as the DDPM UNet does. Output (n, 1).
  */
@@ -79,7 +82,7 @@ public final class ConvEnergy implements TimeNetwork {
                 }
             }
         }
-        layers.addLinear("head", width, 1, rng);
+        layers.addLinear("head", flatten() ? width * h * w : width, 1, rng);
         layers.addScale("scale", rng);
     }
 
@@ -103,8 +106,13 @@ public final class ConvEnergy implements TimeNetwork {
             }
             h = Layers.leakyRelu(out);
         }
-        NDArray pooled = Activation.relu(h).sum(new int[] {2, 3});
+        NDArray features = Activation.relu(h);
+        NDArray pooled = flatten() ? features.reshape(features.getShape().get(0), -1) : features.sum(new int[] {2, 3});
         return layers.scale(layers.linear(pooled, "head"), "scale");
+    }
+
+    private boolean flatten() {
+        return config.head() == ConvEnergyConfig.Head.FLATTEN;
     }
 
     public ConvEnergyConfig config() {

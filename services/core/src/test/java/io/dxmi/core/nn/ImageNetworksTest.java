@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.GradientRecorder;
+import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +103,42 @@ class ImageNetworksTest {
                 assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
             }
         }
+    }
+
+    @Test
+    void aFlattenedHeadTakesEveryPositionOfTheLastMap() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConvEnergyConfig config = new ConvEnergyConfig(4, false, 8).withHead(ConvEnergyConfig.Head.FLATTEN);
+            ConvEnergy net = new ConvEnergy(config, GRAY_16, "", m, new Rng(5));
+            // 16 -> 8 -> 4 -> 2 after three poolings, 2 x 4 channels: 8 x 2 x 2 inputs (the summed head: 8).
+            assertEquals(32, net.parameters().get("head.weight").size());
+            assertEquals(8, new ConvEnergy(new ConvEnergyConfig(4, false, 8), GRAY_16, "", m, new Rng(5)).parameters()
+                    .get("head.weight").size());
+            NDArray x = images(m, GRAY_16, 3, 6);
+            NDArray e;
+            try (GradientRecorder g = GradientRecorder.open()) {
+                e = net.forward(x, embed(m, net, 0, 3));
+                g.backward(e.sum());
+            }
+            assertArrayEquals(new long[] {3, 1}, e.getShape().getShape());
+            for (var p : net.parameters().arrays().entrySet()) {
+                assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
+            }
+            assertEquals(ConvEnergyConfig.Head.FLATTEN, config.withTimeConditioning(true).head());
+        }
+    }
+
+    @Test
+    void theHeadSurvivesAModelFileAndOlderFilesReadAsSummed() throws Exception {
+        ObjectMapper json = ModelDirectory.json();
+        NetworkConfig flat = NetworkConfig.of(new ConvEnergyConfig(4, false, 8).withHead(ConvEnergyConfig.Head.FLATTEN));
+        ObjectNode tree = json.valueToTree(flat);
+        assertEquals(flat, json.treeToValue(tree, NetworkConfig.class));
+        // The official head is not written: configurations (and their hashes) stay as older versions wrote them.
+        ObjectNode summed = json.valueToTree(NetworkConfig.of(new ConvEnergyConfig(4, false, 8)));
+        assertFalse(summed.get("convEnergy").has("head"), summed.toString());
+        ((ObjectNode) tree.get("convEnergy")).remove("head"); // as written before the setting existed
+        assertEquals(ConvEnergyConfig.Head.SUM, json.treeToValue(tree, NetworkConfig.class).convEnergy().head());
     }
 
     @Test
