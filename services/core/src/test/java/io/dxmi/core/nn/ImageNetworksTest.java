@@ -88,20 +88,24 @@ class ImageNetworksTest {
         }
     }
 
+    private static void assertOneNumberPerImageWithGradientsEverywhere(NDManager m, ConvEnergy net) {
+        NDArray x = images(m, GRAY_16, 3, 6);
+        NDArray e;
+        try (GradientRecorder g = GradientRecorder.open()) {
+            e = net.forward(x, embed(m, net, 0, 3));
+            g.backward(e.sum());
+        }
+        assertArrayEquals(new long[] {3, 1}, e.getShape().getShape());
+        for (var p : net.parameters().arrays().entrySet()) {
+            assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
+        }
+    }
+
     @Test
     void convEnergyGivesOneNumberPerImageAndGradientsReachEveryWeight() {
         try (NDManager m = NDManager.newBaseManager()) {
             ConvEnergy net = new ConvEnergy(new ConvEnergyConfig(4, false, 8), GRAY_16, "energy.", m, new Rng(5));
-            NDArray x = images(m, GRAY_16, 3, 6);
-            NDArray e;
-            try (GradientRecorder g = GradientRecorder.open()) {
-                e = net.forward(x, embed(m, net, 0, 3));
-                g.backward(e.sum());
-            }
-            assertArrayEquals(new long[] {3, 1}, e.getShape().getShape());
-            for (var p : net.parameters().arrays().entrySet()) {
-                assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
-            }
+            assertOneNumberPerImageWithGradientsEverywhere(m, net);
         }
     }
 
@@ -114,16 +118,7 @@ class ImageNetworksTest {
             assertEquals(32, net.parameters().get("head.weight").size());
             assertEquals(8, new ConvEnergy(new ConvEnergyConfig(4, false, 8), GRAY_16, "", m, new Rng(5)).parameters()
                     .get("head.weight").size());
-            NDArray x = images(m, GRAY_16, 3, 6);
-            NDArray e;
-            try (GradientRecorder g = GradientRecorder.open()) {
-                e = net.forward(x, embed(m, net, 0, 3));
-                g.backward(e.sum());
-            }
-            assertArrayEquals(new long[] {3, 1}, e.getShape().getShape());
-            for (var p : net.parameters().arrays().entrySet()) {
-                assertTrue(p.getValue().getGradient().abs().sum().getFloat() > 0, "no gradient at " + p.getKey());
-            }
+            assertOneNumberPerImageWithGradientsEverywhere(m, net);
             assertEquals(ConvEnergyConfig.Head.FLATTEN, config.withTimeConditioning(true).head());
         }
     }
