@@ -1,5 +1,8 @@
 package io.dxmi.cli;
 
+// Over 400 lines: this is the one place where every DxMI flag of train, run and submit is declared, checked
+// and mapped onto DxmiConfig; split by flag family, each check would have to find its neighbours' values again.
+
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.TimeCost;
