@@ -30,8 +30,10 @@ import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.sampleractor.SamplerActorVerticle;
 import io.dxmi.valuelearner.ValueLearnerVerticle;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,9 +256,22 @@ final class EmbeddedRun {
                     s.maxStaleness(), s.checkpointEvery(), s.evalEvery());
             try (PipelineContext ctx = PipelineContext.open(cluster.vertx(), cluster.kafka(), s.run(), "submit",
                     PipelineContext.metricsFor("submit", s.run()))) {
-                Submission.submit(ctx, plan, ddpm);
+                warnWhenTheDiskIsShort(Submission.submit(ctx, plan, ddpm), s.out().resolve(KAFKA));
             }
             return plan;
+        }
+    }
+
+    /**
+     * Says at the start when the embedded broker's disk has less room than the run's topics may take: when the disk
+     * fills, Kafka halts the process (the checkpoints stay, and {@code --resume} continues once there is room).
+     */
+    private void warnWhenTheDiskIsShort(long topicBytes, Path kafkaDir) throws IOException {
+        long free = Files.getFileStore(kafkaDir).getUsableSpace();
+        if (free < topicBytes) {
+            log.println("warning: the run's topics may take up to " + (topicBytes >> 20) + " MiB, but " + kafkaDir
+                    + " has " + (free >> 20) + " MiB free: if the disk fills, the broker stops the run (make room,"
+                    + " then continue it with --resume)");
         }
     }
 

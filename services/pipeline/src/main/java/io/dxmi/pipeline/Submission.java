@@ -38,8 +38,12 @@ public final class Submission {
         return new RunPlan(spec, mode, staleness, checkpointEvery, evalEvery);
     }
 
-    /** Creates the run's topics, then publishes the plan and policy version 0 (blocking). */
-    public static void submit(PipelineContext context, RunPlan plan, DdpmModel pretrained)
+    /**
+     * Creates the run's topics, then publishes the plan and policy version 0 (blocking).
+     *
+     * @return the most disk the run's topics take per replica, in bytes
+     */
+    public static long submit(PipelineContext context, RunPlan plan, DdpmModel pretrained)
             throws InterruptedException, ExecutionException {
         Map<String, float[]> policy;
         Map<String, Long> sizes = new LinkedHashMap<>();
@@ -57,6 +61,7 @@ public final class Submission {
         context.publishPlan(plan).toCompletionStage().toCompletableFuture().get();
         context.snapshots(plan).publish(RunTopics.POLICY, 0, 0, -1, policy, 0).toCompletionStage()
                 .toCompletableFuture().get();
+        return disk;
     }
 
     private static Map<String, Integer> layout(Map<String, float[]> weights) {

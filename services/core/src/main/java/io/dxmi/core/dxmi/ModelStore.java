@@ -83,7 +83,19 @@ public final class ModelStore {
         TensorArchive archive = new TensorArchive();
         state.tensors().forEach(archive::put);
         Path tmp = dir.resolve(PRETRAIN_STATE + ".tmp");
-        String sha = archive.write(tmp);
+        Path tmpJson = dir.resolve(PRETRAIN_STATE_JSON + ".tmp");
+        try {
+            writePretrainState(dir, archive.write(tmp), tmp, tmpJson, state, config, data);
+        } catch (IOException | RuntimeException e) {
+            // A full disk: the previous state stays whole, and the half-written copies give their space back.
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(tmpJson);
+            throw e;
+        }
+    }
+
+    private static void writePretrainState(Path dir, String sha, Path tmp, Path tmpJson, PretrainState state,
+            PretrainConfig config, DataInfo data) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("iteration", state.iteration());
         m.set("rngState", JSON.valueToTree(state.rngState()));
@@ -92,7 +104,6 @@ public final class ModelStore {
         m.put("stateSha256", sha);
         m.set("pretrainConfig", JSON.valueToTree(config));
         m.set("data", JSON.valueToTree(data));
-        Path tmpJson = dir.resolve(PRETRAIN_STATE_JSON + ".tmp");
         ModelDirectory.writeJson(tmpJson, m);
         Files.move(tmp, dir.resolve(PRETRAIN_STATE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmpJson, dir.resolve(PRETRAIN_STATE_JSON), StandardCopyOption.REPLACE_EXISTING,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,23 +56,72 @@ public final class ModelDirectory {
         return m;
     }
 
-    /** Writes weights, then the manifest (with the weights' hash), each atomically. */
+    /**
+     * Writes the weights and the manifest (with the weights' hash) as a pair: both go to temporary
+     * files first and are renamed into place only once both are complete, so a full disk or any other
+     * write failure leaves the model that was there, loadable (a new {@code weights.dxt} under the old
+     * manifest would not verify, and a resumed job would start again from nothing). Only a crash between
+     * the two renames can still part them. A failure names the directory and whether the old model is kept.
+     */
     public static void write(Path dir, ObjectNode manifest, TensorArchive weights) throws IOException {
         Files.createDirectories(dir);
-        String sha = weights.write(dir.resolve(WEIGHTS));
-        ObjectNode prov = manifest.has("provenance") ? (ObjectNode) manifest.get("provenance")
-                : manifest.putObject("provenance");
-        prov.put("weightsSha256", sha);
-        writeJson(dir.resolve(MANIFEST), manifest);
+        Path weightsTmp = null;
+        Path manifestTmp = null;
+        boolean replacedWeights = false;
+        try {
+            weightsTmp = Files.createTempFile(dir, WEIGHTS, ".tmp");
+            String sha;
+            try (OutputStream out = Files.newOutputStream(weightsTmp)) {
+                sha = weights.write(out);
+            }
+            ObjectNode prov = manifest.has("provenance") ? (ObjectNode) manifest.get("provenance")
+                    : manifest.putObject("provenance");
+            prov.put("weightsSha256", sha);
+            manifestTmp = Files.createTempFile(dir, MANIFEST, ".tmp");
+            Files.writeString(manifestTmp, JSON.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
+            Files.move(weightsTmp, dir.resolve(WEIGHTS), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            replacedWeights = true;
+            Files.move(manifestTmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(weightsTmp);
+            deleteQuietly(manifestTmp);
+            throw new IOException("cannot write the model in " + dir + ": " + describe(e)
+                    + (replacedWeights ? " (its weights were replaced but not its manifest: it will not load)"
+                            : " (the model that was there, if any, is kept)"), e);
+        }
     }
 
-    /** Writes JSON atomically (temporary file, then move). */
+    /** Writes JSON atomically (temporary file, then move); a failure names the file and leaves the old one. */
     public static void writeJson(Path file, JsonNode node) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw new IOException("cannot write " + file + ": " + describe(e), e);
+        }
+    }
+
+    /** The exception's message, or its type when it has none (a full disk says "No space left on device"). */
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // best effort: the failure being reported matters more than a leftover temporary file
+        }
     }
 
     /** A loaded model directory. */

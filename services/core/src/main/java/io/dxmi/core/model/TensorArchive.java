@@ -96,16 +96,23 @@ public final class TensorArchive {
     public String write(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        String hash;
-        try (OutputStream raw = Files.newOutputStream(tmp)) {
-            hash = write(raw);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            String hash;
+            try (OutputStream raw = Files.newOutputStream(tmp)) {
+                hash = write(raw);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return hash;
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+            // A full disk's message is only "No space left on device": say which file, and that the old one stays.
+            throw new IOException("cannot write " + file + ": " + e.getMessage() + " (the previous file, if any, is kept)",
+                    e);
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return hash;
     }
 
     /** Writes to a stream (not closed); returns the hex SHA-256 trailer. */

@@ -9,11 +9,15 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -21,6 +25,7 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>Defaults suited to one node: all replication factors 1, {@code auto.create.topics.enable=false} (topics are
  * created explicitly with {@link Topics#ensure}), {@code message.max.bytes} {@value #MESSAGE_MAX_BYTES} (2 MiB,
  * so ~1 MB records fit), no initial rebalance delay. {@link Builder#optProperties} overrides any of them.
+ *
+ * <p>Kafka halts the whole process when every log directory has failed (most often a full disk). In this JVM that
+ * process is the user's, so a started broker first installs a halt procedure that says so in one log line, with
+ * each live broker's data directory and its free space, before it halts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -45,6 +54,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_HOST = "127.0.0.1";
+    private static final Set<Path> LIVE_DATA_DIRS = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HALT_EXPLAINED = new AtomicBoolean();
 
     private final String host;
     private final String advertisedHost;
@@ -94,6 +105,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(config);
             }
+            explainHalts();
+            LIVE_DATA_DIRS.add(dataDir);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             awaitReady();
@@ -129,6 +142,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Shuts the broker down and waits for it; idempotent. */
     @Override
     public synchronized void close() {
+        LIVE_DATA_DIRS.remove(dataDir);
         if (server != null) {
             KafkaRaftServer s = server;
             server = null;
@@ -226,6 +240,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(host, 0));
             return s.getLocalPort();
+        }
+    }
+
+    /** Installs, once per process, the halt procedure that explains a halt before it happens. */
+    private static void explainHalts() {
+        if (HALT_EXPLAINED.compareAndSet(false, true)) {
+            Exit.setHaltProcedure((status, message) -> {
+                LOG.error(haltMessage(status, message, LIVE_DATA_DIRS));
+                System.err.flush();
+                Runtime.getRuntime().halt(status);
+            });
+        }
+    }
+
+    /** The line logged when Kafka halts the process: why, where, and how to continue. */
+    static String haltMessage(int status, String message, Collection<Path> dataDirs) {
+        StringBuilder sb = new StringBuilder("the embedded Kafka broker halts this process (status ").append(status)
+                .append(')');
+        if (message != null && !message.isBlank()) {
+            sb.append(": ").append(message);
+        }
+        for (Path dir : dataDirs) {
+            sb.append("; data directory ").append(dir).append(" has ").append(freeMiB(dir)).append(" MiB free");
+        }
+        return sb.append(". Kafka halts when every log directory has failed, most often because the disk is full;")
+                .append(" what was written before is kept: make room, then restart on the same data directory")
+                .toString();
+    }
+
+    private static String freeMiB(Path dir) {
+        try {
+            return Long.toString(Files.getFileStore(dir).getUsableSpace() >> 20);
+        } catch (IOException | RuntimeException e) {
+            return "an unknown number of";
         }
     }
 
