@@ -109,8 +109,8 @@ public final class DxmiCommand implements Runnable {
      * message, anything else by its type too.
      */
     static String describe(Throwable ex) {
-        if (ex instanceof UncheckedIOException u && u.getCause() instanceof FileSystemException f) {
-            return describe(f);
+        if (ex instanceof UncheckedIOException u && u.getCause() != null) {
+            return describe(u.getCause()); // its own message is the cause's type and message
         }
         if (ex instanceof FileSystemException f && f.getReason() == null) {
             // Java's file errors without a reason say only the path: name what went wrong with it.

@@ -51,6 +51,7 @@ final class ScoresCommand implements Callable<Integer> {
                 .optProperties(properties).build();
         ObjectMapper json = new ObjectMapper();
         long[] bad = new long[1];
+        long[] written = new long[1];
         long n;
         try (Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                 : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
@@ -62,13 +63,23 @@ final class ScoresCommand implements Callable<Integer> {
                             if (follow) {
                                 w.flush();
                             }
+                            written[0]++;
                         } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+                            throw new UncheckedIOException(writeFailure(e, written[0]));
                         }
                     }, bad);
+        } catch (IOException e) {
+            throw writeFailure(e, written[0]); // the last lines, flushed when the file closes
         }
         System.err.println("scores: " + n + " committed scores" + (out == null ? "" : " written to " + out)
                 + (bad[0] > 0 ? "; " + bad[0] + " undecodable records skipped" : ""));
         return 0;
+    }
+
+    /** A full disk: say where, and that nothing is lost (the scores stay on their topic). */
+    private IOException writeFailure(IOException e, long written) {
+        return new IOException("cannot write " + (out == null ? "standard output" : out.toString()) + " ("
+                + e.getMessage() + ") after " + written + " scores, the last of them perhaps cut off; the scores stay"
+                + " on " + topic + ": make room and run again", e);
     }
 }

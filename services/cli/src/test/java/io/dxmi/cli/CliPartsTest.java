@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -71,6 +72,9 @@ class CliPartsTest {
         // A reason Java gives is kept as it is.
         assertEquals("/tmp/a: No space left on device", DxmiCommand.describe(new FileSystemException("/tmp/a", null,
                 "No space left on device")));
+        // A stream's write on a full disk says only that, wrapped by a lambda: the wrapper's type is not shown.
+        assertEquals("No space left on device", DxmiCommand.describe(new UncheckedIOException(
+                new IOException("No space left on device"))));
     }
 
     @Test
