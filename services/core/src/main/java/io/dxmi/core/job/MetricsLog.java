@@ -28,8 +28,10 @@ import java.util.Map;
 public final class MetricsLog implements AutoCloseable {
 
     private final BufferedWriter out;
+    private final Path file;
 
     public MetricsLog(Path file) throws IOException {
+        this.file = file;
         Files.createDirectories(file.toAbsolutePath().getParent());
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
@@ -128,7 +130,8 @@ public final class MetricsLog implements AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // A full disk says only "No space left on device": say which file.
+            throw new UncheckedIOException(new IOException("cannot append to " + file + ": " + e.getMessage(), e));
         }
     }
 
