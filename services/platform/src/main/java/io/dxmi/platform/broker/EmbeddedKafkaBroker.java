@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * created explicitly with {@link Topics#ensure}), {@code message.max.bytes} {@value #MESSAGE_MAX_BYTES} (2 MiB,
  * so ~1 MB records fit), no initial rebalance delay. {@link Builder#optProperties} overrides any of them.
  *
- * <p>Kafka halts the whole process when every log directory has failed (most often a full disk). In this JVM that
- * process is the user's, so a started broker first installs a halt procedure that says so in one log line, with
- * each live broker's data directory and its free space, before it halts.
+ * <p>Kafka ends the whole process on a fatal fault, for example when every log directory has failed (most often a
+ * full disk). In this JVM that process is the user's, so a started broker first installs halt and exit procedures
+ * that say so in one log line, with each live broker's data directory and its free space, before the process ends.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -243,7 +243,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Installs, once per process, the halt procedure that explains a halt before it happens. */
+    /**
+     * Installs, once per process, halt and exit procedures that explain Kafka's ending of the process before it
+     * happens (Kafka's fatal-fault handlers call one or the other).
+     */
     private static void explainHalts() {
         if (HALT_EXPLAINED.compareAndSet(false, true)) {
             Exit.setHaltProcedure((status, message) -> {
@@ -251,12 +254,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 System.err.flush();
                 Runtime.getRuntime().halt(status);
             });
+            Exit.setExitProcedure((status, message) -> {
+                LOG.error(haltMessage(status, message, LIVE_DATA_DIRS));
+                System.err.flush();
+                Runtime.getRuntime().exit(status);
+            });
         }
     }
 
     /** The line logged when Kafka halts the process: why, where, and how to continue. */
     static String haltMessage(int status, String message, Collection<Path> dataDirs) {
-        StringBuilder sb = new StringBuilder("the embedded Kafka broker halts this process (status ").append(status)
+        StringBuilder sb = new StringBuilder("the embedded Kafka broker ends this process (status ").append(status)
                 .append(')');
         if (message != null && !message.isBlank()) {
             sb.append(": ").append(message);
@@ -264,9 +272,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (Path dir : dataDirs) {
             sb.append("; data directory ").append(dir).append(" has ").append(freeMiB(dir)).append(" MiB free");
         }
-        return sb.append(". Kafka halts when every log directory has failed, most often because the disk is full;")
-                .append(" what was written before is kept: make room, then restart on the same data directory")
-                .toString();
+        return sb.append(". Kafka does so on a fatal fault (logged above), for example when every log directory has")
+                .append(" failed, most often because the disk is full; what was written before is kept: fix the cause")
+                .append(" (make room), then restart on the same data directory").toString();
     }
 
     private static String freeMiB(Path dir) {

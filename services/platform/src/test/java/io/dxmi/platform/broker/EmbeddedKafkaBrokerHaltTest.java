@@ -32,14 +32,24 @@ class EmbeddedKafkaBrokerHaltTest {
         Matcher m = Pattern.compile("data directory " + Pattern.quote(dir.toString()) + " has (\\d+) MiB free")
                 .matcher(line);
         assertTrue(m.find(), line);
-        assertTrue(line.startsWith("the embedded Kafka broker halts this process (status 1): log dirs failed"), line);
+        assertTrue(line.startsWith("the embedded Kafka broker ends this process (status 1): log dirs failed"), line);
         assertTrue(line.contains("restart on the same data directory"), line);
     }
 
     @Test
     void aHaltOfAStartedBrokerIsExplainedBeforeTheProcessEnds() throws IOException, InterruptedException {
+        assertExplained("halt", 3);
+    }
+
+    @Test
+    void anExitOfAStartedBrokerIsExplainedBeforeTheProcessEnds() throws IOException, InterruptedException {
+        assertExplained("exit", 4);
+    }
+
+    private void assertExplained(String how, int status) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), HaltingBroker.class.getName(), dir.toString())
+                System.getProperty("java.class.path"), HaltingBroker.class.getName(), dir.toString(), how,
+                Integer.toString(status))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM did not end");
@@ -47,16 +57,21 @@ class EmbeddedKafkaBrokerHaltTest {
             p.destroyForcibly();
         }
         String out = Files.readString(dir.resolve("child.log"), StandardCharsets.UTF_8);
-        assertEquals(3, p.exitValue(), out);
-        assertTrue(out.contains("the embedded Kafka broker halts this process (status 3): simulated log dir failure"
-                + "; data directory " + dir.resolve("kafka")), out);
+        assertEquals(status, p.exitValue(), out);
+        assertTrue(out.contains("the embedded Kafka broker ends this process (status " + status + "): simulated fatal"
+                + " fault; data directory " + dir.resolve("kafka")), out);
     }
 
-    /** Starts a broker, then halts the way Kafka's log manager does when its last log directory fails. */
+    /** Starts a broker, then halts or exits the way Kafka's fatal-fault handlers do (its log manager halts). */
     public static final class HaltingBroker {
         public static void main(String[] args) {
             EmbeddedKafkaBroker.builder().setDataDir(Path.of(args[0]).resolve("kafka")).build().start();
-            Exit.halt(3, "simulated log dir failure");
+            int status = Integer.parseInt(args[2]);
+            if ("halt".equals(args[1])) {
+                Exit.halt(status, "simulated fatal fault");
+            } else {
+                Exit.exit(status, "simulated fatal fault");
+            }
         }
     }
 }
