@@ -17,6 +17,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A model on disk: {@code model.json} (the manifest: kind, configuration, data, provenance,
@@ -61,7 +63,8 @@ public final class ModelDirectory {
      * files first and are renamed into place only once both are complete, so a full disk or any other
      * write failure leaves the model that was there, loadable (a new {@code weights.dxt} under the old
      * manifest would not verify, and a resumed job would start again from nothing). Only a crash between
-     * the two renames can still part them. A failure names the directory and whether the old model is kept.
+     * the two renames can part them, and {@link #read} then finishes the write from the new manifest's temporary
+     * file. A failure names the directory and whether the old model is kept.
      */
     public static void write(Path dir, ObjectNode manifest, TensorArchive weights) throws IOException {
         Files.createDirectories(dir);
@@ -161,10 +164,46 @@ public final class ModelDirectory {
         String expected = node.path("provenance").path("weightsSha256").asText("");
         String actual = sha256(dir.resolve(WEIGHTS));
         if (!expected.isEmpty() && !expected.equals(actual)) {
-            throw new IOException(dir.resolve(WEIGHTS) + " does not match its manifest (SHA-256 " + actual
-                    + ", manifest says " + expected + ")");
+            ObjectNode pending = finishInterruptedWrite(dir, actual);
+            if (pending == null) {
+                throw new IOException(dir.resolve(WEIGHTS) + " does not match its manifest (SHA-256 " + actual
+                        + ", manifest says " + expected + ")");
+            }
+            node = pending;
         }
         return new Loaded(dir, (ObjectNode) node, weights);
+    }
+
+    /**
+     * A write stopped between its two renames ({@link #write}) leaves the new weights under the old manifest and the
+     * new manifest, complete, in its temporary file: finds that manifest by the weights' hash and moves it into place
+     * (where the directory is writable). Null when there is none.
+     */
+    private static ObjectNode finishInterruptedWrite(Path dir, String weightsSha) throws IOException {
+        List<Path> candidates;
+        try (Stream<Path> files = Files.list(dir)) {
+            candidates = files.filter(f -> f.getFileName().toString().startsWith(MANIFEST)
+                    && f.getFileName().toString().endsWith(".tmp")).sorted().toList();
+        }
+        for (Path tmp : candidates) {
+            JsonNode m;
+            try {
+                m = JSON.readTree(tmp.toFile());
+            } catch (IOException e) {
+                continue; // a manifest whose own write was cut short
+            }
+            if (m instanceof ObjectNode o && FORMAT.equals(o.path("format").asText())
+                    && weightsSha.equals(o.path("provenance").path("weightsSha256").asText())) {
+                try {
+                    Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    // a read-only directory: the manifest found is used all the same
+                }
+                return o;
+            }
+        }
+        return null;
     }
 
     /** The trailer hash a {@link TensorArchive} file carries (its last 32 bytes). */

@@ -62,6 +62,32 @@ class ModelDirectoryTest {
     }
 
     @Test
+    void aWriteStoppedBetweenItsRenamesIsFinishedByTheNextRead() throws IOException {
+        Path model = dir.resolve("model");
+        ModelDirectory.write(model, manifest(1), new TensorArchive().put("w", new float[] {1, 2, 3}));
+        // The state a kill leaves between the renames: new weights in place, the new manifest still temporary.
+        String sha = new TensorArchive().put("w", new float[] {7, 8, 9}).write(model.resolve(ModelDirectory.WEIGHTS));
+        ObjectNode second = manifest(2);
+        second.putObject("provenance").put("weightsSha256", sha);
+        ModelDirectory.writeJson(model.resolve(ModelDirectory.MANIFEST + "4242.tmp"), second);
+        ModelDirectory.writeJson(model.resolve(ModelDirectory.MANIFEST + "1111.tmp"), manifest(3)); // another hash
+
+        ModelDirectory.Loaded loaded = ModelDirectory.read(model);
+        assertEquals(2, loaded.manifest().path("version").asInt());
+        assertArrayEquals(new float[] {7, 8, 9}, loaded.weights().get("w"));
+        assertEquals(2, ModelDirectory.read(model).manifest().path("version").asInt(), "moved into place");
+    }
+
+    @Test
+    void weightsThatMatchNoManifestStillFailToLoad() throws IOException {
+        Path model = dir.resolve("model");
+        ModelDirectory.write(model, manifest(1), new TensorArchive().put("w", new float[] {1, 2, 3}));
+        new TensorArchive().put("w", new float[] {7, 8, 9}).write(model.resolve(ModelDirectory.WEIGHTS));
+        IOException e = assertThrows(IOException.class, () -> ModelDirectory.read(model));
+        assertTrue(e.getMessage().contains("does not match its manifest"), e.getMessage());
+    }
+
+    @Test
     void aFailedJsonWriteNamesTheFileAndKeepsTheOldOne() throws IOException {
         Path file = dir.resolve("result.json");
         ModelDirectory.writeJson(file, manifest(1));
