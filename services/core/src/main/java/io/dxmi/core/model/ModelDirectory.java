@@ -68,6 +68,7 @@ public final class ModelDirectory {
      */
     public static void write(Path dir, ObjectNode manifest, TensorArchive weights) throws IOException {
         Files.createDirectories(dir);
+        deleteLeftovers(dir);
         Path weightsTmp = null;
         Path manifestTmp = null;
         boolean replacedWeights = false;
@@ -93,6 +94,18 @@ public final class ModelDirectory {
             throw new IOException("cannot write the model in " + dir + ": " + describe(e)
                     + (replacedWeights ? " (its weights were replaced but not its manifest: it will not load)"
                             : " (the model that was there, if any, is kept)"), e);
+        }
+    }
+
+    /** Temporary files of writes killed before their renames: this write replaces whatever they held. */
+    private static void deleteLeftovers(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if ((name.startsWith(WEIGHTS) || name.startsWith(MANIFEST)) && name.endsWith(".tmp")) {
+                    deleteQuietly(f);
+                }
+            }
         }
     }
 

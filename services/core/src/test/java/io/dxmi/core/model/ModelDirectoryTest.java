@@ -76,6 +76,12 @@ class ModelDirectoryTest {
         assertEquals(2, loaded.manifest().path("version").asInt());
         assertArrayEquals(new float[] {7, 8, 9}, loaded.weights().get("w"));
         assertEquals(2, ModelDirectory.read(model).manifest().path("version").asInt(), "moved into place");
+
+        ModelDirectory.write(model, manifest(4), new TensorArchive().put("w", new float[] {4}));
+        try (Stream<Path> files = Files.list(model)) {
+            assertEquals(List.of(ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "the next write clears leftovers");
+        }
     }
 
     @Test
