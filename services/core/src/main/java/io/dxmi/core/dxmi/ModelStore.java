@@ -88,29 +88,12 @@ public final class ModelStore {
             writePretrainState(dir, archive.write(tmp), tmp, tmpJson, state, config, data);
         } catch (IOException | RuntimeException e) {
             // A full disk: the previous state stays whole, and the half-written copies give their space back.
-            deleteQuietly(tmp);
-            deleteQuietly(tmpJson);
+            ModelDirectory.deleteQuietly(tmp);
+            ModelDirectory.deleteQuietly(tmpJson);
             throw new IOException("cannot save the pretraining state of step " + state.iteration() + " in " + dir
-                    + ": " + rootMessage(e) + " (the state saved before it, if any, is kept: --resume continues"
+                    + ": " + ModelDirectory.rootMessage(e) + " (the state saved before it, if any, is kept: --resume continues"
                     + " from there)", e);
         }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the failure being reported matters more than a leftover temporary file
-        }
-    }
-
-    /** The innermost message: a full disk's "No space left on device", not the wrappers around it. */
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private static void writePretrainState(Path dir, String sha, Path tmp, Path tmpJson, PretrainState state,

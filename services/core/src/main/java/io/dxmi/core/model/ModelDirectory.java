@@ -91,7 +91,7 @@ public final class ModelDirectory {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(weightsTmp);
             deleteQuietly(manifestTmp);
-            throw new IOException("cannot write the model in " + dir + ": " + describe(e)
+            throw new IOException("cannot write the model in " + dir + ": " + rootMessage(e)
                     + (replacedWeights ? " (its weights were replaced but not its manifest: it will not load)"
                             : " (the model that was there, if any, is kept)"), e);
         }
@@ -120,23 +120,31 @@ public final class ModelDirectory {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
-            throw new IOException("cannot write " + file + ": " + describe(e), e);
+            throw new IOException("cannot write " + file + ": " + rootMessage(e), e);
         }
     }
 
-    /** The exception's message, or its type when it has none (a full disk says "No space left on device"). */
-    private static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /**
+     * The innermost message of a failure, or its type when it has none: a full disk's "No space left on device"
+     * rather than the wrappers around it.
+     */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    private static void deleteQuietly(Path tmp) {
+    /** Deletes a temporary file if it is there, ignoring failure: the failure being reported matters more. */
+    public static void deleteQuietly(Path tmp) {
         if (tmp == null) {
             return;
         }
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
-            // best effort: the failure being reported matters more than a leftover temporary file
+            // a leftover temporary file; the next write of the same file clears it
         }
     }
 

@@ -106,9 +106,7 @@ public final class TensorArchive {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return hash;
         } catch (IOException | RuntimeException e) {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
-            }
+            ModelDirectory.deleteQuietly(tmp);
             // A full disk's message is only "No space left on device": say which file, and that the old one stays.
             throw new IOException("cannot write " + file + ": " + e.getMessage() + " (the previous file, if any, is kept)",
                     e);

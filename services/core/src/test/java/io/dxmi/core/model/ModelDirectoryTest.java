@@ -45,10 +45,7 @@ class ModelDirectoryTest {
         ModelDirectory.Loaded loaded = ModelDirectory.read(model);
         assertEquals(1, loaded.manifest().path("version").asInt());
         assertArrayEquals(new float[] {1, 2, 3}, loaded.weights().get("w"));
-        try (Stream<Path> files = Files.list(model)) {
-            assertEquals(List.of(ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS),
-                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left");
-        }
+        assertOnlyTheModelsFiles(model, "no temporary file left");
     }
 
     @Test
@@ -78,10 +75,7 @@ class ModelDirectoryTest {
         assertEquals(2, ModelDirectory.read(model).manifest().path("version").asInt(), "moved into place");
 
         ModelDirectory.write(model, manifest(4), new TensorArchive().put("w", new float[] {4}));
-        try (Stream<Path> files = Files.list(model)) {
-            assertEquals(List.of(ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS),
-                    files.map(p -> p.getFileName().toString()).sorted().toList(), "the next write clears leftovers");
-        }
+        assertOnlyTheModelsFiles(model, "the next write clears leftovers");
     }
 
     @Test
@@ -104,6 +98,13 @@ class ModelDirectoryTest {
         assertEquals(1, ModelDirectory.json().readTree(file.toFile()).path("version").asInt());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file left");
+        }
+    }
+
+    private static void assertOnlyTheModelsFiles(Path model, String why) throws IOException {
+        try (Stream<Path> files = Files.list(model)) {
+            assertEquals(List.of(ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), why);
         }
     }
 }
