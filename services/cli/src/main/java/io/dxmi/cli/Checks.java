@@ -1,5 +1,9 @@
 package io.dxmi.cli;
 
+import io.dxmi.core.dxmi.ShapeTransform;
+
+import java.util.List;
+
 /**
  * Checks of flag values before any work starts; each failure is a {@link UsageError} naming the flag.
  */
@@ -32,6 +36,15 @@ final class Checks {
     static void belowOne(String flag, float value) {
         if (!(value >= 0 && value < 1)) {
             throw new UsageError(flag + " must be in [0, 1), got " + value);
+        }
+    }
+
+    /** A comma-separated list of shape transformations, or null for null. */
+    static List<ShapeTransform> shapeTransforms(String flag, String value) {
+        try {
+            return value == null ? null : ShapeTransform.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(flag + ": " + e.getMessage(), e);
         }
     }
 

@@ -113,6 +113,11 @@ final class DxmiOptions {
                     + " than ink: what detection wants (default: none; dxmi oneclass uses 1).")
     Float shapeNegatives;
 
+    @Option(names = "--shape-transforms", paramLabel = "T1,T2,...",
+            description = "The layouts the shape negatives draw from: roll, flip, rot180, rot90, rot270 (default: all;"
+                    + " leave out one the class looks the same under, such as rot180 for a 1).")
+    String shapeTransforms;
+
     @Option(names = "--policy-warmup", paramLabel = "FRACTION",
             description = "Hold the policy (sampler and sigmas) for this fraction of the iterations at the start while"
                     + " the energy and value learn against the pretrained sampler's samples (default: ${DEFAULT-VALUE}).")
@@ -240,6 +245,9 @@ final class DxmiOptions {
                 throw new UsageError("--shape-negatives breaks the layout of images; " + shape + " samples are vectors");
             }
         }
+        if (shapeTransforms != null && shapeNegatives == null) {
+            throw new UsageError("--shape-transforms chooses the layouts of the shape negatives; set --shape-negatives W too");
+        }
         if (energyHead != null && !shape.isImage()) {
             throw new UsageError("--energy-head shapes the convolutional energy of images; " + shape
                     + " samples are vectors");
@@ -349,6 +357,7 @@ final class DxmiOptions {
             b.optEntropyInValue(entropyInValue);
         }
         b.optShapeNegativeWeight(shapeNegatives);
+        b.optShapeTransforms(Checks.shapeTransforms("--shape-transforms", shapeTransforms));
         if (energyChannels != null || energyHead != null) {
             ConvEnergyConfig conv = ConvEnergyConfig.defaults();
             if (energyChannels != null) {

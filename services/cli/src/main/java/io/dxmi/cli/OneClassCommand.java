@@ -85,6 +85,10 @@ final class OneClassCommand implements Callable<Integer> {
                     + "(rotated, flipped, rolled), so that the energy learns shape rather than ink (default: 1; 0: none).")
     Float shapeNegatives;
 
+    @Option(names = "--shape-transforms", paramLabel = "T1,T2,...",
+            description = "The layouts the shape negatives draw from: roll, flip, rot180, rot90, rot270 (default: all).")
+    String shapeTransforms;
+
     @Option(names = "--energy-ema", paramLabel = "X",
             description = "Decay of the weight average of the energy that scores (default: 0, the last weights).")
     Float energyEma;
@@ -140,6 +144,7 @@ final class OneClassCommand implements Callable<Integer> {
         float shape = shapeNegatives != null ? shapeNegatives : 1f;
         Checks.finiteAtLeast("--shape-negatives", shape, 0);
         config.optShapeNegativeWeight(shape > 0 ? shape : null);
+        config.optShapeTransforms(Checks.shapeTransforms("--shape-transforms", shapeTransforms));
         ConvEnergyConfig energy = quick ? new ConvEnergyConfig(16, false, 8) : ConvEnergyConfig.defaults();
         config.optNetwork(NetworkConfig.of(energy.withHead(energyHead.head())));
         if (quick) {

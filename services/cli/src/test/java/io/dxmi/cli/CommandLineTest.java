@@ -236,6 +236,8 @@ class CommandLineTest {
                 tmp.resolve("x").toString()), 2, "--steps and --tau are required");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--shape-negatives", "1",
                 "--out", tmp.resolve("x").toString()), 2, "--shape-negatives breaks the layout of images");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--shape-transforms",
+                "roll", "--out", tmp.resolve("x").toString()), 2, "--shape-transforms", "set --shape-negatives W too");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
                 "flatten", "--out", tmp.resolve("x").toString()), 2, "--energy-head shapes the convolutional energy");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",

@@ -1,9 +1,11 @@
 package io.dxmi.core.dxmi;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -86,6 +88,8 @@ import java.util.Objects;
  * @param shapeNegativeWeight weight of extra energy negatives made from the batch's data images with
  *     their layout broken ({@link ShapeNegatives}: rotated, flipped or rolled), images only (default
  *     null: none; absent in manifests written before it)
+ * @param shapeTransforms the transformations the shape negatives draw from (default null: all of
+ *     {@link ShapeTransform}; absent in manifests written before it = all)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -95,7 +99,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         NetworkConfig network, long seed, int maxConsecutiveSkips, int snapshotEvery, boolean cosineDecay,
         StepCoefficients.Spacing stepSpacing, int policyBatch, float boxNegativeWeight, float boxMargin,
         boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup,
-        Boolean entropyInValue, Float policyGate, Float shapeNegativeWeight) {
+        Boolean entropyInValue, Float policyGate, Float shapeNegativeWeight,
+        // Left out when null, so that a default configuration's JSON (and the hashes over it) stay as before.
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -133,6 +139,14 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         }
         require(shapeNegativeWeight == null || shapeNegativeWeight >= 0 && Float.isFinite(shapeNegativeWeight),
                 "shape negative weight must be >= 0, got " + shapeNegativeWeight);
+        require(shapeTransforms == null || !shapeTransforms.isEmpty() && shapeTransforms.stream().noneMatch(Objects::isNull),
+                "shape transformations must be null (all) or a non-empty list, got " + shapeTransforms);
+        shapeTransforms = shapeTransforms == null ? null : List.copyOf(shapeTransforms);
+    }
+
+    /** The transformations the shape negatives draw from: the configured ones, or all. */
+    public List<ShapeTransform> shapeTransformsOrAll() {
+        return shapeTransforms == null ? ShapeTransform.all() : shapeTransforms;
     }
 
     /** The first iteration of the box negatives (and of the held policy) when {@link #boxNegativeStart()} is set. */
@@ -246,6 +260,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.entropyInValue = entropyInValue;
         b.policyGate = policyGate;
         b.shapeNegativeWeight = shapeNegativeWeight;
+        b.shapeTransforms = shapeTransforms;
         return b;
     }
 
@@ -288,6 +303,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean entropyInValue = true;
         private Float policyGate;
         private Float shapeNegativeWeight;
+        private List<ShapeTransform> shapeTransforms;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -365,6 +381,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         /** The shape negatives' weight, or null (or 0) for none. */
         public Builder optShapeNegativeWeight(Float v) { shapeNegativeWeight = v; return this; }
 
+        /** The transformations the shape negatives draw from, or null for all. */
+        public Builder optShapeTransforms(List<ShapeTransform> v) { shapeTransforms = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
@@ -372,7 +391,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
-                    entropyInValue, policyGate, shapeNegativeWeight);
+                    entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms);
         }
     }
 }

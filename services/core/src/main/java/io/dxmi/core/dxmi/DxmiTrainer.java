@@ -67,7 +67,7 @@ public final class DxmiTrainer {
         this.optimizers = new TrainerOptimizers(model, config);
         this.boxNegatives = config.boxNegativeWeight() > 0 ? BoxNegatives.fromData(data, model.normalization(),
                 model.dimension(), config.boxMargin()) : null;
-        this.shapeNegatives = shapeNegativeWeight() > 0 ? new ShapeNegatives(model.shape()) : null;
+        this.shapeNegatives = shapeNegativeWeight() > 0 ? new ShapeNegatives(model.shape(), config.shapeTransformsOrAll()) : null;
         this.policyConstants = new PolicyStepConstants(model, config.policyRowsPerStep());
     }
 

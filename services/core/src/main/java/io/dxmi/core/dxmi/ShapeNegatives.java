@@ -3,6 +3,8 @@ package io.dxmi.core.dxmi;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.random.Rng;
 
+import java.util.List;
+
 /**
  * Extra negatives for the energy step on images: the batch's own data images with their global
  * shape broken and their pixel statistics kept, each by one transformation drawn at random: a
@@ -12,26 +14,37 @@ import io.dxmi.core.random.Rng;
  * mostly their grey, noisy background; it then ranks images by how much ink they have, and
  * unlike images with less ink score as normal. Negatives with exactly the data's ink and texture
  * but the wrong layout leave shape as the only thing to learn (negative data augmentation,
- * Sinha et al. 2021). A class that looks the same rotated or flipped (a plain disc) gets negatives
- * equal to its data; do not use them there.
+ * Sinha et al. 2021). A class that looks the same under a transformation (a plain disc turned,
+ * a 1 turned by 180°) gets negatives equal to its data from it: leave that one out of the set.
  */
 final class ShapeNegatives {
 
-    private static final int ROLL = 0;
-    private static final int FLIP = 1;
-    private static final int ROTATE_180 = 2;
-    private static final int ROTATE_90 = 3;
-    private static final int ROTATE_270 = 4;
-
     private final SampleShape shape;
-    private final int kinds;
+    private final ShapeTransform[] transforms;
 
+    /** Negatives drawn from every transformation that fits the shape. */
     ShapeNegatives(SampleShape shape) {
+        this(shape, ShapeTransform.all());
+    }
+
+    /** Negatives drawn uniformly from {@code transforms}, less the square-only ones on non-square images. */
+    ShapeNegatives(SampleShape shape, List<ShapeTransform> transforms) {
         if (!shape.isImage()) {
             throw new IllegalArgumentException("shape negatives need images (C×H×W), got " + shape);
         }
         this.shape = shape;
-        this.kinds = shape.height() == shape.width() ? 5 : 3;
+        boolean square = shape.height() == shape.width();
+        this.transforms = transforms.stream().distinct().filter(t -> square || !t.squareOnly())
+                .toArray(ShapeTransform[]::new);
+        if (this.transforms.length == 0) {
+            throw new IllegalArgumentException("no shape transformation of " + transforms + " fits "
+                    + shape + " images (turns by 90° need square ones)");
+        }
+    }
+
+    /** The transformations drawn from, in order. */
+    List<ShapeTransform> transforms() {
+        return List.of(transforms);
     }
 
     /** One transformed copy of each of the n images in {@code images} (model space, row-major). */
@@ -39,13 +52,13 @@ final class ShapeNegatives {
         int size = shape.size();
         float[] out = new float[n * size];
         for (int i = 0; i < n; i++) {
-            transform(images, i * size, out, i * size, rng.nextInt(kinds));
+            transform(images, i * size, out, i * size, transforms[rng.nextInt(transforms.length)]);
         }
         return out;
     }
 
-    /** Applies transformation {@code kind} to the image at {@code from} in {@code in}, into {@code out} at {@code to}. */
-    void transform(float[] in, int from, float[] out, int to, int kind) {
+    /** Applies {@code kind} to the image at {@code from} in {@code in}, into {@code out} at {@code to}. */
+    void transform(float[] in, int from, float[] out, int to, ShapeTransform kind) {
         int c = shape.channels();
         int h = shape.height();
         int w = shape.width();
@@ -59,7 +72,6 @@ final class ShapeNegatives {
                         case ROTATE_180 -> (h - 1 - y) * w + (w - 1 - x);
                         case ROTATE_90 -> x * w + (w - 1 - y);
                         case ROTATE_270 -> (h - 1 - x) * w + y;
-                        default -> throw new IllegalArgumentException("no transformation " + kind);
                     };
                     out[to + plane + y * w + x] = in[from + plane + source];
                 }

@@ -2,13 +2,20 @@ package io.dxmi.core.dxmi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /** Shape negatives: each transformation against a hand-written image, and what a batch of them keeps. */
 class ShapeNegativesTest {
@@ -17,10 +24,14 @@ class ShapeNegativesTest {
     private static final float[] WIDE = {1, 2, 3, 4, 5, 6};
     private static final float[] SQUARE = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 
-    private static float[] apply(SampleShape shape, float[] image, int kind) {
+    private static float[] apply(SampleShape shape, float[] image, ShapeTransform kind) {
         float[] out = new float[image.length];
         new ShapeNegatives(shape).transform(image, 0, out, 0, kind);
         return out;
+    }
+
+    private static float[] apply(SampleShape shape, float[] image, int kind) {
+        return apply(shape, image, ShapeTransform.values()[kind]);
     }
 
     @Test
@@ -94,6 +105,73 @@ class ShapeNegativesTest {
             }
             assertEquals(true, known, "image " + i + " is rolled, flipped or turned by 180°");
         }
+    }
+
+    @Test
+    void aChosenSetIsAllThatIsDrawnAndEachOfItIs() {
+        SampleShape square = SampleShape.image(1, 3, 3);
+        List<ShapeTransform> chosen = ShapeTransform.parseList("roll, rot270,rot90");
+        ShapeNegatives negatives = new ShapeNegatives(square, chosen);
+        assertEquals(List.of(ShapeTransform.ROLL, ShapeTransform.ROTATE_270, ShapeTransform.ROTATE_90), negatives.transforms());
+        int n = 300;
+        float[] out = negatives.from(copies(SQUARE, n, 0), n, new Rng(11));
+        Map<ShapeTransform, Integer> drawn = new EnumMap<>(ShapeTransform.class);
+        for (int i = 0; i < n; i++) {
+            float[] got = Arrays.copyOfRange(out, i * 9, i * 9 + 9);
+            ShapeTransform which = null;
+            for (ShapeTransform t : ShapeTransform.values()) {
+                if (Arrays.equals(got, apply(square, SQUARE, t))) {
+                    which = t;
+                }
+            }
+            assertEquals(true, chosen.contains(which), "image " + i + " made by " + which);
+            drawn.merge(which, 1, Integer::sum);
+        }
+        // uniform over the three: about 100 each
+        chosen.forEach(t -> assertEquals(true, drawn.getOrDefault(t, 0) > 70, t + " drawn " + drawn.get(t) + " times"));
+    }
+
+    @Test
+    void theDefaultSetIsEveryTransformationAndDrawsAsBefore() {
+        // The default must draw the very sequence it drew before the set became a setting (old runs reproduce).
+        SampleShape square = SampleShape.image(1, 3, 3);
+        float[] batch = copies(SQUARE, 50, 100);
+        assertArrayEquals(new ShapeNegatives(square).from(batch, 50, new Rng(9)),
+                new ShapeNegatives(square, ShapeTransform.all()).from(batch, 50, new Rng(9)));
+        Rng rng = new Rng(9);
+        float[] out = new ShapeNegatives(square).from(batch, 50, new Rng(9));
+        for (int i = 0; i < 50; i++) {
+            float[] expected = apply(square, Arrays.copyOfRange(batch, i * 9, i * 9 + 9), rng.nextInt(5));
+            assertArrayEquals(expected, Arrays.copyOfRange(out, i * 9, i * 9 + 9), "image " + i);
+        }
+    }
+
+    @Test
+    void quarterTurnsAloneDoNotFitRectangularImagesAndUnknownNamesAreNamed() {
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> new ShapeNegatives(SampleShape.image(1, 2, 3), ShapeTransform.parseList("rot90,rot270")));
+        assertEquals(true, none.getMessage().contains("square"), none.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> ShapeTransform.parseList("roll,rot45"));
+        assertEquals(true, unknown.getMessage().contains("rot45") && unknown.getMessage().contains("rot180"),
+                unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ShapeTransform.parseList(" , "));
+    }
+
+    /** The default writes no key (older manifests and hashes over them unchanged); a chosen set reads back. */
+    @Test
+    void theSetTravelsInTheConfigurationAndItsAbsenceMeansAll() throws Exception {
+        ObjectMapper json = ModelDirectory.json();
+        DxmiConfig plain = DxmiConfig.imageBuilder().optShapeNegativeWeight(1f).build();
+        ObjectNode node = json.valueToTree(plain);
+        assertFalse(node.has("shapeTransforms"), node.toString());
+        assertEquals(ShapeTransform.all(), json.treeToValue(node, DxmiConfig.class).shapeTransformsOrAll());
+        DxmiConfig chosen = DxmiConfig.imageBuilder().optShapeNegativeWeight(1f)
+                .optShapeTransforms(List.of(ShapeTransform.ROLL, ShapeTransform.ROTATE_90)).build();
+        DxmiConfig read = json.readValue(json.writeValueAsString(chosen), DxmiConfig.class);
+        assertEquals(chosen, read);
+        assertEquals(List.of(ShapeTransform.ROLL, ShapeTransform.ROTATE_90), read.shapeTransformsOrAll());
+        assertThrows(IllegalArgumentException.class, () -> DxmiConfig.imageBuilder().optShapeTransforms(List.of()).build());
     }
 
     @Test
