@@ -35,9 +35,12 @@ import java.util.stream.IntStream;
                 + "set (that class normal, the others anomalous) by energy; per class AUROC, the mean, and the pixel "
                 + "AUROC of synthetic defects, beside published means.",
             "Resumable: rerun the same command to continue. Detection configuration: separate energy and "
-                + "time-conditioned value networks, energy gradient clip 0.1, shape negatives of weight 1, a flattened energy head; otherwise DxMI's image defaults (with "
+                + "time-conditioned value networks, energy gradient clip 0.1, shape negatives of weight 1 (rolled, upside down, turned by 90 or 270 degrees), a flattened energy head; otherwise DxMI's image defaults (with "
                 + "the square term on the energy, gamma 1)."})
 final class OneClassCommand implements Callable<Integer> {
+
+    /** Every layout but the 180° turn: mean AUROC against all five, MNIST 88.8% → 89.8%, Fashion-MNIST 89.6% → 89.8% (README). */
+    static final String DEFAULT_SHAPE_TRANSFORMS = "roll,flip,rot90,rot270";
 
     @Option(names = "--data", required = true, paramLabel = "NAME|FILE.idx[.gz]|DIR",
             description = "Labelled images with a test split: fashion-mnist, mnist, an idx file or a folder with one "
@@ -86,8 +89,9 @@ final class OneClassCommand implements Callable<Integer> {
     Float shapeNegatives;
 
     @Option(names = "--shape-transforms", paramLabel = "T1,T2,...",
-            description = "The layouts the shape negatives draw from: roll, flip, rot180, rot90, rot270 (default: all).")
-    String shapeTransforms;
+            description = "The layouts the shape negatives draw from: roll, flip, rot180, rot90, rot270 (default:"
+                    + " ${DEFAULT-VALUE}: not rot180, under which a 1, a 0 or an 8 looks the same).")
+    String shapeTransforms = DEFAULT_SHAPE_TRANSFORMS;
 
     @Option(names = "--energy-ema", paramLabel = "X",
             description = "Decay of the weight average of the energy that scores (default: 0, the last weights).")
