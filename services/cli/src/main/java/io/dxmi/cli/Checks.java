@@ -1,5 +1,6 @@
 package io.dxmi.cli;
 
+import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.ShapeTransform;
 
 import java.util.List;
@@ -37,6 +38,20 @@ final class Checks {
         if (!(value >= 0 && value < 1)) {
             throw new UsageError(flag + " must be in [0, 1), got " + value);
         }
+    }
+
+    /**
+     * {@link #shapeTransforms(String, String)} for images of {@code shape}: refused when every named
+     * transformation needs square images and these are not (training would otherwise fail only after pretraining).
+     */
+    static List<ShapeTransform> shapeTransforms(String flag, String value, SampleShape shape) {
+        List<ShapeTransform> transforms = shapeTransforms(flag, value);
+        if (transforms != null && shape.isImage() && shape.height() != shape.width()
+                && transforms.stream().allMatch(ShapeTransform::squareOnly)) {
+            throw new UsageError(flag + ": " + value + " turn images by 90 degrees, which needs square ones; these are "
+                    + shape.height() + " x " + shape.width() + " (add roll, flip or rot180)");
+        }
+        return transforms;
     }
 
     /** A comma-separated list of shape transformations, or null for null. */

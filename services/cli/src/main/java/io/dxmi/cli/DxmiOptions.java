@@ -248,6 +248,7 @@ final class DxmiOptions {
         if (shapeTransforms != null && shapeNegatives == null) {
             throw new UsageError("--shape-transforms chooses the layouts of the shape negatives; set --shape-negatives W too");
         }
+        Checks.shapeTransforms("--shape-transforms", shapeTransforms, shape);
         if (energyHead != null && !shape.isImage()) {
             throw new UsageError("--energy-head shapes the convolutional energy of images; " + shape
                     + " samples are vectors");

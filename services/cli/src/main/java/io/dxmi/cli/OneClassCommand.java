@@ -103,6 +103,10 @@ final class OneClassCommand implements Callable<Integer> {
                     + " (sum: the official network) (default: ${DEFAULT-VALUE}).")
     DxmiOptions.EnergyHead energyHead = DxmiOptions.EnergyHead.flatten;
 
+    @Option(names = "--energy-channels", paramLabel = "N",
+            description = "Width of the convolutional energy network (default: 32; --quick: 16).")
+    Integer energyChannels;
+
     @Mixin
     CommonOptions common;
 
@@ -148,8 +152,12 @@ final class OneClassCommand implements Callable<Integer> {
         float shape = shapeNegatives != null ? shapeNegatives : 1f;
         Checks.finiteAtLeast("--shape-negatives", shape, 0);
         config.optShapeNegativeWeight(shape > 0 ? shape : null);
-        config.optShapeTransforms(Checks.shapeTransforms("--shape-transforms", shapeTransforms));
+        config.optShapeTransforms(Checks.shapeTransforms("--shape-transforms", shapeTransforms, images.shape()));
         ConvEnergyConfig energy = quick ? new ConvEnergyConfig(16, false, 8) : ConvEnergyConfig.defaults();
+        if (energyChannels != null) {
+            Checks.atLeast("--energy-channels", energyChannels, 1);
+            energy = new ConvEnergyConfig(energyChannels, false, energy.embeddingDim());
+        }
         config.optNetwork(NetworkConfig.of(energy.withHead(energyHead.head())));
         if (quick) {
             config.optBatchSize(32).optPolicyBatch(32);

@@ -81,4 +81,22 @@ class ImageDataOptionsTest {
         assertOneLineError(pretrain("--data", "8gaussians", "--image-size", "0"), "--image-size must be at least 1");
         assertOneLineError(pretrain("--data", "8gaussians", "--classes", "1,,2"), "--classes has an empty item");
     }
+
+    @Test
+    void quarterTurnsAloneOnNonSquareImagesAreRefusedBeforeAnyWork() throws Exception {
+        Path images = tmp.resolve("wide-images.idx");
+        IdxFiles.writeImages(images, new float[20 * 6], SampleShape.image(1, 2, 3));
+        int[] labels = new int[20];
+        for (int i = 0; i < 20; i++) {
+            labels[i] = i % 2;
+        }
+        IdxFiles.writeLabels(tmp.resolve("wide-labels.idx"), labels);
+        assertOneLineError(CommandLineTest.dxmi("train", "--data", images.toString(), "--steps", "2", "--tau", "0.1",
+                "--shape-negatives", "1", "--shape-transforms", "rot90,rot270", "--out", tmp.resolve("t").toString()),
+                "--shape-transforms", "needs square ones", "2 x 3");
+        assertOneLineError(CommandLineTest.dxmi("oneclass", "--data", images.toString(), "--shape-transforms", "rot90",
+                "--out", tmp.resolve("oc").toString()), "--shape-transforms", "needs square ones");
+        assertFalse(Files.exists(tmp.resolve("t")), "nothing trained or written");
+        assertFalse(Files.exists(tmp.resolve("oc").resolve("oneclass.json")), "no benchmark started");
+    }
 }
