@@ -39,6 +39,8 @@ class OneClassCommandTest {
                 tmp.resolve("oc").toString()), "--iterations");
         assertRefused(CommandLineTest.dxmi("oneclass", "--data", "fashion-mnist", "--shape-negatives", "-1", "--out",
                 tmp.resolve("oc").toString()), "--shape-negatives");
+        assertRefused(CommandLineTest.dxmi("oneclass", "--data", "mnist", "--energy-channels", "0", "--out",
+                tmp.resolve("oc").toString()), "--energy-channels must be at least 1");
         assertRefused(CommandLineTest.dxmi("oneclass", "--data", "mnist", "--shape-transforms", "roll,rot45", "--out",
                 tmp.resolve("oc").toString()), "--shape-transforms", "unknown shape transformation 'rot45'", "rot270");
     }
