@@ -38,8 +38,10 @@ final class ScoringModel implements AutoCloseable {
             Calibration c = CalibrationFile.read(dir, weights.isEmpty() ? null : weights).orElse(null);
             SampleShape shape = ModelShapes.imageShape(loaded.model().shape(), loaded.manifest().get("data"));
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            String density = loaded.model().featureDensityId();
+            // A feature density changes what the scores mean, so it is part of the version every score names.
             return new ScoringModel(loaded.model(), shape, name + "@" + weights.substring(0, Math.min(12,
-                    weights.length())), c);
+                    weights.length())) + (density == null ? "" : "+density-" + density), c);
         } catch (IOException | RuntimeException e) {
             loaded.model().close();
             throw e;

@@ -31,7 +31,7 @@ import java.util.List;
         subcommands = {PretrainCommand.class, TrainCommand.class, RunCommand.class, SubmitCommand.class,
             ServiceCommand.class, BrokerCommand.class, RunsCommand.class, ExportCommand.class, DashboardCommand.class,
             SampleCommand.class, EnergyCommand.class, ClassifierCommand.class,
-            CalibrateCommand.class, CameraCommand.class, ScoresCommand.class, OneClassCommand.class,
+            CalibrateCommand.class, FeatureDensityCommand.class, CameraCommand.class, ScoresCommand.class, OneClassCommand.class,
             Table1Command.class, VectorTableCommand.class, ImageTableCommand.class, CommandLine.HelpCommand.class})
 public final class DxmiCommand implements Runnable {
 

@@ -11,6 +11,7 @@ import io.dxmi.core.data.image.ImageSources;
 import io.dxmi.core.data.image.ImageSplit;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
@@ -103,6 +104,12 @@ final class OneClassCommand implements Callable<Integer> {
                     + " (sum: the official network) (default: ${DEFAULT-VALUE}).")
     DxmiOptions.EnergyHead energyHead = DxmiOptions.EnergyHead.flatten;
 
+    @Option(names = "--feature-density", paramLabel = "X",
+            description = "Score with a Gaussian fitted to the trained energy's features of the class's training images,"
+                    + " X its shrinkage (default: ${DEFAULT-VALUE}; 0: the energy's own head scores; see 'dxmi"
+                    + " feature-density').")
+    double featureDensity = FeatureDensity.DEFAULT_SHRINKAGE;
+
     @Option(names = "--energy-channels", paramLabel = "N",
             description = "Width of the convolutional energy network (default: 32; --quick: 16).")
     Integer energyChannels;
@@ -120,6 +127,9 @@ final class OneClassCommand implements Callable<Integer> {
         Checks.atLeast("--iterations", its, 1);
         Checks.atLeast("--steps", t, 1);
         Checks.atLeast("--defects", perKind, 0);
+        if (!(featureDensity >= 0 && Double.isFinite(featureDensity))) {
+            throw new UsageError("--feature-density must be a number >= 0, got " + featureDensity);
+        }
         if (gamma != null) {
             Checks.finiteAtLeast("--gamma", gamma, 0);
         }
@@ -166,7 +176,7 @@ final class OneClassCommand implements Callable<Integer> {
                 .setTrain(labelled(images.train())).setTest(labelled(images.test())).setClasses(normal).setOutput(out)
                 .setPretrainConfig(pretrain).setConfig(config.build()).optDataName(images.name())
                 .optClassNames(images.classNames()).optDefectsPerKind(perKind).optListener(common.progress())
-                .build().run();
+                .optFeatureDensity(featureDensity).build().run();
         report.table().forEach(System.out::println);
         System.out.println("wrote " + out.resolve(OneClassBenchmark.REPORT) + " and each class's energy model in "
                 + out.resolve("class-K"));

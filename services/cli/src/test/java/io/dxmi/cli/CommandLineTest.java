@@ -240,6 +240,12 @@ class CommandLineTest {
                 "roll", "--out", tmp.resolve("x").toString()), 2, "--shape-transforms", "set --shape-negatives W too");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
                 "flatten", "--out", tmp.resolve("x").toString()), 2, "--energy-head shapes the convolutional energy");
+        assertOneLineError(dxmi("feature-density", "--model", model.toString()), 2, "--normal is required");
+        assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train",
+                "--shrinkage", "0"), 2, "--shrinkage must be a positive number");
+        assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train"), 2,
+                "is a vector model", "needs an image model");
+        assertFalse(Files.exists(model.resolve("feature-density.json")), "nothing written");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
                 "max", "--out", tmp.resolve("x").toString()), 2, "--energy-head", "max");
         assertOneLineError(dxmi("sample", "--model", tmp.toString(), "--n", "5", "--out",

@@ -41,7 +41,8 @@ class DetectionEndToEndTest {
      * 0.963, 0.887 and 0.959 for seeds 0, 1 and 2, against 0.043 after a single DxMI iteration (the untrained
      * energy prefers more ink, so it ranks the other way round); 60 iterations instead of 150 were not enough
      * for seed 1 (0.010). 0.8 is below every seed measured and far from both chance and the untrained energy.
-     * Seed 0 with oneclass's shape negatives without 180° turns (the default since they became a setting): 0.961.
+     * Seed 0 with oneclass's shape negatives without 180° turns (the default since they became a setting): 0.961;
+     * scored by the feature density (oneclass's default since): 0.983, the stream 0.981.
      */
     private static final double MIN_AUROC = 0.8;
     private static final int CAMERAS = 2;
@@ -59,6 +60,12 @@ class DetectionEndToEndTest {
                 "--out", oneclass.toString(), "--quiet");
         assertEquals(0, trained.code(), trained.err());
         Path model = oneclass.resolve("class-1");
+        // oneclass fitted a feature density on the class's training images; the command fits the same one again.
+        String fitted = new ObjectMapper().readTree(model.resolve("feature-density.json").toFile()).get("id").asText();
+        CommandLineTest.Run refit = dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train",
+                "--classes", "1", "--image-size", "8");
+        assertEquals(0, refit.code(), refit.err());
+        assertTrue(refit.out().contains("fitted feature density " + fitted), refit.out());
 
         CommandLineTest.Run calibrated = dxmi("calibrate", "--model", model.toString(), "--normal", "mnist:test",
                 "--classes", "1", "--anomalous", "mnist:test", "--anomalous-classes", "0", "--image-size", "8");
@@ -66,8 +73,11 @@ class DetectionEndToEndTest {
         JsonNode calibration = new ObjectMapper().readTree(model.resolve("calibration.json").toFile());
         assertEquals("balanced-f1", calibration.get("method").asText());
         String thresholdId = calibration.get("id").asText();
-        // The scorer names a model by its directory and the start of its weights' SHA-256.
-        String modelVersion = "class-1@" + calibration.get("modelWeightsSha256").asText().substring(0, 12);
+        // The scorer names a model by its directory, the start of its weights' SHA-256 and its feature density
+        // (oneclass fits one by default).
+        String densityId = new ObjectMapper().readTree(model.resolve("feature-density.json").toFile()).get("id").asText();
+        String modelVersion = "class-1@" + calibration.get("modelWeightsSha256").asText().substring(0, 12)
+                + "+density-" + densityId;
         double threshold = calibration.get("threshold").asDouble();
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().setDataDir(tmp.resolve("kafka")).build()

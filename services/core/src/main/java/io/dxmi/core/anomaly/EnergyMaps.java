@@ -139,7 +139,7 @@ public final class EnergyMaps {
             NDArray x = OwnedArrays.create(scope, model.normalization().toModel(dataRows), new Shape(model.shape().batch(n)));
             x.setRequiresGradient(true);
             try (GradientRecorder g = GradientRecorder.open()) {
-                NDArray e = values.energy(x);
+                NDArray e = model.scoringEnergy(x);
                 System.arraycopy(e.toFloatArray(), 0, energies, 0, n);
                 g.backward(e.sum());
             }

@@ -1,9 +1,6 @@
 package io.dxmi.core.anomaly;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dxmi.core.data.Box;
-import io.dxmi.core.data.DataSource;
-import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
@@ -61,6 +58,7 @@ public final class OneClassBenchmark {
     private final int defectsPerKind;
     private final int checkpointEvery;
     private final ProgressListener listener;
+    private final double densityShrinkage;
 
     private OneClassBenchmark(Builder b) {
         this.dataName = b.dataName;
@@ -74,6 +72,7 @@ public final class OneClassBenchmark {
         this.defectsPerKind = b.defectsPerKind;
         this.checkpointEvery = b.checkpointEvery;
         this.listener = b.listener;
+        this.densityShrinkage = b.densityShrinkage;
     }
 
     public static Builder builder() {
@@ -104,6 +103,10 @@ public final class OneClassBenchmark {
                 throw new IllegalArgumentException(dataName + " has no training images of class " + k);
             }
             try (DxmiModel model = trainClass(k, normal, dir)) {
+                if (densityShrinkage > 0) {
+                    ModelStore.fitFeatureDensity(dir, model, normal.rows(), normal.name(), normal.contentHash(),
+                            densityShrinkage);
+                }
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 report = report.with(evaluate(k, model, trainSeconds, normal.count()));
             }
@@ -168,27 +171,35 @@ public final class OneClassBenchmark {
     }
 
     private OneClassReport.ClassResult evaluate(int k, DxmiModel model, double trainSeconds, int trainCount) {
-        float[] energies = model.energy(test.pixels());
+        if (test.countOf(k) == 0 || test.countOf(k) == test.count()) {
+            throw new IllegalArgumentException("the test set needs images of class " + k + " and of other classes");
+        }
+        double auroc = aurocOf(model.energy(test.pixels()), k);
+        Double headAuroc = model.featureDensityId() == null ? null
+                : aurocOf(model.energy(test.pixels(), model.evaluationValues()), k);
+        List<DefectEvaluation.KindResult> defects = defectsPerKind == 0 ? List.of()
+                : DefectEvaluation.evaluate(model, test.ofClass(k), defectsPerKind, config.seed() + k, train.ofClass(k));
+        return new OneClassReport.ClassResult(k, label(k), auroc, trainCount, test.countOf(k),
+                test.count() - test.countOf(k), trainSeconds,
+                OneClassReport.DefectResult.of(defects), MeanImageReference.auroc(train.ofClass(k), test, k),
+                headAuroc);
+    }
+
+    /** AUROC of {@code scores} on the test set, class {@code k} normal. */
+    private double aurocOf(float[] scores, int k) {
         int normalCount = test.countOf(k);
-        float[] normalE = new float[normalCount];
-        float[] anomalousE = new float[test.count() - normalCount];
+        float[] normal = new float[normalCount];
+        float[] anomalous = new float[test.count() - normalCount];
         int n = 0;
         int a = 0;
         for (int i = 0; i < test.count(); i++) {
             if (test.labels()[i] == k) {
-                normalE[n++] = energies[i];
+                normal[n++] = scores[i];
             } else {
-                anomalousE[a++] = energies[i];
+                anomalous[a++] = scores[i];
             }
         }
-        if (n == 0 || a == 0) {
-            throw new IllegalArgumentException("the test set needs images of class " + k + " and of other classes");
-        }
-        double auroc = RocAuc.auc(anomalousE, normalE);
-        List<DefectEvaluation.KindResult> defects = defectsPerKind == 0 ? List.of()
-                : DefectEvaluation.evaluate(model, test.ofClass(k), defectsPerKind, config.seed() + k, train.ofClass(k));
-        return new OneClassReport.ClassResult(k, label(k), auroc, trainCount, n, a, trainSeconds,
-                OneClassReport.DefectResult.of(defects), MeanImageReference.auroc(train.ofClass(k), test, k));
+        return RocAuc.auc(anomalous, normal);
     }
 
     private String label(int k) {
@@ -201,6 +212,10 @@ public final class OneClassBenchmark {
         d.update(JSON.writeValueAsBytes(config));
         d.update(JSON.writeValueAsBytes(pretrainConfig));
         d.update(Integer.toString(defectsPerKind).getBytes(StandardCharsets.UTF_8));
+        if (densityShrinkage > 0) {
+            // Only when on, so that runs from before the density resume as they were.
+            d.update(("featureDensity=" + densityShrinkage).getBytes(StandardCharsets.UTF_8));
+        }
         for (LabelledImages split : List.of(train, test)) {
             ByteBuffer b = ByteBuffer.allocate(split.pixels().length * 4 + split.labels().length * 4)
                     .order(ByteOrder.LITTLE_ENDIAN);
@@ -222,67 +237,6 @@ public final class OneClassBenchmark {
 
     private static final ObjectMapper JSON = ModelDirectory.json();
 
-    /** One class's training images as a data source (uniform draws with replacement). */
-    private static final class NormalImages implements DataSource {
-        private final String name;
-        private final SampleShape shape;
-        private final float[] rows;
-        private final String hash;
-
-        NormalImages(String name, SampleShape shape, float[] rows) {
-            this.name = name;
-            this.shape = shape;
-            this.rows = rows;
-            ByteBuffer b = ByteBuffer.allocate(rows.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(rows);
-            this.hash = HexFormat.of().formatHex(sha256().digest(b.array()));
-        }
-
-        int count() {
-            return rows.length / shape.size();
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public int dimension() {
-            return shape.size();
-        }
-
-        @Override
-        public SampleShape shape() {
-            return shape;
-        }
-
-        @Override
-        public float[] sample(int n, Rng rng) {
-            int size = shape.size();
-            float[] out = new float[n * size];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(rows, rng.nextInt(count()) * size, out, i * size, size);
-            }
-            return out;
-        }
-
-        @Override
-        public Box evaluationBox() {
-            return Box.cube(shape.size(), 0, 1);
-        }
-
-        @Override
-        public String evaluationBoxDescription() {
-            return "pixel intensities [0, 1]";
-        }
-
-        @Override
-        public String contentHash() {
-            return hash;
-        }
-    }
-
     /** Builder: {@code setTrain}, {@code setTest}, {@code setClasses}, {@code setOutput}, {@code setPretrainConfig} and {@code setConfig} are required. */
     public static final class Builder {
         private String dataName = "images";
@@ -296,6 +250,7 @@ public final class OneClassBenchmark {
         private int defectsPerKind = 100;
         private int checkpointEvery = 250;
         private ProgressListener listener = ProgressListener.NONE;
+        private double densityShrinkage;
 
         private Builder() {}
 
@@ -359,6 +314,18 @@ public final class OneClassBenchmark {
                 throw new IllegalArgumentException("the checkpoint interval must be >= 1, got " + n);
             }
             this.checkpointEvery = n;
+            return this;
+        }
+
+        /**
+         * Fit a feature density ({@code FeatureDensity}) with this shrinkage on each class's training images
+         * after DxMI, and score with it (default 0: off, the energy's own head scores).
+         */
+        public Builder optFeatureDensity(double shrinkage) {
+            if (!(shrinkage >= 0 && Double.isFinite(shrinkage))) {
+                throw new IllegalArgumentException("the feature density's shrinkage must be >= 0, got " + shrinkage);
+            }
+            this.densityShrinkage = shrinkage;
             return this;
         }
 

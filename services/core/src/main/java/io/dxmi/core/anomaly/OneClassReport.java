@@ -36,7 +36,8 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
      *
      * @param normalClass its label
      * @param name its label and name, as printed
-     * @param auroc image AUROC of the energy on the whole test set (this class normal)
+     * @param auroc image AUROC of the model's score on the whole test set (this class normal): the feature
+     *     density's when the run fitted one, else the energy's
      * @param trainImages training images of the class
      * @param testNormal test images of the class
      * @param testAnomalous test images of the other classes
@@ -44,9 +45,12 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
      * @param defects pixel and image AUROC per synthetic defect kind on this class's test images
      * @param referenceAuroc the AUROC of {@link MeanImageReference} on the same test images (null in reports written
      *     before it)
+     * @param energyHeadAuroc with a feature density, the AUROC of the energy's own head (null without one, and in
+     *     reports written before it)
      */
     public record ClassResult(int normalClass, String name, double auroc, int trainImages, int testNormal,
-            int testAnomalous, double seconds, List<DefectResult> defects, Double referenceAuroc) {}
+            int testAnomalous, double seconds, List<DefectResult> defects, Double referenceAuroc,
+            Double energyHeadAuroc) {}
 
     /**
      * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc} and {@code restorationPixelAuroc}
@@ -117,8 +121,9 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         List<String> lines = new ArrayList<>();
         List<String> kinds = classes.isEmpty() ? List.of()
                 : classes.get(0).defects().stream().map(DefectResult::kind).toList();
-        StringBuilder head = new StringBuilder("| normal class | AUROC (%) | reference: distance to the mean image (%) |");
-        StringBuilder rule = new StringBuilder("|---|---|---|");
+        StringBuilder head = new StringBuilder("| normal class | AUROC (%) | energy head (%) |"
+                + " reference: distance to the mean image (%) |");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|");
         for (String k : kinds) {
             head.append(" pixel AUROC, ").append(k).append(": gradient / restoration (reference) |");
             rule.append("---|");
@@ -126,8 +131,8 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
         lines.add(head.append(" train images | minutes |").toString());
         lines.add(rule.append("---|---|").toString());
         for (ClassResult c : classes) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %s |", c.name(),
-                    100 * c.auroc(), percent(c.referenceAuroc())));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f | %s | %s |", c.name(),
+                    100 * c.auroc(), percent(c.energyHeadAuroc()), percent(c.referenceAuroc())));
             for (DefectResult d : c.defects()) {
                 row.append(String.format(Locale.ROOT, " %.1f", 100 * d.pixelAuroc()));
                 row.append(d.restorationPixelAuroc() == null ? "" : " / " + percent(d.restorationPixelAuroc()));
@@ -136,8 +141,10 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
             lines.add(row.append(String.format(Locale.ROOT, " %d | %.1f |", c.trainImages(), c.seconds() / 60))
                     .toString());
         }
-        lines.add(String.format(Locale.ROOT, "| **mean of %d** | **%.1f** | %s |%s", classes.size(), 100 * meanAuroc,
-                percent(meanReferenceAuroc), " |".repeat(kinds.size() + 2)));
+        boolean allHeads = !classes.isEmpty() && classes.stream().allMatch(c -> c.energyHeadAuroc() != null);
+        Double meanHead = allHeads ? classes.stream().mapToDouble(ClassResult::energyHeadAuroc).average().orElse(0) : null;
+        lines.add(String.format(Locale.ROOT, "| **mean of %d** | **%.1f** | %s | %s |%s", classes.size(), 100 * meanAuroc,
+                percent(meanHead), percent(meanReferenceAuroc), " |".repeat(kinds.size() + 2)));
         Map<String, Double> published = PUBLISHED.getOrDefault(data, Map.of());
         if (!published.isEmpty()) {
             lines.add("");

@@ -17,6 +17,7 @@ import io.dxmi.core.engine.OwnedArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * A DxMI model: the few-step sampler (policy), the energy and value functions, and the
@@ -37,6 +38,8 @@ public final class DxmiModel implements AutoCloseable {
     private final FewStepSampler sampler;
     private final ValueModel values;
     private final ValueModel emaValues;
+    private FeatureDensity featureDensity;
+    private String featureDensityId;
 
     private DxmiModel(DxmiConfig config, PretrainConfig samplerConfig, SampleShape shape, Normalization normalization,
             Rng rng) {
@@ -150,24 +153,70 @@ public final class DxmiModel implements AutoCloseable {
         return normalization.toData(sampler.sample(n, rng, manager));
     }
 
-    /** Energies of data-space rows (one per row, same order), with the evaluation energy. */
+    /**
+     * Energies of data-space rows (one per row, same order) as the model scores them: the feature
+     * density's when one is attached, else the evaluation energy.
+     */
     public float[] energy(float[] dataRows) {
-        return energy(dataRows, evaluationValues());
+        return rowwise(dataRows, 1, this::scoringEnergy);
     }
 
-    /** Energies of data-space rows with the given value model. */
+    /** Energies of data-space rows with the given value model's own energy network (no feature density). */
     public float[] energy(float[] dataRows, ValueModel model) {
+        return rowwise(dataRows, 1, model::energy);
+    }
+
+    /** E(x) of model-space images as the model scores them, (n, 1), differentiable (gradient maps). */
+    public NDArray scoringEnergy(NDArray x) {
+        ValueModel v = evaluationValues();
+        return featureDensity == null ? v.energy(x) : featureDensity.energy(v.energyFeatures(x));
+    }
+
+    /**
+     * The features the evaluation energy's head reads, n × {@code width} row-major, for data-space rows.
+     *
+     * @throws UnsupportedOperationException for an energy network without a feature head (vector models)
+     */
+    public float[] energyFeatures(float[] dataRows, int width) {
+        return rowwise(dataRows, width, x -> evaluationValues().energyFeatures(x));
+    }
+
+    /** How many features the evaluation energy's head reads. */
+    public int energyFeatureWidth() {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.zeros(new Shape(shape.batch(1)));
+            return (int) evaluationValues().energyFeatures(x).getShape().get(1);
+        }
+    }
+
+    /**
+     * Scores with {@code density} over the energy's features from now on (null: the energy's own head again).
+     *
+     * @param id names the density in scores and logs
+     */
+    public void useFeatureDensity(FeatureDensity density, String id) {
+        this.featureDensity = density;
+        this.featureDensityId = density == null ? null : id;
+    }
+
+    /** The id of the attached feature density, or null when the energy's own head scores. */
+    public String featureDensityId() {
+        return featureDensityId;
+    }
+
+    /** {@code width} outputs per data-space row of {@code f} over model-space chunks, in order. */
+    private float[] rowwise(float[] dataRows, int width, UnaryOperator<NDArray> f) {
         int n = dataRows.length / dimension;
         float[] rows = normalization.toModel(dataRows);
-        float[] out = new float[n];
+        float[] out = new float[n * width];
         int chunk = FewStepSampler.chunkSize(shape);
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             try (NDManager scope = manager.newSubManager()) {
                 float[] part = new float[m * dimension];
                 System.arraycopy(rows, start * dimension, part, 0, m * dimension);
-                NDArray e = model.energy(OwnedArrays.create(scope, part, new Shape(shape.batch(m))));
-                System.arraycopy(e.toFloatArray(), 0, out, start, m);
+                NDArray e = f.apply(OwnedArrays.create(scope, part, new Shape(shape.batch(m))));
+                System.arraycopy(e.toFloatArray(), 0, out, start * width, m * width);
             }
         }
         return out;

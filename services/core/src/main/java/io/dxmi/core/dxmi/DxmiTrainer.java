@@ -60,6 +60,8 @@ public final class DxmiTrainer {
      */
     public DxmiTrainer(DxmiModel model, BiFunction<Integer, Rng, float[]> data) {
         this.model = model;
+        // Training moves the energy's features: a density fitted on them would score with stale features.
+        model.useFeatureDensity(null, null);
         this.config = model.config();
         this.data = data;
         this.streams = TrainerStreams.forSeed(config.seed());

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -176,6 +177,8 @@ public final class ModelStore {
         TensorArchive weights = new TensorArchive();
         state.tensors().forEach(weights::put);
         ModelDirectory.write(dir, m, weights);
+        // New weights: a feature density fitted on the old ones no longer describes them.
+        FeatureDensityFile.delete(dir);
     }
 
     /**
@@ -197,6 +200,8 @@ public final class ModelStore {
         TensorArchive weights = new TensorArchive();
         model.weights().forEach(weights::put);
         ModelDirectory.write(dir, m, weights);
+        // New weights: a feature density fitted on the old ones no longer describes them.
+        FeatureDensityFile.delete(dir);
     }
 
     /** A loaded DxMI model and its saved training state (null for a model saved without it). */
@@ -220,6 +225,16 @@ public final class ModelStore {
      * reaches the caller before any native memory is taken.
      */
     public static LoadedDxmi loadDxmi(Path dir, UnaryOperator<DxmiConfig> configChange) throws IOException {
+        return loadDxmi(dir, configChange, true);
+    }
+
+    /** Loads a DxMI model without its feature density (to fit a new one); the caller closes {@code model()}. */
+    public static LoadedDxmi loadDxmiWithoutDensity(Path dir) throws IOException {
+        return loadDxmi(dir, UnaryOperator.identity(), false);
+    }
+
+    private static LoadedDxmi loadDxmi(Path dir, UnaryOperator<DxmiConfig> configChange, boolean withDensity)
+            throws IOException {
         ModelDirectory.Loaded l = ModelDirectory.read(dir);
         requireKind(l, KIND_DXMI);
         ObjectNode m = l.manifest();
@@ -234,6 +249,15 @@ public final class ModelStore {
             model.close();
             throw new IOException(dir + ": weights do not fit the manifest's networks: " + e.getMessage());
         }
+        try {
+            String weights = m.path("provenance").path("weightsSha256").asText("");
+            (withDensity ? FeatureDensityFile.read(dir, weights.isEmpty() ? null : weights)
+                    : Optional.<FeatureDensityFile.Stored>empty())
+                    .ifPresent(d -> model.useFeatureDensity(d.density(), d.id()));
+        } catch (IOException e) {
+            model.close();
+            throw e;
+        }
         if (!m.has("training")) {
             return new LoadedDxmi(model, null, data, m);
         }
@@ -247,6 +271,25 @@ public final class ModelStore {
                 t.path("recoveries").asLong(), t.path("lastEnergyGap").isNumber()
                         ? t.path("lastEnergyGap").asDouble() : Double.NaN);
         return new LoadedDxmi(model, state, data, m);
+    }
+
+    /**
+     * Fits a feature density to the model in {@code dir} on normal images (data space), writes it
+     * beside the model and attaches it to {@code model} (loaded from {@code dir}).
+     *
+     * @param dataName names the normal images in the density's provenance
+     * @param dataHash their content hash
+     * @return the density's id
+     */
+    public static String fitFeatureDensity(Path dir, DxmiModel model, float[] normalRows, String dataName,
+            String dataHash, double shrinkage) throws IOException {
+        ModelDirectory.Loaded l = ModelDirectory.read(dir);
+        requireKind(l, KIND_DXMI);
+        FeatureDensity density = FeatureDensity.fit(model, normalRows, shrinkage);
+        String id = FeatureDensityFile.write(dir, density, dataName, dataHash,
+                l.manifest().path("provenance").path("weightsSha256").asText(null));
+        model.useFeatureDensity(density, id);
+        return id;
     }
 
     /** The kind recorded in a model directory (reads only the manifest). */

@@ -80,12 +80,28 @@ public final class ValueModel {
 
     /** E(x): (n, shape…) → (n, 1). */
     public NDArray energy(NDArray x) {
-        NDManager m = x.getManager();
+        return energyNetwork().forward(x, energyTime(x));
+    }
+
+    /**
+     * The features the energy's head reads, (n, F).
+     *
+     * @throws UnsupportedOperationException when the energy network has no feature head (vector networks)
+     */
+    public NDArray energyFeatures(NDArray x) {
+        return energyNetwork().features(x, energyTime(x));
+    }
+
+    private TimeNetwork energyNetwork() {
+        return energy != null ? energy : value;
+    }
+
+    /** The time embedding of the energy's slot (T), one row per sample of {@code x}. */
+    private NDArray energyTime(NDArray x) {
         int n = (int) x.getShape().get(0);
-        TimeNetwork net = energy != null ? energy : value;
-        NDArray emb = OwnedArrays.create(m, net.embedding().embedRepeated(networkTime(steps), n),
+        TimeNetwork net = energyNetwork();
+        return OwnedArrays.create(x.getManager(), net.embedding().embedRepeated(networkTime(steps), n),
                 new Shape(n, net.embedding().dimension()));
-        return net.forward(x, emb);
     }
 
     /** V(x, t) for one t in 0…T: (n, shape…) → (n, 1). */

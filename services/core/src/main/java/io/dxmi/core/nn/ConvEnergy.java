@@ -88,6 +88,12 @@ public final class ConvEnergy implements TimeNetwork {
 
     @Override
     public NDArray forward(NDArray x, NDArray timeEmbedding) {
+        return layers.scale(layers.linear(features(x, timeEmbedding), "head"), "scale");
+    }
+
+    /** The head's input: the last map after ReLU, flattened (flatten head) or summed over positions (sum head). */
+    @Override
+    public NDArray features(NDArray x, NDArray timeEmbedding) {
         NDArray tembAct = null;
         if (config.timeConditioned()) {
             tembAct = Layers.silu(layers.linear(Layers.silu(layers.linear(timeEmbedding, "temb0")), "temb1"));
@@ -107,8 +113,7 @@ public final class ConvEnergy implements TimeNetwork {
             h = Layers.leakyRelu(out);
         }
         NDArray features = Activation.relu(h);
-        NDArray pooled = flatten() ? features.reshape(features.getShape().get(0), -1) : features.sum(new int[] {2, 3});
-        return layers.scale(layers.linear(pooled, "head"), "scale");
+        return flatten() ? features.reshape(features.getShape().get(0), -1) : features.sum(new int[] {2, 3});
     }
 
     private boolean flatten() {

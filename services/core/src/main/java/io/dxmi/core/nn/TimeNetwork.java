@@ -17,6 +17,16 @@ public interface TimeNetwork {
      */
     NDArray forward(NDArray x, NDArray timeEmbedding);
 
+    /**
+     * The features an energy network's head reads, (n, F): what a density fitted on top of the
+     * trained network scores. Only the convolutional energy has them.
+     *
+     * @throws UnsupportedOperationException for a network without such a head
+     */
+    default NDArray features(NDArray x, NDArray timeEmbedding) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no feature head");
+    }
+
     /** The embedding of the time input. */
     SinusoidalEmbedding embedding();
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
@@ -135,5 +137,66 @@ class OneClassBenchmarkTest {
         assertEquals(List.of(3L, 4L, 5L, 6L), dxmiIterations);
         assertEquals(1, r.classes().size());
         assertArrayEquals(pretrained, Files.readAllBytes(out.resolve("class-1/pretrained/weights.dxt")));
+    }
+
+    @Test
+    void aFeatureDensityScoresTravelsWithTheModelAndDrawsMaps() throws Exception {
+        Path out = tmp.resolve("density");
+        OneClassReport r = tiny(out, 4, ProgressListener.NONE).optFeatureDensity(0.01).setClasses(0).build().run();
+        OneClassReport.ClassResult c = r.classes().get(0);
+        assertTrue(c.energyHeadAuroc() != null && c.energyHeadAuroc() >= 0 && c.energyHeadAuroc() <= 1);
+        assertTrue(String.join("\n", r.table()).contains("| energy head (%) |"));
+        Path dir = out.resolve("class-0");
+        assertTrue(Files.isRegularFile(dir.resolve(FeatureDensityFile.FILE)));
+
+        LabelledImages test = bars(30, 2);
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
+        try (DxmiModel m = loaded.model()) {
+            String weights = loaded.manifest().path("provenance").path("weightsSha256").asText();
+            FeatureDensityFile.Stored stored = FeatureDensityFile.read(dir, weights).orElseThrow();
+            assertEquals(stored.id(), m.featureDensityId(), "loading attaches the density");
+            assertEquals("bars/class-0", stored.dataName());
+            assertEquals(20, stored.density().count());
+            // The model's energy is now the density's over the energy network's features, not the head's.
+            float[] scored = m.energy(test.pixels());
+            int width = m.energyFeatureWidth();
+            float[] features = m.energyFeatures(test.pixels(), width);
+            float[] head = m.energy(test.pixels(), m.evaluationValues());
+            double differ = 0;
+            for (int i = 0; i < scored.length; i++) {
+                double byHand = stored.density().energy(features, i * width);
+                assertEquals(byHand, scored[i], 1e-4 * Math.max(1, byHand));
+                differ = Math.max(differ, Math.abs(scored[i] - head[i]));
+            }
+            assertTrue(differ > 1e-3, "the head's energies differ from the density's");
+            assertEquals(c.auroc(), RocAucOf.testAuroc(scored, test, 0), 1e-9, "the report's AUROC is the density's");
+            // Gradient maps go through the same score.
+            EnergyMaps.Result maps = EnergyMaps.score(m, test.pixels(), SHAPE, 4, 4);
+            for (int i = 0; i < scored.length; i++) {
+                assertEquals(scored[i], maps.energies()[i], 1e-4 * Math.max(1, Math.abs(scored[i])));
+            }
+            assertTrue(maps.maps()[0].length == 16);
+        }
+        // Without the density the settings differ: the run is not mixed with one that scored otherwise.
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> tiny(out, 4, ProgressListener.NONE).setClasses(0, 1).build().run());
+        assertTrue(other.getMessage().contains("other settings"), other.getMessage());
+    }
+
+    /** The test-set AUROC of scores with class k normal, computed here from the ranks. */
+    private static final class RocAucOf {
+        static double testAuroc(float[] scores, LabelledImages test, int k) {
+            long pairs = 0;
+            double wins = 0;
+            for (int i = 0; i < scores.length; i++) {
+                for (int j = 0; j < scores.length; j++) {
+                    if (test.labels()[i] != k && test.labels()[j] == k) {
+                        pairs++;
+                        wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                    }
+                }
+            }
+            return wins / pairs;
+        }
     }
 }
