@@ -1,6 +1,7 @@
 package io.dxmi.anomalyscorer;
 
 import io.dxmi.core.anomaly.CalibrationFile;
+import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.model.ModelDirectory;
 
 import java.io.IOException;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model directory ({@code --model DIR}), watched: when its weights or its calibration change
- * (a retrained model copied in, {@code dxmi calibrate} run again) the new model is loaded and
+ * A model directory ({@code --model DIR}), watched: when its weights, its feature density or its
+ * calibration change (a retrained model copied in, {@code dxmi feature-density} or
+ * {@code dxmi calibrate} run again) the new model is loaded and
  * verified on this source's thread and offered for the next batch. A directory caught half
  * written fails its hash check and is read again at the next tick.
  */
@@ -95,7 +97,8 @@ final class DirectoryModelSource implements ModelSource {
     /** Modification times and sizes of the files that define the model. */
     private String stamp() throws IOException {
         StringBuilder b = new StringBuilder();
-        for (String f : new String[] {ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS, CalibrationFile.FILE}) {
+        for (String f : new String[] {ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS, CalibrationFile.FILE,
+            FeatureDensityFile.FILE, FeatureDensityFile.TENSORS}) {
             Path p = dir.resolve(f);
             if (Files.exists(p)) {
                 b.append(f).append(Files.getLastModifiedTime(p).toMillis()).append(':').append(Files.size(p))

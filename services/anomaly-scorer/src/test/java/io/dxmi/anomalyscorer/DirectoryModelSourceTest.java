@@ -1,6 +1,7 @@
 package io.dxmi.anomalyscorer;
 
 import io.dxmi.core.anomaly.CalibrationFile;
+import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.platform.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The watched model directory: a model caught half written is read again once its files change further. */
 class DirectoryModelSourceTest {
@@ -53,6 +55,38 @@ class DirectoryModelSourceTest {
             assertNotEquals(loaded.get(0), loaded.get(1), "the new model was loaded");
             source.check(state); // nothing changed since: not read again
             assertEquals(3, calls[0]);
+        } finally {
+            source.close();
+        }
+    }
+
+    @Test
+    void aFeatureDensityWrittenBesideTheModelIsReadAgain() throws Exception {
+        Path dir = tmp.resolve("density");
+        ScorerFixtures.writeModel(dir, 1, 0.0);
+        List<String> failures = new ArrayList<>();
+        int[] calls = {0};
+        DirectoryModelSource source = new DirectoryModelSource(dir, Duration.ZERO, d -> {
+            calls[0]++;
+            try {
+                return ScoringModel.fromDirectory(d);
+            } catch (IOException e) {
+                failures.add(e.getMessage());
+                throw e;
+            }
+        });
+        try (ScorerState state = new ScorerState(new ScorerMetrics(Metrics.create("t")))) {
+            source.start(state);
+            int before = calls[0];
+            source.check(state);
+            assertEquals(before, calls[0], "nothing changed: not read again");
+            // `dxmi feature-density` writes its files beside the model: the scorer reads the directory again
+            // (here a density this build cannot read, which is refused and leaves the model in force).
+            Files.writeString(dir.resolve(FeatureDensityFile.FILE), "{\"format\": \"something-else\"}");
+            source.check(state);
+            assertEquals(before + 1, calls[0], "the density's file is watched");
+            assertEquals(1, failures.size());
+            assertTrue(failures.get(0).contains("is not a feature density"), failures.get(0));
         } finally {
             source.close();
         }
