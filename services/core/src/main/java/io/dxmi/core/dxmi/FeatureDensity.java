@@ -184,7 +184,7 @@ public final class FeatureDensity {
         NDArray mu = OwnedArrays.create(features.getManager(), mean, new Shape(1, dimension));
         NDArray wT = OwnedArrays.create(features.getManager(), whiten, new Shape(dimension, dimension)).transpose();
         NDArray z = features.sub(mu).matMul(wT);
-        return z.square().sum(new int[] {1}, true).mul(0.5f);
+        return OwnedArrays.mul(z.square().sum(new int[] {1}, true), 0.5f);
     }
 
     public float[] mean() {
