@@ -173,7 +173,7 @@ public final class DxmiModel implements AutoCloseable {
     }
 
     /**
-     * The features the evaluation energy's head reads, n × {@code width} row-major, for data-space rows.
+     * The features a density over the evaluation energy reads, n × {@code width} row-major, for data-space rows.
      *
      * @throws UnsupportedOperationException for an energy network without a feature head (vector models)
      */
@@ -181,7 +181,7 @@ public final class DxmiModel implements AutoCloseable {
         return rowwise(dataRows, width, x -> evaluationValues().energyFeatures(x));
     }
 
-    /** How many features the evaluation energy's head reads. */
+    /** How many features a density over the evaluation energy reads. */
     public int energyFeatureWidth() {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.zeros(new Shape(shape.batch(1)));
@@ -197,6 +197,11 @@ public final class DxmiModel implements AutoCloseable {
     public void useFeatureDensity(FeatureDensity density, String id) {
         this.featureDensity = density;
         this.featureDensityId = density == null ? null : id;
+    }
+
+    /** The attached feature density, or null. */
+    public FeatureDensity featureDensity() {
+        return featureDensity;
     }
 
     /** The id of the attached feature density, or null when the energy's own head scores. */

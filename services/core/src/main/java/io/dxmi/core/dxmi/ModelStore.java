@@ -254,6 +254,12 @@ public final class ModelStore {
             (withDensity ? FeatureDensityFile.read(dir, weights.isEmpty() ? null : weights)
                     : Optional.<FeatureDensityFile.Stored>empty())
                     .ifPresent(d -> model.useFeatureDensity(d.density(), d.id()));
+            if (model.featureDensityId() != null
+                    && model.featureDensity().dimension() != model.energyFeatureWidth()) {
+                throw new IOException(dir.resolve(FeatureDensityFile.FILE) + " was fitted on "
+                        + model.featureDensity().dimension() + " features, this version's energy gives "
+                        + model.energyFeatureWidth() + ": run 'dxmi feature-density' again");
+            }
         } catch (IOException e) {
             model.close();
             throw e;

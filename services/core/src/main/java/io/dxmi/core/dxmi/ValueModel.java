@@ -84,7 +84,7 @@ public final class ValueModel {
     }
 
     /**
-     * The features the energy's head reads, (n, F).
+     * The features a density over the energy network reads, (n, F).
      *
      * @throws UnsupportedOperationException when the energy network has no feature head (vector networks)
      */

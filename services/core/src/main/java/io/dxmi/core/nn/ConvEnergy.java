@@ -1,6 +1,8 @@
 package io.dxmi.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -8,6 +10,8 @@ import ai.djl.nn.pooling.Pool;
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A convolutional energy (or value) network for (n, C, H, W) images, in the style of the
@@ -88,12 +92,37 @@ public final class ConvEnergy implements TimeNetwork {
 
     @Override
     public NDArray forward(NDArray x, NDArray timeEmbedding) {
-        return layers.scale(layers.linear(features(x, timeEmbedding), "head"), "scale");
+        return layers.scale(layers.linear(headInput(trunk(x, timeEmbedding, null)), "head"), "scale");
     }
 
-    /** The head's input: the last map after ReLU, flattened (flatten head) or summed over positions (sum head). */
+    /**
+     * What a density over the trained network reads, (n, F): the outputs of the second and fourth
+     * residual blocks, each average-pooled to about 3 × 3, and the head's input, concatenated. The
+     * earlier maps keep what the head's training against its negatives let go of (in the one-class
+     * benchmarks they raised a density's AUROC by about half a point on both data sets).
+     */
     @Override
     public NDArray features(NDArray x, NDArray timeEmbedding) {
+        List<NDArray> taps = new ArrayList<>();
+        NDArray last = headInput(trunk(x, timeEmbedding, taps));
+        long n = last.getShape().get(0);
+        NDList parts = new NDList();
+        for (NDArray tap : taps) {
+            parts.add(poolToAboutThree(tap).reshape(n, -1));
+        }
+        parts.add(last);
+        return NDArrays.concat(parts, 1);
+    }
+
+    /** Average pooling with a k × k window and stride, k = ⌊side / 3⌋ (at least 1). */
+    private static NDArray poolToAboutThree(NDArray map) {
+        long kh = Math.max(1, map.getShape().get(2) / 3);
+        long kw = Math.max(1, map.getShape().get(3) / 3);
+        return Pool.avgPool2d(map, new Shape(kh, kw), new Shape(kh, kw), new Shape(0, 0), false, true);
+    }
+
+    /** The convolutional trunk's last map; the outputs of blocks 1 and 3 go to {@code taps} when given. */
+    private NDArray trunk(NDArray x, NDArray timeEmbedding, List<NDArray> taps) {
         NDArray tembAct = null;
         if (config.timeConditioned()) {
             tembAct = Layers.silu(layers.linear(Layers.silu(layers.linear(timeEmbedding, "temb0")), "temb1"));
@@ -111,8 +140,16 @@ public final class ConvEnergy implements TimeNetwork {
                 out = Pool.avgPool2d(out, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
             }
             h = Layers.leakyRelu(out);
+            if (taps != null && (i == 1 || i == 3)) {
+                taps.add(h);
+            }
         }
-        NDArray features = Activation.relu(h);
+        return h;
+    }
+
+    /** The head's input: the last map after ReLU, flattened (flatten head) or summed over positions (sum head). */
+    private NDArray headInput(NDArray last) {
+        NDArray features = Activation.relu(last);
         return flatten() ? features.reshape(features.getShape().get(0), -1) : features.sum(new int[] {2, 3});
     }
 

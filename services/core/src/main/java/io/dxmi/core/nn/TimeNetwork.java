@@ -18,8 +18,8 @@ public interface TimeNetwork {
     NDArray forward(NDArray x, NDArray timeEmbedding);
 
     /**
-     * The features an energy network's head reads, (n, F): what a density fitted on top of the
-     * trained network scores. Only the convolutional energy has them.
+     * The features a density fitted on top of a trained energy network scores, (n, F). Only the
+     * convolutional energy has them.
      *
      * @throws UnsupportedOperationException for a network without such a head
      */

@@ -10,6 +10,7 @@ import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.dxmi.ValueSharing;
@@ -20,6 +21,7 @@ import io.dxmi.core.nn.NetworkConfig;
 import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,6 +179,13 @@ class OneClassBenchmarkTest {
             }
             assertTrue(maps.maps()[0].length == 16);
         }
+        // A density of another width (fitted by another version's features) is refused when the model loads.
+        ModelStore.LoadedDxmi plain = ModelStore.loadDxmiWithoutDensity(dir);
+        plain.model().close();
+        String weights = plain.manifest().path("provenance").path("weightsSha256").asText();
+        FeatureDensityFile.write(dir, FeatureDensity.fit(new float[] {0, 1, 2, 0, 1, 3}, 3, 0.01), "x", "y", weights);
+        IOException width = assertThrows(IOException.class, () -> ModelStore.loadDxmi(dir));
+        assertTrue(width.getMessage().contains("was fitted on 2 features"), width.getMessage());
         // Without the density the settings differ: the run is not mixed with one that scored otherwise.
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> tiny(out, 4, ProgressListener.NONE).setClasses(0, 1).build().run());
