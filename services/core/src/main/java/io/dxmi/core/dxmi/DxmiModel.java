@@ -39,6 +39,7 @@ public final class DxmiModel implements AutoCloseable {
     private final ValueModel values;
     private final ValueModel emaValues;
     private FeatureDensity featureDensity;
+    private FeatureDensity.Tensors densityTensors;
     private String featureDensityId;
 
     private DxmiModel(DxmiConfig config, PretrainConfig samplerConfig, SampleShape shape, Normalization normalization,
@@ -169,7 +170,7 @@ public final class DxmiModel implements AutoCloseable {
     /** E(x) of model-space images as the model scores them, (n, 1), differentiable (gradient maps). */
     public NDArray scoringEnergy(NDArray x) {
         ValueModel v = evaluationValues();
-        return featureDensity == null ? v.energy(x) : featureDensity.energy(v.energyFeatures(x));
+        return densityTensors == null ? v.energy(x) : densityTensors.energy(v.energyFeatures(x));
     }
 
     /**
@@ -195,7 +196,11 @@ public final class DxmiModel implements AutoCloseable {
      * @param id names the density in scores and logs
      */
     public void useFeatureDensity(FeatureDensity density, String id) {
+        if (densityTensors != null) {
+            densityTensors.close();
+        }
         this.featureDensity = density;
+        this.densityTensors = density == null ? null : density.tensors(manager);
         this.featureDensityId = density == null ? null : id;
     }
 

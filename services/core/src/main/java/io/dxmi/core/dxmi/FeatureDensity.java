@@ -1,6 +1,7 @@
 package io.dxmi.core.dxmi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.engine.OwnedArrays;
 
@@ -177,14 +178,42 @@ public final class FeatureDensity {
 
     /** The energies of (n, F) features as (n, 1), in their manager, differentiable. */
     public NDArray energy(NDArray features) {
-        if (features.getShape().dimension() != 2 || features.getShape().get(1) != dimension) {
-            throw new IllegalArgumentException("the density was fitted on " + dimension + " features, got "
-                    + features.getShape());
+        return tensors(features.getManager()).energy(features);
+    }
+
+    /**
+     * μ and Wᵀ as tensors of {@code manager}: made once by whoever scores many batches (a model
+     * holds them while the density is attached) rather than copied into native memory per batch.
+     */
+    public Tensors tensors(NDManager manager) {
+        float[] transposed = new float[whiten.length];
+        for (int i = 0; i < dimension; i++) {
+            for (int k = 0; k < dimension; k++) {
+                transposed[k * dimension + i] = whiten[i * dimension + k];
+            }
         }
-        NDArray mu = OwnedArrays.create(features.getManager(), mean, new Shape(1, dimension));
-        NDArray wT = OwnedArrays.create(features.getManager(), whiten, new Shape(dimension, dimension)).transpose();
-        NDArray z = features.sub(mu).matMul(wT);
-        return OwnedArrays.mul(z.square().sum(new int[] {1}, true), 0.5f);
+        return new Tensors(dimension, OwnedArrays.create(manager, mean, new Shape(1, dimension)),
+                OwnedArrays.create(manager, transposed, new Shape(dimension, dimension)));
+    }
+
+    /** The density's μ and Wᵀ in native memory; closing frees them. */
+    public record Tensors(int dimension, NDArray mean, NDArray whitenTransposed) implements AutoCloseable {
+
+        /** ½ |W (f − μ)|² of (n, F) features, as (n, 1) in the features' manager, differentiable. */
+        public NDArray energy(NDArray features) {
+            if (features.getShape().dimension() != 2 || features.getShape().get(1) != dimension) {
+                throw new IllegalArgumentException("the density was fitted on " + dimension + " features, got "
+                        + features.getShape());
+            }
+            NDArray z = features.sub(mean).matMul(whitenTransposed);
+            return OwnedArrays.mul(z.square().sum(new int[] {1}, true), 0.5f);
+        }
+
+        @Override
+        public void close() {
+            mean.close();
+            whitenTransposed.close();
+        }
     }
 
     public float[] mean() {
