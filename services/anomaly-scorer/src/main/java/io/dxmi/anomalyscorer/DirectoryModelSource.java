@@ -98,7 +98,7 @@ final class DirectoryModelSource implements ModelSource {
     private String stamp() throws IOException {
         StringBuilder b = new StringBuilder();
         for (String f : new String[] {ModelDirectory.MANIFEST, ModelDirectory.WEIGHTS, CalibrationFile.FILE,
-            FeatureDensityFile.FILE, FeatureDensityFile.TENSORS}) {
+            FeatureDensityFile.FILE, FeatureDensityFile.TENSORS_V1}) {
             Path p = dir.resolve(f);
             if (Files.exists(p)) {
                 b.append(f).append(Files.getLastModifiedTime(p).toMillis()).append(':').append(Files.size(p))

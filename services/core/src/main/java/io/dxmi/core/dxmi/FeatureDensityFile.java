@@ -8,23 +8,33 @@ import io.dxmi.core.model.TensorArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * A model directory's feature density ({@link FeatureDensity}): the tensors in {@value #TENSORS}
- * and what they are in {@value #FILE} (format, id, shrinkage, the normal data's name and hash,
- * the weights they were fitted on), beside {@code model.json}. Files of their own, like the
+ * A model directory's feature density ({@link FeatureDensity}): the tensors in
+ * {@code feature-density-ID.dxt} (ID: the first 12 hex digits of their hash) and what they are in
+ * {@value #FILE} (format, id, the tensors' file and hash, shrinkage, the normal data's name and
+ * hash, the weights they were fitted on), beside {@code model.json}. Files of their own, like the
  * calibration's, so that fitting never rewrites the manifest or the weights and older model
- * directories stay loadable; the JSON is written last and names the tensors' hash, so a crash
- * between the two leaves no density rather than a half one. Reading it for other weights is refused.
+ * directories stay loadable. The tensors are named by their content and the JSON is written last,
+ * so a crash at any point while a density is replaced leaves the old one whole (format 1 kept its
+ * tensors in {@value #TENSORS_V1}, which a crash between the two files could leave mismatched; such
+ * directories are still read). Reading it for other weights is refused.
  */
 public final class FeatureDensityFile {
 
     public static final String FILE = "feature-density.json";
-    public static final String TENSORS = "feature-density.dxt";
+    /** Where format 1 kept the tensors (format 2 names them in the JSON). */
+    public static final String TENSORS_V1 = "feature-density.dxt";
     public static final String FORMAT = "dxmi-feature-density";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+
+    private static final String TENSORS_PREFIX = "feature-density";
+    private static final Pattern TENSORS_NAME = Pattern.compile("feature-density(-[0-9a-f]{12}|\\.writing)?\\.dxt");
 
     private static final ObjectMapper JSON = ModelDirectory.json();
 
@@ -42,7 +52,10 @@ public final class FeatureDensityFile {
             String weightsSha256) throws IOException {
         TensorArchive a = new TensorArchive().put("mean", density.mean())
                 .put("whiten", new long[] {density.dimension(), density.dimension()}, density.whiten());
-        String sha = a.write(dir.resolve(TENSORS));
+        Path writing = dir.resolve(TENSORS_PREFIX + ".writing.dxt");
+        String sha = a.write(writing);
+        String tensors = tensorsFile(sha.substring(0, 12));
+        Files.move(writing, dir.resolve(tensors), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
         n.put("formatVersion", FORMAT_VERSION);
@@ -54,9 +67,11 @@ public final class FeatureDensityFile {
         n.put("dataName", dataName);
         n.put("dataHash", dataHash);
         n.put("modelWeightsSha256", weightsSha256);
+        n.put("tensors", tensors);
         n.put("tensorsSha256", sha);
         n.put("createdAt", Instant.now().toString());
         ModelDirectory.writeJson(dir.resolve(FILE), n);
+        deleteTensorsExcept(dir, tensors);
         return sha.substring(0, 12);
     }
 
@@ -87,7 +102,11 @@ public final class FeatureDensityFile {
             throw new IOException(file + " was fitted on other weights (" + abbreviate(fittedOn) + ", the model's are "
                     + abbreviate(weightsSha256) + "): run 'dxmi feature-density' again");
         }
-        Path tensors = dir.resolve(TENSORS);
+        String name = n.path("formatVersion").asInt() == 1 ? TENSORS_V1 : n.path("tensors").asText("");
+        if (!TENSORS_NAME.matcher(name).matches()) {
+            throw new IOException(file + " names no tensors file this build reads ('" + name + "')");
+        }
+        Path tensors = dir.resolve(name);
         TensorArchive a = TensorArchive.read(tensors);
         String sha = ModelDirectory.sha256(tensors);
         if (!sha.equals(n.path("tensorsSha256").asText())) {
@@ -108,7 +127,27 @@ public final class FeatureDensityFile {
     /** Removes the density of the model in {@code dir} (nothing when it has none). */
     public static void delete(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(FILE));
-        Files.deleteIfExists(dir.resolve(TENSORS));
+        deleteTensorsExcept(dir, null);
+    }
+
+    /** The tensors file of the density with this id. */
+    public static String tensorsFile(String id) {
+        return TENSORS_PREFIX + "-" + id + ".dxt";
+    }
+
+    /** Removes tensors no JSON names any more: older densities', and a write that stopped before its JSON. */
+    private static void deleteTensorsExcept(Path dir, String keep) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (TENSORS_NAME.matcher(name).matches() && !name.equals(keep)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     private static String abbreviate(String sha) {

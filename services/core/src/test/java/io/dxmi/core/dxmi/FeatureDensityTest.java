@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.OwnedArrays;
 import java.io.IOException;
@@ -111,13 +113,56 @@ class FeatureDensityTest {
 
         // Tensors replaced by another (valid) archive: the JSON names the hash it was written with.
         Path elsewhere = Files.createDirectories(tmp.resolve("other"));
-        FeatureDensityFile.write(elsewhere, FeatureDensity.fit(new float[] {0, 0, 1, 3, 2, 1}, 3, 0.01), "x", "y", "w1");
-        Files.copy(elsewhere.resolve(FeatureDensityFile.TENSORS), tmp.resolve(FeatureDensityFile.TENSORS),
-                StandardCopyOption.REPLACE_EXISTING);
+        String otherId = FeatureDensityFile.write(elsewhere, FeatureDensity.fit(new float[] {0, 0, 1, 3, 2, 1}, 3, 0.01),
+                "x", "y", "w1");
+        Path otherTensors = elsewhere.resolve(FeatureDensityFile.tensorsFile(otherId));
+        Path ours = tmp.resolve(FeatureDensityFile.tensorsFile(id));
+        byte[] original = Files.readAllBytes(ours);
+        Files.copy(otherTensors, ours, StandardCopyOption.REPLACE_EXISTING);
         IOException swapped = assertThrows(IOException.class, () -> FeatureDensityFile.read(tmp, "w1"));
         assertTrue(swapped.getMessage().contains("is not the one"), swapped.getMessage());
+        Files.write(ours, original);
+
+        // A replacement that stopped after its tensors and before its JSON leaves the old density whole; the next
+        // write removes the stray tensors.
+        Files.copy(otherTensors, tmp.resolve(otherTensors.getFileName()));
+        assertEquals(id, FeatureDensityFile.read(tmp, "w1").orElseThrow().id());
+        String again = FeatureDensityFile.write(tmp, d, "bars:train classes 0", "abc", "w1");
+        assertEquals(id, again);
+        assertTrue(Files.notExists(tmp.resolve(otherTensors.getFileName())));
 
         FeatureDensityFile.delete(tmp);
         assertTrue(FeatureDensityFile.read(tmp, "w1").isEmpty());
+        assertTrue(Files.notExists(ours));
+    }
+
+    @Test
+    void aDensityOfTheFirstFormatIsStillRead() throws IOException {
+        // Format 1 (session 28's build) kept the tensors in feature-density.dxt and did not name them in the JSON.
+        FeatureDensity d = FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f, 3, 2.8f}, 4, 0.01);
+        String id = FeatureDensityFile.write(tmp, d, "bars:train", "abc", "w1");
+        Files.move(tmp.resolve(FeatureDensityFile.tensorsFile(id)), tmp.resolve(FeatureDensityFile.TENSORS_V1));
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(tmp.resolve(FeatureDensityFile.FILE).toFile());
+        json.remove("tensors");
+        json.put("formatVersion", 1);
+        Files.writeString(tmp.resolve(FeatureDensityFile.FILE), json.toString());
+
+        FeatureDensityFile.Stored s = FeatureDensityFile.read(tmp, "w1").orElseThrow();
+        assertEquals(id, s.id());
+        assertEquals(d.energy(new float[] {5, 1}, 0), s.density().energy(new float[] {5, 1}, 0), 0);
+        // Replacing it writes format 2 and removes the old tensors.
+        FeatureDensityFile.write(tmp, d, "bars:train", "abc", "w1");
+        assertTrue(Files.notExists(tmp.resolve(FeatureDensityFile.TENSORS_V1)));
+        assertEquals(id, FeatureDensityFile.read(tmp, "w1").orElseThrow().id());
+    }
+
+    @Test
+    void aTensorsNameOutsideTheModelDirectoryIsRefused() throws IOException {
+        FeatureDensityFile.write(tmp, FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f}, 3, 0.01), "x", "y", "w1");
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(tmp.resolve(FeatureDensityFile.FILE).toFile());
+        json.put("tensors", "../weights.dxt");
+        Files.writeString(tmp.resolve(FeatureDensityFile.FILE), json.toString());
+        IOException e = assertThrows(IOException.class, () -> FeatureDensityFile.read(tmp, "w1"));
+        assertTrue(e.getMessage().contains("names no tensors file"), e.getMessage());
     }
 }
