@@ -34,6 +34,7 @@ public final class AnomalyScorerVerticle extends VerticleBase {
     private final Path modelDir;
     private final String followRun;
     private final Duration planTimeout;
+    private final SnapshotDensity snapshotDensity;
     private ScorerState state;
     private ModelSource source;
     private ThresholdControl control;
@@ -48,6 +49,7 @@ public final class AnomalyScorerVerticle extends VerticleBase {
         this.modelDir = b.modelDir;
         this.followRun = b.followRun;
         this.planTimeout = b.planTimeout;
+        this.snapshotDensity = b.snapshotDensity;
     }
 
     public static Builder builder() {
@@ -62,7 +64,7 @@ public final class AnomalyScorerVerticle extends VerticleBase {
             ScorerMetrics scorerMetrics = new ScorerMetrics(metrics);
             state = new ScorerState(scorerMetrics);
             source = modelDir != null ? new DirectoryModelSource(modelDir, settings.watchInterval())
-                    : new RunModelSource(vertx, kafka, followRun, metrics, planTimeout);
+                    : new RunModelSource(vertx, kafka, followRun, metrics, planTimeout, snapshotDensity);
             source.start(state);
             control = new ThresholdControl(kafka, settings.controlTopic(), settings.group())
                     .start(state, Duration.ofSeconds(10));
@@ -157,6 +159,7 @@ public final class AnomalyScorerVerticle extends VerticleBase {
         private Path modelDir;
         private String followRun;
         private Duration planTimeout = Duration.ofMinutes(5);
+        private SnapshotDensity snapshotDensity;
 
         private Builder() {}
 
@@ -193,12 +196,25 @@ public final class AnomalyScorerVerticle extends VerticleBase {
             return this;
         }
 
+        /**
+         * With a followed run: fit a feature density on these normal images to each energy snapshot, so that it scores
+         * as a model directory with a density does (a model directory carries its own: {@code dxmi feature-density}).
+         */
+        public Builder optSnapshotDensity(SnapshotDensity density) {
+            this.snapshotDensity = density;
+            return this;
+        }
+
         public AnomalyScorerVerticle build() {
             if (settings == null || kafka == null || metrics == null) {
                 throw new IllegalStateException("AnomalyScorerVerticle needs setSettings, setKafka and setMetrics");
             }
             if ((modelDir == null) == (followRun == null)) {
                 throw new IllegalArgumentException("give exactly one model source: a model directory or a run to follow");
+            }
+            if (snapshotDensity != null && followRun == null) {
+                throw new IllegalArgumentException("normal images for a density go with a followed run; a model "
+                        + "directory carries its own density (dxmi feature-density)");
             }
             return new AnomalyScorerVerticle(this);
         }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The newest energy snapshot of a training run ({@code --follow-run R}), through the pipeline's
- * snapshot follower: the run's plan gives the network, each verified snapshot its weights.
+ * snapshot follower: the run's plan gives the network, each verified snapshot its weights, and
+ * with {@link SnapshotDensity} normal images each snapshot its own feature density.
  */
 final class RunModelSource implements ModelSource {
 
@@ -28,16 +29,20 @@ final class RunModelSource implements ModelSource {
     private final String run;
     private final Metrics metrics;
     private final Duration planTimeout;
+    private final SnapshotDensity density;
     private PipelineContext context;
     private SnapshotFollower follower;
     private Thread thread;
 
-    RunModelSource(Vertx vertx, KafkaSettings settings, String run, Metrics metrics, Duration planTimeout) {
+    /** @param density the normal images each snapshot's feature density is fitted on; null: the energy's head scores */
+    RunModelSource(Vertx vertx, KafkaSettings settings, String run, Metrics metrics, Duration planTimeout,
+            SnapshotDensity density) {
         this.vertx = vertx;
         this.settings = settings;
         this.run = run;
         this.metrics = metrics;
         this.planTimeout = planTimeout;
+        this.density = density;
     }
 
     @Override
@@ -49,7 +54,7 @@ final class RunModelSource implements ModelSource {
         LOG.info("waiting for the first energy snapshot of run {}", run);
         SnapshotFollower.Versioned first = follower.await(RunTopics.EBM, 0).get(planTimeout.toMillis(),
                 TimeUnit.MILLISECONDS);
-        state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, first.version(), first.weights()));
+        state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, first.version(), first.weights(), density));
         thread = new Thread(() -> follow(state, plan, first.version()), "dxmi-follow-" + run);
         thread.setDaemon(true);
         thread.start();
@@ -60,7 +65,7 @@ final class RunModelSource implements ModelSource {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 SnapshotFollower.Versioned v = follower.await(RunTopics.EBM, version + 1).get();
-                state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, v.version(), v.weights()));
+                state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, v.version(), v.weights(), density));
                 version = v.version();
             } catch (InterruptedException | CancellationException e) {
                 return;

@@ -49,12 +49,16 @@ final class ScoringModel implements AutoCloseable {
     }
 
     /** The energy of a training run's snapshot (no calibration travels with a snapshot). */
-    static ScoringModel fromSnapshot(RunSpec spec, String run, long version, Map<String, float[]> energyWeights) {
+    static ScoringModel fromSnapshot(RunSpec spec, String run, long version, Map<String, float[]> energyWeights,
+            SnapshotDensity density) {
         DxmiModel m = spec.newModel();
         try {
             m.loadEnergyWeights(energyWeights);
             SampleShape shape = ModelShapes.imageShape(m.shape(), null);
-            return new ScoringModel(m, shape, run + "/ebm/v" + version, null);
+            String name = run + "/ebm/v" + version;
+            // As for a model directory, the density is part of the version every score names.
+            return new ScoringModel(m, shape, density == null ? name
+                    : name + "+density-" + density.attachTo(m, "energy snapshot " + name), null);
         } catch (RuntimeException e) {
             m.close();
             throw e;

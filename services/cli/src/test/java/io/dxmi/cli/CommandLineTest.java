@@ -269,6 +269,17 @@ class CommandLineTest {
     }
 
     @Test
+    void theScorersNormalImagesGoWithAFollowedRunOnly() throws Exception {
+        // Checked before anything connects: no broker runs at this address.
+        assertOneLineError(dxmi("service", "anomaly-scorer", "--bootstrap", "127.0.0.1:1", "--model", model.toString(),
+                "--normal", "mnist:train"), 2, "--normal goes with --follow-run", "dxmi feature-density");
+        assertOneLineError(dxmi("service", "anomaly-scorer", "--bootstrap", "127.0.0.1:1", "--follow-run", "r",
+                "--classes", "1"), 2, "--classes and --image-size go with --normal");
+        assertOneLineError(dxmi("service", "anomaly-scorer", "--bootstrap", "127.0.0.1:1", "--follow-run", "r",
+                "--normal", "points.csv"), 2, "--normal must be an image set");
+    }
+
+    @Test
     void everyModelCommandAndServiceTakesTheDevice() throws Exception {
         // Checked before anything connects: no broker runs at these addresses.
         assertOneLineError(dxmi("service", "sampler-actor", "--bootstrap", "127.0.0.1:1", "--run", "r", "--device",

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.model.TensorArchive;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,8 +52,7 @@ public final class FeatureDensityFile {
      */
     public static String write(Path dir, FeatureDensity density, String dataName, String dataHash,
             String weightsSha256) throws IOException {
-        TensorArchive a = new TensorArchive().put("mean", density.mean())
-                .put("whiten", new long[] {density.dimension(), density.dimension()}, density.whiten());
+        TensorArchive a = archive(density);
         Path writing = dir.resolve(TENSORS_PREFIX + ".writing.dxt");
         String sha = a.write(writing);
         String tensors = tensorsFile(sha.substring(0, 12));
@@ -122,6 +123,23 @@ public final class FeatureDensityFile {
         }
         return Optional.of(new Stored(d, n.path("id").asText(), n.path("dataName").asText(null),
                 n.path("dataHash").asText(null), fittedOn.isEmpty() ? null : fittedOn));
+    }
+
+    /**
+     * The id the density's files would have (the first 12 hex digits of its tensors' hash): names a density
+     * fitted in memory the way its files would.
+     */
+    public static String id(FeatureDensity density) {
+        try {
+            return archive(density).write(OutputStream.nullOutputStream()).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a null stream does not fail
+        }
+    }
+
+    private static TensorArchive archive(FeatureDensity density) {
+        return new TensorArchive().put("mean", density.mean())
+                .put("whiten", new long[] {density.dimension(), density.dimension()}, density.whiten());
     }
 
     /** Removes the density of the model in {@code dir} (nothing when it has none). */
