@@ -6,6 +6,7 @@ import io.dxmi.core.data.DataSources;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.job.ImageTableJob;
+import io.dxmi.core.job.ImageTableQuick;
 import io.dxmi.core.job.ImageTableReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,7 +115,7 @@ final class ImageTableCommand implements Callable<Integer> {
         if (pretrained != null && !Files.isDirectory(pretrained)) {
             throw new UsageError("--pretrained " + pretrained + " is not a directory");
         }
-        int size = imageSize != null ? imageSize : quick ? ImageTableJob.QUICK_IMAGE_SIZE : 0;
+        int size = imageSize != null ? imageSize : quick ? ImageTableQuick.QUICK_IMAGE_SIZE : 0;
         common.configureEngine();
         DataSource source;
         try {

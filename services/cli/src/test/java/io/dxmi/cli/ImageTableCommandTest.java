@@ -133,6 +133,8 @@ class ImageTableCommandTest {
         }
         assertTrue(table.path("fd_ratio_dxmi_to_ddpm").path("T10").asDouble(-1) > 0, table.toString());
         assertTrue(Files.readString(out.resolve("table.md")).contains("| DDPM derived T=10 |"));
+        // The 1000-step row's images are kept chunk by chunk, so that a row stopped part-way continues.
+        assertTrue(Files.isRegularFile(out.resolve("ddpm-1000-chunks").resolve("ddpm-1000-chunk-0.json")));
         // --quick gates the policy of its T = 10 row only (the 4-step sampler must move far).
         JsonNode t10 = new ObjectMapper().readTree(out.resolve("dxmi-T10").resolve("model.json").toFile())
                 .path("dxmiConfig");

@@ -22,9 +22,6 @@ import io.dxmi.core.eval.ImageEvaluation;
 import io.dxmi.core.eval.ImageEvaluator;
 import io.dxmi.core.eval.ImageFidelity;
 import io.dxmi.core.model.ModelDirectory;
-import io.dxmi.core.nn.ConvEnergyConfig;
-import io.dxmi.core.nn.NetworkConfig;
-import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
@@ -55,14 +52,6 @@ public final class ImageTableJob {
 
     /** The sampler step counts of the derived and DxMI rows, as in the paper's image tables (T = 10) and fewer. */
     public static final List<Integer> STEPS = List.of(10, 4);
-    /** From this T on, --quick's DxMI rows gate the policy (see {@link #quickConfig(int)}). */
-    public static final int QUICK_GATED_STEPS = 10;
-    /** --quick's running-cost weight τ₂ of the gated rows. */
-    public static final float QUICK_GATED_TAU_VELOCITY = 0.3f;
-    /** --quick's energy and value learning rate (one shared network): 5e-4, five times the image default. */
-    public static final float QUICK_VALUE_LEARNING_RATE = 5e-4f;
-    /** --quick's image size: 8 × 8 (area-averaged), so that every row trains and samples within minutes. */
-    public static final int QUICK_IMAGE_SIZE = 8;
     /** Where each finished row is kept, so that {@code --resume} does not measure it again. */
     public static final String ROWS_DIR = "rows";
     static final String PRETRAINED = "pretrained";
@@ -77,7 +66,7 @@ public final class ImageTableJob {
     private final boolean resume;
     private final PretrainConfig pretrainConfig;
     private final DxmiConfig config;
-    /** --quick with the table's own settings: the long rows take {@link #quickConfig(int)}'s gate. */
+    /** --quick with the table's own settings: the long rows take {@link ImageTableQuick#quickConfig(int)}'s gate. */
     private final boolean quickDefaults;
     private final int samples;
     private final int ddpmSamples;
@@ -96,13 +85,13 @@ public final class ImageTableJob {
         this.seed = b.seed;
         this.pretrained = b.pretrained;
         this.resume = b.resume;
-        PretrainConfig pc = b.pretrainConfig != null ? b.pretrainConfig : quick ? quickPretrain() : PretrainConfig.imageDefaults();
+        PretrainConfig pc = b.pretrainConfig != null ? b.pretrainConfig : quick ? ImageTableQuick.quickPretrain() : PretrainConfig.imageDefaults();
         if (b.pretrainIterations != null) {
             pc = pc.withIterations(b.pretrainIterations);
         }
         this.pretrainConfig = pc.withSeed(seed);
         this.quickDefaults = quick && b.config == null;
-        DxmiConfig c = b.config != null ? b.config : quick ? quickConfig() : DxmiConfig.imageBuilder().build();
+        DxmiConfig c = b.config != null ? b.config : quick ? ImageTableQuick.quickConfig() : DxmiConfig.imageBuilder().build();
         if (b.iterations != null) {
             c = c.toBuilder().optIterations(b.iterations).build();
         }
@@ -126,54 +115,10 @@ public final class ImageTableJob {
         return new Builder();
     }
 
-    /**
-     * --quick's DDPM: a two-level UNet of base width 16 (about 0.1 M parameters), 1,500 steps of batch 64 with Adam
-     * 1e-3, and a shorter weight average (0.995) than the full run's, which would still remember the first
-     * steps after so few.
-     */
-    public static PretrainConfig quickPretrain() {
-        return new PretrainConfig(1000, 1e-4, 0.02, 1500, 64, 1e-3f, true,
-                NetworkConfig.of(new UNetConfig(16, new int[] {1, 2}, 1, true, 4)), 0L, 0.995f);
-    }
-
-    /**
-     * --quick's DxMI: the image settings (τ₁ = 0.1, τ₂ = 0.01, sigmoid time cost, last σ fixed, shared energy and
-     * value, sampler rate 1e-6) with an energy of width 16, batch 32, 400 iterations and the energy (and value)
-     * five times faster than the image default, {@link #QUICK_VALUE_LEARNING_RATE}. A sampler rate of 1e-5
-     * collapsed the sampler onto few modes within 400 iterations (FD up 1.5-12x, recall 0.65 to 0.15-0.19). With
-     * the default energy rate 1e-4 the energy fell behind the sampler on 8 × 8 MNIST, which drifted towards the
-     * images that stale energy scored low (precision up, recall down) and ended worse than it started at both T;
-     * at 5e-4 both T end below the start on MNIST and Fashion-MNIST alike (README, the image table).
-     */
-    public static DxmiConfig quickConfig() {
-        return DxmiConfig.imageBuilder().optBatchSize(32).optPolicyBatch(32).optIterations(400)
-                .optValueLearningRate(QUICK_VALUE_LEARNING_RATE).optEnergyLearningRate(QUICK_VALUE_LEARNING_RATE)
-                .optNetwork(NetworkConfig.of(new ConvEnergyConfig(16, false, ConvEnergyConfig.defaults().embeddingDim())))
-                .build();
-    }
-
-    /**
-     * --quick's DxMI at T steps: {@link #quickConfig()}, and from {@link #QUICK_GATED_STEPS} steps on the policy gate
-     * (margin 0) with the running cost's weight τ₂ = 0.3. At 8 × 8 the derived 10-step sampler is already within
-     * about 1.5× of the 1000-step DDPM, and with the plain settings the sampler drifts away from it towards
-     * images the energy scores below the data (FD 1.4× the start's); the gate and τ₂ = 0.3 ended below the start
-     * on both seeds tried. At T = 4, where the sampler must move far, the same pair held it back (FD 2× worse), so
-     * the short rows keep the plain settings.
-     */
-    public static DxmiConfig quickConfig(int steps) {
-        return withQuickGate(quickConfig().toBuilder().optSamplerSteps(steps).build());
-    }
-
-    /** {@code c}, gated as --quick's rows of {@link #QUICK_GATED_STEPS} steps or more are (see {@link #quickConfig(int)}). */
-    private static DxmiConfig withQuickGate(DxmiConfig c) {
-        return c.samplerSteps() < QUICK_GATED_STEPS ? c
-                : c.toBuilder().optPolicyGate(0f).optTaus(c.tauEntropy(), QUICK_GATED_TAU_VELOCITY).build();
-    }
-
     /** The DxMI settings of the row at T: the table's, gated in --quick without given settings. */
     private DxmiConfig dxmiRowConfig(int t) {
         DxmiConfig cfg = config.toBuilder().optSamplerSteps(t).build();
-        return quickDefaults ? withQuickGate(cfg) : cfg;
+        return quickDefaults ? ImageTableQuick.withQuickGate(cfg) : cfg;
     }
 
     /** Runs every row that is not finished yet, writes the table files and returns the report. */
@@ -195,7 +140,8 @@ public final class ImageTableJob {
                 int full = ddpm.schedule().steps();
                 String ddpmKey = ddpmHash + " " + evKey + " n=" + ddpmSamples;
                 RowMeasurement ddpmRow = () -> row(ImageTableReport.DDPM, full, ddpmKey,
-                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev, withProgress(ddpm, full), ddpmDir));
+                        () -> measure(ImageTableReport.DDPM, full, ddpmSamples, ev,
+                                (n, rng) -> ddpmImages(ddpm, full, n, rng, ddpmKey), ddpmDir));
                 // The 1000-step row is the longest and trains nothing: with a second job it is drawn on its own
                 // thread (and core) while the few-step rows train on this one.
                 ExecutorService side = jobs > 1 ? Executors.newSingleThreadExecutor(ImageTableJob::sideThread) : null;
@@ -215,7 +161,7 @@ public final class ImageTableJob {
                         fewStep.add(row(ImageTableReport.DERIVED, t, key, () -> {
                             try (DxmiModel start = derivedSampler(cfg, ddpm)) {
                                 return measure(ImageTableReport.DERIVED, t, samples, ev,
-                                        inChunks(start, "derived T=" + t), ddpmDir);
+                                        timed(inChunks(start, "derived T=" + t)), ddpmDir);
                             }
                         }));
                     }
@@ -256,9 +202,9 @@ public final class ImageTableJob {
             report.put("pretrain_seconds", pretrainSeconds);
         }
         report.put("dxmi_config", config);
-        if (quickDefaults && steps.stream().anyMatch(t -> t >= QUICK_GATED_STEPS)) {
-            report.put("dxmi_config_from_T" + QUICK_GATED_STEPS, "policyGate=0.0, tauVelocity="
-                    + QUICK_GATED_TAU_VELOCITY);
+        if (quickDefaults && steps.stream().anyMatch(t -> t >= ImageTableQuick.QUICK_GATED_STEPS)) {
+            report.put("dxmi_config_from_T" + ImageTableQuick.QUICK_GATED_STEPS, "policyGate=0.0, tauVelocity="
+                    + ImageTableQuick.QUICK_GATED_TAU_VELOCITY);
         }
         report.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
         report.put("cpu_seconds", (processCpuNanos() - cpu0) / 1e9);
@@ -304,17 +250,30 @@ public final class ImageTableJob {
         return model;
     }
 
-    /** Samples n images with the generator (timed), evaluates them and the FD's noise at n. */
-    private ImageTableReport.Row measure(String method, int steps, int n, ImageEvaluator ev,
-            BiFunction<Integer, Rng, float[]> generator, Path modelDir) {
+    /** Samples n images (timed), evaluates them and the FD's noise at n. */
+    private ImageTableReport.Row measure(String method, int steps, int n, ImageEvaluator ev, ImageDraw draw,
+            Path modelDir) throws IOException {
         long t0 = System.nanoTime();
-        float[] images = generator.apply(n, new Rng(seed + 1000));
-        double sampleSeconds = (System.nanoTime() - t0) / 1e9;
-        ImageEvaluation e = ev.evaluate(images);
+        ResumableDdpmSampling.Sampled s = draw.draw(n, new Rng(seed + 1000));
+        ImageEvaluation e = ev.evaluate(s.images());
         FdNoise noise = ev.noiseAt(n, 3, seed + 3000);
         return new ImageTableReport.Row(method, steps, e.samples(), e.fd(), noise.mean(), noise.std(), e.precision(),
-                e.recall(), n / Math.max(sampleSeconds, 1e-9), 0, (System.nanoTime() - t0) / 1e9,
+                e.recall(), n / Math.max(s.seconds(), 1e-9), 0, (System.nanoTime() - t0) / 1e9,
                 relative(modelDir));
+    }
+
+    /** Draws n images from a generator and the seconds they took. */
+    @FunctionalInterface
+    private interface ImageDraw {
+        ResumableDdpmSampling.Sampled draw(int n, Rng rng) throws IOException;
+    }
+
+    private static ImageDraw timed(BiFunction<Integer, Rng, float[]> generator) {
+        return (n, rng) -> {
+            long t0 = System.nanoTime();
+            float[] images = generator.apply(n, rng);
+            return new ResumableDdpmSampling.Sampled(images, (System.nanoTime() - t0) / 1e9);
+        };
     }
 
     private DxmiModel derivedSampler(DxmiConfig cfg, DdpmModel ddpm) {
@@ -348,11 +307,18 @@ public final class ImageTableJob {
         return fd;
     }
 
-    /** The 1000-step sampler, reporting every step: at 28 × 28 a chunk of 250 images takes half an hour. */
-    private BiFunction<Integer, Rng, float[]> withProgress(DdpmModel ddpm, int steps) {
+    /**
+     * The 1000-step row's images, reporting every step: at 28 × 28 a chunk of 250 images takes half an hour, so each
+     * finished chunk is kept in DIR/ddpm-1000-chunks and --resume continues from the last one.
+     */
+    private ResumableDdpmSampling.Sampled ddpmImages(DdpmModel ddpm, int steps, int n, Rng rng, String key)
+            throws IOException {
         StepCoefficients c = StepCoefficients.ancestral(ddpm.schedule(), steps);
         String phase = "DDPM " + steps + " sampling (image-steps)";
-        return (n, rng) -> ddpm.sample(n, c, rng, (done, total) -> listener.onProgress(phase, done, total, Map.of()));
+        String name = ImageTableReport.DDPM + "-" + steps;
+        return ResumableDdpmSampling.draw(ddpm, c, n, rng, output.resolve(name + "-chunks"), name,
+                data.contentHash() + " " + key + " seed=" + seed, resume,
+                (done, total) -> listener.onProgress(phase, done, total, Map.of()));
     }
 
     /**
@@ -463,7 +429,7 @@ public final class ImageTableJob {
         private Map<String, Object> provenance = Map.of();
         private ProgressListener listener = ProgressListener.NONE;
 
-        /** The image data set (at the size the table runs at: --quick's is {@link #QUICK_IMAGE_SIZE}). */
+        /** The image data set (at the size the table runs at: --quick's is {@link ImageTableQuick#QUICK_IMAGE_SIZE}). */
         public Builder setData(DataSource data) {
             this.data = data;
             return this;
@@ -474,7 +440,7 @@ public final class ImageTableJob {
             return this;
         }
 
-        /** {@link #quickPretrain()}, {@link #quickConfig()}, 5,000 samples per few-step row and 500 for the DDPM's. */
+        /** {@link ImageTableQuick#quickPretrain()}, {@link ImageTableQuick#quickConfig()}, 5,000 samples per few-step row and 500 for the DDPM's. */
         public Builder optQuick(boolean quick) {
             this.quick = quick;
             return this;
