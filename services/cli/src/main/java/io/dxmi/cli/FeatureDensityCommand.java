@@ -14,12 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code dxmi feature-density}: fit (or remove) the Gaussian over the energy's features that scores detection. */
+/** {@code dxmi feature-density}: fit (or remove) the Gaussians over the energy's features that score detection. */
 @Command(name = "feature-density", mixinStandardHelpOptions = true,
-        description = {"Fit a Gaussian to the trained energy network's features of normal images and store it with "
-                + "the model (DIR/feature-density.json and .dxt): from then on 'energy', 'calibrate' and the "
-                + "anomaly scorer score an image by half its squared Mahalanobis distance in those features instead "
-                + "of by the energy's own head (it detected better in the one-class benchmarks; see the README).",
+        description = {"Fit a Gaussian to each of the trained energy network's feature maps over normal images and "
+                + "store them with the model (DIR/feature-density.json and .dxt): from then on 'energy', 'calibrate' "
+                + "and the anomaly scorer score an image by its squared Mahalanobis distances in those maps, each "
+                + "standardised over the normal images, summed, instead of by the energy's own head (it detected "
+                + "better in the one-class benchmarks; see the README).",
             "Image models only. A calibration chosen on the old scores is removed: run 'dxmi calibrate' again."})
 final class FeatureDensityCommand implements Callable<Integer> {
 

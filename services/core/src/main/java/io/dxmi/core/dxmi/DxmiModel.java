@@ -14,6 +14,7 @@ import io.dxmi.core.nn.TimeNetwork;
 import io.dxmi.core.random.Rng;
 import io.dxmi.core.engine.OwnedArrays;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -184,9 +185,14 @@ public final class DxmiModel implements AutoCloseable {
 
     /** How many features a density over the evaluation energy reads. */
     public int energyFeatureWidth() {
+        return Arrays.stream(energyFeatureBlocks()).sum();
+    }
+
+    /** The widths of the blocks (one per depth of the energy network) a density over the evaluation energy reads. */
+    public int[] energyFeatureBlocks() {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.zeros(new Shape(shape.batch(1)));
-            return (int) evaluationValues().energyFeatures(x).getShape().get(1);
+            return evaluationValues().energyFeatureBlocks(x);
         }
     }
 

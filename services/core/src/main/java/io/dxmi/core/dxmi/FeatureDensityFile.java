@@ -2,6 +2,7 @@ package io.dxmi.core.dxmi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.model.TensorArchive;
@@ -63,6 +64,10 @@ public final class FeatureDensityFile {
         n.put("id", sha.substring(0, 12));
         n.put("method", "gaussian");
         n.put("features", density.dimension());
+        ArrayNode blocks = n.putArray("blocks");
+        for (int b : density.blocks()) {
+            blocks.add(b);
+        }
         n.put("shrinkage", density.shrinkage());
         n.put("images", density.count());
         n.put("dataName", dataName);
@@ -116,8 +121,12 @@ public final class FeatureDensityFile {
         }
         FeatureDensity d;
         try {
-            d = new FeatureDensity(a.get("mean"), a.get("whiten"), n.path("shrinkage").asDouble(),
-                    n.path("images").asInt());
+            d = !a.tensors().containsKey("weights")
+                    // Written before densities had blocks: one Gaussian, ½ its squared distance.
+                    ? new FeatureDensity(a.get("mean"), a.get("whiten"), n.path("shrinkage").asDouble(),
+                            n.path("images").asInt())
+                    : new FeatureDensity(a.get("mean"), a.get("whiten"), a.get("weights"), offset(a),
+                            blocks(a), n.path("shrinkage").asDouble(), n.path("images").asInt());
         } catch (IllegalArgumentException e) {
             throw new IOException(tensors + ": " + e.getMessage(), e);
         }
@@ -138,8 +147,37 @@ public final class FeatureDensityFile {
     }
 
     private static TensorArchive archive(FeatureDensity density) {
-        return new TensorArchive().put("mean", density.mean())
-                .put("whiten", new long[] {density.dimension(), density.dimension()}, density.whiten());
+        // The blocks and the offset go in the tensors too, so that the id (their hash) names the whole energy.
+        float[] blocks = new float[density.blocks().length];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = density.blocks()[i];
+        }
+        // One block keeps the F × F shape of the first format; several are packed one after the other.
+        long[] whitenShape = blocks.length == 1 ? new long[] {density.dimension(), density.dimension()}
+                : new long[] {density.whiten().length};
+        return new TensorArchive().put("mean", density.mean()).put("whiten", whitenShape, density.whiten())
+                .put("weights", density.weights()).put("offset", new float[] {(float) density.offset()})
+                .put("blocks", blocks);
+    }
+
+    private static double offset(TensorArchive a) {
+        float[] o = a.tensors().get("offset");
+        if (o == null || o.length != 1) {
+            throw new IllegalArgumentException("its weights come without a single offset");
+        }
+        return o[0];
+    }
+
+    private static int[] blocks(TensorArchive a) {
+        float[] b = a.tensors().get("blocks");
+        if (b == null) {
+            throw new IllegalArgumentException("its weights come without blocks");
+        }
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = Math.round(b[i]);
+        }
+        return out;
     }
 
     /** Removes the density of the model in {@code dir} (nothing when it has none). */

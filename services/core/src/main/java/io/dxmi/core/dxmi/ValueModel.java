@@ -92,6 +92,11 @@ public final class ValueModel {
         return energyNetwork().features(x, energyTime(x));
     }
 
+    /** The widths of the blocks {@link #energyFeatures} divides into, for inputs shaped like {@code x}. */
+    public int[] energyFeatureBlocks(NDArray x) {
+        return energyNetwork().featureBlocks(x, energyTime(x));
+    }
+
     private TimeNetwork energyNetwork() {
         return energy != null ? energy : value;
     }

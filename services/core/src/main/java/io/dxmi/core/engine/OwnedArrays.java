@@ -77,6 +77,11 @@ public final class OwnedArrays {
         return withConstant(x, c, NDArray::mul);
     }
 
+    /** {@code x + c}, safe in a graph that is differentiated later. */
+    public static NDArray add(NDArray x, float c) {
+        return withConstant(x, c, NDArray::add);
+    }
+
     /** {@code x / c}, safe in a graph that is differentiated later. */
     public static NDArray div(NDArray x, float c) {
         return withConstant(x, c, NDArray::div);

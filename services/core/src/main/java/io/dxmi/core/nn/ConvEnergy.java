@@ -36,6 +36,10 @@ public final class ConvEnergy implements TimeNetwork {
 
     private static final int[] WIDTH_FACTOR = {1, 1, 2, 2, 2, 2};
     private static final boolean[] DOWNSAMPLE = {true, false, true, false, true, false};
+    /** The residual blocks whose outputs a feature density reads beside the head's input, pooled to about 3 × 3. */
+    static final List<Integer> FEATURE_TAPS = List.of(0, 1, 2, 3);
+    /** The tap also read at a finer grid, about 7 × 7, where its map is larger than that. */
+    static final int FINE_TAP = 1;
 
     private final ConvEnergyConfig config;
     private final SinusoidalEmbedding embedding;
@@ -96,32 +100,50 @@ public final class ConvEnergy implements TimeNetwork {
     }
 
     /**
-     * What a density over the trained network reads, (n, F): the outputs of the second and fourth
-     * residual blocks, each average-pooled to about 3 × 3, and the head's input, concatenated. The
-     * earlier maps keep what the head's training against its negatives let go of (in the one-class
-     * benchmarks they raised a density's AUROC by about half a point on both data sets).
+     * What a density over the trained network reads, (n, F), one block per map ({@link #featureBlocks}):
+     * the outputs of the residual blocks in {@link #FEATURE_TAPS}, each average-pooled to about 3 × 3,
+     * that of {@link #FINE_TAP} also to about 7 × 7, and the head's input, concatenated. The earlier maps
+     * keep what the head's training against its negatives let go of, and a density that weighs every map
+     * alike detected best among those compared (README, the one-class benchmarks).
      */
     @Override
     public NDArray features(NDArray x, NDArray timeEmbedding) {
+        return NDArrays.concat(featureParts(x, timeEmbedding), 1);
+    }
+
+    @Override
+    public int[] featureBlocks(NDArray x, NDArray timeEmbedding) {
+        NDList parts = featureParts(x, timeEmbedding);
+        return parts.stream().mapToInt(p -> (int) p.getShape().get(1)).toArray();
+    }
+
+    private NDList featureParts(NDArray x, NDArray timeEmbedding) {
         List<NDArray> taps = new ArrayList<>();
         NDArray last = headInput(trunk(x, timeEmbedding, taps));
         long n = last.getShape().get(0);
         NDList parts = new NDList();
-        for (NDArray tap : taps) {
-            parts.add(poolToAboutThree(tap).reshape(n, -1));
+        for (int t = 0; t < taps.size(); t++) {
+            NDArray tap = taps.get(t);
+            parts.add(poolTo(tap, 3).reshape(n, -1));
+            if (FEATURE_TAPS.get(t) == FINE_TAP && !window(tap, 7).equals(window(tap, 3))) {
+                parts.add(poolTo(tap, 7).reshape(n, -1));
+            }
         }
         parts.add(last);
-        return NDArrays.concat(parts, 1);
+        return parts;
     }
 
-    /** Average pooling with a k × k window and stride, k = ⌊side / 3⌋ (at least 1). */
-    private static NDArray poolToAboutThree(NDArray map) {
-        long kh = Math.max(1, map.getShape().get(2) / 3);
-        long kw = Math.max(1, map.getShape().get(3) / 3);
-        return Pool.avgPool2d(map, new Shape(kh, kw), new Shape(kh, kw), new Shape(0, 0), false, true);
+    /** Average pooling with a window and stride of ⌊side / cells⌋ (at least 1) along each side. */
+    private static NDArray poolTo(NDArray map, int cells) {
+        Shape k = window(map, cells);
+        return Pool.avgPool2d(map, k, k, new Shape(0, 0), false, true);
     }
 
-    /** The convolutional trunk's last map; the outputs of blocks 1 and 3 go to {@code taps} when given. */
+    private static Shape window(NDArray map, int cells) {
+        return new Shape(Math.max(1, map.getShape().get(2) / cells), Math.max(1, map.getShape().get(3) / cells));
+    }
+
+    /** The convolutional trunk's last map; the outputs of the blocks in {@link #FEATURE_TAPS} go to {@code taps} when given. */
     private NDArray trunk(NDArray x, NDArray timeEmbedding, List<NDArray> taps) {
         NDArray tembAct = null;
         if (config.timeConditioned()) {
@@ -140,7 +162,7 @@ public final class ConvEnergy implements TimeNetwork {
                 out = Pool.avgPool2d(out, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
             }
             h = Layers.leakyRelu(out);
-            if (taps != null && (i == 1 || i == 3)) {
+            if (taps != null && FEATURE_TAPS.contains(i)) {
                 taps.add(h);
             }
         }

@@ -27,6 +27,14 @@ public interface TimeNetwork {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no feature head");
     }
 
+    /**
+     * How {@link #features} divides into blocks (one per depth of the network), as widths in order: a density
+     * fits a Gaussian to each. One block unless the network says otherwise.
+     */
+    default int[] featureBlocks(NDArray x, NDArray timeEmbedding) {
+        return new int[] {(int) features(x, timeEmbedding).getShape().get(1)};
+    }
+
     /** The embedding of the time input. */
     SinusoidalEmbedding embedding();
 

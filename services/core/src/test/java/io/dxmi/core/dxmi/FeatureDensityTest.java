@@ -1,5 +1,6 @@
 package io.dxmi.core.dxmi;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.OwnedArrays;
+import io.dxmi.core.model.TensorArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,9 +77,59 @@ class FeatureDensityTest {
     }
 
     @Test
+    void blocksAreStandardisedByTheirMedianAndSpreadOverTheFittedRows() {
+        // Two blocks of one feature each, the second ten times wider: each block's squared distance
+        // m = (f − μ)² / (s² + λ) is standardised by its median and (population) standard deviation
+        // over the four rows, so both blocks count alike.
+        float[] f = {0, 0, 1, 10, 2, 30, 5, 20};
+        FeatureDensity d = FeatureDensity.fit(f, 4, new int[] {1, 1}, 0.1);
+        assertArrayEquals(new int[] {1, 1}, d.blocks());
+        double expected = 0;
+        float[] at = {3, -5};
+        for (int b = 0; b < 2; b++) {
+            double mu = 0;
+            for (int i = 0; i < 4; i++) {
+                mu += f[2 * i + b] / 4.0;
+            }
+            double var = 0;
+            for (int i = 0; i < 4; i++) {
+                var += (f[2 * i + b] - mu) * (f[2 * i + b] - mu) / 3;
+            }
+            double denom = var * 1.1; // the ridge: 0.1 · tr / 1
+            double[] m = new double[4];
+            for (int i = 0; i < 4; i++) {
+                m[i] = (f[2 * i + b] - mu) * (f[2 * i + b] - mu) / denom;
+            }
+            double[] sorted = m.clone();
+            Arrays.sort(sorted);
+            double median = (sorted[1] + sorted[2]) / 2;
+            double mean = Arrays.stream(m).average().orElseThrow();
+            double sd = Math.sqrt(Arrays.stream(m).map(v -> (v - mean) * (v - mean)).sum() / 4);
+            expected += ((at[b] - mu) * (at[b] - mu) / denom - median) / sd;
+        }
+        assertEquals(expected, d.energy(at, 0), 1e-4 * Math.abs(expected));
+        // Scaling one block's features changes nothing: each block is measured in its own units.
+        float[] scaled = f.clone();
+        for (int i = 0; i < 4; i++) {
+            scaled[2 * i + 1] *= 100;
+        }
+        FeatureDensity s = FeatureDensity.fit(scaled, 4, new int[] {1, 1}, 0.1);
+        assertEquals(expected, s.energy(new float[] {3, -500}, 0), 1e-4 * Math.abs(expected));
+        assertThrows(IllegalArgumentException.class, () -> FeatureDensity.fit(f, 4, new int[] {1, 2}, 0.1));
+        // One block is the plain Gaussian.
+        assertEquals(FeatureDensity.fit(f, 4, 0.1).energy(at, 0), FeatureDensity.fit(f, 4, new int[] {2}, 0.1)
+                .energy(at, 0), 1e-9);
+    }
+
+    @Test
     void theTensorFormEqualsTheScalarOne() {
         float[] f = {0, 0, 1, 1, 2, 2.5f, 3, 2.8f, 4, 4.4f, 1, 3};
-        FeatureDensity d = FeatureDensity.fit(f, 6, 0.05);
+        for (FeatureDensity d : List.of(FeatureDensity.fit(f, 6, 0.05), FeatureDensity.fit(f, 6, new int[] {1, 1}, 0.05))) {
+            tensorFormEqualsScalar(d, f);
+        }
+    }
+
+    private static void tensorFormEqualsScalar(FeatureDensity d, float[] f) {
         try (NDManager m = NDManager.newBaseManager(DjlRuntime.device())) {
             NDArray x = OwnedArrays.create(m, f, new Shape(6, 2));
             float[] e = d.energy(x).toFloatArray();
@@ -138,22 +192,39 @@ class FeatureDensityTest {
 
     @Test
     void aDensityOfTheFirstFormatIsStillRead() throws IOException {
-        // Format 1 (session 28's build) kept the tensors in feature-density.dxt and did not name them in the JSON.
+        // Format 1 (session 28's build) kept mean and whiten alone in feature-density.dxt, named nowhere in the
+        // JSON, and meant one Gaussian: ½ its squared distance.
         FeatureDensity d = FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f, 3, 2.8f}, 4, 0.01);
-        String id = FeatureDensityFile.write(tmp, d, "bars:train", "abc", "w1");
-        Files.move(tmp.resolve(FeatureDensityFile.tensorsFile(id)), tmp.resolve(FeatureDensityFile.TENSORS_V1));
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(tmp.resolve(FeatureDensityFile.FILE).toFile());
-        json.remove("tensors");
-        json.put("formatVersion", 1);
+        String sha = new TensorArchive().put("mean", d.mean()).put("whiten", new long[] {2, 2}, d.whiten())
+                .write(tmp.resolve(FeatureDensityFile.TENSORS_V1));
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("format", FeatureDensityFile.FORMAT).put("formatVersion", 1).put("id", sha.substring(0, 12))
+                .put("method", "gaussian").put("features", 2).put("shrinkage", 0.01).put("images", 4)
+                .put("dataName", "bars:train").put("dataHash", "abc").put("modelWeightsSha256", "w1")
+                .put("tensorsSha256", sha).put("createdAt", "2026-12-05T04:00:00Z");
         Files.writeString(tmp.resolve(FeatureDensityFile.FILE), json.toString());
 
         FeatureDensityFile.Stored s = FeatureDensityFile.read(tmp, "w1").orElseThrow();
-        assertEquals(id, s.id());
+        assertEquals(sha.substring(0, 12), s.id());
         assertEquals(d.energy(new float[] {5, 1}, 0), s.density().energy(new float[] {5, 1}, 0), 0);
-        // Replacing it writes format 2 and removes the old tensors.
+        assertArrayEquals(new int[] {2}, s.density().blocks());
+        // Replacing it writes the current format and removes the old tensors.
         FeatureDensityFile.write(tmp, d, "bars:train", "abc", "w1");
         assertTrue(Files.notExists(tmp.resolve(FeatureDensityFile.TENSORS_V1)));
-        assertEquals(id, FeatureDensityFile.read(tmp, "w1").orElseThrow().id());
+        assertEquals(d.energy(new float[] {5, 1}, 0),
+                FeatureDensityFile.read(tmp, "w1").orElseThrow().density().energy(new float[] {5, 1}, 0), 0);
+    }
+
+    @Test
+    void aDensityOfSeveralBlocksRoundTrips() throws IOException {
+        float[] f = {0, 0, 1, 1, 10, 2, 2.5f, 30, 3, 2.8f, 20, 4, 4.4f, 5, 7};
+        FeatureDensity d = FeatureDensity.fit(f, 5, new int[] {2, 1}, 0.01);
+        String id = FeatureDensityFile.write(tmp, d, "x", "y", "w1");
+        FeatureDensity back = FeatureDensityFile.read(tmp, "w1").orElseThrow().density();
+        assertArrayEquals(new int[] {2, 1}, back.blocks());
+        float[] at = {3, -1, 12};
+        assertEquals(d.energy(at, 0), back.energy(at, 0), 1e-5);
+        assertEquals(id, FeatureDensityFile.id(back));
     }
 
     @Test

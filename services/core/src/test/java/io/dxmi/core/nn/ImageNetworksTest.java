@@ -110,6 +110,28 @@ class ImageNetworksTest {
     }
 
     @Test
+    void theFeaturesAreOneBlockPerMapPooledToAboutThreeByThree() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConvEnergyConfig config = new ConvEnergyConfig(4, false, 8).withHead(ConvEnergyConfig.Head.FLATTEN);
+            // 28 x 28: blocks 0 and 1 give 14 x 14 maps of 4 channels (pooled 4 x 4 to 3 x 3, and block 1 also
+            // 2 x 2 to 7 x 7), blocks 2 and 3 give 7 x 7 of 8 channels (pooled 2 x 2 to 3 x 3), the head reads 8 x 3 x 3.
+            SampleShape big = SampleShape.image(1, 28, 28);
+            ConvEnergy net = new ConvEnergy(config, big, "", m, new Rng(5));
+            NDArray x = m.randomNormal(new Shape(big.batch(3)));
+            NDArray t = m.zeros(new Shape(3, 8));
+            assertArrayEquals(new int[] {36, 36, 196, 72, 72, 72}, net.featureBlocks(x, t));
+            NDArray f = net.features(x, t);
+            assertEquals(new Shape(3, 484), f.getShape());
+            // 8 x 8: block 1's map is 4 x 4, pooled with a 1 x 1 window towards 3 x 3 and 7 x 7 alike: the finer
+            // view, the same numbers, is left out.
+            SampleShape tiny = SampleShape.image(1, 8, 8);
+            ConvEnergy small = new ConvEnergy(config, tiny, "", m, new Rng(5));
+            NDArray xs = m.randomNormal(new Shape(tiny.batch(2)));
+            assertArrayEquals(new int[] {64, 64, 32, 32, 8}, small.featureBlocks(xs, m.zeros(new Shape(2, 8))));
+        }
+    }
+
+    @Test
     void aFlattenedHeadTakesEveryPositionOfTheLastMap() {
         try (NDManager m = NDManager.newBaseManager()) {
             ConvEnergyConfig config = new ConvEnergyConfig(4, false, 8).withHead(ConvEnergyConfig.Head.FLATTEN);
