@@ -8,6 +8,7 @@ import io.dxmi.core.dxmi.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +65,7 @@ final class FeatureDensityCommand implements Callable<Integer> {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmiWithoutDensity(model);
         String id;
         int count;
+        int[] blocks;
         try (DxmiModel m = loaded.model()) {
             if (remove) {
                 FeatureDensityFile.delete(model);
@@ -88,12 +90,14 @@ final class FeatureDensityCommand implements Callable<Integer> {
             try {
                 id = ModelStore.fitFeatureDensity(model, m, rows, normal + (classes == null ? "" : " classes " + classes),
                         ImagePools.hash(pools.normal()), shrinkage);
+                blocks = m.featureDensity().blocks();
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage(), e);
             }
         }
-        System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (shrinkage %s); "
-                + "written to %s", id, count, normal, ConfigDefaults.number((float) shrinkage),
+        System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (%d maps, %d "
+                + "features; shrinkage %s); written to %s", id, count, normal, blocks.length,
+                Arrays.stream(blocks).sum(), ConfigDefaults.number((float) shrinkage),
                 model.resolve(FeatureDensityFile.FILE)) + removeCalibration());
         return 0;
     }

@@ -68,6 +68,8 @@ class DetectionEndToEndTest {
                 "--classes", "1", "--image-size", "8");
         assertEquals(0, refit.code(), refit.err());
         assertTrue(refit.out().contains("fitted feature density " + fitted), refit.out());
+        // At 8 x 8 the second block's map is 4 x 4, pooled with a 1 x 1 window towards 3 x 3 and 7 x 7 alike: five maps.
+        assertTrue(refit.out().contains("(5 maps, "), refit.out());
 
         CommandLineTest.Run calibrated = dxmi("calibrate", "--model", model.toString(), "--normal", "mnist:test",
                 "--classes", "1", "--anomalous", "mnist:test", "--anomalous-classes", "0", "--image-size", "8");
