@@ -2,6 +2,7 @@ package io.dxmi.anomalyscorer;
 
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunStartup;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.pipeline.SnapshotFollower;
 import io.dxmi.platform.config.KafkaSettings;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +50,22 @@ final class RunModelSource implements ModelSource {
     @Override
     public void start(ScorerState state) throws Exception {
         context = PipelineContext.open(vertx, settings, run, "anomaly-scorer", metrics);
-        RunPlan plan = context.awaitPlan(planTimeout);
+        RunPlan plan;
+        try {
+            plan = context.awaitPlan(planTimeout);
+        } catch (TimeoutException e) {
+            throw new RunStartup.NoPlan(e.getMessage()); // the services' own "no plan" failure and exit code
+        }
         follower = SnapshotFollower.builder().setContext(context).setModels(Set.of(RunTopics.EBM)).optPlan(plan)
                 .build().start();
         LOG.info("waiting for the first energy snapshot of run {}", run);
-        SnapshotFollower.Versioned first = follower.await(RunTopics.EBM, 0).get(planTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        SnapshotFollower.Versioned first;
+        try {
+            first = follower.await(RunTopics.EBM, 0).get(planTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("run '" + run + "' has published no energy snapshot within "
+                    + planTimeout.toSeconds() + " s (--plan-timeout): is its ebm-learner running?", e);
+        }
         state.offerModel(ScoringModel.fromSnapshot(plan.spec(), run, first.version(), first.weights(), density));
         thread = new Thread(() -> follow(state, plan, first.version()), "dxmi-follow-" + run);
         thread.setDaemon(true);

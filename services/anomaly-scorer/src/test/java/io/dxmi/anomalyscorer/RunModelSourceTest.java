@@ -22,6 +22,7 @@ import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 import io.dxmi.pipeline.PipelineContext;
 import io.dxmi.pipeline.RunPlan;
+import io.dxmi.pipeline.RunStartup;
 import io.dxmi.pipeline.RunTopics;
 import io.dxmi.platform.broker.EmbeddedKafkaBroker;
 import io.dxmi.platform.config.KafkaSettings;
@@ -126,6 +127,28 @@ class RunModelSourceTest {
                 assertTrue(e.getMessage().contains("--image-size"), e.getMessage());
             } finally {
                 refused.close();
+            }
+
+            // A run that was never submitted, and one with a plan but no energy yet: one clear failure each.
+            RunModelSource none = new RunModelSource(vertx, kafka, "never", metrics, Duration.ofSeconds(2), null);
+            try (ScorerState state = new ScorerState(new ScorerMetrics(Metrics.create("t")))) {
+                RunStartup.NoPlan e = assertThrows(RunStartup.NoPlan.class, () -> none.start(state));
+                assertTrue(e.getMessage().contains("'never'"), e.getMessage());
+            } finally {
+                none.close();
+            }
+            RunPlan quietPlan = imagePlan("quiet");
+            try (PipelineContext quietRun = PipelineContext.open(vertx, kafka, "quiet", "test-learner", metrics)) {
+                quietRun.createTopics(quietPlan, 4096, Map.of(RunTopics.POLICY, 1L << 20, RunTopics.EBM, 1L << 20,
+                        RunTopics.VALUE, 1L << 20));
+                quietRun.publishPlan(quietPlan).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            RunModelSource quiet = new RunModelSource(vertx, kafka, "quiet", metrics, Duration.ofSeconds(3), null);
+            try (ScorerState state = new ScorerState(new ScorerMetrics(Metrics.create("t")))) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> quiet.start(state));
+                assertTrue(e.getMessage().contains("no energy snapshot"), e.getMessage());
+            } finally {
+                quiet.close();
             }
 
             SnapshotDensity density = new SnapshotDensity(SHAPE, normal, "squares", FeatureDensity.DEFAULT_SHRINKAGE);
