@@ -90,7 +90,7 @@ public final class FeatureDensity {
      * @param shrinkage ridge as a share of tr Σ / F, &gt; 0
      */
     public static FeatureDensity fit(float[] features, int n, double shrinkage) {
-        check(features, n, shrinkage);
+        check(features, n, shrinkage); // before the width is taken from n; the blocked fit checks nothing more
         return fit(features, n, new int[] {features.length / n}, shrinkage);
     }
 

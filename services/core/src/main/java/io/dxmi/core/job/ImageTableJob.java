@@ -1,8 +1,9 @@
 package io.dxmi.core.job;
 
 // Over 400 lines: the documented builder is a third of it, and the rows, the keys under which a finished pretraining
-// and finished rows are reused (--resume) and the quick settings all read the same job settings. Formatting lives in
-// ImageTableReport, the reuse files in KeyedJson, the wait for the 1000-step row's thread in TaskResults. The few-step
+// and finished rows are reused (--resume) all read the same job settings. Formatting lives in ImageTableReport, the
+// reuse files in KeyedJson, --quick's settings in ImageTableQuick, the 1000-step row's kept chunks in
+// ResumableDdpmSampling, the wait for that row's thread in TaskResults. The few-step
 // rows' FD at the 1000-step row's image count stays here: it samples from the same samplers with the same keys.
 
 import com.sun.management.OperatingSystemMXBean;
