@@ -3,7 +3,6 @@ package io.dxmi.cli;
 import io.dxmi.anomalyscorer.AnomalyScorerVerticle;
 import io.dxmi.anomalyscorer.ScorerSettings;
 import io.dxmi.anomalyscorer.SnapshotDensity;
-import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.platform.config.KafkaSettings;
 import io.dxmi.platform.lifecycle.GracefulShutdown;
 import io.dxmi.platform.metrics.Metrics;
@@ -114,22 +113,8 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
             description = "--follow-run: seconds to wait for the run's plan and first energy (default: ${DEFAULT-VALUE}).")
     long planTimeout;
 
-    @Option(names = "--normal", paramLabel = "NAME[:train|test]",
-            description = "--follow-run: normal images (usually the run's own training images: an image set and split, "
-                    + "its test split unless ':train' follows, whose --classes are normal) to fit a feature density "
-                    + "to each energy snapshot, so that it scores as 'dxmi feature-density' makes a model directory "
-                    + "score; without it the energy's own head scores.")
-    String normal;
-
-    @Option(names = "--classes", paramLabel = "C1,C2,...", description = "With --normal: the normal classes (default: every class).")
-    String classes;
-
-    @Option(names = "--image-size", paramLabel = "N", description = "With --normal: resize to N x N (the run's image size).")
-    Integer imageSize;
-
-    @Option(names = "--shrinkage", paramLabel = "X",
-            description = "With --normal: the density's ridge, as a share of the features' mean variance (default: ${DEFAULT-VALUE}).")
-    double shrinkage = FeatureDensity.DEFAULT_SHRINKAGE;
+    @Mixin
+    NormalImagesOptions normalImages = new NormalImagesOptions();
 
     @Mixin
     EngineOptions engine = new EngineOptions();
@@ -140,12 +125,10 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         engine.apply();
-        if (normal == null && (classes != null || imageSize != null)) {
-            throw new UsageError("--classes and --image-size go with --normal");
-        }
-        if (normal != null && source.model != null) {
+        normalImages.check();
+        if (normalImages.given() && source.model != null) {
             throw new UsageError("--normal goes with --follow-run: a model directory carries its own feature density "
-                    + "(dxmi feature-density --model " + source.model + " --normal " + normal + ")");
+                    + "(dxmi feature-density --model " + source.model + " --normal " + normalImages.normal + ")");
         }
         SnapshotDensity density = snapshotDensity();
         String token = tokenFile == null ? null : Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
@@ -191,18 +174,12 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
 
     /** The normal images each followed snapshot's density is fitted on, or null. */
     private SnapshotDensity snapshotDensity() throws Exception {
-        if (normal == null) {
+        if (!normalImages.given()) {
             return null;
         }
-        if (!ImagePools.isImageSet(normal)) {
-            throw new UsageError("--normal must be an image set, not " + normal);
-        }
-        if (!(shrinkage > 0 && Double.isFinite(shrinkage))) {
-            throw new UsageError("--shrinkage must be a positive number, got " + shrinkage);
-        }
-        ImagePools pools = ImagePools.of(normal, classes, null, imageSize == null ? 0 : imageSize);
-        return new SnapshotDensity(pools.normal().shape(), pools.normal().rows(),
-                normal + (classes == null ? "" : " classes " + classes), shrinkage);
+        ImagePools pools = normalImages.load();
+        return new SnapshotDensity(pools.normal().shape(), pools.normal().rows(), normalImages.source(),
+                normalImages.shrinkage);
     }
 
     private ScorerSettings.MapMethod mapMethod() {

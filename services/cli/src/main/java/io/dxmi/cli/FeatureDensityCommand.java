@@ -2,7 +2,6 @@ package io.dxmi.cli;
 
 import io.dxmi.core.anomaly.CalibrationFile;
 import io.dxmi.core.dxmi.DxmiModel;
-import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.ModelStore;
 import java.io.IOException;
@@ -28,24 +27,8 @@ final class FeatureDensityCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A DxMI image model directory.")
     Path model;
 
-    @Option(names = "--normal", paramLabel = "NAME[:train|test]",
-            description = "Normal images to fit on, usually the model's own training images: an image set "
-                    + "(fashion-mnist, mnist, an idx file, a folder) and split (its test split unless ':train' "
-                    + "follows) whose --classes are normal. Required unless --remove.")
-    String normal;
-
-    @Option(names = "--classes", paramLabel = "C1,C2,...",
-            description = "The normal classes (label numbers or names; default: every class).")
-    String classes;
-
-    @Option(names = "--image-size", paramLabel = "N",
-            description = "Resize to N x N first (the size the model was trained at).")
-    Integer imageSize;
-
-    @Option(names = "--shrinkage", paramLabel = "X",
-            description = "Ridge added to the features' covariance, as a share of its mean eigenvalue "
-                    + "(default: ${DEFAULT-VALUE}).")
-    double shrinkage = FeatureDensity.DEFAULT_SHRINKAGE;
+    @Mixin
+    NormalImagesOptions normalImages = new NormalImagesOptions();
 
     @Option(names = "--remove", description = "Remove the model's feature density: its energy's own head scores again.")
     boolean remove;
@@ -56,12 +39,10 @@ final class FeatureDensityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         engine.apply();
-        if (remove == (normal != null)) {
+        if (remove == normalImages.given()) {
             throw new UsageError(remove ? "--remove takes no --normal" : "--normal is required (or --remove)");
         }
-        if (!(shrinkage > 0 && Double.isFinite(shrinkage))) {
-            throw new UsageError("--shrinkage must be a positive number, got " + shrinkage);
-        }
+        normalImages.check();
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmiWithoutDensity(model);
         String id;
         int count;
@@ -77,27 +58,24 @@ final class FeatureDensityCommand implements Callable<Integer> {
                 throw new UsageError(model + " is a vector model: a feature density needs an image model's "
                         + "convolutional energy");
             }
-            if (!ImagePools.isImageSet(normal)) {
-                throw new UsageError("--normal must be an image set, not " + normal);
-            }
-            ImagePools pools = ImagePools.of(normal, classes, null, imageSize == null ? 0 : imageSize);
+            ImagePools pools = normalImages.load();
             if (!pools.normal().shape().equals(m.shape())) {
-                throw new UsageError(normal + " holds " + pools.normal().shape() + " images but the model expects "
+                throw new UsageError(normalImages.normal + " holds " + pools.normal().shape() + " images but the model expects "
                         + m.shape() + " (fit at the --image-size it was trained at)");
             }
             float[] rows = pools.normal().rows();
             count = rows.length / m.dimension();
             try {
-                id = ModelStore.fitFeatureDensity(model, m, rows, normal + (classes == null ? "" : " classes " + classes),
-                        ImagePools.hash(pools.normal()), shrinkage);
+                id = ModelStore.fitFeatureDensity(model, m, rows, normalImages.source(),
+                        ImagePools.hash(pools.normal()), normalImages.shrinkage);
                 blocks = m.featureDensity().blocks();
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage(), e);
             }
         }
         System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (%d maps, %d "
-                + "features; shrinkage %s); written to %s", id, count, normal, blocks.length,
-                Arrays.stream(blocks).sum(), ConfigDefaults.number((float) shrinkage),
+                + "features; shrinkage %s); written to %s", id, count, normalImages.normal, blocks.length,
+                Arrays.stream(blocks).sum(), ConfigDefaults.number((float) normalImages.shrinkage),
                 model.resolve(FeatureDensityFile.FILE)) + removeCalibration());
         return 0;
     }

@@ -241,6 +241,8 @@ class CommandLineTest {
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
                 "flatten", "--out", tmp.resolve("x").toString()), 2, "--energy-head shapes the convolutional energy");
         assertOneLineError(dxmi("feature-density", "--model", model.toString()), 2, "--normal is required");
+        assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--remove", "--classes", "1"), 2,
+                "--classes and --image-size go with --normal");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train",
                 "--shrinkage", "0"), 2, "--shrinkage must be a positive number");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train"), 2,
