@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,16 +39,6 @@ class ExactlyOnceKillTest {
     @TempDir
     Path tmp;
 
-    private Process scorer(String bootstrap, Path model, String id, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
-                ScorerProcess.class.getName(), bootstrap, model.toString(), id));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb.start();
-    }
-
     private static byte[] badFrame(String encoding, int width, byte[] data) {
         return Codecs.encode(Frame.newBuilder().setCameraId("bad").setFrameId(width).setCaptureTimeMicros(1)
                 .setEncoding(encoding).setWidth(width).setHeight(8).setChannels(1).setData(ByteBuffer.wrap(data))
@@ -65,7 +54,7 @@ class ExactlyOnceKillTest {
             KafkaSettings kafka = KafkaSettings.builder().setBootstrapServers(broker.bootstrapServers()).build();
             ScorerSettings s = ScorerSettings.defaults("a").withPartitions(3);
             ScorerFixtures.createTopics(kafka, s);
-            Process first = scorer(broker.bootstrapServers(), model, "a", tmp.resolve("scorer-1.log"));
+            Process first = ScorerProcess.start(broker.bootstrapServers(), model.toString(), "a", tmp.resolve("scorer-1.log"));
             try {
                 // 3 cameras x 200 frames at 100 frames/s each: about 2 s of stream.
                 Thread sender = new Thread(() -> {
@@ -98,7 +87,7 @@ class ExactlyOnceKillTest {
             } finally {
                 first.destroyForcibly();
             }
-            Process second = scorer(broker.bootstrapServers(), model, "a", tmp.resolve("scorer-2.log"));
+            Process second = ScorerProcess.start(broker.bootstrapServers(), model.toString(), "a", tmp.resolve("scorer-2.log"));
             try {
                 int n = ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 600, Duration.ofSeconds(300));
                 assertEquals(600, n, "committed scores after the restart: " + Files.readString(tmp.resolve(
