@@ -145,6 +145,10 @@ final class DxmiOptions {
     @Option(names = "--layers", paramLabel = "N", description = "Value/energy hidden layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Option(names = "--energy-hidden", paramLabel = "N",
+            description = "Hidden width of the separate energy network alone (default: --hidden's).")
+    Integer energyHidden;
+
     @Option(names = "--energy-channels", paramLabel = "N",
             description = "Images: width of the convolutional energy/value network (default: 32).")
     Integer energyChannels;
@@ -239,6 +243,12 @@ final class DxmiOptions {
         }
         Checks.atLeast("--hidden", hidden, 1);
         Checks.atLeast("--layers", layers, 1);
+        if (energyHidden != null) {
+            Checks.atLeast("--energy-hidden", energyHidden, 1);
+            if (sharing == Sharing.shared) {
+                throw new UsageError("--energy-hidden widens the separate energy network; --value-sharing shared has none");
+            }
+        }
         if (shapeNegatives != null) {
             Checks.finiteAtLeast("--shape-negatives", shapeNegatives, 0);
             if (!shape.isImage()) {
@@ -258,8 +268,8 @@ final class DxmiOptions {
         try {
             if (shape.isImage()) {
                 if (spec.commandLine().getParseResult().hasMatchedOption("--hidden")
-                        || spec.commandLine().getParseResult().hasMatchedOption("--layers")) {
-                    throw new UsageError("--hidden and --layers shape the vector networks; images use a convolutional"
+                        || spec.commandLine().getParseResult().hasMatchedOption("--layers") || energyHidden != null) {
+                    throw new UsageError("--hidden, --layers and --energy-hidden shape the vector networks; images use a convolutional"
                             + " energy (its width: --energy-channels)");
                 }
                 return imageConfig(seed, spec);
@@ -390,6 +400,9 @@ final class DxmiOptions {
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
                 .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
+        if (energyHidden != null) {
+            b.optEnergyNetwork(new NetworkConfig(energyHidden, layers, DxmiConfig.defaults().network().embeddingDim()));
+        }
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);
         }

@@ -240,6 +240,9 @@ class CommandLineTest {
                 "roll", "--out", tmp.resolve("x").toString()), 2, "--shape-transforms", "set --shape-negatives W too");
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-head",
                 "flatten", "--out", tmp.resolve("x").toString()), 2, "--energy-head shapes the convolutional energy");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-hidden", "64",
+                "--value-sharing", "shared", "--out", tmp.resolve("x").toString()), 2, "--energy-hidden",
+                "--value-sharing shared has none");
         assertOneLineError(dxmi("feature-density", "--model", model.toString()), 2, "--normal is required");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--remove", "--classes", "1"), 2,
                 "--classes and --image-size go with --normal");

@@ -25,4 +25,16 @@ class DxmiOptionsTest {
         assertEquals(0f, DxmiConfig.defaults().energyClipNorm(), "off unless asked for");
         assertEquals(0.5f, train.dxmi.config(0).energyClipNorm());
     }
+
+    @Test
+    void theEnergyWidthReachesTheConfigurationAndOnlyThere() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).setDefaultValueProvider(new ConfigDefaults())
+                .parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-hidden", "192", "--out", "x");
+        DxmiConfig c = train.dxmi.config(0);
+        assertEquals(192, c.energyNetworkOrValues().hidden());
+        assertEquals(DxmiConfig.defaults().network(), c.network(), "the value keeps --hidden's width");
+        assertEquals(c.network().layers(), c.energyNetworkOrValues().layers());
+        assertEquals(null, DxmiConfig.defaults().energyNetwork(), "the value's shape unless asked for");
+    }
 }

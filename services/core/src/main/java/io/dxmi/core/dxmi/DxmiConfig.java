@@ -90,6 +90,8 @@ import java.util.Objects;
  *     null: none; absent in manifests written before it)
  * @param shapeTransforms the transformations the shape negatives draw from (default null: all of
  *     {@link ShapeTransform}; absent in manifests written before it = all)
+ * @param energyNetwork shape of the separate energy network where it differs from the value's (default
+ *     null: {@code network}; {@link ValueSharing#SEPARATE} only; absent in manifests written before it)
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -101,7 +103,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         boolean boxNegativeRamp, boolean residualSigmas, float boxNegativeStart, float policyWarmup,
         Boolean entropyInValue, Float policyGate, Float shapeNegativeWeight,
         // Left out when null, so that a default configuration's JSON (and the hashes over it) stay as before.
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms,
+        @JsonInclude(JsonInclude.Include.NON_NULL) NetworkConfig energyNetwork) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -142,6 +145,13 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(shapeTransforms == null || !shapeTransforms.isEmpty() && shapeTransforms.stream().noneMatch(Objects::isNull),
                 "shape transformations must be null (all) or a non-empty list, got " + shapeTransforms);
         shapeTransforms = shapeTransforms == null ? null : List.copyOf(shapeTransforms);
+        require(energyNetwork == null || valueSharing == ValueSharing.SEPARATE,
+                "a network shape of its own for the energy needs separate energy and value networks");
+    }
+
+    /** The separate energy network's shape: its own, or the value's. */
+    public NetworkConfig energyNetworkOrValues() {
+        return energyNetwork == null ? network : energyNetwork;
     }
 
     /** The transformations the shape negatives draw from: the configured ones, or all. */
@@ -261,6 +271,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.policyGate = policyGate;
         b.shapeNegativeWeight = shapeNegativeWeight;
         b.shapeTransforms = shapeTransforms;
+        b.energyNetwork = energyNetwork;
         return b;
     }
 
@@ -288,6 +299,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float timeCostConstant = 0.05f;
         private float energyEmaDecay = 0.999f;
         private NetworkConfig network = NetworkConfig.defaults();
+        private NetworkConfig energyNetwork;
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
@@ -384,6 +396,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         /** The transformations the shape negatives draw from, or null for all. */
         public Builder optShapeTransforms(List<ShapeTransform> v) { shapeTransforms = v; return this; }
 
+        /** The separate energy network's own shape, or null for the value's ({@code optNetwork}). */
+        public Builder optEnergyNetwork(NetworkConfig v) { energyNetwork = v; return this; }
+
         public DxmiConfig build() {
             return new DxmiConfig(samplerSteps, tauEntropy, tauVelocity, gamma, batchSize, iterations,
                     samplerLearningRate, sigmaLearningRate, valueLearningRate, energyLearningRate, samplerClipNorm,
@@ -391,7 +406,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     valueSharing, timeCost, timeCostConstant, energyEmaDecay, network, seed, maxConsecutiveSkips,
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
-                    entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms);
+                    entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms, energyNetwork);
         }
     }
 }

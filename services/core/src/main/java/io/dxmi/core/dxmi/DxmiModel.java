@@ -56,9 +56,10 @@ public final class DxmiModel implements AutoCloseable {
         float lastSigma = config.lastSigmaLearnable() ? config.lastSigmaInit() : config.lastSigmaFixed();
         this.sampler = new FewStepSampler(manager, net, shape, schedule, config.samplerSteps(), config.stepSpacing(),
                 config.lastSigmaLearnable(), lastSigma);
-        this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), shape, config.network(), manager,
-                rng.split());
-        this.emaValues = config.energyEmaDecay() > 0 ? values.copy(manager, config.network(), shape) : null;
+        this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), shape, config.network(),
+                config.energyNetworkOrValues(), manager, rng.split());
+        this.emaValues = config.energyEmaDecay() > 0
+                ? values.copy(manager, config.network(), config.energyNetworkOrValues(), shape) : null;
     }
 
     /**

@@ -32,10 +32,15 @@ public final class ValueModel {
     private final TimeNetwork value;
     private final TimeNetwork energy;
 
-    public ValueModel(ValueSharing sharing, int steps, SampleShape shape, NetworkConfig network, NDManager manager,
-            Rng rng) {
+    /**
+     * @param network the value network's shape (the shared network's too)
+     * @param energyNetwork the separate energy network's shape (ignored when shared)
+     */
+    public ValueModel(ValueSharing sharing, int steps, SampleShape shape, NetworkConfig network,
+            NetworkConfig energyNetwork, NDManager manager, Rng rng) {
         this(sharing, steps, network.scalar(shape, sharing == ValueSharing.SEPARATE, VALUE_PREFIX, manager, rng),
-                sharing == ValueSharing.SEPARATE ? network.scalar(shape, false, ENERGY_PREFIX, manager, rng) : null);
+                sharing == ValueSharing.SEPARATE ? energyNetwork.scalar(shape, false, ENERGY_PREFIX, manager, rng)
+                        : null);
     }
 
     private ValueModel(ValueSharing sharing, int steps, TimeNetwork value, TimeNetwork energy) {
@@ -46,8 +51,8 @@ public final class ValueModel {
     }
 
     /** A second model of the same shape (for example the evaluation-only EMA copy), same values. */
-    public ValueModel copy(NDManager manager, NetworkConfig network, SampleShape shape) {
-        ValueModel c = new ValueModel(sharing, steps, shape, network, manager, new Rng(0));
+    public ValueModel copy(NDManager manager, NetworkConfig network, NetworkConfig energyNetwork, SampleShape shape) {
+        ValueModel c = new ValueModel(sharing, steps, shape, network, energyNetwork, manager, new Rng(0));
         c.valueParameters().copyFrom(valueParameters());
         if (energy != null) {
             c.energyParameters().copyFrom(energyParameters());
