@@ -1,5 +1,8 @@
 package io.dxmi.anomalyscorer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.dxmi.core.anomaly.CalibrationFile;
 import io.dxmi.core.anomaly.Calibrator;
 import io.dxmi.core.data.CsvDataset;
@@ -21,12 +24,15 @@ import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.DeadLetter;
 import io.dxmi.schemas.codec.Codecs;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -114,6 +120,31 @@ final class ScorerFixtures {
     }
 
     /** Waits until {@code count} committed scores exist (or the timeout passes); returns the last count seen. */
+    /**
+     * Waits for the scores of every frame of cameras {@code cam-0…} ({@code frames} each), lets anything scored twice
+     * show up, and checks that each frame was scored exactly once; returns the committed scores.
+     *
+     * @param log the restarted scorer's output, shown when the scores do not all arrive
+     */
+    static List<AnomalyScore> awaitExactlyOnce(KafkaSettings kafka, String topic, int cameras, int frames, Path log)
+            throws Exception {
+        int n = awaitScores(kafka, topic, cameras * frames, Duration.ofSeconds(300));
+        assertEquals(cameras * frames, n, "committed scores after the restart: " + Files.readString(log));
+        Thread.sleep(3000); // anything scored twice would show up now
+        List<AnomalyScore> scores = scores(kafka, topic);
+        Set<String> seen = new HashSet<>();
+        for (AnomalyScore a : scores) {
+            assertTrue(seen.add(a.getCameraId() + "/" + a.getFrameId()), "scored twice: " + a.getCameraId() + "/"
+                    + a.getFrameId());
+        }
+        for (int c = 0; c < cameras; c++) {
+            for (int f = 0; f < frames; f++) {
+                assertTrue(seen.contains("cam-" + c + "/" + f), "lost: cam-" + c + "/" + f);
+            }
+        }
+        return scores;
+    }
+
     static int awaitScores(KafkaSettings kafka, String topic, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int n = 0;
