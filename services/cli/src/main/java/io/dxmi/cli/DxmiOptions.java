@@ -146,7 +146,7 @@ final class DxmiOptions {
     int layers;
 
     @Option(names = "--energy-hidden", paramLabel = "N",
-            description = "Hidden width of the separate energy network alone (default: --hidden's).")
+            description = "Hidden width of the separate energy network alone (default: twice --hidden's).")
     Integer energyHidden;
 
     @Option(names = "--energy-channels", paramLabel = "N",

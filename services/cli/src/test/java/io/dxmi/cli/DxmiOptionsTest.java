@@ -35,6 +35,10 @@ class DxmiOptionsTest {
         assertEquals(192, c.energyNetworkOrValues().hidden());
         assertEquals(DxmiConfig.defaults().network(), c.network(), "the value keeps --hidden's width");
         assertEquals(c.network().layers(), c.energyNetworkOrValues().layers());
-        assertEquals(null, DxmiConfig.defaults().energyNetwork(), "the value's shape unless asked for");
+        TrainCommand plain = new TrainCommand();
+        new CommandLine(plain).setDefaultValueProvider(new ConfigDefaults())
+                .parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--hidden", "32", "--out", "x");
+        assertEquals(64, plain.dxmi.config(0).energyNetworkOrValues().hidden(), "twice --hidden unless asked for");
+        assertEquals(32, plain.dxmi.config(0).network().hidden());
     }
 }

@@ -2,7 +2,6 @@ package io.dxmi.core.dxmi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,11 +29,20 @@ class EnergyNetworkShapeTest {
     Path tmp;
 
     @Test
-    void theDefaultWritesNoKeyAndAChosenShapeReadsBack() throws Exception {
+    void aSeparateMlpEnergyIsTwiceAsWideUnlessToldAndOlderManifestsKeepTheirs() throws Exception {
         ObjectMapper json = ModelDirectory.json();
-        ObjectNode plain = json.valueToTree(DxmiConfig.defaults());
-        assertFalse(plain.has("energyNetwork"), "older manifests and the hashes over them stay as they were");
-        assertEquals(DxmiConfig.defaults().network(), json.treeToValue(plain, DxmiConfig.class).energyNetworkOrValues());
+        DxmiConfig defaults = DxmiConfig.defaults();
+        assertEquals(new NetworkConfig(2 * defaults.network().hidden(), defaults.network().layers(),
+                defaults.network().embeddingDim()), defaults.energyNetworkOrValues());
+        ObjectNode old = json.valueToTree(defaults);
+        old.remove("energyNetwork"); // a manifest written before the energy had a shape of its own
+        assertEquals(defaults.network(), json.treeToValue(old, DxmiConfig.class).energyNetworkOrValues(),
+                "built as it was trained: both networks at the value's width");
+        DxmiConfig again = json.treeToValue(old, DxmiConfig.class).toBuilder().optIterations(7).build();
+        assertEquals(defaults.network(), again.energyNetworkOrValues(), "a resumed old run keeps its shape");
+        assertEquals(null, DxmiConfig.builder().optValueSharing(ValueSharing.SHARED).build().energyNetwork());
+        assertEquals(null, DxmiConfig.imageBuilder().optValueSharing(ValueSharing.SEPARATE).build().energyNetwork(),
+                "a convolutional energy keeps the value's shape");
         DxmiConfig chosen = DxmiConfig.builder().optNetwork(VALUE).optEnergyNetwork(WIDE).build();
         DxmiConfig read = json.readValue(json.writeValueAsString(chosen), DxmiConfig.class);
         assertEquals(chosen, read);
