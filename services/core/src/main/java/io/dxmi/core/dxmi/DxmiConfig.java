@@ -91,7 +91,7 @@ import java.util.Objects;
  * @param shapeTransforms the transformations the shape negatives draw from (default null: all of
  *     {@link ShapeTransform}; absent in manifests written before it = all)
  * @param energyNetwork shape of the separate energy network where it differs from the value's (null: the
- *     value's {@code network}; {@link ValueSharing#SEPARATE} only). The builder's default for an MLP is the
+ *     value's {@code network}; dropped with {@link ValueSharing#SHARED}). The builder's default for an MLP is the
  *     value's shape {@value #ENERGY_WIDTH_FACTOR}× as wide: on 8 Gaussians the sharper reward narrowed the modes
  *     that the samplers of some seeds left too wide, where a wider value cost other sets their SW (README).
  *     Absent in manifests written before it, which built both networks at the value's width
@@ -148,8 +148,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(shapeTransforms == null || !shapeTransforms.isEmpty() && shapeTransforms.stream().noneMatch(Objects::isNull),
                 "shape transformations must be null (all) or a non-empty list, got " + shapeTransforms);
         shapeTransforms = shapeTransforms == null ? null : List.copyOf(shapeTransforms);
-        require(energyNetwork == null || valueSharing == ValueSharing.SEPARATE,
-                "a network shape of its own for the energy needs separate energy and value networks");
+        if (valueSharing == ValueSharing.SHARED) {
+            energyNetwork = null; // one network: no energy of its own (a separate configuration turned shared drops it)
+        }
     }
 
     /** How much wider than the value network the builder makes a separate MLP energy unless told otherwise. */
