@@ -64,10 +64,13 @@ final class TinyRun implements AutoCloseable {
         return new TinyRun(dir, broker, Vertx.vertx(), data, ddpm);
     }
 
-    /** T = 3, B = 32, the tiny networks. */
+    /**
+     * T = 3, B = 32, the tiny networks, the energy as wide as the value: these tests check the pipeline's mechanics,
+     * and margins such as the policy gate's were calibrated on that energy.
+     */
     static DxmiConfig config(int iterations, long seed) {
         return DxmiConfig.builder().optSamplerSteps(3).optBatchSize(32).optIterations(iterations).optNetwork(NETWORK)
-                .optSeed(seed).build();
+                .optEnergyNetwork(NETWORK).optSeed(seed).build();
     }
 
     /** Publishes the plan of a run and its initial policy, as {@code dxmi submit} does. */
