@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * Every setting of DxMI fine-tuning. Defaults are the 2D configuration of docs/method.md
  * (with the learnable last σ that closed the energy's AUC gap); the README records what was
- * measured with them.
+ * measured with them. (Long because each of its forty settings is documented here and named again
+ * in the builder and {@link #toBuilder()}: a record gives defaults no other way.)
  *
  * @param samplerSteps T, the number of sampler steps (default 5)
  * @param tauEntropy τ₁, weight of the entropy term −log σ_t (default 0.1)
