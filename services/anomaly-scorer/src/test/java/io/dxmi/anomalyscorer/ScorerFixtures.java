@@ -119,7 +119,6 @@ final class ScorerFixtures {
                 .collect(Collectors.toList());
     }
 
-    /** Waits until {@code count} committed scores exist (or the timeout passes); returns the last count seen. */
     /**
      * Waits for the scores of every frame of cameras {@code cam-0…} ({@code frames} each), lets anything scored twice
      * show up, and checks that each frame was scored exactly once; returns the committed scores.
@@ -145,6 +144,7 @@ final class ScorerFixtures {
         return scores;
     }
 
+    /** Waits until {@code count} committed scores exist (or the timeout passes); returns the last count seen. */
     static int awaitScores(KafkaSettings kafka, String topic, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int n = 0;
