@@ -149,6 +149,11 @@ final class DxmiOptions {
             description = "Hidden width of the separate energy network alone (default: twice --hidden's).")
     Integer energyHidden;
 
+    @Option(names = "--sigma-hidden", paramLabel = "N",
+            description = "Vectors: hidden width of the sampler's sigma network, which gives each state its own noise "
+                    + "scale (0: one sigma per step alone, the paper's sampler; default: 64).")
+    Integer sigmaHidden;
+
     @Option(names = "--energy-channels", paramLabel = "N",
             description = "Images: width of the convolutional energy/value network (default: 32).")
     Integer energyChannels;
@@ -247,6 +252,12 @@ final class DxmiOptions {
             Checks.atLeast("--energy-hidden", energyHidden, 1);
             if (sharing == Sharing.shared) {
                 throw new UsageError("--energy-hidden widens the separate energy network; --value-sharing shared has none");
+            }
+        }
+        if (sigmaHidden != null) {
+            Checks.atLeast("--sigma-hidden", sigmaHidden, 0);
+            if (shape.isImage()) {
+                throw new UsageError("--sigma-hidden gives vector samples a sigma per state; images keep one sigma per step");
             }
         }
         if (shapeNegatives != null) {
@@ -402,6 +413,9 @@ final class DxmiOptions {
                 .optSeed(seed);
         if (energyHidden != null) {
             b.optEnergyNetwork(new NetworkConfig(energyHidden, layers, DxmiConfig.defaults().network().embeddingDim()));
+        }
+        if (sigmaHidden != null) {
+            b.optSigmaNetworkHidden(sigmaHidden);
         }
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

@@ -1,6 +1,6 @@
 package io.dxmi.core.dxmi;
 
-// Over 400 lines: each of its forty settings is documented where it is declared and named again in the builder
+// Over 400 lines: each of its forty-one settings is documented where it is declared and named again in the builder
 // and toBuilder() (a record gives defaults no other way); splitting them by theme would scatter one format.
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -98,6 +98,10 @@ import java.util.Objects;
  *     value's shape {@value #ENERGY_WIDTH_FACTOR}× as wide: on 8 Gaussians the sharper reward narrowed the modes
  *     that the samplers of some seeds left too wide, where a wider value cost other sets their SW (README).
  *     Absent in manifests written before it, which built both networks at the value's width
+ * @param sigmaNetworkHidden width of the sampler's σ network (vectors), which scales each state's σ by its own
+ *     factor ({@link FewStepSampler}); null (or 0): one σ per step alone, the paper's sampler. The builder's default
+ *     for an MLP is {@value #SIGMA_NETWORK_HIDDEN}: one σ per step must serve tight and wide parts of the data at
+ *     once (README). Absent in manifests written before it: none
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -110,7 +114,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         Boolean entropyInValue, Float policyGate, Float shapeNegativeWeight,
         // Left out when null, so that a default configuration's JSON (and the hashes over it) stay as before.
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms,
-        @JsonInclude(JsonInclude.Include.NON_NULL) NetworkConfig energyNetwork) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) NetworkConfig energyNetwork,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sigmaNetworkHidden) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -151,6 +156,11 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         require(shapeTransforms == null || !shapeTransforms.isEmpty() && shapeTransforms.stream().noneMatch(Objects::isNull),
                 "shape transformations must be null (all) or a non-empty list, got " + shapeTransforms);
         shapeTransforms = shapeTransforms == null ? null : List.copyOf(shapeTransforms);
+        require(sigmaNetworkHidden == null || sigmaNetworkHidden >= 0,
+                "the sigma network's width must be >= 0 (0: none), got " + sigmaNetworkHidden);
+        if (sigmaNetworkHidden != null && sigmaNetworkHidden == 0) {
+            sigmaNetworkHidden = null;
+        }
         if (valueSharing == ValueSharing.SHARED) {
             energyNetwork = null; // one network: no energy of its own (a separate configuration turned shared drops it)
         }
@@ -158,6 +168,14 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
 
     /** How much wider than the value network the builder makes a separate MLP energy unless told otherwise. */
     public static final int ENERGY_WIDTH_FACTOR = 2;
+
+    /** The sampler's σ network's width unless the builder is told otherwise (MLP networks only). */
+    public static final int SIGMA_NETWORK_HIDDEN = 64;
+
+    /** The σ network's width, 0 when the sampler has none. */
+    public int sigmaNetworkWidth() {
+        return sigmaNetworkHidden == null ? 0 : sigmaNetworkHidden;
+    }
 
     /** The separate energy network's shape: its own, or the value's. */
     public NetworkConfig energyNetworkOrValues() {
@@ -283,6 +301,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.shapeTransforms = shapeTransforms;
         b.energyNetwork = energyNetwork;
         b.energyNetworkSet = true;
+        b.sigmaNetworkHidden = sigmaNetworkHidden;
+        b.sigmaNetworkSet = true;
         return b;
     }
 
@@ -312,6 +332,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private NetworkConfig network = NetworkConfig.defaults();
         private NetworkConfig energyNetwork;
         private boolean energyNetworkSet;
+        private Integer sigmaNetworkHidden;
+        private boolean sigmaNetworkSet;
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
@@ -418,6 +440,23 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
             return this;
         }
 
+        /**
+         * The sampler's σ network's width, or null (or 0) for none; unless set, {@value DxmiConfig#SIGMA_NETWORK_HIDDEN}
+         * with MLP networks (vectors) and none with images.
+         */
+        public Builder optSigmaNetworkHidden(Integer v) {
+            sigmaNetworkHidden = v;
+            sigmaNetworkSet = true;
+            return this;
+        }
+
+        private Integer sigmaNetworkOrDefault() {
+            if (sigmaNetworkSet) {
+                return sigmaNetworkHidden;
+            }
+            return network.kind().equals("mlp") ? SIGMA_NETWORK_HIDDEN : null;
+        }
+
         private NetworkConfig energyNetworkOrDefault() {
             if (energyNetworkSet) {
                 return energyNetwork;
@@ -435,7 +474,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
                     entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms,
-                    energyNetworkOrDefault());
+                    energyNetworkOrDefault(), sigmaNetworkOrDefault());
         }
     }
 }

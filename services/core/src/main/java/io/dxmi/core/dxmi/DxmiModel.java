@@ -55,7 +55,7 @@ public final class DxmiModel implements AutoCloseable {
         TimeNetwork net = samplerConfig.network().denoiser(shape, FewStepSampler.NET_PREFIX, manager, rng.split());
         float lastSigma = config.lastSigmaLearnable() ? config.lastSigmaInit() : config.lastSigmaFixed();
         this.sampler = new FewStepSampler(manager, net, shape, schedule, config.samplerSteps(), config.stepSpacing(),
-                config.lastSigmaLearnable(), lastSigma);
+                config.lastSigmaLearnable(), lastSigma, config.sigmaNetworkWidth());
         this.values = new ValueModel(config.valueSharing(), config.samplerSteps(), shape, config.network(),
                 config.energyNetworkOrValues(), manager, rng.split());
         this.emaValues = config.energyEmaDecay() > 0
@@ -242,8 +242,7 @@ public final class DxmiModel implements AutoCloseable {
     /** Every weight by name: sampler, log σ, value/energy, and the EMA copy (prefixed). */
     public LinkedHashMap<String, float[]> weights() {
         LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
-        w.putAll(sampler.networkParameters().toFloatArrays());
-        w.putAll(sampler.sigmaParameters().toFloatArrays());
+        w.putAll(policyWeights());
         putValues(w, "", values);
         if (emaValues != null) {
             putValues(w, EMA_PREFIX, emaValues);
@@ -258,11 +257,14 @@ public final class DxmiModel implements AutoCloseable {
         }
     }
 
-    /** The policy's weights: the sampler network and its log σ (what actors need). */
+    /** The policy's weights: the sampler network, its log σ and its σ network if any (what actors need). */
     public LinkedHashMap<String, float[]> policyWeights() {
         LinkedHashMap<String, float[]> w = new LinkedHashMap<>();
         w.putAll(sampler.networkParameters().toFloatArrays());
         w.putAll(sampler.sigmaParameters().toFloatArrays());
+        if (sampler.sigmaNetwork() != null) {
+            w.putAll(sampler.sigmaNetwork().parameters().toFloatArrays());
+        }
         return w;
     }
 
@@ -270,6 +272,9 @@ public final class DxmiModel implements AutoCloseable {
     public void loadPolicyWeights(Map<String, float[]> w) {
         load(sampler.networkParameters(), w, "");
         load(sampler.sigmaParameters(), w, "");
+        if (sampler.sigmaNetwork() != null) {
+            load(sampler.sigmaNetwork().parameters(), w, "");
+        }
     }
 
     /** The energy's weights and its EMA copy (what the value-learner and evaluators need). */
@@ -301,8 +306,7 @@ public final class DxmiModel implements AutoCloseable {
 
     /** Loads weights written by {@link #weights()}. */
     public void loadWeights(Map<String, float[]> w) {
-        load(sampler.networkParameters(), w, "");
-        load(sampler.sigmaParameters(), w, "");
+        loadPolicyWeights(w);
         load(values.valueParameters(), w, "");
         if (values.sharing() == ValueSharing.SEPARATE) {
             load(values.energyParameters(), w, "");

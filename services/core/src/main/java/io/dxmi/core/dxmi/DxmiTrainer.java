@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.GradientRecorder;
 import io.dxmi.core.engine.Adam;
 import io.dxmi.core.engine.ParameterSet;
@@ -328,6 +329,9 @@ public final class DxmiTrainer {
             try (GradientRecorder gc = GradientRecorder.open()) {
                 NDArray eps = sampler.network().forward(current, policyConstants.embedding());
                 NDArray logSigmaRows = policyConstants.stepOneHot().matMul(sampler.logSigmas(it).reshape(steps, 1));
+                if (sampler.sigmaNetwork() != null) {
+                    logSigmaRows = logSigmaRows.add(sampler.logSigmaOffsets(current, policyConstants.embedding()));
+                }
                 NDArray sigmaRows = logSigmaRows.exp().reshape(new Shape(model.shape().column((long) steps * m)));
                 NDArray next = current.mul(policyConstants.a()).add(eps.mul(policyConstants.b())).add(noise.mul(sigmaRows));
                 NDArray nextValue = values.valueOfGroups(next, steps, m, 1);
@@ -346,6 +350,9 @@ public final class DxmiTrainer {
                     skipped += optimizers.sampler().step().applied() ? 0 : 1;
                     if (sigma != null) {
                         skipped += sigma.step().applied() ? 0 : 1;
+                    }
+                    if (optimizers.sigmaNetwork() != null) {
+                        skipped += optimizers.sigmaNetwork().step().applied() ? 0 : 1;
                     }
                 } else {
                     skipped++;
@@ -372,6 +379,14 @@ public final class DxmiTrainer {
         }
         if (config.entropyInValue()) {
             target = target.sub((float) (config.tauEntropy() * Math.log(sigma)));
+            FewStepSampler fs = model.sampler();
+            if (fs.sigmaNetwork() != null) { // each state's own σ: −τ₁·(log σ_t + s(x_t, t))
+                int n = (int) x.getShape().get(0);
+                NDArray emb = OwnedArrays.create(x.getManager(), fs.timeEmbedding(t, n),
+                        new Shape(n, fs.network().embedding().dimension()));
+                NDArray offsets = DjlRuntime.withoutGradients(() -> fs.logSigmaOffsets(x, emb));
+                target = target.sub(OwnedArrays.mul(offsets, config.tauEntropy()));
+            }
         }
         return target;
     }
@@ -427,7 +442,9 @@ public final class DxmiTrainer {
     }
 
     private boolean weightsFinite() {
-        return model.sampler().networkParameters().allFinite() && model.sampler().sigmaParameters().allFinite()
+        FewStepSampler s = model.sampler();
+        return s.networkParameters().allFinite() && s.sigmaParameters().allFinite()
+                && (s.sigmaNetwork() == null || s.sigmaNetwork().parameters().allFinite())
                 && model.values().valueParameters().allFinite() && model.values().energyParameters().allFinite();
     }
 

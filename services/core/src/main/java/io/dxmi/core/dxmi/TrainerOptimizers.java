@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The DxMI trainer's optimizers, one per role: the sampler network, its σ (absent when no σ is
- * learnable), the value and the energy (the same optimizer as the value when the network is
+ * learnable), its σ network (when it has one), the value and the energy (the same optimizer as the value when the network is
  * shared). Also the policy's learning-rate schedule, and their state for exact checkpoints.
  */
 final class TrainerOptimizers {
@@ -17,6 +17,7 @@ final class TrainerOptimizers {
     private final Adam sigma;
     private final Adam value;
     private final Adam energy;
+    private final Adam sigmaNetwork;
 
     TrainerOptimizers(DxmiModel model, DxmiConfig config) {
         this.config = config;
@@ -25,6 +26,8 @@ final class TrainerOptimizers {
                 .setLearningRate(config.samplerLearningRate()).optClipNorm(config.samplerClipNorm()).build();
         this.sigma = s.sigmaParameters().arrays().isEmpty() ? null
                 : Adam.builder().setParameters(s.sigmaParameters()).setLearningRate(config.sigmaLearningRate()).build();
+        this.sigmaNetwork = s.sigmaNetwork() == null ? null : Adam.builder()
+                .setParameters(s.sigmaNetwork().parameters()).setLearningRate(config.sigmaLearningRate()).build();
         ValueModel v = model.values();
         this.value = Adam.builder().setParameters(v.valueParameters())
                 .setLearningRate(config.valueLearningRate()).optClipNorm(config.valueClipNorm()).build();
@@ -40,6 +43,11 @@ final class TrainerOptimizers {
     /** The σ optimizer, or null when the sampler has no learnable σ. */
     Adam sigma() {
         return sigma;
+    }
+
+    /** The σ network's optimizer (at the σ's rate and schedule), or null without one. */
+    Adam sigmaNetwork() {
+        return sigmaNetwork;
     }
 
     Adam value() {
@@ -66,6 +74,9 @@ final class TrainerOptimizers {
         sampler.setLearningRate((float) (config.samplerLearningRate() * f));
         if (sigma != null) {
             sigma.setLearningRate((float) (config.sigmaLearningRate() * f));
+        }
+        if (sigmaNetwork != null) {
+            sigmaNetwork.setLearningRate((float) (config.sigmaLearningRate() * f));
         }
     }
 
@@ -106,12 +117,15 @@ final class TrainerOptimizers {
         byRole().values().forEach(o -> o.getParameters().zeroGradients());
     }
 
-    /** The distinct optimizers by role: sampler, sigma (when present), value, energy (when separate). */
+    /** The distinct optimizers by role: sampler, sigma and sigmaNetwork (when present), value, energy (when separate). */
     Map<String, Adam> byRole() {
         Map<String, Adam> m = new LinkedHashMap<>();
         m.put("sampler", sampler);
         if (sigma != null) {
             m.put("sigma", sigma);
+        }
+        if (sigmaNetwork != null) {
+            m.put("sigmaNetwork", sigmaNetwork);
         }
         m.put("value", value);
         if (energy != value) {
