@@ -61,6 +61,23 @@ class SigmaNetworkTest {
                 Normalization.standardize(data.rows(), data.dimension()), data::sample);
     }
 
+    /**
+     * Step k's σ as the sampler draws it, averaged over the states of a rollout of n: σ_k times the mean of
+     * exp(s(x_k, t_k)) with a σ network, σ_k alone without one.
+     */
+    static double effectiveSigma(DxmiModel model, int k, int n) {
+        FewStepSampler s = model.sampler();
+        double base = s.sigmas()[k];
+        if (s.sigmaNetwork() == null) {
+            return base;
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray x = s.rollout(n, new Rng(13), scope)[k];
+            NDArray emb = OwnedArrays.create(scope, s.timeEmbedding(k, n), new Shape(n, s.network().embedding().dimension()));
+            return base * DjlRuntime.withoutGradients(() -> s.logSigmaOffsets(x, emb).exp().mean()).getFloat();
+        }
+    }
+
     @Test
     void theDefaultsGiveVectorsASigmaNetworkAndImagesNone() {
         assertEquals(DxmiConfig.SIGMA_NETWORK_HIDDEN, DxmiConfig.builder().build().sigmaNetworkWidth());
