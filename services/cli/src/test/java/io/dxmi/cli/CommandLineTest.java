@@ -243,6 +243,8 @@ class CommandLineTest {
         assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--energy-hidden", "64",
                 "--value-sharing", "shared", "--out", tmp.resolve("x").toString()), 2, "--energy-hidden",
                 "--value-sharing shared has none");
+        assertOneLineError(dxmi("train", "--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--sigma-hidden", "-1",
+                "--out", tmp.resolve("x").toString()), 2, "--sigma-hidden");
         assertOneLineError(dxmi("feature-density", "--model", model.toString()), 2, "--normal is required");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--remove", "--classes", "1"), 2,
                 "--classes and --image-size go with --normal");

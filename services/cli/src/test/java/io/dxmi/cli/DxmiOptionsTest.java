@@ -3,6 +3,8 @@ package io.dxmi.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dxmi.core.dxmi.DxmiConfig;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -40,5 +42,21 @@ class DxmiOptionsTest {
                 .parseArgs("--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--hidden", "32", "--out", "x");
         assertEquals(64, plain.dxmi.config(0).energyNetworkOrValues().hidden(), "twice --hidden unless asked for");
         assertEquals(32, plain.dxmi.config(0).network().hidden());
+    }
+
+    @Test
+    void theSigmaNetworkWidthReachesTheConfiguration() {
+        assertEquals(DxmiConfig.SIGMA_NETWORK_HIDDEN, sigmaWidth(), "on for vectors unless asked otherwise");
+        assertEquals(0, sigmaWidth("--sigma-hidden", "0"), "0: one sigma per step alone");
+        assertEquals(32, sigmaWidth("--sigma-hidden", "32"));
+    }
+
+    private static int sigmaWidth(String... extra) {
+        TrainCommand train = new TrainCommand();
+        String[] args = {"--data", "8gaussians", "--steps", "5", "--tau", "0.1", "--out", "x"};
+        String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(extra))
+                .toArray(String[]::new);
+        new CommandLine(train).setDefaultValueProvider(new ConfigDefaults()).parseArgs(all);
+        return train.dxmi.config(0).sigmaNetworkWidth();
     }
 }
