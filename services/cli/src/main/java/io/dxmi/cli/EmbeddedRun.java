@@ -187,7 +187,7 @@ final class EmbeddedRun {
                 if (policyStats != null) {
                     m.put("V", policyStats.valueLoss());
                     m.put("pi", policyStats.policyLoss());
-                    m.put("sigma_T", (double) policyStats.sigmas()[policyStats.sigmas().length - 1]);
+                    m.put("sigma_T", policyStats.lastDrawnSigma());
                 }
                 if (!"sync".equals(plan.mode())) {
                     m.put("staleness", value.meanStaleness());

@@ -143,6 +143,8 @@ class PrometheusScrapeIntegrationTest {
                         .asText()).toList().containsAll(List.of("energy", "value", "policy"))));
         c.add(new Check("dxmi_sigma", steps + " positive sigmas",
                 r -> r.size() == steps && r.stream().allMatch(s -> value(s) > 0)));
+        c.add(new Check("dxmi_sigma_drawn", steps + " positive sigmas as drawn",
+                r -> r.size() == steps && r.stream().allMatch(s -> value(s) > 0)));
         c.add(new Check("dxmi_velocity_scale_squared", steps + " positive s_t^2",
                 r -> r.size() == steps && r.stream().allMatch(s -> value(s) > 0)));
         c.add(new Check("dxmi_eval_sw", "an evaluation's SW, finite and > 0",

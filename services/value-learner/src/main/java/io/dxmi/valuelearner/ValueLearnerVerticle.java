@@ -69,6 +69,7 @@ public final class ValueLearnerVerticle
     private GaugeDataPoint snapshotBytes;
     private DistributionDataPoint staleness;
     private GaugeDataPoint[] sigmaGauges;
+    private GaugeDataPoint[] drawnSigmaGauges;
     private GaugeDataPoint[] velocityScaleGauges;
     private volatile long maxStaleness;
     private volatile long pacingViolations;
@@ -129,11 +130,16 @@ public final class ValueLearnerVerticle
         int steps = plan.spec().config().samplerSteps();
         sigmaGauges = new GaugeDataPoint[steps];
         var sigmaFamily = m.gaugeFamily("dxmi_sigma", "The policy's noise scale per step", "step");
+        drawnSigmaGauges = new GaugeDataPoint[steps];
+        var drawnFamily = m.gaugeFamily("dxmi_sigma_drawn",
+                "Geometric mean over the batch of the noise scale each state drew per step (sigma_t times the sigma network's factor)",
+                "step");
         velocityScaleGauges = new GaugeDataPoint[steps];
         var velocityFamily = m.gaugeFamily("dxmi_velocity_scale_squared",
                 "AVR's s_t^2 per step: running mean of the squared step (x_{t+1} - x_t)^2, per dimension", "step");
         for (int k = 0; k < steps; k++) {
             sigmaGauges[k] = sigmaFamily.labels(Integer.toString(k));
+            drawnSigmaGauges[k] = drawnFamily.labels(Integer.toString(k));
             velocityScaleGauges[k] = velocityFamily.labels(Integer.toString(k));
         }
         journal = new VersionJournal(stateDir().resolve("ebm-versions.journal"));
@@ -265,6 +271,7 @@ public final class ValueLearnerVerticle
         record(stats, losses);
         for (int k = 0; k < sigmaGauges.length; k++) {
             sigmaGauges[k].set(stats.sigmas()[k]);
+            drawnSigmaGauges[k].set(stats.drawnSigmas()[k]);
             velocityScaleGauges[k].set(stats.velocityScales()[k]);
         }
         ebmVersion.set(loadedEbmVersion);

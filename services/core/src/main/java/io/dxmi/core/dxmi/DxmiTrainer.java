@@ -119,8 +119,17 @@ public final class DxmiTrainer {
     /** What the energy step of one iteration did. */
     public record EnergyStep(double loss, double energyData, double energySamples, int skipped) {}
 
-    /** What the AVR, value and policy steps of one iteration did. */
-    public record PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped) {}
+    /**
+     * What the AVR, value and policy steps of one iteration did; {@code drawnSigmas} as in
+     * {@link IterationStats#drawnSigmas()}, null when not measured (then the σ_t).
+     */
+    public record PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped,
+            float[] drawnSigmas) {
+
+        public PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped) {
+            this(valueLoss, policyLoss, velocityScales, skipped, null);
+        }
+    }
 
     /**
      * Runs one iteration of Algorithm 1: {@link #rollout}, {@link #energyStep},
@@ -271,6 +280,7 @@ public final class DxmiTrainer {
         double valueLossSum = 0;
         float pl;
         double[] s2;
+        float[] drawn;
         try (NDManager it = scope.newSubManager()) {
             // DJL places an operation's result in its first operand's manager: lend the constants
             // and log σ to this scope so that nothing computed from them outlives it.
@@ -279,6 +289,7 @@ public final class DxmiTrainer {
                 p.tempAttach(it);
             }
             float[] sigmas = sampler.sigmas();
+            drawn = drawnSigmas(x, sigmas);
 
             // AVR.
             NDArray[] meanSq = new NDArray[steps];
@@ -311,7 +322,7 @@ public final class DxmiTrainer {
             if (config.policyHeldAt(iteration) || !policyOpen) {
                 // A held policy would step at rate 0: skip its forward and backward passes (about
                 // a third of an iteration) and its noise draws. Its loss is not computed (NaN).
-                return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped);
+                return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped, drawn);
             }
 
             // Policy step over the buffer: all B transitions of every step, or its first m.
@@ -363,7 +374,36 @@ public final class DxmiTrainer {
             // The policy loss also reached V's (and E's) weights; those gradients are not theirs to apply.
             optimizers.zeroAll();
         }
-        return new PolicyStep(valueLossSum / steps, pl, s2, skipped);
+        return new PolicyStep(valueLossSum / steps, pl, s2, skipped, drawn);
+    }
+
+    /**
+     * Per step, the geometric mean over the batch of the σ the rollout's states drew: σ_t · exp(s(x_t, t))
+     * with the σ network (one host read for all steps), else the σ_t themselves.
+     */
+    private float[] drawnSigmas(NDArray[] x, float[] sigmas) {
+        if (model.sampler().sigmaNetwork() == null) {
+            return sigmas;
+        }
+        NDArray[] means = new NDArray[sigmas.length];
+        for (int t = 0; t < sigmas.length; t++) {
+            means[t] = logSigmaOffsets(x[t], t).mean();
+        }
+        float[] offsets = NDArrays.stack(new NDList(means)).toFloatArray();
+        float[] drawn = new float[sigmas.length];
+        for (int t = 0; t < sigmas.length; t++) {
+            drawn[t] = (float) (sigmas[t] * Math.exp(offsets[t]));
+        }
+        return drawn;
+    }
+
+    /** s(x, t) of the σ network for the rows of {@code x} at step {@code t}, without gradients. */
+    private NDArray logSigmaOffsets(NDArray x, int t) {
+        FewStepSampler fs = model.sampler();
+        int n = (int) x.getShape().get(0);
+        NDArray emb = OwnedArrays.create(x.getManager(), fs.timeEmbedding(t, n),
+                new Shape(n, fs.network().embedding().dimension()));
+        return DjlRuntime.withoutGradients(() -> fs.logSigmaOffsets(x, emb));
     }
 
     /**
@@ -379,13 +419,8 @@ public final class DxmiTrainer {
         }
         if (config.entropyInValue()) {
             target = target.sub((float) (config.tauEntropy() * Math.log(sigma)));
-            FewStepSampler fs = model.sampler();
-            if (fs.sigmaNetwork() != null) { // each state's own σ: −τ₁·(log σ_t + s(x_t, t))
-                int n = (int) x.getShape().get(0);
-                NDArray emb = OwnedArrays.create(x.getManager(), fs.timeEmbedding(t, n),
-                        new Shape(n, fs.network().embedding().dimension()));
-                NDArray offsets = DjlRuntime.withoutGradients(() -> fs.logSigmaOffsets(x, emb));
-                target = target.sub(OwnedArrays.mul(offsets, config.tauEntropy()));
+            if (model.sampler().sigmaNetwork() != null) { // each state's own σ: −τ₁·(log σ_t + s(x_t, t))
+                target = target.sub(OwnedArrays.mul(logSigmaOffsets(x, t), config.tauEntropy()));
             }
         }
         return target;
@@ -408,8 +443,10 @@ public final class DxmiTrainer {
         }
         int skipped = e.skipped() + p.skipped();
         boolean recovered = guard(skipped);
+        float[] sigmas = model.sampler().sigmas();
         return new IterationStats(iteration, e.loss(), e.energyData(), e.energySamples(), p.valueLoss(),
-                p.policyLoss(), model.sampler().sigmas(), p.velocityScales(), skipped, recovered);
+                p.policyLoss(), sigmas, p.drawnSigmas() != null ? p.drawnSigmas() : sigmas, p.velocityScales(),
+                skipped, recovered);
     }
 
     /** Counts bad iterations; restores the last good state when they repeat. */

@@ -47,7 +47,8 @@ public final class MetricsLog implements AutoCloseable {
 
     /**
      * A {@code train} record: the iteration, the training rate (it_s, iterations per second of
-     * training so far) and the losses, σ_t and s_t². The energy's figures come from
+     * training so far) and the losses, σ_t (with the σ network also {@code sigmas_drawn}, the σ the
+     * batch's states drew) and s_t². The energy's figures come from
      * {@code energy}, the value's and the policy's from {@code policy}: the same stats in one
      * process, each learner's own in the pipeline.
      */
@@ -67,6 +68,9 @@ public final class MetricsLog implements AutoCloseable {
                 rec.put("policy_loss", policy.policyLoss());
             }
             rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
+            if (policy.drawnSigmas() != policy.sigmas()) { // with the σ network: each state's own σ
+                rec.set("sigmas_drawn", ModelDirectory.json().valueToTree(policy.drawnSigmas()));
+            }
             rec.set("velocity_scales", ModelDirectory.json().valueToTree(policy.velocityScales()));
         }
         return rec;

@@ -299,7 +299,7 @@ public final class TrainJob {
                     m.put("E", stats.energyLoss());
                     m.put("V", stats.valueLoss());
                     m.put("pi", stats.policyLoss());
-                    m.put("sigma_T", (double) stats.sigmas()[stats.sigmas().length - 1]);
+                    m.put("sigma_T", stats.lastDrawnSigma());
                     m.putAll(lastEval);
                     listener.onProgress("train", it, total, m);
                 }

@@ -134,8 +134,9 @@ class SigmaNetworkTest {
                 DxmiModel model = DxmiModel.fromPretrained(DxmiConfig.builder().optSamplerSteps(5).optTau(0.1f)
                         .optNetwork(SMALL).optIterations(1500).optSeed(4).build(), ddpm, new Rng(4))) {
             DxmiTrainer trainer = new DxmiTrainer(model, data::sample);
+            IterationStats stats = null;
             for (int i = 0; i < 1500; i++) {
-                trainer.step();
+                stats = trainer.step();
             }
             assertEquals(0, trainer.skippedUpdates());
             FewStepSampler s = model.sampler();
@@ -158,6 +159,11 @@ class SigmaNetworkTest {
             }
             double tightOffset = tight[0] / tight[1];
             double wideOffset = wide[0] / wide[1];
+            // What progress and metrics report: the batch's σ as drawn, here its geometric mean over 4,000 states.
+            double drawn = s.sigmas()[last] * Math.exp((tight[0] + wide[0]) / (tight[1] + wide[1]));
+            assertEquals(drawn, stats.lastDrawnSigma(), 0.1 * drawn, "the last batch's sigma as drawn");
+            assertTrue(Math.abs(stats.lastDrawnSigma() - stats.sigmas()[last]) > 0.05 * drawn,
+                    "with a sigma network the sigma as drawn is not the step's own: " + stats.lastDrawnSigma());
             System.out.printf("last step's log-sigma offset: tight cluster %.3f (%d states), wide %.3f (%d); sigmas %s%n",
                     tightOffset, (int) tight[1], wideOffset, (int) wide[1],
                     Arrays.toString(s.sigmas()));
