@@ -289,7 +289,9 @@ public final class DxmiTrainer {
                 p.tempAttach(it);
             }
             float[] sigmas = sampler.sigmas();
-            drawn = drawnSigmas(x, sigmas);
+            // s(x_t, t) of the rollout's states, once: for the σ as drawn and for every value target.
+            NDArray[] offsets = stateOffsets(x, steps);
+            drawn = drawnSigmas(offsets, sigmas);
 
             // AVR.
             NDArray[] meanSq = new NDArray[steps];
@@ -306,7 +308,8 @@ public final class DxmiTrainer {
 
             // Value steps, t = T−1 … 0, each target from the just-updated V.
             for (int t = steps - 1; t >= 0; t--) {
-                NDArray target = valueTarget(values.value(x[t + 1], t + 1), x[t], x[t + 1], t, s2[t], sigmas[t]);
+                NDArray target = valueTarget(values.value(x[t + 1], t + 1), x[t], x[t + 1], t, s2[t], sigmas[t],
+                        offsets == null ? null : offsets[t]);
                 float vl;
                 try (GradientRecorder gc = GradientRecorder.open()) {
                     NDArray loss = DxmiLosses.temporalDifference(values.value(x[t], t), target);
@@ -377,17 +380,29 @@ public final class DxmiTrainer {
         return new PolicyStep(valueLossSum / steps, pl, s2, skipped, drawn);
     }
 
+    /** s(x_t, t) of the σ network for the states x_0 … x_{T−1}, without gradients; null without the network. */
+    private NDArray[] stateOffsets(NDArray[] x, int steps) {
+        if (model.sampler().sigmaNetwork() == null) {
+            return null;
+        }
+        NDArray[] offsets = new NDArray[steps];
+        for (int t = 0; t < steps; t++) {
+            offsets[t] = logSigmaOffsets(x[t], t);
+        }
+        return offsets;
+    }
+
     /**
      * Per step, the geometric mean over the batch of the σ the rollout's states drew: σ_t · exp(s(x_t, t))
      * with the σ network (one host read for all steps), else the σ_t themselves.
      */
-    private float[] drawnSigmas(NDArray[] x, float[] sigmas) {
-        if (model.sampler().sigmaNetwork() == null) {
+    private static float[] drawnSigmas(NDArray[] stateOffsets, float[] sigmas) {
+        if (stateOffsets == null) {
             return sigmas;
         }
         NDArray[] means = new NDArray[sigmas.length];
         for (int t = 0; t < sigmas.length; t++) {
-            means[t] = logSigmaOffsets(x[t], t).mean();
+            means[t] = stateOffsets[t].mean();
         }
         float[] offsets = NDArrays.stack(new NDList(means)).toFloatArray();
         float[] drawn = new float[sigmas.length];
@@ -411,6 +426,13 @@ public final class DxmiTrainer {
      * the fixed R(t)), minus τ₁·log σ_t when the entropy is in the value ({@link DxmiConfig#entropyInValue()}).
      */
     NDArray valueTarget(NDArray nextValue, NDArray x, NDArray next, int t, double velocityScale, float sigma) {
+        return valueTarget(nextValue, x, next, t, velocityScale, sigma,
+                model.sampler().sigmaNetwork() == null ? null : logSigmaOffsets(x, t));
+    }
+
+    /** {@link #valueTarget(NDArray, NDArray, NDArray, int, double, float)} with x's s(x, t) already computed (null without the σ network). */
+    private NDArray valueTarget(NDArray nextValue, NDArray x, NDArray next, int t, double velocityScale, float sigma,
+            NDArray stateOffsets) {
         NDArray target;
         if (config.timeCost() == TimeCost.RUNNING) {
             target = nextValue.add(OwnedArrays.mul(DxmiLosses.runningCost(next, x, velocityScale), config.tauVelocity()));
@@ -419,8 +441,8 @@ public final class DxmiTrainer {
         }
         if (config.entropyInValue()) {
             target = target.sub((float) (config.tauEntropy() * Math.log(sigma)));
-            if (model.sampler().sigmaNetwork() != null) { // each state's own σ: −τ₁·(log σ_t + s(x_t, t))
-                target = target.sub(OwnedArrays.mul(logSigmaOffsets(x, t), config.tauEntropy()));
+            if (stateOffsets != null) { // each state's own σ: −τ₁·(log σ_t + s(x_t, t))
+                target = target.sub(OwnedArrays.mul(stateOffsets, config.tauEntropy()));
             }
         }
         return target;
