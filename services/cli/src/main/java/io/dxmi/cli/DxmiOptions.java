@@ -46,6 +46,11 @@ final class DxmiOptions {
     @Option(names = "--gamma", paramLabel = "X", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).")
     float gamma;
 
+    @Option(names = "--gamma-positive", paramLabel = "X", description = "The square regulariser's weight where the"
+            + " energy is positive (above the data's: the walls the samples are pushed off), --gamma's weight staying on"
+            + " negative energies (default: --gamma's, one symmetric term).")
+    Float gammaPositive;
+
     @Option(names = "--sampler-lr", paramLabel = "X", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).")
     float samplerLr;
 
@@ -224,6 +229,7 @@ final class DxmiOptions {
         Checks.atLeast("--pretrain-iterations", pretrainIterations, 1);
         Checks.atLeast("--batch", batch, 1);
         Checks.finiteAtLeast("--gamma", gamma, 0);
+        Checks.finiteAtLeast("--gamma-positive", gammaPositive, 0);
         Checks.finiteAtLeast("--sampler-lr", samplerLr, 0);
         Checks.finiteAtLeast("--sigma-lr", sigmaLr, 0);
         Checks.finiteAtLeast("--value-lr", valueLr, 0);
@@ -314,6 +320,7 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--gamma")) {
             b.optGamma(gamma);
         }
+        b.optGammaPositive(gammaPositive);
         if (given.hasMatchedOption("--sampler-lr")) {
             b.optSamplerLearningRate(samplerLr);
         }
@@ -409,7 +416,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optGammaPositive(gammaPositive).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (energyHidden != null) {
             b.optEnergyNetwork(new NetworkConfig(energyHidden, layers, DxmiConfig.defaults().network().embeddingDim()));

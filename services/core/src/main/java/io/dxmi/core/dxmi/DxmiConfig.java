@@ -1,6 +1,6 @@
 package io.dxmi.core.dxmi;
 
-// Over 400 lines: each of its forty-one settings is documented where it is declared and named again in the builder
+// Over 400 lines: each of its forty-two settings is documented where it is declared and named again in the builder
 // and toBuilder() (a record gives defaults no other way); splitting them by theme would scatter one format.
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -106,6 +106,10 @@ import java.util.Objects;
  *     factor ({@link FewStepSampler}); null (or 0): one σ per step alone, the paper's sampler. The builder's default
  *     for an MLP is {@value #SIGMA_NETWORK_HIDDEN}: one σ per step must serve tight and wide parts of the data at
  *     once (README). Absent in manifests written before it: none
+ * @param gammaPositive the square term's weight where the energy is positive (null: {@code gamma}, one symmetric
+ *     term, the default). With it the term is γ₊·mean max(E, 0)² + γ·mean min(E, 0)²: the energy may fall to
+ *     −1/(2γ) where the sampler has too little mass while the walls it raises where the sampler has too much stay
+ *     within 1/(2γ₊). Absent in manifests written before it: the symmetric term
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -119,13 +123,16 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         // Left out when null, so that a default configuration's JSON (and the hashes over it) stay as before.
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms,
         @JsonInclude(JsonInclude.Include.NON_NULL) NetworkConfig energyNetwork,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sigmaNetworkHidden) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer sigmaNetworkHidden,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Float gammaPositive) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
         require(tauEntropy >= 0 && Float.isFinite(tauEntropy), "tau (entropy) must be >= 0, got " + tauEntropy);
         require(tauVelocity >= 0 && Float.isFinite(tauVelocity), "tau (velocity) must be >= 0, got " + tauVelocity);
         require(gamma >= 0, "gamma must be >= 0, got " + gamma);
+        require(gammaPositive == null || (gammaPositive >= 0 && Float.isFinite(gammaPositive)),
+                "gamma (positive energies) must be finite and >= 0, got " + gammaPositive);
         require(batchSize >= 1, "batch size must be positive, got " + batchSize);
         require(iterations >= 0, "iterations must not be negative, got " + iterations);
         require(samplerLearningRate >= 0 && sigmaLearningRate >= 0 && valueLearningRate >= 0
@@ -179,6 +186,11 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
     /** The σ network's width, 0 when the sampler has none. */
     public int sigmaNetworkWidth() {
         return sigmaNetworkHidden == null ? 0 : sigmaNetworkHidden;
+    }
+
+    /** The square term's weight on positive energies: {@code gammaPositive}, or {@code gamma} when unset. */
+    public float gammaOnPositive() {
+        return gammaPositive == null ? gamma : gammaPositive;
     }
 
     /** The separate energy network's shape: its own, or the value's. */
@@ -307,6 +319,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.energyNetworkSet = true;
         b.sigmaNetworkHidden = sigmaNetworkHidden;
         b.sigmaNetworkSet = true;
+        b.gammaPositive = gammaPositive;
         return b;
     }
 
@@ -338,6 +351,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean energyNetworkSet;
         private Integer sigmaNetworkHidden;
         private boolean sigmaNetworkSet;
+        private Float gammaPositive;
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
@@ -363,6 +377,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         public Builder optTaus(float entropy, float velocity) { tauEntropy = entropy; tauVelocity = velocity; return this; }
 
         public Builder optGamma(float v) { gamma = v; return this; }
+        /** The square term's weight where the energy is positive, or null for {@code gamma}'s (the default). */
+        public Builder optGammaPositive(Float v) { gammaPositive = v; return this; }
 
         public Builder optBatchSize(int v) { batchSize = v; return this; }
 
@@ -478,7 +494,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
                     entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms,
-                    energyNetworkOrDefault(), sigmaNetworkOrDefault());
+                    energyNetworkOrDefault(), sigmaNetworkOrDefault(), gammaPositive);
         }
     }
 }

@@ -14,11 +14,22 @@ public final class DxmiLosses {
 
     /** L_E = mean E(x⁺) − mean E(x_T) + γ (mean E(x⁺)² + mean E(x_T)²). */
     public static NDArray energy(NDArray energyData, NDArray energySamples, float gamma) {
+        return energy(energyData, energySamples, gamma, gamma);
+    }
+
+    /**
+     * {@link #energy(NDArray, NDArray, float)} with the square term split by sign: γ₊ on the positive parts of
+     * the energies, γ on the negative ones (γ₊ = γ: the symmetric term, computed as such).
+     */
+    public static NDArray energy(NDArray energyData, NDArray energySamples, float gamma, float gammaPositive) {
         NDArray loss = energyData.mean().sub(energySamples.mean());
-        if (gamma != 0f) {
-            loss = loss.add(OwnedArrays.mul(energyData.square().mean().add(energySamples.square().mean()), gamma));
+        if (gamma == gammaPositive) {
+            if (gamma != 0f) {
+                loss = loss.add(OwnedArrays.mul(energyData.square().mean().add(energySamples.square().mean()), gamma));
+            }
+            return loss;
         }
-        return loss;
+        return loss.add(squareTerm(energyData, gamma, gammaPositive)).add(squareTerm(energySamples, gamma, gammaPositive));
     }
 
     /**
@@ -26,11 +37,26 @@ public final class DxmiLosses {
      * −mean E(x⁻) + γ mean E(x⁻)²; weighted by λ and added to {@link #energy}.
      */
     public static NDArray extraNegatives(NDArray energyNegatives, float gamma) {
+        return extraNegatives(energyNegatives, gamma, gamma);
+    }
+
+    /** {@link #extraNegatives(NDArray, float)} with the square term split by sign as in {@link #energy(NDArray, NDArray, float, float)}. */
+    public static NDArray extraNegatives(NDArray energyNegatives, float gamma, float gammaPositive) {
         NDArray loss = energyNegatives.mean().neg();
-        if (gamma != 0f) {
-            loss = loss.add(OwnedArrays.mul(energyNegatives.square().mean(), gamma));
+        if (gamma == gammaPositive) {
+            if (gamma != 0f) {
+                loss = loss.add(OwnedArrays.mul(energyNegatives.square().mean(), gamma));
+            }
+            return loss;
         }
-        return loss;
+        return loss.add(squareTerm(energyNegatives, gamma, gammaPositive));
+    }
+
+    /** γ₊ · mean max(E, 0)² + γ · mean min(E, 0)². */
+    private static NDArray squareTerm(NDArray energies, float gamma, float gammaPositive) {
+        NDArray above = OwnedArrays.maximum(energies, 0f).square().mean();
+        NDArray below = OwnedArrays.minimum(energies, 0f).square().mean();
+        return OwnedArrays.mul(above, gammaPositive).add(OwnedArrays.mul(below, gamma));
     }
 
     /**

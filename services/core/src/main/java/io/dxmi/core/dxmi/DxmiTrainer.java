@@ -184,16 +184,16 @@ public final class DxmiTrainer {
                 NDArray en = values.energy(all);
                 NDArray ePos = en.get(new NDIndex("0:{}", b));
                 NDArray eNeg = en.get(new NDIndex("{}:{}", b, 2 * b));
-                NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma());
+                NDArray loss = DxmiLosses.energy(ePos, eNeg, config.gamma(), config.gammaOnPositive());
                 int extra = 2 * b;
                 if (boxWeight > 0) {
                     loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:{}", extra, extra + b)),
-                            config.gamma()), (float) boxWeight));
+                            config.gamma(), config.gammaOnPositive()), (float) boxWeight));
                     extra += b;
                 }
                 if (shapeNegatives != null) {
                     loss = loss.add(OwnedArrays.mul(DxmiLosses.extraNegatives(en.get(new NDIndex("{}:", extra)),
-                            config.gamma()), shapeNegativeWeight()));
+                            config.gamma(), config.gammaOnPositive()), shapeNegativeWeight()));
                 }
                 el = NDArrays.stack(new NDList(loss, ePos.mean(), eNeg.mean())).toFloatArray();
                 if (Float.isFinite(el[0])) {

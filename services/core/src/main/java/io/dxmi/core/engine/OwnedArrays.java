@@ -97,6 +97,11 @@ public final class OwnedArrays {
         return withConstant(x, c, NDArray::maximum);
     }
 
+    /** {@code min(x, c)} elementwise. */
+    public static NDArray minimum(NDArray x, float c) {
+        return withConstant(x, c, NDArray::minimum);
+    }
+
     /**
      * {@code op(x, c)} with {@code c} as a 0-d tensor of {@code x}'s type and device in engine-owned
      * memory: closing it here only drops this handle; a graph that keeps it keeps its storage.

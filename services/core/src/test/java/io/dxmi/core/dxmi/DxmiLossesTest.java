@@ -46,6 +46,23 @@ class DxmiLossesTest {
     }
 
     @Test
+    void energyLossWithTheSquareTermSplitBySign() {
+        // E+ = (1, -2), E- = (3, -1): the linear part 1.5 - 1.0... = mean(1, -2) - mean(3, -1) = -0.5 - 1 = -1.5
+        // positive parts squared: E+ 1, 0 -> mean 0.5; E- 9, 0 -> 4.5: gamma+ = 1 -> 5
+        // negative parts squared: E+ 0, 4 -> 2; E- 0, 1 -> 0.5: gamma = 0.3 -> 0.75
+        // L = -1.5 + 5 + 0.75 = 4.25
+        assertEquals(4.25f, DxmiLosses.energy(col(1, -2), col(3, -1), 0.3f, 1f).getFloat(), 1e-6);
+        // equal weights: the symmetric term (mean E+^2 = 2.5, mean E-^2 = 5): -1.5 + 0.3 * 7.5 = 0.75
+        assertEquals(0.75f, DxmiLosses.energy(col(1, -2), col(3, -1), 0.3f, 0.3f).getFloat(), 1e-6);
+        assertEquals(DxmiLosses.energy(col(1, -2), col(3, -1), 0.3f).getFloat(),
+                DxmiLosses.energy(col(1, -2), col(3, -1), 0.3f, 0.3f).getFloat());
+        // extra negatives (-1, 2): -mean = -0.5; positive 0, 4 -> 2 (x 1); negative 1, 0 -> 0.5 (x 0.3 = 0.15)
+        assertEquals(1.65f, DxmiLosses.extraNegatives(col(-1, 2), 0.3f, 1f).getFloat(), 1e-6);
+        // no weight on negative energies: only the walls are bounded
+        assertEquals(-1.5f + 5f, DxmiLosses.energy(col(1, -2), col(3, -1), 0f, 1f).getFloat(), 1e-6);
+    }
+
+    @Test
     void energyLossWithoutGamma() {
         assertEquals(2f, DxmiLosses.energy(col(1, 2), col(0, -1), 0f).getFloat(), 1e-6);
         // samples lower than data gives a negative loss: -1 - 3 = -4
