@@ -48,7 +48,8 @@ final class DxmiOptions {
 
     @Option(names = "--gamma-positive", paramLabel = "X", description = "The square regulariser's weight where the"
             + " energy is positive (above the data's: the walls the samples are pushed off), --gamma's weight staying on"
-            + " negative energies (default: --gamma's, one symmetric term).")
+            + " negative energies (default: 1 for vectors; for images --gamma's, one symmetric term; equal to --gamma:"
+            + " the symmetric term).")
     Float gammaPositive;
 
     @Option(names = "--sampler-lr", paramLabel = "X", description = "Sampler network learning rate (default: ${DEFAULT-VALUE}).")
@@ -320,7 +321,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--gamma")) {
             b.optGamma(gamma);
         }
-        b.optGammaPositive(gammaPositive);
+        if (gammaPositive != null) {
+            b.optGammaPositive(gammaPositive);
+        }
         if (given.hasMatchedOption("--sampler-lr")) {
             b.optSamplerLearningRate(samplerLr);
         }
@@ -416,13 +419,16 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optGammaPositive(gammaPositive).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (energyHidden != null) {
             b.optEnergyNetwork(new NetworkConfig(energyHidden, layers, DxmiConfig.defaults().network().embeddingDim()));
         }
         if (sigmaHidden != null) {
             b.optSigmaNetworkHidden(sigmaHidden);
+        }
+        if (gammaPositive != null) {
+            b.optGammaPositive(gammaPositive);
         }
         if (tauEntropy != null || tauVelocity != null) {
             b.optTaus(tauEntropy != null ? tauEntropy : tau, tauVelocity != null ? tauVelocity : tau);

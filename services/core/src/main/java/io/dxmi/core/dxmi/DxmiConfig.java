@@ -107,9 +107,11 @@ import java.util.Objects;
  *     for an MLP is {@value #SIGMA_NETWORK_HIDDEN}: one σ per step must serve tight and wide parts of the data at
  *     once (README). Absent in manifests written before it: none
  * @param gammaPositive the square term's weight where the energy is positive (null: {@code gamma}, one symmetric
- *     term, the default). With it the term is γ₊·mean max(E, 0)² + γ·mean min(E, 0)²: the energy may fall to
- *     −1/(2γ) where the sampler has too little mass while the walls it raises where the sampler has too much stay
- *     within 1/(2γ₊). Absent in manifests written before it: the symmetric term
+ *     term). With it the term is γ₊·mean max(E, 0)² + γ·mean min(E, 0)²: the energy may fall to −1/(2γ) where the
+ *     sampler has too little mass while the walls it raises where the sampler has too much stay within 1/(2γ₊).
+ *     The builder's default is 1 (with γ = 0.3): the symmetric 0.3 let walls of several τ grow between the modes of
+ *     `rings` that steered its last steps off the data (README); the image builder keeps the symmetric term.
+ *     Absent in manifests written before it: the symmetric term
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -271,7 +273,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                 .optTimeCost(TimeCost.SIGMOID).optEnergyEmaDecay(0f).optCosineDecay(false)
                 .optNetwork(NetworkConfig.of(ConvEnergyConfig.defaults()))
                 .optStepSpacing(StepCoefficients.Spacing.QUADRATIC).optPolicyBatch(64).optBoxNegativeWeight(0f)
-                .optBoxNegativeStart(0f).optEntropyInValue(false);
+                .optBoxNegativeStart(0f).optEntropyInValue(false).optGammaPositive(null);
     }
 
     /** A builder holding this configuration's values. */
@@ -351,7 +353,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean energyNetworkSet;
         private Integer sigmaNetworkHidden;
         private boolean sigmaNetworkSet;
-        private Float gammaPositive;
+        private Float gammaPositive = 1f;
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
@@ -377,7 +379,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         public Builder optTaus(float entropy, float velocity) { tauEntropy = entropy; tauVelocity = velocity; return this; }
 
         public Builder optGamma(float v) { gamma = v; return this; }
-        /** The square term's weight where the energy is positive, or null for {@code gamma}'s (the default). */
+        /** The square term's weight where the energy is positive (default 1), or null for {@code gamma}'s. */
         public Builder optGammaPositive(Float v) { gammaPositive = v; return this; }
 
         public Builder optBatchSize(int v) { batchSize = v; return this; }

@@ -35,7 +35,10 @@ class GammaPositiveTest {
 
     @Test
     void unsetItIsGammaAndAConfigurationsJsonIsAsBefore() throws Exception {
-        DxmiConfig plain = DxmiConfig.builder().optGamma(0.3f).build();
+        assertEquals(1f, DxmiConfig.defaults().gammaPositive(), "the vector default");
+        assertEquals(0.3f, DxmiConfig.defaults().gamma());
+        assertNull(DxmiConfig.imageBuilder().build().gammaPositive(), "images keep the symmetric term");
+        DxmiConfig plain = DxmiConfig.builder().optGamma(0.3f).optGammaPositive(null).build();
         assertNull(plain.gammaPositive());
         assertEquals(0.3f, plain.gammaOnPositive());
         String json = ModelDirectory.json().writeValueAsString(plain);
@@ -93,7 +96,7 @@ class GammaPositiveTest {
             float[][] symmetric = new float[1][];
             float[][] equal = new float[1][];
             float[][] split = new float[1][];
-            double[] sym = train(ddpm, data, DxmiConfig.builder().optGamma(0.1f), 300, symmetric);
+            double[] sym = train(ddpm, data, DxmiConfig.builder().optGamma(0.1f).optGammaPositive(null), 300, symmetric);
             train(ddpm, data, DxmiConfig.builder().optGamma(0.1f).optGammaPositive(0.1f), 300, equal);
             double[] walls = train(ddpm, data, DxmiConfig.builder().optGamma(0.1f).optGammaPositive(2f), 300, split);
             assertArrayEquals(symmetric[0], equal[0], "gamma+ = gamma is the symmetric term to the bit");
