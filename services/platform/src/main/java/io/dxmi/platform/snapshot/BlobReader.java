@@ -273,6 +273,10 @@ public final class BlobReader<M> implements AutoCloseable {
     private boolean rewind(BlobRef ref, M manifest, ConsumerRecord<String, byte[]> r) {
         LOG.debug("{}: fetching the chunks of {} from offset {}", tp.topic(), ref, ref.firstChunkOffset());
         chunks.forget(ref.version());
+        if (ref.firstChunkOffset() < beginning()) {
+            expired(r, ref);
+            return false; // nothing seeked: the records after the manifest follow
+        }
         consumer.seek(tp, ref.firstChunkOffset()); // keeps the chunks of later versions collected so far
         String key = ChunkedBlobs.chunkKey(ref.name(), ref.version());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -294,11 +298,30 @@ public final class BlobReader<M> implements AutoCloseable {
                 }
             }
             deliver(r, ref, manifest, chunks.assemble(ref));
-        } catch (IOException | OffsetOutOfRangeException e) {
+        } catch (OffsetOutOfRangeException e) {
+            expired(r, ref); // deleted between the check above and the fetch
+        } catch (IOException e) {
             refuse(r, ref.toString(), e);
         }
         seek(r.offset() + 1);
         return true;
+    }
+
+    private long beginning() {
+        return consumer.beginningOffsets(List.of(tp)).get(tp);
+    }
+
+    /**
+     * A manifest whose chunks retention deleted before this reader reached them (it started, or fell
+     * behind, past them). Not bad data, so not dead-lettered: the topic deletes a version only once newer
+     * ones hold its size, and the reader goes on to those.
+     */
+    private void expired(ConsumerRecord<String, byte[]> r, BlobRef ref) {
+        chunks.forget(ref.version());
+        metrics.outcome("expired");
+        LOG.warn("Skipped {} at {}@{}: retention deleted its chunks (from offset {}; the topic now starts at {})"
+                + " before this reader reached them; newer versions follow", ref, r.topic(), r.offset(),
+                ref.firstChunkOffset(), beginning());
     }
 
     private void onChunk(ConsumerRecord<String, byte[]> r) {

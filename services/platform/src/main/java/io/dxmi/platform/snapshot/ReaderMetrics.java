@@ -31,7 +31,8 @@ final class ReaderMetrics {
 
     void outcome(String outcome) {
         if (metrics != null) {
-            metrics.counterFamily("dxmi_blobs_total", "Blobs read, by topic and outcome (delivered, refused)", "topic",
+            metrics.counterFamily("dxmi_blobs_total",
+                    "Blobs read, by topic and outcome (delivered, refused, expired: chunks deleted by retention first)", "topic",
                     "outcome").labels(topic, outcome).inc();
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -24,6 +25,8 @@ import io.dxmi.platform.messaging.Producer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.Tag;
 /**
  * Blobs through a real broker: large ones intact, small ones inline, and every kind of bad record
  * refused at once with its reason (never delivered, never an allocation of what it declares, never
- * a stopped reader); a late starter finds the newest blob even when its chunks lie far back.
+ * a stopped reader); a late starter finds the newest blob even when its chunks lie far back, and skips,
+ * without dead-lettering it, a version whose chunks retention deleted first.
  */
 @Tag("integration")
 class BlobTransportTest {
@@ -165,7 +169,7 @@ class BlobTransportTest {
     void aLateStarterFindsTheNewestBlobBehindItsChunksAndBehindGarbage() throws Exception {
         String topic = "late";
         topic(topic);
-        ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).build();
+        ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).optInlineLimit(0).build();
         for (int v = 1; v <= 3; v++) {
             blobs.publish(topic, "ebm", v, random(40_000, v), BlobTransportTest::encode).await(); // 40 chunks
         }
@@ -181,6 +185,35 @@ class BlobTransportTest {
             assertArrayEquals(random(40_000, 3), newest.blob());
             blobs.publish(topic, "ebm", 4, random(5000, 4), BlobTransportTest::encode).await();
             waitFor(() -> got.get(got.size() - 1).ref().version() == 4, "a blob published while it runs");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // resources held for a block that does not use them
+    void aVersionWhoseChunksRetentionDeletedIsSkippedNotRefused() throws Exception {
+        String topic = "trimmed";
+        topic(topic);
+        ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).optInlineLimit(0).build();
+        List<BlobRef> published = new ArrayList<>();
+        for (int v = 1; v <= 3; v++) {
+            published.add(blobs.publish(topic, "ema", v, random(40_000, v), BlobTransportTest::encode).await());
+        }
+        // What size-bounded retention does when a segment ends inside a version: the topic now starts
+        // between v2's chunks and its manifest.
+        long cut = published.get(1).firstChunkOffset() + 2;
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(new HashMap<>(settings.adminProperties()))) {
+            admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(cut))).all().get(30, TimeUnit.SECONDS);
+        }
+        List<Got> got = new CopyOnWriteArrayList<>();
+        List<String> refused = new CopyOnWriteArrayList<>();
+        try (BlobReader<BlobRef> r = reader(topic, BlobReader.Start.recent(1000), got, refused)) {
+            waitFor(() -> got.stream().anyMatch(g -> g.ref().version() == 3), "the version after the trimmed one");
+            assertArrayEquals(random(40_000, 3), got.get(got.size() - 1).blob());
+            assertEquals(List.of(3L), got.stream().map(g -> g.ref().version()).toList(), "v2 skipped, v3 taken");
+            assertEquals(List.of(), refused, "a trimmed version is not bad data: nothing dead-lettered");
+            blobs.publish(topic, "ema", 4, random(5000, 4), BlobTransportTest::encode).await();
+            waitFor(() -> got.get(got.size() - 1).ref().version() == 4, "the reader goes on");
         }
     }
 
