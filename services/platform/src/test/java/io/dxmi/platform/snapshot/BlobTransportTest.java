@@ -168,11 +168,8 @@ class BlobTransportTest {
     @SuppressWarnings("try") // resources held for a block that does not use them
     void aLateStarterFindsTheNewestBlobBehindItsChunksAndBehindGarbage() throws Exception {
         String topic = "late";
-        topic(topic);
-        ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).optInlineLimit(0).build();
-        for (int v = 1; v <= 3; v++) {
-            blobs.publish(topic, "ebm", v, random(40_000, v), BlobTransportTest::encode).await(); // 40 chunks
-        }
+        ChunkedBlobs blobs = smallChunks();
+        publishThreeVersions(blobs, topic, "ebm");
         for (int i = 0; i < 30; i++) {
             producer.send(topic, "ebm", new byte[] {(byte) i}).await(); // garbage after the newest
         }
@@ -192,12 +189,8 @@ class BlobTransportTest {
     @SuppressWarnings("try") // resources held for a block that does not use them
     void aVersionWhoseChunksRetentionDeletedIsSkippedNotRefused() throws Exception {
         String topic = "trimmed";
-        topic(topic);
-        ChunkedBlobs blobs = ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).optInlineLimit(0).build();
-        List<BlobRef> published = new ArrayList<>();
-        for (int v = 1; v <= 3; v++) {
-            published.add(blobs.publish(topic, "ema", v, random(40_000, v), BlobTransportTest::encode).await());
-        }
+        ChunkedBlobs blobs = smallChunks();
+        List<BlobRef> published = publishThreeVersions(blobs, topic, "ema");
         // What size-bounded retention does when a segment ends inside a version: the topic now starts
         // between v2's chunks and its manifest.
         long cut = published.get(1).firstChunkOffset() + 2;
@@ -215,6 +208,21 @@ class BlobTransportTest {
             blobs.publish(topic, "ema", 4, random(5000, 4), BlobTransportTest::encode).await();
             waitFor(() -> got.get(got.size() - 1).ref().version() == 4, "the reader goes on");
         }
+    }
+
+    /** Blobs in chunks of 1,000 bytes, never inline: a 40,000-byte blob is 40 chunks and a manifest. */
+    private static ChunkedBlobs smallChunks() {
+        return ChunkedBlobs.builder().setVertx(vertx).setProducer(producer).optChunkSize(1000).optInlineLimit(0).build();
+    }
+
+    /** Creates the topic and publishes versions 1 to 3 of {@code name}, 40 chunks each. */
+    private static List<BlobRef> publishThreeVersions(ChunkedBlobs blobs, String topic, String name) {
+        topic(topic);
+        List<BlobRef> published = new ArrayList<>();
+        for (int v = 1; v <= 3; v++) {
+            published.add(blobs.publish(topic, name, v, random(40_000, v), BlobTransportTest::encode).await());
+        }
+        return published;
     }
 
     static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
