@@ -43,7 +43,8 @@ final class DxmiOptions {
     @Option(names = "--batch", paramLabel = "N", description = "Data rows and trajectories per iteration (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--gamma", paramLabel = "X", description = "Energy square-regulariser weight (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gamma", paramLabel = "X", description = "Energy square-regulariser weight, on negative energies where"
+            + " --gamma-positive differs (default: ${DEFAULT-VALUE}).")
     float gamma;
 
     @Option(names = "--gamma-positive", paramLabel = "X", description = "The square regulariser's weight where the"
