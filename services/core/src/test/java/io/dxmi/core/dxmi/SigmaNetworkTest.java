@@ -162,8 +162,14 @@ class SigmaNetworkTest {
             // What progress and metrics report: the batch's σ as drawn, here its geometric mean over 4,000 states.
             double drawn = s.sigmas()[last] * Math.exp((tight[0] + wide[0]) / (tight[1] + wide[1]));
             assertEquals(drawn, stats.lastDrawnSigma(), 0.1 * drawn, "the last batch's sigma as drawn");
-            assertTrue(Math.abs(stats.lastDrawnSigma() - stats.sigmas()[last]) > 0.05 * drawn,
-                    "with a sigma network the sigma as drawn is not the step's own: " + stats.lastDrawnSigma());
+            // Where the offsets do not cancel over the batch the σ as drawn is not the step's own (the last step's
+            // tight and wide states can balance in the geometric mean; the earlier steps' do not).
+            boolean differs = false;
+            for (int t = 0; t <= last; t++) {
+                differs |= Math.abs(stats.drawnSigmas()[t] - stats.sigmas()[t]) > 0.05 * stats.sigmas()[t];
+            }
+            assertTrue(differs, "with a sigma network the sigmas as drawn are the steps' own: "
+                    + Arrays.toString(stats.drawnSigmas()) + " vs " + Arrays.toString(stats.sigmas()));
             System.out.printf("last step's log-sigma offset: tight cluster %.3f (%d states), wide %.3f (%d); sigmas %s%n",
                     tightOffset, (int) tight[1], wideOffset, (int) wide[1],
                     Arrays.toString(s.sigmas()));
