@@ -49,7 +49,7 @@ final class DxmiOptions {
 
     @Option(names = "--gamma-positive", paramLabel = "X", description = "The square regulariser's weight where the"
             + " energy is positive (above the data's: the walls the samples are pushed off), --gamma's weight staying on"
-            + " negative energies (default: 1 for vectors; for images --gamma's, one symmetric term; equal to --gamma:"
+            + " negative energies (default: 0.85 for vectors; for images --gamma's, one symmetric term; equal to --gamma:"
             + " the symmetric term).")
     Float gammaPositive;
 

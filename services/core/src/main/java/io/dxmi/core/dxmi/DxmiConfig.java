@@ -353,7 +353,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private boolean energyNetworkSet;
         private Integer sigmaNetworkHidden;
         private boolean sigmaNetworkSet;
-        private Float gammaPositive = 1f;
+        private Float gammaPositive = 0.85f;
         private long seed;
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
@@ -379,7 +379,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         public Builder optTaus(float entropy, float velocity) { tauEntropy = entropy; tauVelocity = velocity; return this; }
 
         public Builder optGamma(float v) { gamma = v; return this; }
-        /** The square term's weight where the energy is positive (default 1), or null for {@code gamma}'s. */
+        /** The square term's weight where the energy is positive (default 0.85), or null for {@code gamma}'s. */
         public Builder optGammaPositive(Float v) { gammaPositive = v; return this; }
 
         public Builder optBatchSize(int v) { batchSize = v; return this; }

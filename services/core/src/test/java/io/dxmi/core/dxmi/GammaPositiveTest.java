@@ -35,7 +35,7 @@ class GammaPositiveTest {
 
     @Test
     void unsetItIsGammaAndAConfigurationsJsonIsAsBefore() throws Exception {
-        assertEquals(1f, DxmiConfig.defaults().gammaPositive(), "the vector default");
+        assertEquals(0.85f, DxmiConfig.defaults().gammaPositive(), "the vector default");
         assertEquals(0.3f, DxmiConfig.defaults().gamma());
         assertNull(DxmiConfig.imageBuilder().build().gammaPositive(), "images keep the symmetric term");
         DxmiConfig plain = DxmiConfig.builder().optGamma(0.3f).optGammaPositive(null).build();
