@@ -131,9 +131,10 @@ final class DxmiOptions {
     float policyWarmup;
 
     @Option(names = "--entropy-in-value", negatable = true, fallbackValue = "true",
-            description = "Charge the entropy term -tau1 log sigma_t in the value's TD target (vectors: ${DEFAULT-VALUE});"
-                    + " images default to --no-entropy-in-value, the official image setting: entropy and velocity only in"
-                    + " the sampler's loss.")
+            description = "Charge the entropy term -tau1 log sigma_t in the value's TD target (default: ${DEFAULT-VALUE},"
+                    + " the official image setting, for vectors and images alike: entropy and velocity only in the"
+                    + " sampler's loss; on was the vector default before, and oneclass turns it on as the official"
+                    + " anomaly trainer does).")
     boolean entropyInValue;
 
     @Option(names = "--policy-gate", paramLabel = "MARGIN",
@@ -172,8 +173,8 @@ final class DxmiOptions {
     EnergyHead energyHead;
 
     @Option(names = "--step-spacing", paramLabel = "uniform|quadratic",
-            description = "How the T noise levels are taken from the DDPM (default: uniform for vectors, quadratic"
-                    + " for images).")
+            description = "How the T noise levels are taken from the DDPM (default: quadratic, FastDPM's, for vectors"
+                    + " and images; uniform was the vector default before).")
     Spacing stepSpacing;
 
     @Option(names = "--policy-batch", paramLabel = "N",

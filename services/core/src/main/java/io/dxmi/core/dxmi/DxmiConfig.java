@@ -53,7 +53,9 @@ import java.util.Objects;
  *     cosine to 0 over {@code iterations} (default true; the reference keeps them constant, which
  *     left the final samples swinging: see the README's sweep)
  * @param stepSpacing how the sampler's T noise levels are chosen from the DDPM's schedule
- *     (default uniform; absent in manifests written before images, which used uniform)
+ *     (default quadratic, FastDPM's, for vectors as for images: its last step starts near the data,
+ *     which keeps thin and tight structure that uniform steps blur; uniform was the vector default
+ *     before; absent in manifests written before images, which used uniform)
  * @param policyBatch transitions per step in the policy update: 0 (the default) uses all B of
  *     every step (the whole B·T buffer); a smaller number uses the first policyBatch/T of each
  *     step's (independent) trajectories, which keeps image iterations affordable on a CPU
@@ -83,11 +85,13 @@ import java.util.Objects;
  *     sampler's samples, so that the sampler first follows an energy that already tells its
  *     samples from the data (default 0: none; absent in manifests written before it = 0)
  * @param entropyInValue whether the value's TD target charges the entropy term −τ₁·log σ_t (default
- *     true, the 2D reference and the official anomaly trainer; false for images, as in every official
- *     image configuration, where entropy and velocity enter only the sampler's loss: with one
- *     time-independent network for energy and value, the last step's −τ₁·log 0.001 = +0.69 asked
- *     the energy of the nearly clean x_{T−1} to sit 0.69 above that of x_T; absent in manifests
- *     written before it = true)
+ *     false, as in every official image configuration: entropy and velocity enter the sampler's loss
+ *     and the entropy stays out of the value. For images, with one time-independent network for
+ *     energy and value, the last step's −τ₁·log 0.001 = +0.69 asked the energy of the nearly clean
+ *     x_{T−1} to sit 0.69 above that of x_T; for vectors, with the σ network, a value that charges
+ *     each state's future entropy steers mass away from tight clusters towards wide ones (true, the
+ *     2D reference's and the official anomaly trainer's choice, was the vector default before);
+ *     absent in manifests written before it = true)
  * @param policyGate when set, an iteration's policy step is skipped unless its energy step saw the
  *     samples' mean energy above the data's by more than this margin: the sampler waits while it
  *     has overtaken the energy, and the energy catches up (default null: off; the synchronous
@@ -358,7 +362,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private int maxConsecutiveSkips = 3;
         private int snapshotEvery = 100;
         private boolean cosineDecay = true;
-        private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.UNIFORM;
+        private StepCoefficients.Spacing stepSpacing = StepCoefficients.Spacing.QUADRATIC;
         private int policyBatch;
         private float boxNegativeWeight = 3f;
         private float boxMargin = 0.1f;
@@ -366,7 +370,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private float boxNegativeStart = 0.6f;
         private boolean residualSigmas = false;
         private float policyWarmup;
-        private boolean entropyInValue = true;
+        private boolean entropyInValue = false;
         private Float policyGate;
         private Float shapeNegativeWeight;
         private List<ShapeTransform> shapeTransforms;

@@ -13,6 +13,7 @@ import io.dxmi.core.data.vector.SyntheticSet;
 import io.dxmi.core.data.vector.SyntheticSets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.engine.DjlRuntime;
@@ -214,7 +215,9 @@ public final class VectorTableJob {
         try (DdpmModel ddpm = pretrained(data, pc, ddpmDir, phase, reused)) {
             pretrainSeconds = reused[0] ? 0 : (System.nanoTime() - p0) / 1e9;
             Path cache = ddpmDir.resolve(BASELINES);
-            String key = ev.describe() + " T=" + config.samplerSteps();
+            // Uniform baselines keep their old key, so tables measured before quadratic steps stay readable.
+            String key = ev.describe() + " T=" + config.samplerSteps()
+                    + (config.stepSpacing() == StepCoefficients.Spacing.UNIFORM ? "" : " " + config.stepSpacing());
             base = reused[0] ? Baselines.read(cache, key) : null;
             if (base == null) {
                 base = baselines(data, synthetic, seed, ev, ddpm);
@@ -256,8 +259,9 @@ public final class VectorTableJob {
         double[] msDerived = new double[2];
         int full = ddpm.schedule().steps();
         MeanStd swDdpm = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, full, r), msDdpm));
-        MeanStd swDerived = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, config.samplerSteps(), r),
-                msDerived));
+        // The derived sampler DxMI starts from: the T steps spaced as its configuration spaces them.
+        StepCoefficients derived = StepCoefficients.of(ddpm.schedule(), config.samplerSteps(), config.stepSpacing());
+        MeanStd swDerived = ev.slicedWasserstein(timed((n, r) -> ddpm.sample(n, derived, r), msDerived));
         return new Baselines(floor, swDdpm, swDerived, aucReference, reference.name(), perThousand(msDdpm),
                 perThousand(msDerived));
     }

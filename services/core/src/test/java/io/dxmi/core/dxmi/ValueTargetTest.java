@@ -32,7 +32,7 @@ class ValueTargetTest {
     @Test
     void theTargetChargesTheTimeCostAndTheEntropyOnlyWhenConfigured() {
         DxmiConfig running = DxmiConfig.builder().optNetwork(SMALL).optSamplerSteps(4).optTaus(0.1f, 0.5f)
-                .optTimeCost(TimeCost.RUNNING).build();
+                .optTimeCost(TimeCost.RUNNING).optEntropyInValue(true).build();
         // V(x_{t+1}) = (1, −2); x → x' moves (0, 0) → (1, 1) and (1, 1) → (1, 3): mean squared steps 1 and 2.
         float[] nextValue = {1, -2};
         float[] x = {0, 0, 1, 1};
@@ -63,7 +63,7 @@ class ValueTargetTest {
         DxmiConfig read = ModelDirectory.json().treeToValue(node, DxmiConfig.class);
         assertTrue(read.entropyInValue());
         assertFalse(DxmiConfig.imageBuilder().build().entropyInValue());
-        assertTrue(DxmiConfig.defaults().entropyInValue());
+        assertFalse(DxmiConfig.defaults().entropyInValue());
     }
 
     private static float[] target(DxmiConfig cfg, float[] nextValue, float[] x, float[] next, int t, double s2,
