@@ -41,13 +41,14 @@ class FewStepSamplerTest {
 
     @Test
     void initialSigmasFollowTheScheduleAndTheLearnableLastSigma() {
-        try (DxmiModel m = DxmiModel.fromPretrained(config(5).build(), ddpm, new Rng(1))) {
+        DxmiConfig cfg = config(5).build();
+        try (DxmiModel m = DxmiModel.fromPretrained(cfg, ddpm, new Rng(1))) {
             FewStepSampler s = m.sampler();
-            StepCoefficients c = StepCoefficients.ancestral(ddpm.schedule(), 5);
+            StepCoefficients c = StepCoefficients.of(ddpm.schedule(), 5, cfg.stepSpacing());
             float[] sig = s.sigmas();
             assertEquals(5, sig.length);
             for (int k = 0; k < 4; k++) {
-                assertTrue(c.sigma(k) > 0.1f, "schedule sigma " + k + " = " + c.sigma(k));
+                assertTrue(c.sigma(k) > 1e-3f, "schedule sigma " + k + " = " + c.sigma(k));
                 assertEquals(c.sigma(k), sig[k], 1e-6 * c.sigma(k) + 1e-7, "sigma " + k);
             }
             assertEquals(0.1f, sig[4], 1e-7);
@@ -64,7 +65,7 @@ class FewStepSamplerTest {
         DxmiConfig cfg = config(5).optLastSigmaLearnable(false).build();
         try (DxmiModel m = DxmiModel.fromPretrained(cfg, ddpm, new Rng(1)); NDManager scope = NDManager.newBaseManager()) {
             FewStepSampler s = m.sampler();
-            StepCoefficients c = StepCoefficients.ancestral(ddpm.schedule(), 5);
+            StepCoefficients c = StepCoefficients.of(ddpm.schedule(), 5, cfg.stepSpacing());
             float[] sig = s.sigmas();
             for (int k = 0; k < 4; k++) {
                 assertEquals(c.sigma(k), sig[k], 1e-6 * c.sigma(k) + 1e-7, "sigma " + k);
@@ -141,7 +142,7 @@ class FewStepSamplerTest {
         DxmiConfig cfg = config(5).optLastSigmaLearnable(false).optLastSigmaFixed(1e-7f).build();
         try (DxmiModel m = DxmiModel.fromPretrained(cfg, ddpm, new Rng(1))) {
             float[] dx = m.sample(300, new Rng(21));
-            float[] dd = ddpm.sample(300, 5, new Rng(21));
+            float[] dd = ddpm.sample(300, StepCoefficients.of(ddpm.schedule(), 5, cfg.stepSpacing()), new Rng(21));
             assertEquals(dd.length, dx.length);
             assertArrayEquals(dd, dx, 1e-4f);
             // and a learnable last sigma of 0.1 visibly differs

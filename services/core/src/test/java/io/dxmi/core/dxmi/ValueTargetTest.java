@@ -55,7 +55,7 @@ class ValueTargetTest {
                 target(sigmoid.toBuilder().optEntropyInValue(true).build(), nextValue, x, next, 1, s2, sigma), 1e-5f);
     }
 
-    /** A configuration saved before the setting existed charged the entropy: it still does. */
+    /** A configuration saved before the setting existed charged the entropy: it still does; the defaults do not. */
     @Test
     void aConfigurationWithoutTheSettingKeepsTheEntropyInTheValue() throws Exception {
         ObjectNode node = ModelDirectory.json().valueToTree(DxmiConfig.imageBuilder().build());
