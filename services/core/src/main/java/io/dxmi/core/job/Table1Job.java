@@ -5,6 +5,7 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
@@ -151,9 +152,12 @@ public final class Table1Job {
 
     private void runDxmi(Map<String, List<double[]>> results, DataSource data, Path dir, String tau, long seed,
             Path pretrained, boolean isPretrained) throws IOException {
-        // The paper's 2D setting: one time-conditioned network whose last slot is the energy.
+        // The paper's 2D setting: one time-conditioned network whose last slot is the energy, uniform steps (the
+        // table's derived T = 5 row, where DxMI starts) and the entropy in the value, as the 2D reference has them,
+        // whatever the vector defaults are.
         DxmiConfig cfg = DxmiConfig.builder().optTau(Float.parseFloat(tau)).optIterations(dxmiIterations())
-                .optValueSharing(ValueSharing.SHARED).optSeed(seed).build();
+                .optValueSharing(ValueSharing.SHARED).optStepSpacing(StepCoefficients.Spacing.UNIFORM)
+                .optEntropyInValue(true).optSeed(seed).build();
         TrainJob.Builder b = TrainJob.builder().setData(data).setConfig(cfg).setOutput(dir).optEvalEvery(0)
                 .optCheckpointEvery(0).optEvaluationListener(evaluationListener)
                 .optPretrainConfig(PretrainConfig.defaults().withIterations(pretrainIterations()).withSeed(seed))
