@@ -6,6 +6,7 @@ import io.dxmi.core.data.DataSource;
 import io.dxmi.core.data.ToyDatasets;
 import io.dxmi.core.diffusion.DdpmModel;
 import io.dxmi.core.diffusion.PretrainConfig;
+import io.dxmi.core.diffusion.StepCoefficients;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
@@ -82,8 +83,11 @@ class PipelineIntegrationTest {
     void synchronousPipelineAppliesThePolicyGateAsTheSingleProcessTrainerDoes() throws Exception {
         // The gate is decided by the value-learner from the gap that travels with each energy version. In this short
         // run the samples' energy stays below the data's (gaps -1.2 to -0.2 while the policy learns): a margin
-        // of -0.6 opens the gate on some iterations and closes it on others.
-        DxmiConfig gated = config(25).toBuilder().optPolicyGate(-0.6f).build();
+        // of -0.6 opens the gate on some iterations and closes it on others. Those gaps are uniform steps' with the
+        // entropy in the value (the vector defaults the margin was chosen on); from the quadratic steps' better start
+        // every gap is above it and the gate never closes.
+        DxmiConfig gated = config(25).toBuilder().optPolicyGate(-0.6f).optStepSpacing(StepCoefficients.Spacing.UNIFORM)
+                .optEntropyInValue(true).build();
         Path single = assertSyncReproducesTrain(gated, "-gated");
         int closed = 0;
         int open = 0;
