@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.dxmi.core.engine.FusedKernels;
 import io.dxmi.core.engine.ParameterSet;
 import io.dxmi.core.random.Rng;
 
@@ -134,6 +135,12 @@ public final class Layers {
                 GroupNorm.EPSILON);
     }
 
+    /** SiLU of the group normalisation with this set's affine {@code name.gamma/beta}, fused. */
+    public NDArray groupNormSilu(NDArray x, String name, int groups) {
+        return GroupNorm.applySilu(x, groups, params.get(prefix + name + ".gamma"), params.get(prefix + name + ".beta"),
+                GroupNorm.EPSILON);
+    }
+
     /** y = w·x + b with a scalar w and b. */
     public NDArray scale(NDArray x, String name) {
         NDArray scale = weight(name).reshape(1);
@@ -149,9 +156,9 @@ public final class Layers {
         return params.get(prefix + name + ".bias");
     }
 
-    /** SiLU(x) = x·sigmoid(x) (DJL's swish with β = 1). */
+    /** SiLU(x) = x·sigmoid(x), PyTorch's fused kernel. */
     public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        return FusedKernels.silu(x);
     }
 
     public static NDArray leakyRelu(NDArray x) {

@@ -183,7 +183,7 @@ public final class UNet implements TimeNetwork {
         for (Op op : up) {
             h = apply(op, h, tembAct, op.kind() == Kind.RES_WITH_SKIP ? skips.pop() : null);
         }
-        h = Layers.silu(layers.groupNorm(h, "out.norm", config.groups()));
+        h = layers.groupNormSilu(h, "out.norm", config.groups());
         return layers.conv(h, "out");
     }
 
@@ -200,9 +200,9 @@ public final class UNet implements TimeNetwork {
     private NDArray resBlock(Op op, NDArray x, NDArray tembAct) {
         String name = op.name();
         int groups = config.groups();
-        NDArray h = layers.conv(Layers.silu(layers.groupNorm(x, name + ".norm1", groups)), name + ".conv1");
+        NDArray h = layers.conv(layers.groupNormSilu(x, name + ".norm1", groups), name + ".conv1");
         h = h.add(Layers.asChannelMap(layers.linear(tembAct, name + ".time")));
-        h = layers.conv(Layers.silu(layers.groupNorm(h, name + ".norm2", groups)), name + ".conv2");
+        h = layers.conv(layers.groupNormSilu(h, name + ".norm2", groups), name + ".conv2");
         NDArray skip = op.projectSkip() ? layers.conv(x, name + ".skip") : x;
         return skip.add(h);
     }
