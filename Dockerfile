@@ -44,7 +44,11 @@ ENV OMP_NUM_THREADS=1 \
     DXMI_DJL_OFFLINE=true \
     DXMI_HEAP=1g \
     DJL_CACHE_DIR=/var/cache/djl \
-    TORCH_CPP_LOG_LEVEL=ERROR
+    TORCH_CPP_LOG_LEVEL=ERROR \
+    MALLOC_ARENA_MAX=1 \
+    MALLOC_MMAP_THRESHOLD_=33554432 \
+    MALLOC_TRIM_THRESHOLD_=1073741824
+# glibc keeps freed tensors for reuse instead of returning them to the kernel after each step (see scripts/dxmi).
 # DJL unpacks the PyTorch natives (about 430 MB) here once; compose mounts a volume.
 VOLUME ["/var/cache/djl"]
 
