@@ -48,7 +48,7 @@ ENV OMP_NUM_THREADS=1 \
     MALLOC_ARENA_MAX=1 \
     MALLOC_MMAP_THRESHOLD_=33554432 \
     MALLOC_TRIM_THRESHOLD_=1073741824
-# glibc keeps freed tensors for reuse instead of returning them to the kernel after each step (see scripts/dxmi).
+# glibc keeps freed tensors for reuse instead of returning them to the kernel (why: scripts/glibc-allocator.sh).
 # DJL unpacks the PyTorch natives (about 430 MB) here once; compose mounts a volume.
 VOLUME ["/var/cache/djl"]
 
