@@ -14,6 +14,10 @@ package io.dxmi.core.diffusion;
  * schedule, or FastDPM's quadratic variance schedule (the official DxMI image code's VAR sampler),
  * whose levels fall between the DDPM's steps and reach the network at continuous times. For
  * DxMI the coefficients a_k, b_k stay frozen while σ_k becomes learnable.
+ *
+ * <p>A σ scale κ in [0, 1] (FastDPM's and DDIM's η) replaces σ_k by κ·σ_k in both places it enters (the
+ * noise and the ε̂ direction's coefficient): κ = 1 is the ancestral sampler above (the official code's
+ * setting), κ = 0 the deterministic DDIM sampler.
  */
 public final class StepCoefficients {
 
@@ -38,7 +42,7 @@ public final class StepCoefficients {
     private final float[] b;
     private final float[] sigma;
 
-    private StepCoefficients(double[] networkTimes, int[] indices, double[] levels) {
+    private StepCoefficients(double[] networkTimes, int[] indices, double[] levels, double sigmaScale) {
         int steps = levels.length;
         this.networkTimes = networkTimes;
         this.levels = levels.clone();
@@ -49,7 +53,7 @@ public final class StepCoefficients {
         for (int k = 0; k < steps; k++) {
             double abT = levels[k];
             double abS = k + 1 < steps ? levels[k + 1] : 1.0;
-            double var = Math.max(0, (1 - abS) / (1 - abT) * (1 - abT / abS));
+            double var = sigmaScale * sigmaScale * Math.max(0, (1 - abS) / (1 - abT) * (1 - abT / abS));
             double dirCoef = Math.sqrt(Math.max(0, 1 - abS - var));
             a[k] = (float) (Math.sqrt(abS) / Math.sqrt(abT));
             b[k] = (float) (dirCoef - Math.sqrt(abS) * Math.sqrt(1 - abT) / Math.sqrt(abT));
@@ -63,8 +67,20 @@ public final class StepCoefficients {
     }
 
     public static StepCoefficients of(NoiseSchedule schedule, int samplerSteps, Spacing spacing) {
+        return of(schedule, samplerSteps, spacing, 1.0);
+    }
+
+    /**
+     * As {@link #of(NoiseSchedule, int, Spacing)} with each σ_k scaled by {@code sigmaScale} (κ).
+     *
+     * @throws IllegalArgumentException when κ is not in [0, 1]
+     */
+    public static StepCoefficients of(NoiseSchedule schedule, int samplerSteps, Spacing spacing, double sigmaScale) {
+        if (!(sigmaScale >= 0 && sigmaScale <= 1)) {
+            throw new IllegalArgumentException("the sigma scale must be in [0, 1], got " + sigmaScale);
+        }
         if (spacing == Spacing.QUADRATIC && samplerSteps < schedule.steps()) {
-            return quadratic(schedule, samplerSteps);
+            return quadratic(schedule, samplerSteps, sigmaScale);
         }
         int[] idx = schedule.subsequence(samplerSteps);
         double[] levels = new double[samplerSteps];
@@ -73,10 +89,10 @@ public final class StepCoefficients {
             levels[k] = schedule.alphaBar(idx[k]);
             times[k] = schedule.networkTime(idx[k]);
         }
-        return new StepCoefficients(times, idx, levels);
+        return new StepCoefficients(times, idx, levels, sigmaScale);
     }
 
-    private static StepCoefficients quadratic(NoiseSchedule schedule, int samplerSteps) {
+    private static StepCoefficients quadratic(NoiseSchedule schedule, int samplerSteps, double sigmaScale) {
         int n = schedule.steps();
         double target = schedule.alphaBar(n - 1);
         double beta0 = schedule.betaStart();
@@ -106,7 +122,7 @@ public final class StepCoefficients {
             levels[k] = cumulative[samplerSteps - 1 - k];
             times[k] = continuousIndex(schedule, levels[k]) * 1000.0 / n;
         }
-        return new StepCoefficients(times, null, levels);
+        return new StepCoefficients(times, null, levels, sigmaScale);
     }
 
     private static double quadraticProduct(double beta0, double c, int steps) {

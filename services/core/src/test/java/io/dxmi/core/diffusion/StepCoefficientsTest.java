@@ -46,6 +46,30 @@ class StepCoefficientsTest {
     }
 
     @Test
+    void aSigmaScaleOfZeroIsDdimAndOneIsTheAncestralSampler() {
+        for (StepCoefficients.Spacing spacing : StepCoefficients.Spacing.values()) {
+            StepCoefficients anc = StepCoefficients.of(S, 10, spacing);
+            StepCoefficients one = StepCoefficients.of(S, 10, spacing, 1.0);
+            StepCoefficients half = StepCoefficients.of(S, 10, spacing, 0.5);
+            StepCoefficients ddim = StepCoefficients.of(S, 10, spacing, 0.0);
+            for (int k = 0; k < 10; k++) {
+                assertEquals(anc.sigma(k), one.sigma(k));
+                assertEquals(anc.b(k), one.b(k));
+                assertEquals(anc.a(k), ddim.a(k)); // the scale leaves the x coefficient alone
+                assertEquals(0.5 * anc.sigma(k), half.sigma(k), 1e-6);
+                assertEquals(0f, ddim.sigma(k));
+                // DDIM (eta = 0): x' = sqrt(abS) x0_hat + sqrt(1 - abS) eps_hat, deterministic
+                double abT = ddim.level(k);
+                double abS = k < 9 ? ddim.level(k + 1) : 1.0;
+                double b = Math.sqrt(1 - abS) - Math.sqrt(abS) * Math.sqrt(1 - abT) / Math.sqrt(abT);
+                assertEquals(b, ddim.b(k), 1e-5 * Math.max(1, Math.abs(b)), "b(" + k + ") " + spacing);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> StepCoefficients.of(S, 10, StepCoefficients.Spacing.UNIFORM, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> StepCoefficients.of(S, 10, StepCoefficients.Spacing.UNIFORM, -0.1));
+    }
+
+    @Test
     void fullChainIsTheDdpmPosterior() {
         StepCoefficients c = StepCoefficients.ancestral(S, 1000);
         for (int k = 0; k < 1000; k++) {
