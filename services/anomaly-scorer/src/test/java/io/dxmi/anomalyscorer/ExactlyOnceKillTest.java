@@ -55,15 +55,8 @@ class ExactlyOnceKillTest {
             Process first = ScorerProcess.start(broker.bootstrapServers(), model.toString(), "a", tmp.resolve("scorer-1.log"));
             try {
                 // 3 cameras x 200 frames at 100 frames/s each: about 2 s of stream.
-                Thread sender = new Thread(() -> {
-                    try {
-                        new CameraSimulator(kafka, s.framesTopic(), ScorerFixtures.imageSet(50, 2), null, 3, 100, 200,
-                                0, "raw", 3).run();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                sender.start();
+                Thread sender = ScorerFixtures.startCamera(new CameraSimulator(kafka, s.framesTopic(),
+                        ScorerFixtures.imageSet(50, 2), null, 3, 100, 200, 0, "raw", 3));
                 // Bad frames among them: garbage, a wrong size, an unknown encoding, a corrupt PNG.
                 Map<String, Object> p = new HashMap<>(kafka.producerProperties());
                 p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -56,15 +56,8 @@ class HotSwapTest {
             AnomalyScorerVerticle scorer = AnomalyScorerVerticle.builder().setSettings(s).setKafka(kafka)
                     .setMetrics(metrics).optModelDirectory(model).build();
             vertx.deployVerticle(scorer).toCompletionStage().toCompletableFuture().get();
-            Thread sender = new Thread(() -> {
-                try {
-                    new CameraSimulator(kafka, s.framesTopic(), ScorerFixtures.imageSet(50, 2), null, 2, 100, 600, 0,
-                            "png", 3).run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            sender.start();
+            Thread sender = ScorerFixtures.startCamera(new CameraSimulator(kafka, s.framesTopic(),
+                    ScorerFixtures.imageSet(50, 2), null, 2, 100, 600, 0, "png", 3));
             // Swap only once the first model has scored frames (the group's first join takes seconds).
             ScorerFixtures.awaitScores(kafka, s.scoresTopic(), 100, Duration.ofSeconds(300));
             ScorerFixtures.writeModel(model, 7, 0.5); // new weights and a new calibration, mid-stream

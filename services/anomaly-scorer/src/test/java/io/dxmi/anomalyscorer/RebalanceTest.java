@@ -47,15 +47,8 @@ class RebalanceTest {
             ScorerFixtures.createTopics(kafka, a);
             String first = deploy(vertx, a, kafka, model);
             // 4 cameras (one per partition at most) x 600 frames at 100 frames/s each: about 6 s of stream.
-            Thread sender = new Thread(() -> {
-                try {
-                    new CameraSimulator(kafka, a.framesTopic(), ScorerFixtures.imageSet(50, 2), null, 4, 100, 600, 0,
-                            "raw", 5).run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            sender.start();
+            Thread sender = ScorerFixtures.startCamera(new CameraSimulator(kafka, a.framesTopic(),
+                    ScorerFixtures.imageSet(50, 2), null, 4, 100, 600, 0, "raw", 5));
             // Liveness bounds, not speed: the group's first join takes seconds on a busy machine.
             assertTrue(ScorerFixtures.awaitScores(kafka, a.scoresTopic(), 200, Duration.ofSeconds(300)) >= 200);
             deploy(vertx, b, kafka, model); // joins: the partitions are shared out again mid-stream

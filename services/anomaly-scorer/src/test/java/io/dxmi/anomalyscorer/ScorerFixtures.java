@@ -144,6 +144,19 @@ final class ScorerFixtures {
         return scores;
     }
 
+    /** Runs {@code camera} on a thread of its own, started; join it to wait until every frame was sent. */
+    static Thread startCamera(CameraSimulator camera) {
+        Thread sender = new Thread(() -> {
+            try {
+                camera.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "camera");
+        sender.start();
+        return sender;
+    }
+
     /** Waits until {@code count} committed scores exist (or the timeout passes); returns the last count seen. */
     static int awaitScores(KafkaSettings kafka, String topic, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
