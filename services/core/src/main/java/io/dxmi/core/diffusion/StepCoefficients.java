@@ -184,7 +184,7 @@ public final class StepCoefficients {
         return b[k];
     }
 
-    /** The schedule's noise std of step k (0 for the last). */
+    /** The noise std of step k: the schedule's, times the σ scale κ (0 for the last step). */
     public float sigma(int k) {
         return sigma[k];
     }
