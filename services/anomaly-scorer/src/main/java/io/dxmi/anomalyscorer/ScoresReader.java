@@ -95,6 +95,7 @@ public final class ScoresReader {
         m.put("model_version", s.getModelVersion());
         m.put("threshold_id", s.getThresholdId());
         m.put("threshold", s.getThreshold());
+        m.put("received_latency_ms", (s.getTimings().getReceivedAtMicros() - s.getCaptureTimeMicros()) / 1000.0);
         m.put("latency_ms", (s.getTimings().getScoredAtMicros() - s.getCaptureTimeMicros()) / 1000.0);
         m.put("delivered_latency_ms", (receivedMicros - s.getCaptureTimeMicros()) / 1000.0);
         m.put("capture_time_us", s.getCaptureTimeMicros());
