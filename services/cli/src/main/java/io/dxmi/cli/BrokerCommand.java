@@ -7,6 +7,8 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,6 +41,11 @@ final class BrokerCommand implements Callable<Integer> {
                     + " (default: the --listen address; required with 0.0.0.0).")
     String advertisedHost;
 
+    @Option(names = "--property", paramLabel = "KEY=VALUE",
+            description = "A Kafka broker setting that overrides this broker's own (repeatable), e.g."
+                    + " add.partitions.to.txn.retry.backoff.ms=5.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Checks.atLeast("--port", port, 1);
@@ -58,7 +65,8 @@ final class BrokerCommand implements Callable<Integer> {
             }
         }
         OutputDirectory.prepare(dataDir, "--data-dir");
-        EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder().setDataDir(dataDir).optPort(port).optHost(listen);
+        EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder().setDataDir(dataDir).optPort(port).optHost(listen)
+                .optProperties(properties);
         if (advertisedHost != null) {
             b.optAdvertisedHost(advertisedHost);
         }

@@ -60,8 +60,12 @@ class ClusterProcessesTest {
         int port = freePort("127.0.0.2");
         String bootstrap = "127.0.0.2:" + port;
         try (DxmiProcess broker = DxmiProcess.start(tmp.resolve("broker.log"), "broker", "--listen", "127.0.0.2",
-                "--port", Integer.toString(port), "--data-dir", tmp.resolve("kafka").toString())) {
+                "--port", Integer.toString(port), "--data-dir", tmp.resolve("kafka").toString(),
+                "--property", "add.partitions.to.txn.retry.backoff.ms=7")) {
             assertTrue(broker.awaitOutput("broker listening on 127.0.0.2:" + port, 180), broker.output());
+            // --property reaches the broker's configuration (the broker writes what it starts with).
+            assertTrue(Files.readString(tmp.resolve("kafka/server.properties"))
+                    .contains("add.partitions.to.txn.retry.backoff.ms=7"));
             // The broker listens where --listen says, and only there.
             CommandLineTest.Run elsewhere = dxmi("runs", "list", "--bootstrap", "127.0.0.1:" + port,
                     "--connect-timeout", "2");
