@@ -24,7 +24,7 @@ class ScoresReaderTest {
 
     @Test
     void theLatenciesSplitAFramesTimeIntoItsStages() {
-        // Captured at 1,000,000 µs, polled 4.5 ms later, scored 12.25 ms after capture, read 30 ms after capture.
+        // Captured at 1,000,000 µs, its batch taken up 4.5 ms later, scored 12.25 ms after capture, read 30 ms after capture.
         Map<String, Object> m = ScoresReader.toMap(score(1_000_000, 1_004_500, 1_012_250), 1_030_000);
         assertEquals(4.5, (double) m.get("received_latency_ms"), 1e-9);
         assertEquals(12.25, (double) m.get("latency_ms"), 1e-9);

@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "scores", mixinStandardHelpOptions = true,
         description = {"Print the committed anomaly scores (read_committed), one JSON object per line: camera_id, "
                 + "frame_id, energy, score, anomalous, label (when the frame had one), model_version, threshold_id, "
-                + "threshold, received_latency_ms (capture to polled by the scorer), latency_ms (capture to scored), "
-                + "delivered_latency_ms (capture to read here), ..."})
+                + "threshold, received_latency_ms (capture to the scorer taking up its batch), latency_ms (capture to "
+                + "scored), delivered_latency_ms (capture to read here), ..."})
 final class ScoresCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers.")
