@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 /** The JSON line {@code dxmi scores} prints for one score: the fields scripts rely on and the three latencies. */
 class ScoresReaderTest {
 
-    private static AnomalyScore score(long captured, long polled, long scored) {
+    private static AnomalyScore score(long captured, long batchTakenUp, long scored) {
         return AnomalyScore.newBuilder().setCameraId("cam-3").setFrameId(41).setCaptureTimeMicros(captured)
                 .setEnergy(1.5).setScore(0.75).setAnomalous(true).setThreshold(1.0).setThresholdId("calib-7")
                 .setModelVersion("m@abcd").setLabel(2).setScorer("scorer-0")
-                .setTimings(ScoreTimings.newBuilder().setReceivedAtMicros(polled).setScoredAtMicros(scored)
+                .setTimings(ScoreTimings.newBuilder().setReceivedAtMicros(batchTakenUp).setScoredAtMicros(scored)
                         .setBatchSize(12).build())
                 .build();
     }
