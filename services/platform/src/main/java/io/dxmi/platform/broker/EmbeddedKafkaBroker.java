@@ -9,8 +9,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -95,8 +97,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             Path logDir = dataDir.resolve("logs");
             Files.createDirectories(logDir);
-            port = requestedPort == 0 ? freePort(host) : requestedPort;
-            int controllerPort = requestedControllerPort == 0 ? freePort(CONTROLLER_HOST) : requestedControllerPort;
+            int[] ports = ports(host, requestedPort, requestedControllerPort);
+            port = ports[0];
+            int controllerPort = ports[1];
             Properties props = brokerProperties(logDir, port, controllerPort);
             Path config = dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
@@ -233,14 +236,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort(String host) throws IOException {
-        // Kafka needs the controller port in its config before binding, so a free port is chosen here;
-        // the tiny window between close and bind is acceptable for a development broker.
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(host, 0));
-            return s.getLocalPort();
+    /**
+     * The client and controller ports: the requested ones, or free ones where 0 was requested. Kafka needs both in
+     * its config before binding, so free ports are chosen here (the tiny window between close and bind is
+     * acceptable for a development broker). The two must differ even on different hosts (Kafka refuses two
+     * listeners on one port number), so every socket chosen stays open until both are known: two ports picked
+     * one after the other can be the same one, closed and handed out again.
+     */
+    static int[] ports(String host, int requestedPort, int requestedControllerPort) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int port = requestedPort != 0 ? requestedPort : hold(held, host);
+            int controllerPort = requestedControllerPort;
+            while (controllerPort == 0 || controllerPort == port) {
+                if (requestedControllerPort != 0) {
+                    throw new IllegalArgumentException("the controller port must differ from the client port "
+                            + port);
+                }
+                controllerPort = hold(held, CONTROLLER_HOST);
+            }
+            return new int[] {port, controllerPort};
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
+    }
+
+    private static int hold(List<ServerSocket> held, String host) throws IOException {
+        ServerSocket s = new ServerSocket();
+        held.add(s);
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(host, 0));
+        return s.getLocalPort();
     }
 
     /**
