@@ -1,8 +1,5 @@
 package io.dxmi.platform.messaging;
 
-// Over 400 lines: the exactly-once loop (poll, batch, transaction with offsets, abort, rewind, retry, fencing) is one
-// state machine whose steps must not be separated; each is documented where it happens.
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,10 +82,9 @@ public final class TransactionalBatchLoop implements AutoCloseable {
     private final Runnable betweenBatches;
     private final CommitListener listener;
     private final int maxBatch;
-    private final Duration maxDelay;
     private final Duration transactionTimeout;
 
-    private final List<ConsumerRecord<String, byte[]>> gathered = new ArrayList<>();
+    private final BatchGatherer gatherer;
     private volatile boolean running;
     private volatile Throwable failure;
     private volatile long committedBatches;
@@ -104,8 +100,8 @@ public final class TransactionalBatchLoop implements AutoCloseable {
         this.betweenBatches = b.betweenBatches;
         this.listener = b.listener;
         this.maxBatch = b.maxBatch;
-        this.maxDelay = b.maxDelay;
         this.transactionTimeout = b.transactionTimeout;
+        this.gatherer = new BatchGatherer(maxBatch, b.maxDelay, IDLE_POLL, System::nanoTime);
     }
 
     public static Builder builder() {
@@ -177,7 +173,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     // Gathered but unprocessed records of a partition we lose: its next owner reads them again.
-                    gathered.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+                    gatherer.drop(partitions);
                     LOG.info("{}: partitions revoked {}", transactionalId, partitions);
                 }
 
@@ -188,7 +184,7 @@ public final class TransactionalBatchLoop implements AutoCloseable {
             });
             while (running) {
                 betweenBatches.run();
-                List<ConsumerRecord<String, byte[]>> batch = gather(consumer);
+                List<ConsumerRecord<String, byte[]>> batch = gatherer.next(consumer, () -> running);
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -226,30 +222,6 @@ public final class TransactionalBatchLoop implements AutoCloseable {
         }
     }
 
-    /** Up to maxBatch records, waiting at most maxDelay after the first one arrived. */
-    private List<ConsumerRecord<String, byte[]>> gather(KafkaConsumer<String, byte[]> consumer) {
-        long deadline = -1;
-        while (running) {
-            Duration wait = deadline < 0 ? IDLE_POLL : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
-                gathered.add(r);
-            }
-            if (!gathered.isEmpty() && deadline < 0) {
-                deadline = System.nanoTime() + maxDelay.toNanos();
-            }
-            if (gathered.size() >= maxBatch || (deadline >= 0 && System.nanoTime() >= deadline)) {
-                break;
-            }
-            if (deadline < 0) {
-                return List.of(); // idle: give the caller a chance to swap between batches
-            }
-        }
-        int n = Math.min(maxBatch, gathered.size());
-        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(gathered.subList(0, n));
-        gathered.subList(0, n).clear();
-        return batch;
-    }
-
     /** One past the last record of each partition in the batch. */
     static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
@@ -267,11 +239,10 @@ public final class TransactionalBatchLoop implements AutoCloseable {
     private void rewind(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, Long> first = new HashMap<>();
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(batch);
-        all.addAll(gathered);
+        all.addAll(gatherer.drain());
         for (ConsumerRecord<String, byte[]> r : all) {
             first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
         }
-        gathered.clear();
         Set<TopicPartition> assigned = consumer.assignment();
         first.forEach((tp, offset) -> {
             if (assigned.contains(tp)) {
