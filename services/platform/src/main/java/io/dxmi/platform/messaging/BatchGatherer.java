@@ -8,15 +8,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Forms the micro-batches of {@link TransactionalBatchLoop}: up to {@code maxBatch} records, closed at the
- * latest {@code maxDelay} after the first of them arrived. A poll can return more than the batch takes; the
- * records left over keep the time they arrived, so their batch closes {@code maxDelay} after that (or at once
- * when they fill it) rather than after a fresh wait of their own: under load they have already waited while
- * the batch before them was processed.
+ * Forms the micro-batches of {@link TransactionalBatchLoop}: up to {@code maxBatch} records, closed at the latest
+ * {@code maxDelay} after the poll that brought the first of them. A poll can return more records than the batch
+ * being formed takes; those left over wait for the next poll and close {@code maxDelay} after it, with whatever it
+ * brought: under load each batch pays a whole transaction, and a batch of a few leftovers alone would pay it for
+ * little. Closing the leftovers at once when their own delay had passed was measured and not kept: over five
+ * alternated rows at 1,000 frames/s it was no better, twice much worse (docs/benchmarks.md).
  */
 final class BatchGatherer {
 
@@ -25,8 +25,6 @@ final class BatchGatherer {
     private final Duration idlePoll;
     private final LongSupplier nanoClock;
     private final List<ConsumerRecord<String, byte[]>> gathered = new ArrayList<>();
-    /** When the last poll that returned records returned: the arrival time of any leftover records. */
-    private long lastArrival;
 
     /**
      * @param idlePoll how long a poll waits when nothing is gathered (then {@link #next} returns an empty batch)
@@ -47,19 +45,15 @@ final class BatchGatherer {
      * then gets a chance to act between batches), or when {@code running} turned false.
      */
     List<ConsumerRecord<String, byte[]>> next(Consumer<String, byte[]> consumer, BooleanSupplier running) {
-        long deadline = gathered.isEmpty() ? -1 : lastArrival + maxDelay.toNanos();
+        long deadline = -1;
         while (gathered.size() < maxBatch && running.getAsBoolean()) {
             Duration wait = deadline < 0 ? idlePoll : Duration.ofNanos(Math.max(0, deadline - nanoClock.getAsLong()));
-            ConsumerRecords<String, byte[]> polled = consumer.poll(wait);
-            if (!polled.isEmpty()) {
-                lastArrival = nanoClock.getAsLong();
-                polled.forEach(gathered::add);
-            }
+            consumer.poll(wait).forEach(gathered::add);
             if (gathered.isEmpty()) {
                 return List.of(); // idle
             }
             if (deadline < 0) {
-                deadline = lastArrival + maxDelay.toNanos();
+                deadline = nanoClock.getAsLong() + maxDelay.toNanos();
             }
             if (nanoClock.getAsLong() >= deadline) {
                 break;

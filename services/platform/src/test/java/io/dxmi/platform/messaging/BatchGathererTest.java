@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How micro-batches close, on a consumer whose polls move a test clock by the time they wait: at the batch size,
- * at the delay after the first record arrived, empty when idle; records left over from a poll keep their arrival
- * time; records of lost partitions are dropped.
+ * at the delay after the poll that brought the first record, empty when idle; records left over from a poll join
+ * the next poll's; records of lost partitions are dropped.
  */
 class BatchGathererTest {
 
@@ -93,27 +93,27 @@ class BatchGathererTest {
     }
 
     @Test
-    void leftoversWhoseDelayPassedWhileTheBatchBeforeThemRanCloseWithoutWaiting() {
+    void leftoversWaitForTheNextPollAndCloseTheDelayAfterIt() {
         arrive(P0, 6); // one poll returns more than a batch takes
         assertEquals(4, next().size());
         now.addAndGet(DELAY.toNanos()); // the first batch's processing took the whole delay
-        List<ConsumerRecord<String, byte[]>> leftovers = next();
-        assertEquals(List.of(4L, 5L), leftovers.stream().map(ConsumerRecord::offset).toList());
-        assertEquals(List.of(Duration.ZERO), waits, "the leftovers had waited their delay already");
+        arrive(P1, 1);
+        long polled = now.get();
+        List<ConsumerRecord<String, byte[]>> batch = next();
+        assertEquals(3, batch.size(), "the two leftovers and the record the next poll brought");
+        assertEquals(List.of(IDLE, DELAY), waits);
+        assertEquals(polled + DELAY.toNanos(), now.get(), "closed the delay after that poll");
         assertEquals(0, gatherer.pending());
     }
 
     @Test
-    void leftoversWaitOnlyWhatRemainsOfTheirDelayAndTakeNewArrivals() {
+    void leftoversAloneCloseTheDelayAfterAnIdlePoll() {
         arrive(P0, 6);
         assertEquals(4, next().size());
-        now.addAndGet(Duration.ofMillis(30).toNanos());
-        arrive(P1, 1); // arrives with the next poll, inside the leftovers' batch
-        List<ConsumerRecord<String, byte[]>> batch = next();
-        assertEquals(3, batch.size());
-        assertEquals(List.of(Duration.ofMillis(70), Duration.ofMillis(70)), waits,
-                "the first poll waits what remains of the leftovers' delay; after a new arrival, still their deadline");
-        assertEquals(DELAY.toNanos(), now.get());
+        List<ConsumerRecord<String, byte[]>> leftovers = next();
+        assertEquals(List.of(4L, 5L), leftovers.stream().map(ConsumerRecord::offset).toList());
+        assertEquals(List.of(IDLE, DELAY), waits);
+        assertEquals(IDLE.toNanos() + DELAY.toNanos(), now.get());
     }
 
     @Test
