@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * ({@code kill -9}), restarts and rebalances.
  *
  * <p>A batch is at most {@code maxBatch} records, closed at the latest {@code maxDelay} after the poll
- * that brought its first record (records left over from a poll join the next poll's: {@link BatchGatherer}). Between two batches (never inside one) {@link Builder#optBetweenBatches}
- * runs: the place to swap a model or a setting atomically.
+ * that brought its first record (records left over from a poll join the next poll's: {@link BatchGatherer}).
+ * Between two batches (never inside one) {@link Builder#optBetweenBatches} runs: the place to swap a model
+ * or a setting atomically.
  *
  * <p>Consumers of one group share the partitions; the offsets go into the transaction with the
  * consumer's group metadata, so an instance that lost its partitions in a rebalance cannot commit
