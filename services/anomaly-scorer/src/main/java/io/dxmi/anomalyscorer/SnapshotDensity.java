@@ -4,7 +4,9 @@ import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.FeatureDensityFile;
+import io.dxmi.core.dxmi.ShapeTransform;
 
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * @param rows the normal images, row-major, in data space
  * @param dataName what they are, for the log
  * @param shrinkage the density's ridge ({@link FeatureDensity#DEFAULT_SHRINKAGE} by default)
+ * @param views the layouts the density reads besides each image ({@link FeatureDensity#views()})
  */
-public record SnapshotDensity(SampleShape shape, float[] rows, String dataName, double shrinkage) {
+public record SnapshotDensity(SampleShape shape, float[] rows, String dataName, double shrinkage,
+        List<ShapeTransform> views) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotDensity.class);
 
@@ -35,6 +39,16 @@ public record SnapshotDensity(SampleShape shape, float[] rows, String dataName, 
         if (!(shrinkage > 0 && Double.isFinite(shrinkage))) {
             throw new IllegalArgumentException("the density's shrinkage must be a positive number, got " + shrinkage);
         }
+        views = List.copyOf(views);
+        if (shape.height() != shape.width() && views.stream().anyMatch(ShapeTransform::squareOnly)) {
+            throw new IllegalArgumentException("the density's views " + views + " turn images by 90°, which needs "
+                    + "square ones; these are " + shape);
+        }
+    }
+
+    /** A density that reads the images alone. */
+    public SnapshotDensity(SampleShape shape, float[] rows, String dataName, double shrinkage) {
+        this(shape, rows, dataName, shrinkage, List.of());
     }
 
     /** Images. */
@@ -54,7 +68,7 @@ public record SnapshotDensity(SampleShape shape, float[] rows, String dataName, 
                     + dataName + ") are " + shape + ": give them at the size the run trains on (--image-size)");
         }
         long t0 = System.nanoTime();
-        FeatureDensity d = FeatureDensity.fit(model, rows, shrinkage);
+        FeatureDensity d = FeatureDensity.fit(model, rows, shrinkage, views);
         String id = FeatureDensityFile.id(d);
         model.useFeatureDensity(d, id);
         LOG.info("{}: fitted feature density {} on {} images of {} in {} s", what, id, count(), dataName,

@@ -31,6 +31,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -84,7 +85,7 @@ class RunModelSourceTest {
     static float[] expected(RunSpec spec, Map<String, float[]> weights, float[] normal, float[] rows, String[] id) {
         try (DxmiModel m = spec.newModel()) {
             m.loadEnergyWeights(weights);
-            FeatureDensity d = FeatureDensity.fit(m, normal, FeatureDensity.DEFAULT_SHRINKAGE);
+            FeatureDensity d = FeatureDensity.fit(m, normal, FeatureDensity.DEFAULT_SHRINKAGE, List.of());
             id[0] = FeatureDensityFile.id(d);
             m.useFeatureDensity(d, id[0]);
             return m.energy(rows);

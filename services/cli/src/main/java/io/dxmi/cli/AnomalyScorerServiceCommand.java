@@ -179,7 +179,7 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
         }
         ImagePools pools = normalImages.load();
         return new SnapshotDensity(pools.normal().shape(), pools.normal().rows(), normalImages.source(),
-                normalImages.shrinkage);
+                normalImages.shrinkage, normalImages.views());
     }
 
     private ScorerSettings.MapMethod mapMethod() {

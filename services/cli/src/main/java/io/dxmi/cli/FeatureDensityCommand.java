@@ -4,6 +4,7 @@ import io.dxmi.core.anomaly.CalibrationFile;
 import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.ShapeTransform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,16 +68,17 @@ final class FeatureDensityCommand implements Callable<Integer> {
             count = rows.length / m.dimension();
             try {
                 id = ModelStore.fitFeatureDensity(model, m, rows, normalImages.source(),
-                        ImagePools.hash(pools.normal()), normalImages.shrinkage);
+                        ImagePools.hash(pools.normal()), normalImages.shrinkage, normalImages.views());
                 blocks = m.featureDensity().blocks();
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage(), e);
             }
         }
         System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (%d maps, %d "
-                + "features; shrinkage %s); written to %s", id, count, normalImages.normal, blocks.length,
+                + "features; shrinkage %s; views %s); written to %s", id, count, normalImages.normal, blocks.length,
                 Arrays.stream(blocks).sum(), ConfigDefaults.number((float) normalImages.shrinkage),
-                model.resolve(FeatureDensityFile.FILE)) + removeCalibration());
+                ShapeTransform.viewsLabel(normalImages.views()), model.resolve(FeatureDensityFile.FILE))
+                + removeCalibration());
         return 0;
     }
 

@@ -1,10 +1,13 @@
 package io.dxmi.cli;
 
 import io.dxmi.core.dxmi.FeatureDensity;
+import io.dxmi.core.dxmi.ShapeTransform;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The normal images a feature density is fitted on ({@code --normal --classes --image-size --shrinkage}): one
+ * The normal images a feature density is fitted on ({@code --normal --classes --image-size --shrinkage
+ * --density-views}): one
  * mixin, so that {@code feature-density} and the scorer's {@code --follow-run} read and check them alike.
  */
 final class NormalImagesOptions {
@@ -28,6 +31,12 @@ final class NormalImagesOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     double shrinkage = FeatureDensity.DEFAULT_SHRINKAGE;
 
+    @Option(names = "--density-views", paramLabel = "none|LAYOUTS",
+            description = "With --normal: the layouts of each image whose features the density reads besides the image"
+                    + " itself, of " + DensityViews.KNOWN + " (each costs one more pass of the energy; default: "
+                    + "${DEFAULT-VALUE}).")
+    String views = DensityViews.DEFAULT;
+
     /** Whether {@code --normal} was given. */
     boolean given() {
         return normal != null;
@@ -50,6 +59,12 @@ final class NormalImagesOptions {
         if (!(shrinkage > 0 && Double.isFinite(shrinkage))) {
             throw new UsageError("--shrinkage must be a positive number, got " + shrinkage);
         }
+        views();
+    }
+
+    /** The parsed {@code --density-views}. */
+    List<ShapeTransform> views() {
+        return DensityViews.parse(views);
     }
 
     /** Checks the settings and loads the normal images; an unknown class is a usage error too. */

@@ -12,6 +12,7 @@ import io.dxmi.core.data.image.ImageSplit;
 import io.dxmi.core.diffusion.PretrainConfig;
 import io.dxmi.core.dxmi.DxmiConfig;
 import io.dxmi.core.dxmi.FeatureDensity;
+import io.dxmi.core.dxmi.ShapeTransform;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
@@ -110,6 +112,12 @@ final class OneClassCommand implements Callable<Integer> {
                     + " feature-density').")
     double featureDensity = FeatureDensity.DEFAULT_SHRINKAGE;
 
+    @Option(names = "--density-views", paramLabel = "none|LAYOUTS",
+            description = "The layouts of each image whose features the density reads besides the image itself, of "
+                    + DensityViews.KNOWN + " (each costs one more pass of the energy when scoring; default: "
+                    + "${DEFAULT-VALUE}; see 'dxmi feature-density').")
+    String densityViews = DensityViews.DEFAULT;
+
     @Option(names = "--energy-channels", paramLabel = "N",
             description = "Width of the convolutional energy network (default: 32; --quick: 16).")
     Integer energyChannels;
@@ -163,6 +171,8 @@ final class OneClassCommand implements Callable<Integer> {
         Checks.finiteAtLeast("--shape-negatives", shape, 0);
         config.optShapeNegativeWeight(shape > 0 ? shape : null);
         config.optShapeTransforms(Checks.shapeTransforms("--shape-transforms", shapeTransforms, images.shape()));
+        List<ShapeTransform> views = featureDensity == 0 ? List.of()
+                : DensityViews.parse(densityViews, images.shape());
         ConvEnergyConfig energy = quick ? new ConvEnergyConfig(16, false, 8) : ConvEnergyConfig.defaults();
         if (energyChannels != null) {
             Checks.atLeast("--energy-channels", energyChannels, 1);
@@ -176,7 +186,7 @@ final class OneClassCommand implements Callable<Integer> {
                 .setTrain(labelled(images.train())).setTest(labelled(images.test())).setClasses(normal).setOutput(out)
                 .setPretrainConfig(pretrain).setConfig(config.build()).optDataName(images.name())
                 .optClassNames(images.classNames()).optDefectsPerKind(perKind).optListener(common.progress())
-                .optFeatureDensity(featureDensity).build().run();
+                .optFeatureDensity(featureDensity).optDensityViews(views).build().run();
         report.table().forEach(System.out::println);
         System.out.println("wrote " + out.resolve(OneClassBenchmark.REPORT) + " and each class's energy model in "
                 + out.resolve("class-K"));

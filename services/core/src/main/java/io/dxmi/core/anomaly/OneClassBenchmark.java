@@ -8,6 +8,7 @@ import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.DxmiTrainer;
 import io.dxmi.core.dxmi.IterationStats;
 import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.ShapeTransform;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.job.PretrainJob;
@@ -59,6 +60,7 @@ public final class OneClassBenchmark {
     private final int checkpointEvery;
     private final ProgressListener listener;
     private final double densityShrinkage;
+    private final List<ShapeTransform> densityViews;
 
     private OneClassBenchmark(Builder b) {
         this.dataName = b.dataName;
@@ -73,6 +75,7 @@ public final class OneClassBenchmark {
         this.checkpointEvery = b.checkpointEvery;
         this.listener = b.listener;
         this.densityShrinkage = b.densityShrinkage;
+        this.densityViews = b.densityViews;
     }
 
     public static Builder builder() {
@@ -105,7 +108,7 @@ public final class OneClassBenchmark {
             try (DxmiModel model = trainClass(k, normal, dir)) {
                 if (densityShrinkage > 0) {
                     ModelStore.fitFeatureDensity(dir, model, normal.rows(), normal.name(), normal.contentHash(),
-                            densityShrinkage);
+                            densityShrinkage, densityViews);
                 }
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 report = report.with(evaluate(k, model, trainSeconds, normal.count()));
@@ -215,6 +218,9 @@ public final class OneClassBenchmark {
         if (densityShrinkage > 0) {
             // Only when on, so that runs from before the density resume as they were.
             d.update(("featureDensity=" + densityShrinkage).getBytes(StandardCharsets.UTF_8));
+            if (!densityViews.isEmpty()) {
+                d.update(("views=" + densityViews).getBytes(StandardCharsets.UTF_8));
+            }
         }
         for (LabelledImages split : List.of(train, test)) {
             ByteBuffer b = ByteBuffer.allocate(split.pixels().length * 4 + split.labels().length * 4)
@@ -251,6 +257,7 @@ public final class OneClassBenchmark {
         private int checkpointEvery = 250;
         private ProgressListener listener = ProgressListener.NONE;
         private double densityShrinkage;
+        private List<ShapeTransform> densityViews = List.of();
 
         private Builder() {}
 
@@ -329,6 +336,18 @@ public final class OneClassBenchmark {
             return this;
         }
 
+        /**
+         * The layouts the feature density reads besides each image ({@code FeatureDensity#views()}; default none);
+         * only with {@link #optFeatureDensity}.
+         */
+        public Builder optDensityViews(List<ShapeTransform> views) {
+            if (views.stream().distinct().count() != views.size()) {
+                throw new IllegalArgumentException("the feature density's views must be distinct, got " + views);
+            }
+            this.densityViews = List.copyOf(views);
+            return this;
+        }
+
         public Builder optListener(ProgressListener l) {
             this.listener = l;
             return this;
@@ -346,6 +365,11 @@ public final class OneClassBenchmark {
             }
             if (classes.length == 0) {
                 throw new IllegalArgumentException("give at least one class");
+            }
+            if (train.shape().height() != train.shape().width() && densityViews.stream().anyMatch(
+                    ShapeTransform::squareOnly)) {
+                throw new IllegalArgumentException("the feature density's views " + densityViews + " turn images by"
+                        + " 90°, which needs square ones; these are " + train.shape());
             }
             return new OneClassBenchmark(this);
         }

@@ -1,6 +1,8 @@
 package io.dxmi.core.dxmi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.data.SampleShape;
@@ -16,6 +18,7 @@ import io.dxmi.core.engine.OwnedArrays;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -172,16 +175,42 @@ public final class DxmiModel implements AutoCloseable {
     /** E(x) of model-space images as the model scores them, (n, 1), differentiable (gradient maps). */
     public NDArray scoringEnergy(NDArray x) {
         ValueModel v = evaluationValues();
-        return densityTensors == null ? v.energy(x) : densityTensors.energy(v.energyFeatures(x));
+        return densityTensors == null ? v.energy(x) : densityTensors.energy(densityFeatures(x, featureDensity.views()));
     }
 
     /**
-     * The features a density over the evaluation energy reads, n × {@code width} row-major, for data-space rows.
-     *
-     * @throws UnsupportedOperationException for an energy network without a feature head (vector models)
+     * The features a density with {@code views} reads, (n, F · (1 + views)), differentiable: the evaluation
+     * energy's features of each image, then of each view of it, side by side (one pass of the network over
+     * the images and their views together).
      */
-    public float[] energyFeatures(float[] dataRows, int width) {
-        return rowwise(dataRows, width, x -> evaluationValues().energyFeatures(x));
+    public NDArray densityFeatures(NDArray x, List<ShapeTransform> views) {
+        ValueModel v = evaluationValues();
+        if (views.isEmpty()) {
+            return v.energyFeatures(x);
+        }
+        NDList all = new NDList(x);
+        for (ShapeTransform t : views) {
+            all.add(t.apply(x));
+        }
+        long n = x.getShape().get(0);
+        NDArray f = v.energyFeatures(NDArrays.concat(all, 0));
+        long width = f.getShape().get(1);
+        return f.reshape(all.size(), n, width).transpose(1, 0, 2).reshape(n, all.size() * width);
+    }
+
+    /** {@link #densityFeatures(NDArray, List)} of data-space rows, n × F · (1 + views) row-major. */
+    public float[] densityFeatures(float[] dataRows, List<ShapeTransform> views) {
+        return rowwise(dataRows, energyFeatureWidth() * (1 + views.size()), x -> densityFeatures(x, views));
+    }
+
+    /** The blocks a density with {@code views} reads: the network's depths for the image, then for each view. */
+    public int[] densityFeatureBlocks(List<ShapeTransform> views) {
+        int[] depths = energyFeatureBlocks();
+        int[] out = new int[depths.length * (1 + views.size())];
+        for (int v = 0; v <= views.size(); v++) {
+            System.arraycopy(depths, 0, out, v * depths.length, depths.length);
+        }
+        return out;
     }
 
     /** How many features a density over the evaluation energy reads. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.dxmi.core.engine.OwnedArrays;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Gaussians fitted to the trained energy network's features of normal images; their energy scores
@@ -28,11 +29,22 @@ import java.util.Arrays;
  * triangular; packed one after the other, row-major), a weight per block and an offset, so that the
  * energy is Σ_b w_b |W_b (f_b − μ_b)|² − c: a matrix product per block, differentiable for gradient
  * maps (one block: w = ½, c = 0).
+ *
+ * <p>Views: a density may also read the features of the image turned or flipped ({@link #views()},
+ * {@link ShapeTransform}s), a block per depth and view, all standardised and summed alike. Why: the
+ * energy is trained against those layouts of its normal images, so its features of a normal image
+ * turned by 90° are as typical of the class as those of the image itself, and an anomaly's are
+ * atypical in each view in a different way; several views average out some of the features' noise
+ * (GEOM's idea, Golan and El-Yaniv 2018, read off a density). Measured in the README's one-class
+ * benchmark; each view costs one more pass of the energy network.
  */
 public final class FeatureDensity {
 
     /** Default ridge, as a share of the covariance's mean eigenvalue. */
     public static final double DEFAULT_SHRINKAGE = 0.01;
+
+    /** The views {@code dxmi feature-density} and {@code oneclass} read by default (README's one-class benchmark). */
+    public static final List<ShapeTransform> DEFAULT_VIEWS = List.of();
 
     private final float[] mean;
     private final float[] whiten;
@@ -42,6 +54,7 @@ public final class FeatureDensity {
     private final int dimension;
     private final double shrinkage;
     private final int count;
+    private final List<ShapeTransform> views;
 
     /** One block: the energy ½ |W (f − μ)|². */
     public FeatureDensity(float[] mean, float[] whiten, double shrinkage, int count) {
@@ -59,6 +72,24 @@ public final class FeatureDensity {
      */
     public FeatureDensity(float[] mean, float[] whiten, float[] weights, double offset, int[] blocks,
             double shrinkage, int count) {
+        this(mean, whiten, weights, offset, blocks, shrinkage, count, List.of());
+    }
+
+    /**
+     * A density that reads the image and {@code views} of it: its blocks are the network's depths for the image,
+     * then the same depths for each view in order.
+     *
+     * @param views the layouts read besides the image itself, distinct (empty: the image alone)
+     */
+    public FeatureDensity(float[] mean, float[] whiten, float[] weights, double offset, int[] blocks,
+            double shrinkage, int count, List<ShapeTransform> views) {
+        if (views.stream().distinct().count() != views.size()) {
+            throw new IllegalArgumentException("a feature density's views must be distinct, got " + views);
+        }
+        if (blocks.length % (views.size() + 1) != 0) {
+            throw new IllegalArgumentException("a feature density of " + blocks.length + " blocks cannot read the image"
+                    + " and " + views.size() + " views of it alike");
+        }
         if (mean.length == 0 || blocks.length == 0 || Arrays.stream(blocks).anyMatch(b -> b < 1)
                 || Arrays.stream(blocks).sum() != mean.length) {
             throw new IllegalArgumentException("a feature density's blocks " + Arrays.toString(blocks)
@@ -81,6 +112,7 @@ public final class FeatureDensity {
         this.dimension = mean.length;
         this.shrinkage = shrinkage;
         this.count = count;
+        this.views = List.copyOf(views);
     }
 
     /**
@@ -221,15 +253,17 @@ public final class FeatureDensity {
 
     /**
      * Fits the density to the features {@code model}'s evaluation energy gives the images of
-     * {@code dataRows} (data space), a block per depth the network offers.
+     * {@code dataRows} (data space) and {@code views} of them, a block per depth the network offers and view.
      *
+     * @param views the layouts read besides the image itself (empty: the image alone)
      * @throws UnsupportedOperationException for a model whose energy has no feature head (vector models)
+     * @throws IllegalArgumentException for a view that needs square images on other ones
      */
-    public static FeatureDensity fit(DxmiModel model, float[] dataRows, double shrinkage) {
+    public static FeatureDensity fit(DxmiModel model, float[] dataRows, double shrinkage, List<ShapeTransform> views) {
         int n = dataRows.length / model.dimension();
-        int[] blocks = model.energyFeatureBlocks();
-        int width = Arrays.stream(blocks).sum();
-        return fit(model.energyFeatures(dataRows, width), n, blocks, shrinkage);
+        FeatureDensity d = fit(model.densityFeatures(dataRows, views), n, model.densityFeatureBlocks(views),
+                shrinkage);
+        return new FeatureDensity(d.mean, d.whiten, d.weights, d.offset, d.blocks, shrinkage, n, views);
     }
 
     /** L with L Lᵀ = A, from A's lower triangle. */
@@ -378,5 +412,10 @@ public final class FeatureDensity {
 
     public int count() {
         return count;
+    }
+
+    /** The layouts read besides the image itself, in block order (empty: the image alone). */
+    public List<ShapeTransform> views() {
+        return views;
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,7 +28,9 @@ import java.util.stream.Stream;
  * directories stay loadable. The tensors are named by their content and the JSON is written last,
  * so a crash at any point while a density is replaced leaves the old one whole (format 1 kept its
  * tensors in {@value #TENSORS_V1}, which a crash between the two files could leave mismatched; such
- * directories are still read). Reading it for other weights is refused.
+ * directories are still read). Format 3 adds the density's views ({@link FeatureDensity#views()}); a
+ * density without views is still written as format 2, which older builds read. Reading it for other
+ * weights is refused.
  */
 public final class FeatureDensityFile {
 
@@ -34,7 +38,9 @@ public final class FeatureDensityFile {
     /** Where format 1 kept the tensors (format 2 names them in the JSON). */
     public static final String TENSORS_V1 = "feature-density.dxt";
     public static final String FORMAT = "dxmi-feature-density";
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    /** The format of a density without views: what builds before views read. */
+    private static final int FORMAT_VERSION_WITHOUT_VIEWS = 2;
 
     private static final String TENSORS_PREFIX = "feature-density";
     private static final Pattern TENSORS_NAME = Pattern.compile("feature-density(-[0-9a-f]{12}|\\.writing)?\\.dxt");
@@ -60,13 +66,17 @@ public final class FeatureDensityFile {
         Files.move(writing, dir.resolve(tensors), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
-        n.put("formatVersion", FORMAT_VERSION);
+        n.put("formatVersion", density.views().isEmpty() ? FORMAT_VERSION_WITHOUT_VIEWS : FORMAT_VERSION);
         n.put("id", sha.substring(0, 12));
         n.put("method", "gaussian");
         n.put("features", density.dimension());
         ArrayNode blocks = n.putArray("blocks");
         for (int b : density.blocks()) {
             blocks.add(b);
+        }
+        if (!density.views().isEmpty()) {
+            ArrayNode views = n.putArray("views");
+            density.views().forEach(v -> views.add(v.label()));
         }
         n.put("shrinkage", density.shrinkage());
         n.put("images", density.count());
@@ -126,7 +136,7 @@ public final class FeatureDensityFile {
                     ? new FeatureDensity(a.get("mean"), a.get("whiten"), n.path("shrinkage").asDouble(),
                             n.path("images").asInt())
                     : new FeatureDensity(a.get("mean"), a.get("whiten"), a.get("weights"), offset(a),
-                            blocks(a), n.path("shrinkage").asDouble(), n.path("images").asInt());
+                            blocks(a), n.path("shrinkage").asDouble(), n.path("images").asInt(), views(a));
         } catch (IllegalArgumentException e) {
             throw new IOException(tensors + ": " + e.getMessage(), e);
         }
@@ -155,9 +165,37 @@ public final class FeatureDensityFile {
         // One block keeps the F × F shape of the first format; several are packed one after the other.
         long[] whitenShape = blocks.length == 1 ? new long[] {density.dimension(), density.dimension()}
                 : new long[] {density.whiten().length};
-        return new TensorArchive().put("mean", density.mean()).put("whiten", whitenShape, density.whiten())
+        TensorArchive archive = new TensorArchive().put("mean", density.mean())
+                .put("whiten", whitenShape, density.whiten())
                 .put("weights", density.weights()).put("offset", new float[] {(float) density.offset()})
                 .put("blocks", blocks);
+        if (!density.views().isEmpty()) {
+            // In the tensors too, so that the id names what the density reads; absent without views, so that the
+            // ids of densities written before views existed do not change.
+            float[] views = new float[density.views().size()];
+            for (int i = 0; i < views.length; i++) {
+                views[i] = density.views().get(i).ordinal();
+            }
+            archive.put("views", views);
+        }
+        return archive;
+    }
+
+    private static List<ShapeTransform> views(TensorArchive a) {
+        float[] v = a.tensors().get("views");
+        if (v == null) {
+            return List.of();
+        }
+        ShapeTransform[] all = ShapeTransform.values();
+        List<ShapeTransform> out = new ArrayList<>();
+        for (float code : v) {
+            int i = Math.round(code);
+            if (i != code || i < 0 || i >= all.length) {
+                throw new IllegalArgumentException("its views name no layout this build knows (" + code + ")");
+            }
+            out.add(all[i]);
+        }
+        return out;
     }
 
     private static double offset(TensorArchive a) {

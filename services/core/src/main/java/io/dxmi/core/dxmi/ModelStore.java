@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -254,11 +255,15 @@ public final class ModelStore {
             (withDensity ? FeatureDensityFile.read(dir, weights.isEmpty() ? null : weights)
                     : Optional.<FeatureDensityFile.Stored>empty())
                     .ifPresent(d -> model.useFeatureDensity(d.density(), d.id()));
-            if (model.featureDensityId() != null
-                    && model.featureDensity().dimension() != model.energyFeatureWidth()) {
-                throw new IOException(dir.resolve(FeatureDensityFile.FILE) + " was fitted on "
-                        + model.featureDensity().dimension() + " features, this version's energy gives "
-                        + model.energyFeatureWidth() + ": run 'dxmi feature-density' again");
+            if (model.featureDensityId() != null) {
+                int views = model.featureDensity().views().size();
+                int gives = model.energyFeatureWidth() * (1 + views);
+                if (model.featureDensity().dimension() != gives) {
+                    throw new IOException(dir.resolve(FeatureDensityFile.FILE) + " was fitted on "
+                            + model.featureDensity().dimension() + " features, this version's energy gives " + gives
+                            + (views == 0 ? "" : " for the image and its " + views + " views")
+                            + ": run 'dxmi feature-density' again");
+                }
             }
         } catch (IOException e) {
             model.close();
@@ -285,13 +290,14 @@ public final class ModelStore {
      *
      * @param dataName names the normal images in the density's provenance
      * @param dataHash their content hash
+     * @param views the layouts the density reads besides the image ({@link FeatureDensity#views()})
      * @return the density's id
      */
     public static String fitFeatureDensity(Path dir, DxmiModel model, float[] normalRows, String dataName,
-            String dataHash, double shrinkage) throws IOException {
+            String dataHash, double shrinkage, List<ShapeTransform> views) throws IOException {
         ModelDirectory.Loaded l = ModelDirectory.read(dir);
         requireKind(l, KIND_DXMI);
-        FeatureDensity density = FeatureDensity.fit(model, normalRows, shrinkage);
+        FeatureDensity density = FeatureDensity.fit(model, normalRows, shrinkage, views);
         String id = FeatureDensityFile.write(dir, density, dataName, dataHash,
                 l.manifest().path("provenance").path("weightsSha256").asText(null));
         model.useFeatureDensity(density, id);

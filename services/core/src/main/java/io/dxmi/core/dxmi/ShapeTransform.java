@@ -1,5 +1,9 @@
 package io.dxmi.core.dxmi;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +13,9 @@ import java.util.stream.Collectors;
  * One way {@link ShapeNegatives} breaks an image's layout while keeping its pixels. Which ones a
  * run draws from is a setting because a class that looks the same under a transformation (a 1 or
  * a 0 turned by 180°, trousers flipped) gets negatives equal to its own data from it, which teach
- * the energy nothing true about that class.
+ * the energy nothing true about that class. A {@link FeatureDensity} also reads the energy's
+ * features of an image under some of them ({@link FeatureDensity#views()}), and stores them by
+ * their order here: add new ones at the end.
  */
 public enum ShapeTransform {
     /** A cyclic roll by half the height and half the width: the object cut into the four corners. */
@@ -41,6 +47,39 @@ public enum ShapeTransform {
         return squareOnly;
     }
 
+    /**
+     * The transformation of a batch of images (n, C, H, W), as tensor operations, so that gradients flow
+     * through it (gradient maps of a density that reads transformed images); {@link ShapeNegatives#transform}
+     * does the same on arrays.
+     */
+    public NDArray apply(NDArray images) {
+        if (images.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("a shape transformation takes (n, C, H, W) images, got "
+                    + images.getShape());
+        }
+        long h = images.getShape().get(2);
+        long w = images.getShape().get(3);
+        if (squareOnly && h != w) {
+            throw new IllegalArgumentException(label + " needs square images, got " + h + " x " + w);
+        }
+        return switch (this) {
+            // out[y, x] = in[(y + h/2) % h, (x + w/2) % w]: the lower half (right half) first. The intermediates
+            // stay in the images' manager (they may be in a gradient's graph); callers scope it.
+            case ROLL -> {
+                NDArray rows = NDArrays.concat(new NDList(images.get(new NDIndex(":, :, {}:, :", h / 2)),
+                        images.get(new NDIndex(":, :, :{}, :", h / 2))), 2);
+                yield NDArrays.concat(new NDList(rows.get(new NDIndex(":, :, :, {}:", w / 2)),
+                        rows.get(new NDIndex(":, :, :, :{}", w / 2))), 3);
+            }
+            case FLIP -> images.flip(2);
+            case ROTATE_180 -> images.flip(2, 3);
+            // out[y, x] = in[x, w - 1 - y]: the transpose, upside down.
+            case ROTATE_90 -> images.transpose(0, 1, 3, 2).flip(2);
+            // out[y, x] = in[h - 1 - x, y]: the transpose, mirrored.
+            case ROTATE_270 -> images.transpose(0, 1, 3, 2).flip(3);
+        };
+    }
+
     /** Every transformation: the default set. */
     public static List<ShapeTransform> all() {
         return List.of(values());
@@ -54,6 +93,19 @@ public enum ShapeTransform {
             throw new IllegalArgumentException("no shape transformation named in '" + labels + "' (known: " + known() + ")");
         }
         return out;
+    }
+
+    /**
+     * Parses the views of a feature density: {@code none} (the image alone) or a comma-separated list of labels;
+     * throws naming an unknown one.
+     */
+    public static List<ShapeTransform> parseViews(String labels) {
+        return labels.trim().equalsIgnoreCase("none") ? List.of() : parseList(labels);
+    }
+
+    /** The views as {@link #parseViews} reads them. */
+    public static String viewsLabel(List<ShapeTransform> views) {
+        return views.isEmpty() ? "none" : views.stream().map(ShapeTransform::label).collect(Collectors.joining(","));
     }
 
     private static ShapeTransform parse(String label) {

@@ -13,6 +13,7 @@ import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.ModelStore;
+import io.dxmi.core.dxmi.ShapeTransform;
 import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
@@ -162,7 +163,7 @@ class OneClassBenchmarkTest {
             // The model's energy is now the density's over the energy network's features, not the head's.
             float[] scored = m.energy(test.pixels());
             int width = m.energyFeatureWidth();
-            float[] features = m.energyFeatures(test.pixels(), width);
+            float[] features = m.densityFeatures(test.pixels(), List.of());
             float[] head = m.energy(test.pixels(), m.evaluationValues());
             double differ = 0;
             for (int i = 0; i < scored.length; i++) {
@@ -190,6 +191,57 @@ class OneClassBenchmarkTest {
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> tiny(out, 4, ProgressListener.NONE).setClasses(0, 1).build().run());
         assertTrue(other.getMessage().contains("other settings"), other.getMessage());
+    }
+
+    @Test
+    void aDensityWithViewsReadsTheFeaturesOfEachViewAndScoresAndMapsByThem() throws Exception {
+        Path out = tmp.resolve("views");
+        List<ShapeTransform> views = List.of(ShapeTransform.ROTATE_90, ShapeTransform.FLIP);
+        tiny(out, 4, ProgressListener.NONE).optFeatureDensity(0.01).optDensityViews(views).setClasses(0).build().run();
+        LabelledImages test = bars(30, 2);
+        int n = test.labels().length;
+        float[] turned = new float[test.pixels().length];
+        float[] flipped = new float[test.pixels().length];
+        for (int i = 0; i < n; i++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    turned[i * 64 + y * 8 + x] = test.pixels()[i * 64 + x * 8 + (7 - y)];
+                    flipped[i * 64 + y * 8 + x] = test.pixels()[i * 64 + (7 - y) * 8 + x];
+                }
+            }
+        }
+        try (DxmiModel m = ModelStore.loadDxmi(out.resolve("class-0")).model()) {
+            assertEquals(views, m.featureDensity().views());
+            int width = m.energyFeatureWidth();
+            assertEquals(3 * width, m.featureDensity().dimension());
+            float[] features = m.densityFeatures(test.pixels(), views);
+            // Side by side, per image: the image's features, then its turn's, then its flip's, each as if alone.
+            List<float[]> alone = List.of(m.densityFeatures(test.pixels(), List.of()),
+                    m.densityFeatures(turned, List.of()), m.densityFeatures(flipped, List.of()));
+            for (int i = 0; i < n; i++) {
+                for (int v = 0; v < 3; v++) {
+                    for (int j = 0; j < width; j++) {
+                        assertEquals(alone.get(v)[i * width + j], features[i * 3 * width + v * width + j], 1e-4,
+                                "image " + i + " view " + v + " feature " + j);
+                    }
+                }
+            }
+            float[] scored = m.energy(test.pixels());
+            EnergyMaps.Result maps = EnergyMaps.score(m, test.pixels(), SHAPE, 4, 4);
+            for (int i = 0; i < n; i++) {
+                double byHand = m.featureDensity().energy(features, i * 3 * width);
+                assertEquals(byHand, scored[i], 1e-4 * Math.max(1, Math.abs(byHand)));
+                assertEquals(scored[i], maps.energies()[i], 1e-4 * Math.max(1, Math.abs(scored[i])));
+            }
+        }
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> tiny(out, 4, ProgressListener.NONE).optFeatureDensity(0.01).setClasses(0).build().run());
+        assertTrue(other.getMessage().contains("other settings"), other.getMessage());
+        LabelledImages wide = new LabelledImages(SampleShape.image(1, 4, 16), bars(40, 1).pixels(), bars(40, 1).labels());
+        IllegalArgumentException square = assertThrows(IllegalArgumentException.class,
+                () -> tiny(out, 4, ProgressListener.NONE).setTrain(wide).setTest(wide).optFeatureDensity(0.01)
+                        .optDensityViews(views).setClasses(0).build());
+        assertTrue(square.getMessage().contains("square"), square.getMessage());
     }
 
     /** The test-set AUROC of scores with class k normal, computed here from the ranks. */

@@ -236,4 +236,44 @@ class FeatureDensityTest {
         IOException e = assertThrows(IOException.class, () -> FeatureDensityFile.read(tmp, "w1"));
         assertTrue(e.getMessage().contains("names no tensors file"), e.getMessage());
     }
+
+    @Test
+    void aDensityWithViewsRoundTripsAsFormat3AndOneWithoutStaysFormat2() throws IOException {
+        float[] f = {0, 0, 1, 1, 10, 2, 2.5f, 30, 3, 2.8f, 20, 4, 4.4f, 5, 7};
+        FeatureDensity plain = FeatureDensity.fit(f, 5, new int[] {1, 1, 1}, 0.01);
+        List<ShapeTransform> views = List.of(ShapeTransform.ROTATE_90, ShapeTransform.FLIP);
+        FeatureDensity viewed = new FeatureDensity(plain.mean(), plain.whiten(), plain.weights(), plain.offset(),
+                plain.blocks(), 0.01, 5, views);
+        Path a = Files.createDirectories(tmp.resolve("plain"));
+        Path b = Files.createDirectories(tmp.resolve("viewed"));
+        String plainId = FeatureDensityFile.write(a, plain, "x", "y", "w1");
+        String viewedId = FeatureDensityFile.write(b, viewed, "x", "y", "w1");
+        ObjectMapper json = new ObjectMapper();
+        // Without views the file is what builds before views wrote (and read); with them, format 3 names them.
+        assertEquals(2, json.readTree(a.resolve(FeatureDensityFile.FILE).toFile()).path("formatVersion").asInt());
+        assertTrue(json.readTree(a.resolve(FeatureDensityFile.FILE).toFile()).path("views").isMissingNode());
+        assertEquals(3, json.readTree(b.resolve(FeatureDensityFile.FILE).toFile()).path("formatVersion").asInt());
+        assertEquals("[\"rot90\",\"flip\"]",
+                json.readTree(b.resolve(FeatureDensityFile.FILE).toFile()).path("views").toString());
+        assertTrue(!plainId.equals(viewedId), "the id names the views too");
+        FeatureDensity back = FeatureDensityFile.read(b, "w1").orElseThrow().density();
+        assertEquals(views, back.views());
+        assertEquals(List.of(), FeatureDensityFile.read(a, "w1").orElseThrow().density().views());
+        float[] at = {3, -1, 12};
+        assertEquals(viewed.energy(at, 0), back.energy(at, 0), 1e-6);
+        assertEquals(viewedId, FeatureDensityFile.id(back));
+    }
+
+    @Test
+    void viewsMustBeDistinctAndDivideTheBlocks() {
+        FeatureDensity d = FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f, 3, 2.8f}, 4, new int[] {1, 1}, 0.01);
+        assertThrows(IllegalArgumentException.class, () -> new FeatureDensity(d.mean(), d.whiten(), d.weights(),
+                d.offset(), d.blocks(), 0.01, 4, List.of(ShapeTransform.FLIP, ShapeTransform.FLIP)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FeatureDensity(d.mean(),
+                d.whiten(), d.weights(), d.offset(), d.blocks(), 0.01, 4,
+                List.of(ShapeTransform.FLIP, ShapeTransform.ROLL)));
+        assertTrue(e.getMessage().contains("2 views"), e.getMessage());
+        assertEquals(List.of(ShapeTransform.FLIP), new FeatureDensity(d.mean(), d.whiten(), d.weights(), d.offset(),
+                d.blocks(), 0.01, 4, List.of(ShapeTransform.FLIP)).views());
+    }
 }

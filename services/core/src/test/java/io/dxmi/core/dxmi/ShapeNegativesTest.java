@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dxmi.core.data.SampleShape;
+import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.ModelDirectory;
 import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.Test;
@@ -179,5 +185,54 @@ class ShapeNegativesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ShapeNegatives(SampleShape.vector(4)));
         assertEquals(true, e.getMessage().contains("images"));
+    }
+
+    /** The transformation of a tensor batch against the arrays' (which the tests above check by hand). */
+    private static void tensorAgreesWithArrays(SampleShape shape, int n, ShapeTransform kind) {
+        Rng rng = new Rng(11);
+        float[] images = new float[n * shape.size()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) rng.nextGaussian();
+        }
+        float[] byArrays = new float[images.length];
+        ShapeNegatives negatives = new ShapeNegatives(shape, List.of(kind));
+        for (int i = 0; i < n; i++) {
+            negatives.transform(images, i * shape.size(), byArrays, i * shape.size(), kind);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(images, new Shape(shape.batch(n)));
+            NDArray out = kind.apply(x);
+            assertEquals(new Shape(shape.batch(n)), out.getShape(), kind.label());
+            assertArrayEquals(byArrays, out.toFloatArray(), 0f, kind.label() + " on " + shape);
+        }
+    }
+
+    @Test
+    void theTensorFormOfEachTransformationMovesPixelsAsTheArraysDo() {
+        DjlRuntime.configure(1);
+        for (ShapeTransform kind : ShapeTransform.values()) {
+            tensorAgreesWithArrays(SampleShape.image(2, 5, 5), 3, kind); // odd sides: the roll's halves differ
+            tensorAgreesWithArrays(SampleShape.image(1, 4, 4), 2, kind);
+            if (!kind.squareOnly()) {
+                tensorAgreesWithArrays(SampleShape.image(3, 4, 7), 2, kind);
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray wide = m.zeros(new Shape(1, 1, 2, 3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ShapeTransform.ROTATE_90.apply(wide));
+            assertTrue(e.getMessage().contains("square"), e.getMessage());
+        }
+    }
+
+    @Test
+    void densityViewsParseNoneAndNamesAndRefuseUnknownOnes() {
+        assertEquals(List.of(), ShapeTransform.parseViews("none"));
+        assertEquals(List.of(ShapeTransform.ROTATE_90, ShapeTransform.FLIP), ShapeTransform.parseViews("rot90, flip"));
+        assertEquals("rot90,flip", ShapeTransform.viewsLabel(List.of(ShapeTransform.ROTATE_90, ShapeTransform.FLIP)));
+        assertEquals("none", ShapeTransform.viewsLabel(List.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ShapeTransform.parseViews("rot45"));
+        assertTrue(e.getMessage().contains("rot45"), e.getMessage());
     }
 }
