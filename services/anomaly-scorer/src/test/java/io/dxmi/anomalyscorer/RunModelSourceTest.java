@@ -13,6 +13,7 @@ import io.dxmi.core.dxmi.DxmiModel;
 import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.dxmi.FeatureDensityFile;
 import io.dxmi.core.dxmi.RunSpec;
+import io.dxmi.core.dxmi.ShapeTransform;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
@@ -119,6 +120,10 @@ class RunModelSourceTest {
             ctx.snapshots(plan).publish(RunTopics.EBM, 1, 1, 0, v1).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
 
+            // Views that turn images by 90° need square ones: refused before anything is fitted.
+            IllegalArgumentException wide = assertThrows(IllegalArgumentException.class, () -> new SnapshotDensity(
+                    SampleShape.image(1, 4, 8), new float[10 * 32], "wide", 0.01, List.of(ShapeTransform.ROTATE_90)));
+            assertTrue(wide.getMessage().contains("square"), wide.getMessage());
             // Normal images of another size than the run's: refused at start, naming both.
             SnapshotDensity wrongSize = new SnapshotDensity(SampleShape.image(1, 8, 8), new float[10 * 64], "small", 0.01);
             RunModelSource refused = new RunModelSource(vertx, kafka, "follow", metrics, Duration.ofSeconds(60), wrongSize);

@@ -250,6 +250,8 @@ class CommandLineTest {
                 "--classes and --image-size go with --normal");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train",
                 "--shrinkage", "0"), 2, "--shrinkage must be a positive number");
+        assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train",
+                "--density-views", "rot90,rot45"), 2, "--density-views", "unknown shape transformation 'rot45'");
         assertOneLineError(dxmi("feature-density", "--model", model.toString(), "--normal", "mnist:train"), 2,
                 "is a vector model", "needs an image model");
         assertFalse(Files.exists(model.resolve("feature-density.json")), "nothing written");
