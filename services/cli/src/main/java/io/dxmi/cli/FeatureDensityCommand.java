@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -74,11 +75,13 @@ final class FeatureDensityCommand implements Callable<Integer> {
                 throw new UsageError(e.getMessage(), e);
             }
         }
-        System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (%d maps, %d "
-                + "features; shrinkage %s; views %s); written to %s", id, count, normalImages.normal, blocks.length,
+        List<ShapeTransform> views = normalImages.views();
+        String maps = views.isEmpty() ? blocks.length + " maps" : blocks.length / (1 + views.size())
+                + " maps of the image and of its views " + ShapeTransform.viewsLabel(views);
+        System.out.println(String.format(Locale.ROOT, "fitted feature density %s on %d images of %s (%s, %d "
+                + "features; shrinkage %s); written to %s", id, count, normalImages.normal, maps,
                 Arrays.stream(blocks).sum(), ConfigDefaults.number((float) normalImages.shrinkage),
-                ShapeTransform.viewsLabel(normalImages.views()), model.resolve(FeatureDensityFile.FILE))
-                + removeCalibration());
+                model.resolve(FeatureDensityFile.FILE)) + removeCalibration());
         return 0;
     }
 
