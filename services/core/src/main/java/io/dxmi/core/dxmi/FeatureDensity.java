@@ -44,7 +44,8 @@ public final class FeatureDensity {
     public static final double DEFAULT_SHRINKAGE = 0.01;
 
     /** The views {@code dxmi feature-density} and {@code oneclass} read by default (README's one-class benchmark). */
-    public static final List<ShapeTransform> DEFAULT_VIEWS = List.of();
+    public static final List<ShapeTransform> DEFAULT_VIEWS = List.of(ShapeTransform.ROTATE_90,
+            ShapeTransform.ROTATE_180, ShapeTransform.ROTATE_270, ShapeTransform.FLIP);
 
     private final float[] mean;
     private final float[] whiten;
