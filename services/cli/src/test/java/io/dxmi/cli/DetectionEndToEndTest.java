@@ -44,8 +44,8 @@ class DetectionEndToEndTest {
      * Seed 0 with oneclass's shape negatives without 180° turns (the default since they became a setting): 0.961;
      * scored by a density of the energy's last map: 0.983, the stream 0.981; by the density over the last map and
      * blocks 2 and 4: 0.9997, the stream 1.000; by the six maps' densities standardised and summed (oneclass's
-     * default since): 0.9996, the stream 1.000; with them read in the image's four default views as well: 0.9997,
-     * the stream 1.000. The test trains 150 iterations, as measured above, not the
+     * default since): 0.9996, the stream 1.000; with them read in the image's three default views (turns) as well:
+     * 0.9996, the stream 1.000. The test trains 150 iterations, as measured above, not the
      * quick default's 450 (added since; a third of the time).
      */
     private static final double MIN_AUROC = 0.8;
@@ -71,8 +71,8 @@ class DetectionEndToEndTest {
         assertEquals(0, refit.code(), refit.err());
         assertTrue(refit.out().contains("fitted feature density " + fitted), refit.out());
         // At 8 x 8 the second block's map is 4 x 4, pooled with a 1 x 1 window towards 3 x 3 and 7 x 7 alike: five maps.
-        // Read in the image and in its four default views (three turns and the upside-down flip).
-        assertTrue(refit.out().contains("(5 maps of the image and of its views rot90,rot180,rot270,flip, "),
+        // Read in the image and in its three default views (turned by 90, 180 and 270 degrees).
+        assertTrue(refit.out().contains("(5 maps of the image and of its views rot90,rot180,rot270, "),
                 refit.out());
 
         CommandLineTest.Run calibrated = dxmi("calibrate", "--model", model.toString(), "--normal", "mnist:test",

@@ -45,7 +45,7 @@ public final class FeatureDensity {
 
     /** The views {@code dxmi feature-density} and {@code oneclass} read by default (README's one-class benchmark). */
     public static final List<ShapeTransform> DEFAULT_VIEWS = List.of(ShapeTransform.ROTATE_90,
-            ShapeTransform.ROTATE_180, ShapeTransform.ROTATE_270, ShapeTransform.FLIP);
+            ShapeTransform.ROTATE_180, ShapeTransform.ROTATE_270);
 
     private final float[] mean;
     private final float[] whiten;
