@@ -40,10 +40,7 @@ public record SnapshotDensity(SampleShape shape, float[] rows, String dataName, 
             throw new IllegalArgumentException("the density's shrinkage must be a positive number, got " + shrinkage);
         }
         views = List.copyOf(views);
-        if (shape.height() != shape.width() && views.stream().anyMatch(ShapeTransform::squareOnly)) {
-            throw new IllegalArgumentException("the density's views " + views + " turn images by 90°, which needs "
-                    + "square ones; these are " + shape);
-        }
+        ShapeTransform.requireFit(views, shape.height(), shape.width());
     }
 
     /** A density that reads the images alone. */

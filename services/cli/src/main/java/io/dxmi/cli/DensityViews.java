@@ -28,9 +28,10 @@ final class DensityViews {
     /** {@link #parse(String)} for images of {@code shape}: a turn by 90° of images that are not square is refused. */
     static List<ShapeTransform> parse(String value, SampleShape shape) {
         List<ShapeTransform> views = parse(value);
-        if (shape.height() != shape.width() && views.stream().anyMatch(ShapeTransform::squareOnly)) {
-            throw new UsageError("--density-views: " + value + " turns images by 90 degrees, which needs square ones; "
-                    + "these are " + shape.height() + " x " + shape.width());
+        try {
+            ShapeTransform.requireFit(views, shape.height(), shape.width());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--density-views: " + e.getMessage(), e);
         }
         return views;
     }

@@ -366,11 +366,7 @@ public final class OneClassBenchmark {
             if (classes.length == 0) {
                 throw new IllegalArgumentException("give at least one class");
             }
-            if (train.shape().height() != train.shape().width() && densityViews.stream().anyMatch(
-                    ShapeTransform::squareOnly)) {
-                throw new IllegalArgumentException("the feature density's views " + densityViews + " turn images by"
-                        + " 90°, which needs square ones; these are " + train.shape());
-            }
+            ShapeTransform.requireFit(densityViews, train.shape().height(), train.shape().width());
             return new OneClassBenchmark(this);
         }
     }

@@ -59,9 +59,7 @@ public enum ShapeTransform {
         }
         long h = images.getShape().get(2);
         long w = images.getShape().get(3);
-        if (squareOnly && h != w) {
-            throw new IllegalArgumentException(label + " needs square images, got " + h + " x " + w);
-        }
+        requireFit(List.of(this), h, w);
         return switch (this) {
             // out[y, x] = in[(y + h/2) % h, (x + w/2) % w]: the lower half (right half) first. The intermediates
             // stay in the images' manager (they may be in a gradient's graph); callers scope it.
@@ -101,6 +99,17 @@ public enum ShapeTransform {
      */
     public static List<ShapeTransform> parseViews(String labels) {
         return labels.trim().equalsIgnoreCase("none") ? List.of() : parseList(labels);
+    }
+
+    /**
+     * Checks that every one of {@code views} fits {@code height} × {@code width} images: a turn by 90° needs square
+     * ones. Throws an {@link IllegalArgumentException} that names the views and the size.
+     */
+    public static void requireFit(List<ShapeTransform> views, long height, long width) {
+        if (height != width && views.stream().anyMatch(ShapeTransform::squareOnly)) {
+            throw new IllegalArgumentException("the views " + viewsLabel(views) + " turn images by 90 degrees, which"
+                    + " needs square ones; these are " + height + " x " + width);
+        }
     }
 
     /** The views as {@link #parseViews} reads them. */
