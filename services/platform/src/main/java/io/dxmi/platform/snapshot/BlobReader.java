@@ -314,12 +314,14 @@ public final class BlobReader<M> implements AutoCloseable {
     /**
      * A manifest whose chunks retention deleted before this reader reached them (it started, or fell
      * behind, past them). Not bad data, so not dead-lettered: the topic deletes a version only once newer
-     * ones hold its size, and the reader goes on to those.
+     * ones hold its size, and the reader goes on to those. Logged at INFO: every follower that starts on a
+     * trimmed topic meets its oldest manifest so (a reader that falls behind is warned of by the poll that
+     * finds its records deleted); the metric counts each.
      */
     private void expired(ConsumerRecord<String, byte[]> r, BlobRef ref) {
         chunks.forget(ref.version());
         metrics.outcome("expired");
-        LOG.warn("Skipped {} at {}@{}: retention deleted its chunks (from offset {}; the topic now starts at {})"
+        LOG.info("Skipped {} at {}@{}: retention deleted its chunks (from offset {}; the topic now starts at {})"
                 + " before this reader reached them; newer versions follow", ref, r.topic(), r.offset(),
                 ref.firstChunkOffset(), beginning());
     }

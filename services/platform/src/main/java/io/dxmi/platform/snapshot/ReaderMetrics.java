@@ -7,7 +7,7 @@ import io.dxmi.platform.metrics.Metrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * A {@link BlobReader}'s metrics: {@code dxmi_blobs_total{topic,outcome}} (delivered, refused),
+ * A {@link BlobReader}'s metrics: {@code dxmi_blobs_total{topic,outcome}} (delivered, refused, expired),
  * {@code dxmi_blob_reader_up{topic}}, records and bytes read ({@link TopicTraffic}) and the
  * reader's lag. Does nothing without a registry.
  */
