@@ -15,7 +15,8 @@ import java.util.List;
  * against the defect masks by pixel AUROC; the energies of the defective images against those of the same images
  * clean give the image AUROC. Beside it, the pixel AUROC of {@link MeanImageReference}'s map (the
  * difference from the mean normal image) on the same defects: a map that does not beat it has
- * learned little about where images go wrong.
+ * learned little about where images go wrong. With the normal training images given, also the two maps combined
+ * ({@link MapScales#combine}), each in units of its mean over those images.
  */
 public final class DefectEvaluation {
 
@@ -32,9 +33,11 @@ public final class DefectEvaluation {
      *     training images were given)
      * @param restorationPixelAuroc pixel AUROC of the energy's restoration map ({@link EnergyMaps#restorationMaps},
      *     {@value EnergyMaps#RESTORATION_STEPS} steps)
+     * @param combinedPixelAuroc pixel AUROC of the gradient and restoration maps combined ({@link MapScales}; null
+     *     when no training images were given)
      */
     public record KindResult(SyntheticDefects.Kind kind, int images, double meanArea, double pixelAuroc,
-            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc) {}
+            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc, Double combinedPixelAuroc) {}
 
     private static final int BATCH = 64;
 
@@ -85,7 +88,8 @@ public final class DefectEvaluation {
      * order; an image that cannot take a kind is passed over) and scores them.
      *
      * @param normalImages normal test images of {@code model.shape()} in data space, row-major
-     * @param normalTrain the normal class's training images for the reference map (null: no reference)
+     * @param normalTrain the normal class's training images for the reference map and the combined map's scales
+     *     (null: neither)
      */
     public static List<KindResult> evaluate(DxmiModel model, float[] normalImages, int perKind, long seed,
             float[] normalTrain) {
@@ -99,6 +103,7 @@ public final class DefectEvaluation {
             throw new IllegalArgumentException("defect evaluation needs normal images and at least one defect per kind");
         }
         float[] mean = normalTrain == null ? null : MeanImageReference.meanImage(normalTrain, size);
+        MapScales scales = normalTrain == null ? null : MapScales.of(model, normalTrain, shape);
         SyntheticDefects defects = new SyntheticDefects(shape);
         List<KindResult> results = new ArrayList<>();
         for (SyntheticDefects.Kind kind : SyntheticDefects.Kind.values()) {
@@ -116,19 +121,20 @@ public final class DefectEvaluation {
             if (made.isEmpty()) {
                 throw new IllegalArgumentException("no image took a visible " + kind.label() + " defect");
             }
-            results.add(score(model, normalImages, made, sources, mean));
+            results.add(score(model, normalImages, made, sources, mean, scales));
         }
         return results;
     }
 
     private static KindResult score(DxmiModel model, float[] normalImages, List<SyntheticDefects.Defect> made,
-            List<Integer> sources, float[] mean) {
+            List<Integer> sources, float[] mean, MapScales scales) {
         SampleShape shape = model.shape();
         int size = shape.size();
         List<boolean[]> masks = new ArrayList<>();
         List<float[]> maps = new ArrayList<>();
         List<float[]> referenceMaps = new ArrayList<>();
         List<float[]> restorationMaps = new ArrayList<>();
+        List<float[]> combinedMaps = new ArrayList<>();
         float[] defective = new float[made.size()];
         float[] clean = new float[made.size()];
         double area = 0;
@@ -141,8 +147,12 @@ public final class DefectEvaluation {
                 System.arraycopy(normalImages, sources.get(start + i) * size, originals, i * size, size);
             }
             EnergyMaps.Result r = EnergyMaps.score(model, rows, shape, shape.height(), shape.width());
-            restorationMaps.addAll(List.of(EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
-                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width()).maps()));
+            float[][] restored = EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
+                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width()).maps();
+            restorationMaps.addAll(List.of(restored));
+            if (scales != null) {
+                combinedMaps.addAll(List.of(scales.combine(r.maps(), restored)));
+            }
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);
@@ -158,7 +168,7 @@ public final class DefectEvaluation {
         }
         return new KindResult(made.get(0).kind(), made.size(), area / made.size(), pixelAuroc(masks, maps),
                 RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps),
-                pixelAuroc(masks, restorationMaps));
+                pixelAuroc(masks, restorationMaps), scales == null ? null : pixelAuroc(masks, combinedMaps));
     }
 
     private static int[] permutation(int n, Rng rng) {

@@ -90,6 +90,10 @@ class OneClassBenchmarkTest {
             assertEquals(15, c.testNormal());
             assertEquals(15, c.testAnomalous());
             assertEquals(SyntheticDefects.Kind.values().length, c.defects().size());
+            for (OneClassReport.DefectResult d : c.defects()) {
+                assertTrue(d.combinedPixelAuroc() >= 0 && d.combinedPixelAuroc() <= 1, d.kind() + ": combined "
+                        + d.combinedPixelAuroc());
+            }
             // The bars are a horizontal or a vertical line anywhere: the mean image of either class is a blur the
             // other class's images are no further from, so the reference is measured but ranks poorly here.
             assertTrue(c.referenceAuroc() >= 0 && c.referenceAuroc() <= 1, "reference " + c.referenceAuroc());
