@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dxmi.core.anomaly.EnergyMaps;
 import io.dxmi.core.anomaly.FrameImages;
 import io.dxmi.core.random.Rng;
 import io.dxmi.platform.metrics.Metrics;
@@ -50,6 +51,21 @@ class FrameBatchScorerTest {
             }
             assertFalse(Arrays.equals(r, g), "frame " + i + ": the restoration map is not the gradient map");
             assertEquals(gradient.get(i).getEnergy(), restoration.get(i).getEnergy(), 0.0, "the same energy");
+        }
+    }
+
+    @Test
+    void combinedMapsAreTheGradientAndRestorationMapsEachInUnitsOfItsMean() throws Exception {
+        List<AnomalyScore> combined = alarmsAgainstAll(ScorerSettings.MapMethod.COMBINED);
+        List<AnomalyScore> restoration = alarmsAgainstAll(ScorerSettings.MapMethod.RESTORATION);
+        List<AnomalyScore> gradient = alarmsAgainstAll(ScorerSettings.MapMethod.GRADIENT);
+        for (int i = 0; i < FRAMES; i++) {
+            float[] c = Tensors.unpack(combined.get(i).getMap().getValues());
+            float[] expected = EnergyMaps.combine(
+                    new float[][] {Tensors.unpack(gradient.get(i).getMap().getValues())},
+                    new float[][] {Tensors.unpack(restoration.get(i).getMap().getValues())})[0];
+            assertArrayEquals(expected, c, 1e-4f, "frame " + i);
+            assertEquals(gradient.get(i).getEnergy(), combined.get(i).getEnergy(), 0.0, "the same energy");
         }
     }
 

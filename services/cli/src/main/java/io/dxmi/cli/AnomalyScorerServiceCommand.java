@@ -84,10 +84,11 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
                     + " several times the score's own cost) or all (default: ${DEFAULT-VALUE}).")
     String maps;
 
-    @Option(names = "--map-method", paramLabel = "gradient|restoration", defaultValue = "gradient",
-            description = "How a map is drawn: gradient (the energy's slope at the frame, one backward pass) or"
-                    + " restoration (how far each pixel moves in 20 steps down the energy: 20 backward passes,"
-                    + " better on the one-class benchmarks' defects in most classes) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--map-method", paramLabel = "gradient|restoration|combined", defaultValue = "gradient",
+            description = "How a map is drawn: gradient (the energy's slope at the frame, one backward pass),"
+                    + " restoration (how far each pixel moves in 20 steps down the energy: 20 backward passes) or"
+                    + " combined (the two added, each in units of its own mean: the cost of restoration, the best"
+                    + " of the three on the one-class benchmarks' defects) (default: ${DEFAULT-VALUE}).")
     String mapMethod;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
@@ -186,7 +187,9 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
         return switch (mapMethod) {
             case "gradient" -> ScorerSettings.MapMethod.GRADIENT;
             case "restoration" -> ScorerSettings.MapMethod.RESTORATION;
-            default -> throw new UsageError("--map-method must be gradient or restoration, got '" + mapMethod + "'");
+            case "combined" -> ScorerSettings.MapMethod.COMBINED;
+            default -> throw new UsageError("--map-method must be gradient, restoration or combined, got '" + mapMethod
+                    + "'");
         };
     }
 

@@ -15,8 +15,7 @@ import java.util.List;
  * against the defect masks by pixel AUROC; the energies of the defective images against those of the same images
  * clean give the image AUROC. Beside it, the pixel AUROC of {@link MeanImageReference}'s map (the
  * difference from the mean normal image) on the same defects: a map that does not beat it has
- * learned little about where images go wrong. With the normal training images given, also the two maps combined
- * ({@link MapScales#combine}), each in units of its mean over those images.
+ * learned little about where images go wrong. The two maps are also scored combined ({@link EnergyMaps#combine}).
  */
 public final class DefectEvaluation {
 
@@ -33,11 +32,10 @@ public final class DefectEvaluation {
      *     training images were given)
      * @param restorationPixelAuroc pixel AUROC of the energy's restoration map ({@link EnergyMaps#restorationMaps},
      *     {@value EnergyMaps#RESTORATION_STEPS} steps)
-     * @param combinedPixelAuroc pixel AUROC of the gradient and restoration maps combined ({@link MapScales}; null
-     *     when no training images were given)
+     * @param combinedPixelAuroc pixel AUROC of the gradient and restoration maps combined ({@link EnergyMaps#combine})
      */
     public record KindResult(SyntheticDefects.Kind kind, int images, double meanArea, double pixelAuroc,
-            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc, Double combinedPixelAuroc) {}
+            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc, double combinedPixelAuroc) {}
 
     private static final int BATCH = 64;
 
@@ -88,8 +86,7 @@ public final class DefectEvaluation {
      * order; an image that cannot take a kind is passed over) and scores them.
      *
      * @param normalImages normal test images of {@code model.shape()} in data space, row-major
-     * @param normalTrain the normal class's training images for the reference map and the combined map's scales
-     *     (null: neither)
+     * @param normalTrain the normal class's training images for the reference map (null: no reference)
      */
     public static List<KindResult> evaluate(DxmiModel model, float[] normalImages, int perKind, long seed,
             float[] normalTrain) {
@@ -103,7 +100,6 @@ public final class DefectEvaluation {
             throw new IllegalArgumentException("defect evaluation needs normal images and at least one defect per kind");
         }
         float[] mean = normalTrain == null ? null : MeanImageReference.meanImage(normalTrain, size);
-        MapScales scales = normalTrain == null ? null : MapScales.of(model, normalTrain, shape);
         SyntheticDefects defects = new SyntheticDefects(shape);
         List<KindResult> results = new ArrayList<>();
         for (SyntheticDefects.Kind kind : SyntheticDefects.Kind.values()) {
@@ -121,13 +117,13 @@ public final class DefectEvaluation {
             if (made.isEmpty()) {
                 throw new IllegalArgumentException("no image took a visible " + kind.label() + " defect");
             }
-            results.add(score(model, normalImages, made, sources, mean, scales));
+            results.add(score(model, normalImages, made, sources, mean));
         }
         return results;
     }
 
     private static KindResult score(DxmiModel model, float[] normalImages, List<SyntheticDefects.Defect> made,
-            List<Integer> sources, float[] mean, MapScales scales) {
+            List<Integer> sources, float[] mean) {
         SampleShape shape = model.shape();
         int size = shape.size();
         List<boolean[]> masks = new ArrayList<>();
@@ -150,9 +146,7 @@ public final class DefectEvaluation {
             float[][] restored = EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
                     EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width()).maps();
             restorationMaps.addAll(List.of(restored));
-            if (scales != null) {
-                combinedMaps.addAll(List.of(scales.combine(r.maps(), restored)));
-            }
+            combinedMaps.addAll(List.of(EnergyMaps.combine(r.maps(), restored)));
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);
@@ -168,7 +162,7 @@ public final class DefectEvaluation {
         }
         return new KindResult(made.get(0).kind(), made.size(), area / made.size(), pixelAuroc(masks, maps),
                 RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps),
-                pixelAuroc(masks, restorationMaps), scales == null ? null : pixelAuroc(masks, combinedMaps));
+                pixelAuroc(masks, restorationMaps), pixelAuroc(masks, combinedMaps));
     }
 
     private static int[] permutation(int n, Rng rng) {

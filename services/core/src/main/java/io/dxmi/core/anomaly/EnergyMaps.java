@@ -73,6 +73,68 @@ public final class EnergyMaps {
      */
     public static Result restorationMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
             float stepSize, int gridHeight, int gridWidth) {
+        Restored r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
+        return new Result(r.energies(), r.restoration());
+    }
+
+    /**
+     * The gradient map and the restoration map of each image added, each divided by its own mean over the image
+     * ({@link #combine}): the gradient map is strongest where a defect takes something away (a missing region), the
+     * restoration map where one adds something (a scratch, a blob), and the sum localises every kind about as well as
+     * the better of the two. The gradient map is the restoration's first step, so this costs what a restoration map
+     * costs.
+     *
+     * @see #restorationMaps
+     */
+    public static Result combinedMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps, float stepSize,
+            int gridHeight, int gridWidth) {
+        Restored r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
+        return new Result(r.energies(), combine(r.gradient(), r.restoration()));
+    }
+
+    /**
+     * Per image and pixel, gradient / (the gradient map's mean over the image) + restoration / (the restoration map's
+     * mean over the image). Measuring each map in units of its own mean puts the two on one scale whatever the
+     * energy's; a map that is zero everywhere adds nothing.
+     *
+     * @throws IllegalArgumentException when the two lists of maps do not match in count or size
+     */
+    public static float[][] combine(float[][] gradient, float[][] restoration) {
+        if (gradient.length != restoration.length) {
+            throw new IllegalArgumentException(gradient.length + " gradient maps but " + restoration.length
+                    + " restoration maps");
+        }
+        float[][] out = new float[gradient.length][];
+        for (int i = 0; i < gradient.length; i++) {
+            if (gradient[i].length != restoration[i].length) {
+                throw new IllegalArgumentException("map " + i + ": gradient " + gradient[i].length
+                        + " values, restoration " + restoration[i].length);
+            }
+            float g = unit(gradient[i]);
+            float r = unit(restoration[i]);
+            out[i] = new float[gradient[i].length];
+            for (int p = 0; p < out[i].length; p++) {
+                out[i][p] = g * gradient[i][p] + r * restoration[i][p];
+            }
+        }
+        return out;
+    }
+
+    /** 1 / the map's mean, or 0 for a map without a positive finite mean. */
+    private static float unit(float[] map) {
+        double sum = 0;
+        for (float v : map) {
+            sum += v;
+        }
+        double mean = sum / map.length;
+        return mean > 0 && Double.isFinite(mean) ? (float) (1 / mean) : 0f;
+    }
+
+    /** Energies, the first step's gradient maps and the restoration maps. */
+    private record Restored(float[] energies, float[][] gradient, float[][] restoration) {}
+
+    private static Restored restore(DxmiModel model, float[] dataRows, SampleShape shape, int steps, float stepSize,
+            int gridHeight, int gridWidth) {
         int d = model.dimension();
         if (shape.size() != d || !shape.isImage()) {
             throw new IllegalArgumentException("a restoration map needs the model's image shape, not " + shape);
@@ -85,8 +147,12 @@ public final class EnergyMaps {
         float[] x = dataRows.clone();
         float[] energies = new float[n];
         float[] movedEnergies = new float[n];
+        float[][] gradientMaps = null;
         for (int step = 0; step < steps; step++) {
             float[] grad = dataGradients(model, x, step == 0 ? energies : movedEnergies);
+            if (step == 0) {
+                gradientMaps = absoluteMaps(grad, n, shape, gridHeight, gridWidth);
+            }
             for (int i = 0; i < n; i++) {
                 double sum = 0;
                 for (int k = 0; k < d; k++) {
@@ -105,7 +171,7 @@ public final class EnergyMaps {
         for (int k = 0; k < x.length; k++) {
             x[k] -= dataRows[k];
         }
-        return new Result(energies, absoluteMaps(x, n, shape, gridHeight, gridWidth));
+        return new Restored(energies, gradientMaps, absoluteMaps(x, n, shape, gridHeight, gridWidth));
     }
 
     /** Per image, |values| summed over channels at each pixel, area-averaged onto the grid. */

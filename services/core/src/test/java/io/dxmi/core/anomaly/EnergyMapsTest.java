@@ -13,7 +13,10 @@ import io.dxmi.core.random.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The gradient map against finite differences, and the restoration map's first step against the gradient. */
+/**
+ * The gradient map against finite differences, the restoration map's first step against the gradient, and the
+ * combined map against values computed by hand and against the two maps it combines.
+ */
 class EnergyMapsTest {
 
     private static final SampleShape SHAPE = DefectEvaluationTest.SHAPE;
@@ -83,6 +86,43 @@ class EnergyMapsTest {
                     12, 12));
             assertThrows(IllegalArgumentException.class, () -> EnergyMaps.restorationMaps(model, x,
                     SampleShape.image(1, 10, 10), 1, step, 12, 12));
+        }
+    }
+
+    @Test
+    void theCombinedMapAddsEachMapInUnitsOfItsOwnMean() {
+        // Means: gradient 2 and 1, restoration 0.5 and 0 (a map that is zero everywhere adds nothing).
+        float[][] gradient = {{0f, 2f, 4f}, {1f, 1f, 1f}};
+        float[][] restoration = {{0.5f, 0f, 1f}, {0f, 0f, 0f}};
+        float[][] combined = EnergyMaps.combine(gradient, restoration);
+        assertArrayEquals(new float[] {1f, 1f, 4f}, combined[0], 1e-6f);
+        assertArrayEquals(new float[] {1f, 1f, 1f}, combined[1], 1e-6f);
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> EnergyMaps.combine(new float[2][3], new float[1][3]));
+        assertTrue(count.getMessage().contains("2 gradient maps but 1 restoration maps"), count.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> EnergyMaps.combine(new float[][] {new float[3]}, new float[][] {new float[4]}));
+        assertTrue(size.getMessage().contains("map 0"), size.getMessage());
+    }
+
+    @Test
+    void theCombinedMapIsTheGradientAndRestorationMapsOfTheSameImages() {
+        float[] x = interior(3);
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            EnergyMaps.Result combined = EnergyMaps.combinedMaps(model, x, SHAPE, 4, 0.05f, 6, 6);
+            float[][] expected = EnergyMaps.combine(EnergyMaps.score(model, x, SHAPE, 6, 6).maps(),
+                    EnergyMaps.restorationMaps(model, x, SHAPE, 4, 0.05f, 6, 6).maps());
+            assertArrayEquals(model.energy(x), combined.energies(), 1e-5f);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(36, combined.maps()[i].length);
+                assertArrayEquals(expected[i], combined.maps()[i], 1e-4f, "image " + i);
+                double mean = 0;
+                for (float v : combined.maps()[i]) {
+                    mean += v / 36.0;
+                }
+                // Each map's mean counts 1 (the tiny energy moves every image, so neither map is all zero).
+                assertEquals(2.0, mean, 1e-4, "image " + i);
+            }
         }
     }
 }
