@@ -56,11 +56,11 @@ public final class FrameChaos {
                 inject(settings, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             }
             case "check" -> {
-                if (args.length != 7) {
+                if (args.length != 7 && args.length != 8) {
                     usage();
                 }
                 System.exit(check(settings, args[2], args[3], Integer.parseInt(args[4]), Long.parseLong(args[5]),
-                        Path.of(args[6])) ? 0 : 1);
+                        Path.of(args[6]), args.length == 8 ? args[7] : MapTally.UNCHECKED) ? 0 : 1);
             }
             default -> usage();
         }
@@ -68,7 +68,7 @@ public final class FrameChaos {
 
     private static void usage() {
         System.err.println("usage: FrameChaos inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE"
-                + " | check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE");
+                + " | check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE [alarms|all]");
         System.exit(2);
     }
 
@@ -104,8 +104,9 @@ public final class FrameChaos {
     }
 
     private static boolean check(KafkaSettings settings, String scoresTopic, String deadTopic, int cameras,
-            long frames, Path injectedFile) throws Exception {
+            long frames, Path injectedFile, String mapFrames) throws Exception {
         List<String> problems = new ArrayList<>();
+        MapTally maps = new MapTally();
         Map<String, Integer> scored = new HashMap<>();
         Map<String, Integer> models = new TreeMap<>();
         Map<String, Integer> thresholds = new TreeMap<>();
@@ -116,7 +117,9 @@ public final class FrameChaos {
             scored.merge(s.getCameraId() + "/" + s.getFrameId(), 1, Integer::sum);
             models.merge(String.valueOf(s.getModelVersion()), 1, Integer::sum);
             thresholds.merge(String.valueOf(s.getThresholdId()), 1, Integer::sum);
+            maps.add(s);
         });
+        problems.addAll(maps.problems(mapFrames));
         int lost = 0;
         int twice = 0;
         for (int c = 0; c < cameras; c++) {
@@ -174,11 +177,68 @@ public final class FrameChaos {
         summary.put("scored_twice", twice);
         summary.put("model_versions", models);
         summary.put("threshold_ids", thresholds);
+        summary.put("flagged", maps.flagged());
+        summary.put("scores_with_maps", maps.withMap());
         summary.put("bad_frames_injected", injected);
         summary.put("bad_frames_by_kind", byKind);
         summary.put("dead_letter_reason_by_kind", reasonByKind);
         summary.put("problems", problems);
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
         return problems.isEmpty();
+    }
+
+    /**
+     * Which committed scores carry a localisation map, against what the scorers were told: with {@code --maps all}
+     * every score has one; with {@code --maps alarms} every flagged score and no other.
+     */
+    static final class MapTally {
+
+        /** No map check (the scorers' map settings not given). */
+        static final String UNCHECKED = "unchecked";
+
+        private long scored;
+        private long flagged;
+        private long withMap;
+        private long flaggedWithout;
+        private long unflaggedWith;
+
+        void add(AnomalyScore s) {
+            boolean map = s.getMap() != null && s.getMap().getHeight() * s.getMap().getWidth() > 0;
+            scored++;
+            flagged += s.getAnomalous() ? 1 : 0;
+            withMap += map ? 1 : 0;
+            flaggedWithout += s.getAnomalous() && !map ? 1 : 0;
+            unflaggedWith += !s.getAnomalous() && map ? 1 : 0;
+        }
+
+        long flagged() {
+            return flagged;
+        }
+
+        long withMap() {
+            return withMap;
+        }
+
+        List<String> problems(String mapFrames) {
+            List<String> out = new ArrayList<>();
+            switch (mapFrames) {
+                case "all" -> {
+                    if (withMap < scored) {
+                        out.add((scored - withMap) + " of " + scored + " scores without a map (--maps all)");
+                    }
+                }
+                case "alarms" -> {
+                    if (flaggedWithout > 0) {
+                        out.add(flaggedWithout + " flagged scores without a map (--maps alarms)");
+                    }
+                    if (unflaggedWith > 0) {
+                        out.add(unflaggedWith + " unflagged scores with a map (--maps alarms)");
+                    }
+                }
+                case UNCHECKED -> { }
+                default -> throw new IllegalArgumentException("maps must be alarms or all, got '" + mapFrames + "'");
+            }
+            return out;
+        }
     }
 }

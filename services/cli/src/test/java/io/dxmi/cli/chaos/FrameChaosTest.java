@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.anomaly.BadFrameException;
 import io.dxmi.core.anomaly.FrameImages;
+import io.dxmi.schemas.AnomalyMap;
+import io.dxmi.schemas.AnomalyScore;
 import io.dxmi.schemas.Frame;
+import io.dxmi.schemas.ScoreTimings;
 import io.dxmi.schemas.codec.Codecs;
 import io.dxmi.schemas.codec.SchemaException;
+import io.dxmi.schemas.codec.Tensors;
 
 import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,5 +62,36 @@ class FrameChaosTest {
             }
         }
         assertEquals(12, ids.size());
+    }
+
+    private static AnomalyScore score(long frameId, boolean anomalous, boolean map) {
+        AnomalyScore.Builder b = AnomalyScore.newBuilder().setCameraId("cam-0").setFrameId(frameId)
+                .setCaptureTimeMicros(1).setEnergy(1).setScore(0.5).setAnomalous(anomalous).setThreshold(0.5)
+                .setThresholdId("t").setModelVersion("m").setScorer("s")
+                .setTimings(ScoreTimings.newBuilder().setReceivedAtMicros(2).setScoredAtMicros(3).setBatchSize(1).build());
+        if (map) {
+            b.setMap(AnomalyMap.newBuilder().setHeight(2).setWidth(2).setValues(Tensors.pack(new float[4])).build());
+        }
+        return b.build();
+    }
+
+    @Test
+    void theChecksMapTallyHoldsTheScoresToTheirMapSetting() {
+        FrameChaos.MapTally right = new FrameChaos.MapTally();
+        right.add(score(0, true, true));
+        right.add(score(1, false, false));
+        assertEquals(List.of(), right.problems("alarms"));
+        assertEquals(List.of("1 of 2 scores without a map (--maps all)"), right.problems("all"));
+        assertEquals(1, right.flagged());
+        assertEquals(1, right.withMap());
+
+        FrameChaos.MapTally wrong = new FrameChaos.MapTally();
+        wrong.add(score(0, true, false));
+        wrong.add(score(1, false, true));
+        wrong.add(score(2, false, true));
+        assertEquals(List.of("1 flagged scores without a map (--maps alarms)",
+                "2 unflagged scores with a map (--maps alarms)"), wrong.problems("alarms"));
+        assertEquals(List.of(), wrong.problems(FrameChaos.MapTally.UNCHECKED));
+        assertThrows(IllegalArgumentException.class, () -> wrong.problems("some"));
     }
 }
