@@ -142,16 +142,16 @@ public final class DefectEvaluation {
                 System.arraycopy(made.get(start + i).image(), 0, rows, i * size, size);
                 System.arraycopy(normalImages, sources.get(start + i) * size, originals, i * size, size);
             }
-            EnergyMaps.Result r = EnergyMaps.score(model, rows, shape, shape.height(), shape.width());
-            float[][] restored = EnergyMaps.restorationMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
-                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width()).maps();
-            restorationMaps.addAll(List.of(restored));
-            combinedMaps.addAll(List.of(EnergyMaps.combine(r.maps(), restored)));
+            // One restoration gives all three maps: the gradient map is its first step.
+            EnergyMaps.Restoration r = EnergyMaps.restoration(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
+                    EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width());
+            restorationMaps.addAll(List.of(r.restoration()));
+            combinedMaps.addAll(List.of(r.combined()));
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);
                 masks.add(d.mask());
-                maps.add(r.maps()[i]);
+                maps.add(r.gradient()[i]);
                 if (mean != null) {
                     referenceMaps.add(MeanImageReference.map(d.image(), 0, mean, shape));
                 }

@@ -73,7 +73,7 @@ public final class EnergyMaps {
      */
     public static Result restorationMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
             float stepSize, int gridHeight, int gridWidth) {
-        Restored r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
+        Restoration r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
         return new Result(r.energies(), r.restoration());
     }
 
@@ -88,8 +88,8 @@ public final class EnergyMaps {
      */
     public static Result combinedMaps(DxmiModel model, float[] dataRows, SampleShape shape, int steps, float stepSize,
             int gridHeight, int gridWidth) {
-        Restored r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
-        return new Result(r.energies(), combine(r.gradient(), r.restoration()));
+        Restoration r = restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
+        return new Result(r.energies(), r.combined());
     }
 
     /**
@@ -130,10 +130,30 @@ public final class EnergyMaps {
         return mean > 0 && Double.isFinite(mean) ? (float) (1 / mean) : 0f;
     }
 
-    /** Energies, the first step's gradient maps and the restoration maps. */
-    private record Restored(float[] energies, float[][] gradient, float[][] restoration) {}
+    /**
+     * What one restoration gives: the images' energies, the gradient maps (its first step) and the restoration maps,
+     * each grid-sized, one per image.
+     */
+    public record Restoration(float[] energies, float[][] gradient, float[][] restoration) {
 
-    private static Restored restore(DxmiModel model, float[] dataRows, SampleShape shape, int steps, float stepSize,
+        /** The two maps combined ({@link EnergyMaps#combine}). */
+        public float[][] combined() {
+            return combine(gradient, restoration);
+        }
+    }
+
+    /**
+     * The gradient, restoration and (by {@link Restoration#combined()}) combined maps of the same images for the cost
+     * of one restoration: what a caller that wants more than one of them should use.
+     *
+     * @see #restorationMaps
+     */
+    public static Restoration restoration(DxmiModel model, float[] dataRows, SampleShape shape, int steps,
+            float stepSize, int gridHeight, int gridWidth) {
+        return restore(model, dataRows, shape, steps, stepSize, gridHeight, gridWidth);
+    }
+
+    private static Restoration restore(DxmiModel model, float[] dataRows, SampleShape shape, int steps, float stepSize,
             int gridHeight, int gridWidth) {
         int d = model.dimension();
         if (shape.size() != d || !shape.isImage()) {
@@ -171,7 +191,7 @@ public final class EnergyMaps {
         for (int k = 0; k < x.length; k++) {
             x[k] -= dataRows[k];
         }
-        return new Restored(energies, gradientMaps, absoluteMaps(x, n, shape, gridHeight, gridWidth));
+        return new Restoration(energies, gradientMaps, absoluteMaps(x, n, shape, gridHeight, gridWidth));
     }
 
     /** Per image, |values| summed over channels at each pixel, area-averaged onto the grid. */

@@ -125,4 +125,21 @@ class EnergyMapsTest {
             }
         }
     }
+
+    @Test
+    void oneRestorationGivesTheGradientRestorationAndCombinedMapsOfTheSeparateCalls() {
+        float[] x = interior(2);
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            EnergyMaps.Restoration all = EnergyMaps.restoration(model, x, SHAPE, 3, 0.05f, 6, 6);
+            EnergyMaps.Result gradient = EnergyMaps.score(model, x, SHAPE, 6, 6);
+            float[][] restoration = EnergyMaps.restorationMaps(model, x, SHAPE, 3, 0.05f, 6, 6).maps();
+            float[][] combined = EnergyMaps.combinedMaps(model, x, SHAPE, 3, 0.05f, 6, 6).maps();
+            assertArrayEquals(gradient.energies(), all.energies(), 1e-6f);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(gradient.maps()[i], all.gradient()[i], 1e-6f, "gradient, image " + i);
+                assertArrayEquals(restoration[i], all.restoration()[i], 1e-6f, "restoration, image " + i);
+                assertArrayEquals(combined[i], all.combined()[i], 1e-6f, "combined, image " + i);
+            }
+        }
+    }
 }
