@@ -26,9 +26,10 @@ import java.util.TreeMap;
 /**
  * The fault injection of {@code scripts/chaos-scorer}, against anomaly scorers that go on:
  * <ul>
- *   <li>{@code inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE}: rounds of bad frames (bytes that are no
- *       Avro record, a raw frame with too few bytes, an unknown encoding, a corrupt PNG, an RGB
- *       frame), on camera key {@code chaos}, for SIZE × SIZE gray models; one JSON line per record sent (partition, offset, kind);</li>
+ *   <li>{@code inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE [CHANNELS]}: rounds of bad frames (bytes that are no
+ *       Avro record, a raw frame with too few bytes, an unknown encoding, a corrupt PNG, a well-formed frame with
+ *       the wrong number of channels), on camera key {@code chaos}, for SIZE × SIZE models of CHANNELS channels
+ *       (default 1); one JSON line per record sent (partition, offset, kind);</li>
  *   <li>{@code check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE}: reads the committed
  *       scores and dead letters and checks that every one of the FRAMES frames of each camera
  *       {@code cam-0 … cam-(CAMERAS−1)} was scored exactly once and names its model and threshold, and
@@ -50,10 +51,11 @@ public final class FrameChaos {
                 .build();
         switch (args[0]) {
             case "inject" -> {
-                if (args.length != 5) {
+                if (args.length != 5 && args.length != 6) {
                     usage();
                 }
-                inject(settings, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                inject(settings, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                        args.length == 6 ? Integer.parseInt(args[5]) : 1);
             }
             case "check" -> {
                 if (args.length != 7 && args.length != 8) {
@@ -67,19 +69,28 @@ public final class FrameChaos {
     }
 
     private static void usage() {
-        System.err.println("usage: FrameChaos inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE"
+        System.err.println("usage: FrameChaos inject BOOTSTRAP FRAMES_TOPIC ROUNDS SIZE [CHANNELS]"
                 + " | check BOOTSTRAP SCORES_TOPIC DEAD_LETTER_TOPIC CAMERAS FRAMES FILE [alarms|all]");
         System.exit(2);
     }
 
-    /** The bad frames of one round, by kind. */
-    static Map<String, byte[]> badFrames(int size, long round) {
+    /**
+     * The bad frames of one round, by kind, for a model of {@code channels} channels: each frame is bad for its
+     * kind's reason alone (the others carry the model's channels), and the wrong-channels frame is a well-formed RGB
+     * frame for a gray model and a gray one for any other.
+     */
+    static Map<String, byte[]> badFrames(int size, int channels, long round) {
+        if (size < 1 || channels < 1) {
+            throw new IllegalArgumentException("bad frames need a size and channels of at least 1, got " + size + ", "
+                    + channels);
+        }
+        int wrong = channels == 1 ? 3 : 1;
         Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("undecodable", new byte[] {1, 2, 3});
-        out.put("too_few_bytes", frame("raw", 5 * round, size, 1, new byte[10]));
-        out.put("unknown_encoding", frame("webp", 5 * round + 1, size, 1, new byte[size * size]));
-        out.put("corrupt_png", frame("png", 5 * round + 2, size, 1, new byte[size * size]));
-        out.put("wrong_channels", frame("raw", 5 * round + 3, size, 3, new byte[3 * size * size]));
+        out.put("too_few_bytes", frame("raw", 5 * round, size, channels, new byte[10]));
+        out.put("unknown_encoding", frame("webp", 5 * round + 1, size, channels, new byte[channels * size * size]));
+        out.put("corrupt_png", frame("png", 5 * round + 2, size, channels, new byte[channels * size * size]));
+        out.put("wrong_channels", frame("raw", 5 * round + 3, size, wrong, new byte[wrong * size * size]));
         return out;
     }
 
@@ -89,12 +100,13 @@ public final class FrameChaos {
                 .build());
     }
 
-    private static void inject(KafkaSettings settings, String topic, int rounds, int size) throws Exception {
+    private static void inject(KafkaSettings settings, String topic, int rounds, int size, int channels)
+            throws Exception {
         Map<String, Object> p = new HashMap<>(settings.producerProperties());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int round = 0; round < rounds; round++) {
-                for (Map.Entry<String, byte[]> e : badFrames(size, round).entrySet()) {
+                for (Map.Entry<String, byte[]> e : badFrames(size, channels, round).entrySet()) {
                     RecordMetadata m = producer.send(new ProducerRecord<>(topic, "chaos", e.getValue())).get();
                     System.out.println(JSON.writeValueAsString(Map.of("topic", topic, "partition", m.partition(),
                             "offset", m.offset(), "kind", e.getKey())));

@@ -33,29 +33,36 @@ class FrameChaosTest {
 
     @Test
     void everyBadFrameFailsTheScorersDecodingForItsReason() throws Exception {
-        Map<String, byte[]> bad = FrameChaos.badFrames(28, 2);
-        assertEquals(Set.of("undecodable", "too_few_bytes", "unknown_encoding", "corrupt_png", "wrong_channels"),
-                bad.keySet());
-        assertThrows(SchemaException.class, () -> Codecs.decode(Frame.class, bad.get("undecodable")));
-        Map<String, BadFrameException.Kind> kinds = Map.of("too_few_bytes", BadFrameException.Kind.WRONG_SIZE,
-                "unknown_encoding", BadFrameException.Kind.UNKNOWN_ENCODING,
-                "corrupt_png", BadFrameException.Kind.CORRUPT);
-        for (Map.Entry<String, BadFrameException.Kind> k : kinds.entrySet()) {
-            Frame f = Codecs.decode(Frame.class, bad.get(k.getKey()));
-            BadFrameException e = assertThrows(BadFrameException.class, () -> decode(f), k.getKey());
-            assertEquals(k.getValue(), e.kind(), k.getKey() + ": " + e.getMessage());
+        for (int channels : new int[] {1, 3}) {
+            Map<String, byte[]> bad = FrameChaos.badFrames(28, channels, 2);
+            assertEquals(Set.of("undecodable", "too_few_bytes", "unknown_encoding", "corrupt_png", "wrong_channels"),
+                    bad.keySet());
+            assertThrows(SchemaException.class, () -> Codecs.decode(Frame.class, bad.get("undecodable")));
+            Map<String, BadFrameException.Kind> kinds = Map.of("too_few_bytes", BadFrameException.Kind.WRONG_SIZE,
+                    "unknown_encoding", BadFrameException.Kind.UNKNOWN_ENCODING,
+                    "corrupt_png", BadFrameException.Kind.CORRUPT);
+            for (Map.Entry<String, BadFrameException.Kind> k : kinds.entrySet()) {
+                Frame f = Codecs.decode(Frame.class, bad.get(k.getKey()));
+                // Bad for its own reason alone: it carries the model's channels.
+                assertEquals(channels, f.getChannels(), k.getKey());
+                BadFrameException e = assertThrows(BadFrameException.class, () -> decode(f), k.getKey());
+                assertEquals(k.getValue(), e.kind(), k.getKey() + ": " + e.getMessage());
+            }
+            // A well-formed frame: only the scorer's check against the model's channels rejects it (an RGB model
+            // scores RGB frames, so a chaos round against one must send it a gray frame).
+            Frame wrong = Codecs.decode(Frame.class, bad.get("wrong_channels"));
+            int expected = channels == 1 ? 3 : 1;
+            assertEquals(expected, wrong.getChannels(), "against a model of " + channels + " channel(s)");
+            assertEquals(expected * 28 * 28, decode(wrong).length);
         }
-        // A well-formed RGB frame: only the scorer's check against a gray model rejects it.
-        Frame rgb = Codecs.decode(Frame.class, bad.get("wrong_channels"));
-        assertEquals(3 * 28 * 28, decode(rgb).length);
-        assertEquals(3, rgb.getChannels());
+        assertThrows(IllegalArgumentException.class, () -> FrameChaos.badFrames(28, 0, 0));
     }
 
     @Test
     void framesOfDifferentRoundsHaveDifferentIds() {
         Set<Long> ids = new HashSet<>();
         for (int round = 0; round < 3; round++) {
-            for (Map.Entry<String, byte[]> e : FrameChaos.badFrames(8, round).entrySet()) {
+            for (Map.Entry<String, byte[]> e : FrameChaos.badFrames(8, 1, round).entrySet()) {
                 if (!e.getKey().equals("undecodable")) {
                     assertTrue(ids.add(Codecs.decode(Frame.class, e.getValue()).getFrameId()), e.getKey());
                 }
