@@ -79,10 +79,13 @@ public final class EnergyMaps {
 
     /**
      * The gradient map and the restoration map of each image added, each divided by its own mean over the image
-     * ({@link #combine}): the gradient map is strongest where a defect takes something away (a missing region), the
-     * restoration map where one adds something (a scratch, a blob), and the sum localises every kind about as well as
-     * the better of the two. The gradient map is the restoration's first step, so this costs what a restoration map
-     * costs.
+     * ({@link #combine}), and, when the model's feature density holds the mean of the normal images it was fitted on
+     * ({@code FeatureDensity#meanImage()}), the image's difference from that mean image as a third term. The gradient
+     * map is strongest where a defect takes something away (a missing region), the restoration map where one adds
+     * something (a scratch, a blob), and the difference from the mean normal image wherever the camera is fixed and
+     * the defect lies where normal images are alike; the sum localises every kind better than any one of them (the
+     * README's one-class benchmark). The gradient map is the restoration's first step, so this costs what a
+     * restoration map costs.
      *
      * @see #restorationMaps
      */
@@ -100,21 +103,34 @@ public final class EnergyMaps {
      * @throws IllegalArgumentException when the two lists of maps do not match in count or size
      */
     public static float[][] combine(float[][] gradient, float[][] restoration) {
-        if (gradient.length != restoration.length) {
+        return combine(gradient, restoration, null);
+    }
+
+    /**
+     * {@link #combine(float[][], float[][])} with a third list of maps added alike (each in units of its own mean),
+     * or none when {@code reference} is null.
+     *
+     * @throws IllegalArgumentException when the lists of maps do not match in count or size
+     */
+    public static float[][] combine(float[][] gradient, float[][] restoration, float[][] reference) {
+        if (gradient.length != restoration.length || reference != null && reference.length != gradient.length) {
             throw new IllegalArgumentException(gradient.length + " gradient maps but " + restoration.length
-                    + " restoration maps");
+                    + " restoration maps" + (reference == null ? "" : " and " + reference.length + " reference maps"));
         }
         float[][] out = new float[gradient.length][];
         for (int i = 0; i < gradient.length; i++) {
-            if (gradient[i].length != restoration[i].length) {
+            if (gradient[i].length != restoration[i].length
+                    || reference != null && reference[i].length != gradient[i].length) {
                 throw new IllegalArgumentException("map " + i + ": gradient " + gradient[i].length
-                        + " values, restoration " + restoration[i].length);
+                        + " values, restoration " + restoration[i].length
+                        + (reference == null ? "" : ", reference " + reference[i].length));
             }
             float g = unit(gradient[i]);
             float r = unit(restoration[i]);
+            float m = reference == null ? 0f : unit(reference[i]);
             out[i] = new float[gradient[i].length];
             for (int p = 0; p < out[i].length; p++) {
-                out[i][p] = g * gradient[i][p] + r * restoration[i][p];
+                out[i][p] = g * gradient[i][p] + r * restoration[i][p] + (m == 0f ? 0f : m * reference[i][p]);
             }
         }
         return out;
@@ -131,14 +147,15 @@ public final class EnergyMaps {
     }
 
     /**
-     * What one restoration gives: the images' energies, the gradient maps (its first step) and the restoration maps,
-     * each grid-sized, one per image.
+     * What one restoration gives: the images' energies, the gradient maps (its first step), the restoration maps and,
+     * when the model's feature density holds the mean normal image, each image's difference from it (|x − mean|
+     * summed over channels; null otherwise), each grid-sized, one per image.
      */
-    public record Restoration(float[] energies, float[][] gradient, float[][] restoration) {
+    public record Restoration(float[] energies, float[][] gradient, float[][] restoration, float[][] reference) {
 
-        /** The two maps combined ({@link EnergyMaps#combine}). */
+        /** The maps combined ({@link EnergyMaps#combine(float[][], float[][], float[][])}). */
         public float[][] combined() {
-            return combine(gradient, restoration);
+            return combine(gradient, restoration, reference);
         }
     }
 
@@ -191,7 +208,27 @@ public final class EnergyMaps {
         for (int k = 0; k < x.length; k++) {
             x[k] -= dataRows[k];
         }
-        return new Restoration(energies, gradientMaps, absoluteMaps(x, n, shape, gridHeight, gridWidth));
+        return new Restoration(energies, gradientMaps, absoluteMaps(x, n, shape, gridHeight, gridWidth),
+                referenceMaps(model, dataRows, n, shape, gridHeight, gridWidth));
+    }
+
+    /** |x − the density's mean normal image| per image, on the grid; null when the model's density holds none. */
+    private static float[][] referenceMaps(DxmiModel model, float[] dataRows, int n, SampleShape shape,
+            int gridHeight, int gridWidth) {
+        float[] mean = model.featureDensity() == null ? null : model.featureDensity().meanImage();
+        int d = shape.size();
+        if (mean == null) {
+            return null;
+        }
+        if (mean.length != d) {
+            throw new IllegalArgumentException("the feature density's mean image has " + mean.length
+                    + " values, the model's images " + d);
+        }
+        float[] difference = new float[n * d];
+        for (int k = 0; k < difference.length; k++) {
+            difference[k] = dataRows[k] - mean[k % d];
+        }
+        return absoluteMaps(difference, n, shape, gridHeight, gridWidth);
     }
 
     /** Per image, |values| summed over channels at each pixel, area-averaged onto the grid. */

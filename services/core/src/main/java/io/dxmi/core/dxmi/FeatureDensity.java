@@ -56,6 +56,8 @@ public final class FeatureDensity {
     private final double shrinkage;
     private final int count;
     private final List<ShapeTransform> views;
+    /** The per-pixel mean of the images it was fitted on, in data space; null when it was fitted on features alone. */
+    private final float[] meanImage;
 
     /** One block: the energy ½ |W (f − μ)|². */
     public FeatureDensity(float[] mean, float[] whiten, double shrinkage, int count) {
@@ -114,6 +116,41 @@ public final class FeatureDensity {
         this.shrinkage = shrinkage;
         this.count = count;
         this.views = List.copyOf(views);
+        this.meanImage = null;
+    }
+
+    private FeatureDensity(FeatureDensity d, float[] meanImage) {
+        this.mean = d.mean;
+        this.whiten = d.whiten;
+        this.weights = d.weights;
+        this.offset = d.offset;
+        this.blocks = d.blocks;
+        this.dimension = d.dimension;
+        this.shrinkage = d.shrinkage;
+        this.count = d.count;
+        this.views = d.views;
+        this.meanImage = meanImage == null ? null : meanImage.clone();
+    }
+
+    /**
+     * This density with the per-pixel mean of the normal images it was fitted on (data space), or without one
+     * (null). The energy does not read it; the localisation maps do ({@code EnergyMaps}: an image's difference from
+     * the mean normal image is where a fixed camera's defect shows).
+     *
+     * @throws IllegalArgumentException for an empty or non-finite mean image
+     */
+    public FeatureDensity withMeanImage(float[] meanImage) {
+        if (meanImage != null) {
+            if (meanImage.length == 0) {
+                throw new IllegalArgumentException("a feature density's mean image must have values");
+            }
+            for (float v : meanImage) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("a feature density's mean image must be finite, got " + v);
+                }
+            }
+        }
+        return new FeatureDensity(this, meanImage);
     }
 
     /**
@@ -212,7 +249,24 @@ public final class FeatureDensity {
         int n = dataRows.length / model.dimension();
         FeatureDensity d = fit(model.densityFeatures(dataRows, views), n, model.densityFeatureBlocks(views),
                 shrinkage);
-        return new FeatureDensity(d.mean, d.whiten, d.weights, d.offset, d.blocks, shrinkage, n, views);
+        return new FeatureDensity(d.mean, d.whiten, d.weights, d.offset, d.blocks, shrinkage, n, views)
+                .withMeanImage(meanImage(dataRows, n));
+    }
+
+    /** The per-value mean of n rows. */
+    private static float[] meanImage(float[] rows, int n) {
+        int d = rows.length / n;
+        double[] sum = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                sum[k] += rows[i * d + k];
+            }
+        }
+        float[] out = new float[d];
+        for (int k = 0; k < d; k++) {
+            out[k] = (float) (sum[k] / n);
+        }
+        return out;
     }
 
     /** The energy of the feature row at {@code at} of {@code features}. */
@@ -319,6 +373,11 @@ public final class FeatureDensity {
 
     public int count() {
         return count;
+    }
+
+    /** The per-pixel mean of the normal images it was fitted on (data space), or null ({@link #withMeanImage}). */
+    public float[] meanImage() {
+        return meanImage == null ? null : meanImage.clone();
     }
 
     /** The layouts read besides the image itself, in block order (empty: the image alone). */

@@ -80,6 +80,9 @@ public final class FeatureDensityFile {
         }
         n.put("shrinkage", density.shrinkage());
         n.put("images", density.count());
+        if (density.meanImage() != null) {
+            n.put("meanImageValues", density.meanImage().length);
+        }
         n.put("dataName", dataName);
         n.put("dataHash", dataHash);
         n.put("modelWeightsSha256", weightsSha256);
@@ -136,7 +139,8 @@ public final class FeatureDensityFile {
                     ? new FeatureDensity(a.get("mean"), a.get("whiten"), n.path("shrinkage").asDouble(),
                             n.path("images").asInt())
                     : new FeatureDensity(a.get("mean"), a.get("whiten"), a.get("weights"), offset(a),
-                            blocks(a), n.path("shrinkage").asDouble(), n.path("images").asInt(), views(a));
+                            blocks(a), n.path("shrinkage").asDouble(), n.path("images").asInt(), views(a))
+                            .withMeanImage(a.tensors().get("meanImage"));
         } catch (IllegalArgumentException e) {
             throw new IOException(tensors + ": " + e.getMessage(), e);
         }
@@ -177,6 +181,11 @@ public final class FeatureDensityFile {
                 views[i] = density.views().get(i).ordinal();
             }
             archive.put("views", views);
+        }
+        if (density.meanImage() != null) {
+            // Absent from densities written before it existed (their ids do not change); they draw combined maps
+            // without the mean-image term.
+            archive.put("meanImage", density.meanImage());
         }
         return archive;
     }

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.data.SampleShape;
 import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.FeatureDensity;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.random.Rng;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,59 @@ class EnergyMapsTest {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> EnergyMaps.combine(new float[][] {new float[3]}, new float[][] {new float[4]}));
         assertTrue(size.getMessage().contains("map 0"), size.getMessage());
+    }
+
+    @Test
+    void aThirdMapIsAddedInUnitsOfItsOwnMeanToo() {
+        float[][] gradient = {{0f, 2f, 4f}};
+        float[][] restoration = {{0.5f, 0f, 1f}};
+        float[][] reference = {{3f, 0f, 0f}}; // mean 1
+        assertArrayEquals(new float[] {4f, 1f, 4f}, EnergyMaps.combine(gradient, restoration, reference)[0], 1e-6f);
+        assertArrayEquals(EnergyMaps.combine(gradient, restoration)[0],
+                EnergyMaps.combine(gradient, restoration, null)[0], 0f);
+        assertArrayEquals(EnergyMaps.combine(gradient, restoration)[0],
+                EnergyMaps.combine(gradient, restoration, new float[][] {{0f, 0f, 0f}})[0], 0f);
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> EnergyMaps.combine(gradient, restoration, new float[][] {new float[2]}));
+        assertTrue(size.getMessage().contains("reference 2"), size.getMessage());
+    }
+
+    @Test
+    void withADensityThatHoldsTheMeanNormalImageTheCombinedMapAddsTheImagesDifferenceFromIt() {
+        float[] normal = DefectEvaluationTest.squares(6, new Rng(8));
+        float[] x = interior(2);
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            EnergyMaps.Restoration without = EnergyMaps.restoration(model, x, SHAPE, 3, 0.05f, 6, 6);
+            assertEquals(null, without.reference());
+            FeatureDensity density = FeatureDensity.fit(model, normal, 0.01, List.of());
+            model.useFeatureDensity(density, "d");
+            float[] mean = density.meanImage();
+            int d = SHAPE.size();
+            for (int p = 0; p < d; p++) {
+                double m = 0;
+                for (int i = 0; i < 6; i++) {
+                    m += normal[i * d + p] / 6.0;
+                }
+                assertEquals(m, mean[p], 1e-6, "the mean image at " + p);
+            }
+            EnergyMaps.Restoration with = EnergyMaps.restoration(model, x, SHAPE, 3, 0.05f, 6, 6);
+            for (int i = 0; i < 2; i++) {
+                // |x − mean| area-averaged onto 6 × 6 (2 × 2 blocks of the 12 × 12 image).
+                float[] expected = new float[36];
+                for (int p = 0; p < d; p++) {
+                    expected[(p / 12 / 2) * 6 + (p % 12) / 2] += Math.abs(x[i * d + p] - mean[p]) / 4f;
+                }
+                assertArrayEquals(expected, with.reference()[i], 1e-5f, "reference, image " + i);
+                float[] combined = EnergyMaps.combinedMaps(model, x, SHAPE, 3, 0.05f, 6, 6).maps()[i];
+                assertArrayEquals(EnergyMaps.combine(with.gradient(), with.restoration(), with.reference())[i],
+                        combined, 1e-5f, "combined, image " + i);
+                double sum = 0;
+                for (float v : combined) {
+                    sum += v / 36.0;
+                }
+                assertEquals(3.0, sum, 1e-4, "three maps, each of mean 1, image " + i);
+            }
+        }
     }
 
     @Test

@@ -228,6 +228,26 @@ class FeatureDensityTest {
     }
 
     @Test
+    void aMeanImageRoundTripsAndNamesTheDensityWhileOneWithoutItKeepsItsId() throws IOException {
+        FeatureDensity plain = FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f}, 3, 0.01);
+        String plainId = FeatureDensityFile.id(plain);
+        FeatureDensity withMean = plain.withMeanImage(new float[] {0.25f, 0.5f, 0.75f});
+        String id = FeatureDensityFile.write(tmp, withMean, "x", "y", "w1");
+        FeatureDensity back = FeatureDensityFile.read(tmp, "w1").orElseThrow().density();
+        assertArrayEquals(new float[] {0.25f, 0.5f, 0.75f}, back.meanImage(), 0f);
+        assertEquals(withMean.energy(new float[] {3, 1}, 0), back.energy(new float[] {3, 1}, 0), 1e-6);
+        // The mean image is part of what the id names; a density without one keeps the id it always had.
+        assertTrue(!id.equals(plainId), id);
+        assertEquals(id, FeatureDensityFile.id(back));
+        FeatureDensityFile.write(tmp, plain, "x", "y", "w1");
+        FeatureDensity backPlain = FeatureDensityFile.read(tmp, "w1").orElseThrow().density();
+        assertEquals(null, backPlain.meanImage());
+        assertEquals(plainId, FeatureDensityFile.id(backPlain));
+        assertThrows(IllegalArgumentException.class, () -> plain.withMeanImage(new float[] {1, Float.NaN}));
+        assertThrows(IllegalArgumentException.class, () -> plain.withMeanImage(new float[0]));
+    }
+
+    @Test
     void aTensorsNameOutsideTheModelDirectoryIsRefused() throws IOException {
         FeatureDensityFile.write(tmp, FeatureDensity.fit(new float[] {0, 0, 1, 1, 2, 2.5f}, 3, 0.01), "x", "y", "w1");
         ObjectNode json = (ObjectNode) new ObjectMapper().readTree(tmp.resolve(FeatureDensityFile.FILE).toFile());
