@@ -54,7 +54,8 @@ public record ScorerSettings(String framesTopic, String scoresTopic, String dead
          */
         RESTORATION,
         /**
-         * The gradient and restoration maps added, each in units of its own mean over the frame: the cost of a
+         * The gradient and restoration maps added, each in units of its own mean over the frame, and the frame's
+         * difference from the mean normal image alike when the model's feature density keeps one: the cost of a
          * restoration map; on the one-class benchmarks' synthetic defects the best of the three on both data sets.
          */
         COMBINED

@@ -87,8 +87,9 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
     @Option(names = "--map-method", paramLabel = "gradient|restoration|combined", defaultValue = "gradient",
             description = "How a map is drawn: gradient (the energy's slope at the frame, one backward pass),"
                     + " restoration (how far each pixel moves in 20 steps down the energy: 20 backward passes) or"
-                    + " combined (the two added, each in units of its own mean: the cost of restoration, the best"
-                    + " of the three on the one-class benchmarks' defects) (default: ${DEFAULT-VALUE}).")
+                    + " combined (the two added, and the frame's difference from the mean normal image when the"
+                    + " model's feature density keeps one, each in units of its own mean: the cost of restoration, the"
+                    + " best of the three on the one-class benchmarks' defects) (default: ${DEFAULT-VALUE}).")
     String mapMethod;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
