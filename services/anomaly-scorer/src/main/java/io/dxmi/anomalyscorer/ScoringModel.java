@@ -86,6 +86,9 @@ final class ScoringModel implements AutoCloseable {
         if (grid == 0 || method == ScorerSettings.MapMethod.GRADIENT) {
             return score(rows, grid);
         }
+        if (method == ScorerSettings.MapMethod.GRADIENT_MEAN) {
+            return EnergyMaps.gradientAndMeanMaps(model, rows, shape, grid, grid);
+        }
         if (method == ScorerSettings.MapMethod.COMBINED) {
             return EnergyMaps.combinedMaps(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
                     EnergyMaps.RESTORATION_STEP_SIZE, grid, grid);

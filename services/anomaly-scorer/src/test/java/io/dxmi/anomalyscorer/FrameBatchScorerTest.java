@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dxmi.core.anomaly.EnergyMaps;
 import io.dxmi.core.anomaly.FrameImages;
+import io.dxmi.core.dxmi.DxmiModel;
+import io.dxmi.core.dxmi.FeatureDensity;
+import io.dxmi.core.dxmi.FeatureDensityFile;
+import io.dxmi.core.dxmi.ModelStore;
 import io.dxmi.core.random.Rng;
 import io.dxmi.platform.metrics.Metrics;
 import io.dxmi.schemas.AnomalyScore;
@@ -66,6 +70,43 @@ class FrameBatchScorerTest {
                     new float[][] {Tensors.unpack(restoration.get(i).getMap().getValues())})[0];
             assertArrayEquals(expected, c, 1e-4f, "frame " + i);
             assertEquals(gradient.get(i).getEnergy(), combined.get(i).getEnergy(), 0.0, "the same energy");
+        }
+    }
+
+    @Test
+    void theDefaultMapIsTheGradientMapUntilTheModelsDensityKeepsAMeanImageAndThenAddsTheDifferenceFromIt()
+            throws Exception {
+        assertEquals(ScorerSettings.MapMethod.GRADIENT_MEAN, ScorerSettings.defaults("t").mapMethod());
+        List<AnomalyScore> gradientMean = alarmsAgainstAll(ScorerSettings.MapMethod.GRADIENT_MEAN);
+        List<AnomalyScore> gradient = alarmsAgainstAll(ScorerSettings.MapMethod.GRADIENT);
+        for (int i = 0; i < FRAMES; i++) {
+            assertArrayEquals(Tensors.unpack(gradient.get(i).getMap().getValues()),
+                    Tensors.unpack(gradientMean.get(i).getMap().getValues()), 0f, "no density: frame " + i);
+        }
+        float[] rows = ScorerFixtures.images(4, 5);
+        ScorerFixtures.writeImageModel(tmp, 3, 1e9);
+        float[] mean;
+        // What `dxmi feature-density` does: a density fitted on normal frames, written beside the model.
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(tmp);
+        try (DxmiModel m = loaded.model()) {
+            FeatureDensity density = FeatureDensity.fit(m, ScorerFixtures.images(32, 3), 0.01, List.of());
+            mean = density.meanImage();
+            String weights = loaded.manifest().path("provenance").path("weightsSha256").asText();
+            FeatureDensityFile.write(tmp, density, "tiny", "0", weights);
+        }
+        try (ScoringModel model = ScoringModel.fromDirectory(tmp)) {
+            assertTrue(model.version().contains("+density-"), model.version());
+            float[][] g = model.score(rows, 8, ScorerSettings.MapMethod.GRADIENT).maps();
+            float[][] both = model.score(rows, 8, ScorerSettings.MapMethod.GRADIENT_MEAN).maps();
+            for (int i = 0; i < 4; i++) {
+                float[][] difference = new float[1][64];
+                for (int p = 0; p < 64; p++) {
+                    difference[0][p] = Math.abs(rows[i * 64 + p] - mean[p]); // 8 × 8 frames, an 8 × 8 grid
+                }
+                assertArrayEquals(EnergyMaps.gradientAndMean(new float[][] {g[i]}, difference)[0], both[i], 1e-5f,
+                        "frame " + i);
+                assertFalse(Arrays.equals(g[i], both[i]), "the mean image changes the map, frame " + i);
+            }
         }
     }
 

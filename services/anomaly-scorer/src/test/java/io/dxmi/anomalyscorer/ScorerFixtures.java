@@ -16,7 +16,9 @@ import io.dxmi.core.dxmi.ValueSharing;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.model.DataInfo;
 import io.dxmi.core.model.Normalization;
+import io.dxmi.core.nn.ConvEnergyConfig;
 import io.dxmi.core.nn.NetworkConfig;
+import io.dxmi.core.nn.UNetConfig;
 import io.dxmi.core.random.Rng;
 import io.dxmi.platform.broker.Topics;
 import io.dxmi.platform.config.KafkaSettings;
@@ -64,6 +66,30 @@ final class ScorerFixtures {
             ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), DataInfo.of(data), null);
         }
         String weights = ModelStore.loadDxmi(dir).manifest().path("provenance").path("weightsSha256").asText();
+        CalibrationFile.write(dir, Calibrator.manual(threshold, threshold - 1, threshold + 1, weights));
+    }
+
+    /**
+     * Writes an (untrained) DxMI model of 8x8 grey images with a tiny convolutional energy, the kind a feature density
+     * can be fitted to, calibrated by hand at {@code threshold}.
+     */
+    static void writeImageModel(Path dir, long seed, double threshold) throws Exception {
+        DjlRuntime.configure(1);
+        DxmiConfig cfg = DxmiConfig.imageBuilder().optSamplerSteps(2).optSeed(seed).optBatchSize(8)
+                .optNetwork(NetworkConfig.of(new ConvEnergyConfig(4, false, 8))).build();
+        PretrainConfig sampler = new PretrainConfig(100, 1e-4, 0.02, 0, 8, 1e-3f, true,
+                NetworkConfig.of(new UNetConfig(8, new int[] {1}, 1, false, 4)), seed);
+        CsvDataset data = CsvDataset.of("tiny-8x8", images(32, seed), SHAPE.size());
+        DataInfo rows = DataInfo.of(data);
+        DataInfo info = new DataInfo(rows.name(), rows.dimension(), rows.contentHash(), rows.boxLo(), rows.boxHi(),
+                rows.boxDescription(), SHAPE.dims());
+        try (DxmiModel m = DxmiModel.untrained(cfg, sampler, SHAPE, Normalization.pixels(SHAPE.size()),
+                new Rng(seed))) {
+            ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), info, null);
+        }
+        ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
+        loaded.model().close();
+        String weights = loaded.manifest().path("provenance").path("weightsSha256").asText();
         CalibrationFile.write(dir, Calibrator.manual(threshold, threshold - 1, threshold + 1, weights));
     }
 

@@ -84,9 +84,12 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
                     + " several times the score's own cost) or all (default: ${DEFAULT-VALUE}).")
     String maps;
 
-    @Option(names = "--map-method", paramLabel = "gradient|restoration|combined", defaultValue = "gradient",
-            description = "How a map is drawn: gradient (the energy's slope at the frame, one backward pass),"
-                    + " restoration (how far each pixel moves in 20 steps down the energy: 20 backward passes) or"
+    @Option(names = "--map-method", paramLabel = "gradient-mean|gradient|restoration|combined",
+            defaultValue = "gradient-mean",
+            description = "How a map is drawn: gradient-mean (the gradient map and the frame's difference from the mean"
+                    + " normal image that the model's feature density keeps, each in units of its own mean; the"
+                    + " gradient map alone without one: the cost of one backward pass), gradient (the energy's slope at"
+                    + " the frame, one backward pass), restoration (how far each pixel moves in 20 steps down the energy: 20 backward passes) or"
                     + " combined (the two added, and the frame's difference from the mean normal image when the"
                     + " model's feature density keeps one, each in units of its own mean: the cost of restoration, the"
                     + " best of the three on the one-class benchmarks' defects) (default: ${DEFAULT-VALUE}).")
@@ -186,10 +189,11 @@ final class AnomalyScorerServiceCommand implements Callable<Integer> {
 
     private ScorerSettings.MapMethod mapMethod() {
         return switch (mapMethod) {
+            case "gradient-mean" -> ScorerSettings.MapMethod.GRADIENT_MEAN;
             case "gradient" -> ScorerSettings.MapMethod.GRADIENT;
             case "restoration" -> ScorerSettings.MapMethod.RESTORATION;
             case "combined" -> ScorerSettings.MapMethod.COMBINED;
-            default -> throw new UsageError("--map-method must be gradient, restoration or combined, got '" + mapMethod
+            default -> throw new UsageError("--map-method must be gradient-mean, gradient, restoration or combined, got '" + mapMethod
                     + "'");
         };
     }

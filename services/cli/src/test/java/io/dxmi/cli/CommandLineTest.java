@@ -289,6 +289,14 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownMapMethodNamesTheFourThereAre() throws Exception {
+        // Checked before anything connects: no broker runs at this address.
+        assertOneLineError(dxmi("service", "anomaly-scorer", "--bootstrap", "127.0.0.1:1", "--model", model.toString(),
+                "--map-method", "occlusion"), 2,
+                "--map-method must be gradient-mean, gradient, restoration or combined, got 'occlusion'");
+    }
+
+    @Test
     void everyModelCommandAndServiceTakesTheDevice() throws Exception {
         // Checked before anything connects: no broker runs at these addresses.
         assertOneLineError(dxmi("service", "sampler-actor", "--bootstrap", "127.0.0.1:1", "--run", "r", "--device",

@@ -15,7 +15,9 @@ import java.util.List;
  * against the defect masks by pixel AUROC; the energies of the defective images against those of the same images
  * clean give the image AUROC. Beside it, the pixel AUROC of {@link MeanImageReference}'s map (the
  * difference from the mean normal image) on the same defects: a map that does not beat it has
- * learned little about where images go wrong. The two maps are also scored combined ({@link EnergyMaps#combine}).
+ * learned little about where images go wrong. The maps are also scored combined ({@link EnergyMaps#combine}), and the
+ * gradient map with the difference from the model's mean normal image ({@link EnergyMaps#gradientAndMean}), the
+ * scorer's default.
  */
 public final class DefectEvaluation {
 
@@ -33,9 +35,13 @@ public final class DefectEvaluation {
      * @param restorationPixelAuroc pixel AUROC of the energy's restoration map ({@link EnergyMaps#restorationMaps},
      *     {@value EnergyMaps#RESTORATION_STEPS} steps)
      * @param combinedPixelAuroc pixel AUROC of the gradient and restoration maps combined ({@link EnergyMaps#combine})
+     *     with the difference from the model's mean normal image when its feature density holds one
+     * @param gradientMeanPixelAuroc pixel AUROC of the gradient map with the difference from the model's mean normal
+     *     image ({@link EnergyMaps#gradientAndMean}; the gradient map's own when the model's density holds none)
      */
     public record KindResult(SyntheticDefects.Kind kind, int images, double meanArea, double pixelAuroc,
-            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc, double combinedPixelAuroc) {}
+            double imageAuroc, Double referencePixelAuroc, double restorationPixelAuroc, double combinedPixelAuroc,
+            double gradientMeanPixelAuroc) {}
 
     private static final int BATCH = 64;
 
@@ -131,6 +137,7 @@ public final class DefectEvaluation {
         List<float[]> referenceMaps = new ArrayList<>();
         List<float[]> restorationMaps = new ArrayList<>();
         List<float[]> combinedMaps = new ArrayList<>();
+        List<float[]> gradientMeanMaps = new ArrayList<>();
         float[] defective = new float[made.size()];
         float[] clean = new float[made.size()];
         double area = 0;
@@ -142,11 +149,12 @@ public final class DefectEvaluation {
                 System.arraycopy(made.get(start + i).image(), 0, rows, i * size, size);
                 System.arraycopy(normalImages, sources.get(start + i) * size, originals, i * size, size);
             }
-            // One restoration gives all three maps: the gradient map is its first step.
+            // One restoration gives all the maps: the gradient map is its first step.
             EnergyMaps.Restoration r = EnergyMaps.restoration(model, rows, shape, EnergyMaps.RESTORATION_STEPS,
                     EnergyMaps.RESTORATION_STEP_SIZE, shape.height(), shape.width());
             restorationMaps.addAll(List.of(r.restoration()));
             combinedMaps.addAll(List.of(r.combined()));
+            gradientMeanMaps.addAll(List.of(r.gradientAndMean()));
             float[] e = model.energy(originals);
             for (int i = 0; i < m; i++) {
                 SyntheticDefects.Defect d = made.get(start + i);
@@ -162,7 +170,7 @@ public final class DefectEvaluation {
         }
         return new KindResult(made.get(0).kind(), made.size(), area / made.size(), pixelAuroc(masks, maps),
                 RocAuc.auc(defective, clean), mean == null ? null : pixelAuroc(masks, referenceMaps),
-                pixelAuroc(masks, restorationMaps), pixelAuroc(masks, combinedMaps));
+                pixelAuroc(masks, restorationMaps), pixelAuroc(masks, combinedMaps), pixelAuroc(masks, gradientMeanMaps));
     }
 
     private static int[] permutation(int n, Rng rng) {

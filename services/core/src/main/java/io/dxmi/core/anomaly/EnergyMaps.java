@@ -60,6 +60,26 @@ public final class EnergyMaps {
     }
 
     /**
+     * Gradient maps ({@link #score}) with each image's difference from the mean normal image added
+     * ({@link #gradientAndMean}) when the model's feature density holds that mean image ({@code
+     * FeatureDensity#meanImage()}); the gradient maps alone when it holds none. The difference costs a subtraction,
+     * so this costs what a gradient map costs, and on the one-class benchmarks' synthetic defects it localises
+     * nearly as well as the combined map at a twentieth of the combined map's cost (the README's figures).
+     *
+     * @param dataRows n images of {@code shape}, row-major, in data space
+     */
+    public static Result gradientAndMeanMaps(DxmiModel model, float[] dataRows, SampleShape shape, int gridHeight,
+            int gridWidth) {
+        Result gradient = score(model, dataRows, shape, gridHeight, gridWidth);
+        if (gradient.maps() == null) {
+            return gradient;
+        }
+        float[][] reference = referenceMaps(model, dataRows, dataRows.length / shape.size(), shape, gridHeight,
+                gridWidth);
+        return new Result(gradient.energies(), gradientAndMean(gradient.maps(), reference));
+    }
+
+    /**
      * Restoration maps: each image moved down its energy by {@code steps} gradient steps (each of
      * root-mean-square size {@code stepSize} in pixel units, pixels kept in [0, 1]), and the map is
      * how far each pixel moved (summed over channels, area-averaged onto the grid). Where the
@@ -117,7 +137,6 @@ public final class EnergyMaps {
             throw new IllegalArgumentException(gradient.length + " gradient maps but " + restoration.length
                     + " restoration maps" + (reference == null ? "" : " and " + reference.length + " reference maps"));
         }
-        float[][] out = new float[gradient.length][];
         for (int i = 0; i < gradient.length; i++) {
             if (gradient[i].length != restoration[i].length
                     || reference != null && reference[i].length != gradient[i].length) {
@@ -125,12 +144,51 @@ public final class EnergyMaps {
                         + " values, restoration " + restoration[i].length
                         + (reference == null ? "" : ", reference " + reference[i].length));
             }
-            float g = unit(gradient[i]);
-            float r = unit(restoration[i]);
-            float m = reference == null ? 0f : unit(reference[i]);
-            out[i] = new float[gradient[i].length];
-            for (int p = 0; p < out[i].length; p++) {
-                out[i][p] = g * gradient[i][p] + r * restoration[i][p] + (m == 0f ? 0f : m * reference[i][p]);
+        }
+        return reference == null ? sumInUnits(gradient, restoration) : sumInUnits(gradient, restoration, reference);
+    }
+
+    /**
+     * The gradient map and the image's difference from the mean normal image added, each in units of its own mean
+     * over the image: the combined map without its restoration term, for the cost of the gradient map alone. Without
+     * a mean image ({@code reference} null) the gradient maps themselves, unscaled.
+     *
+     * @throws IllegalArgumentException when the two lists of maps do not match in count or size
+     */
+    public static float[][] gradientAndMean(float[][] gradient, float[][] reference) {
+        if (reference == null) {
+            return gradient;
+        }
+        if (reference.length != gradient.length) {
+            throw new IllegalArgumentException(gradient.length + " gradient maps but " + reference.length
+                    + " reference maps");
+        }
+        for (int i = 0; i < gradient.length; i++) {
+            if (gradient[i].length != reference[i].length) {
+                throw new IllegalArgumentException("map " + i + ": gradient " + gradient[i].length
+                        + " values, reference " + reference[i].length);
+            }
+        }
+        return sumInUnits(gradient, reference);
+    }
+
+    /**
+     * Per image and pixel, the sum over the lists of each map divided by its own mean (a map without one adds 0); the
+     * callers have checked that the lists match in count and size.
+     */
+    private static float[][] sumInUnits(float[][]... lists) {
+        int n = lists[0].length;
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = new float[lists[0][i].length];
+            for (float[][] list : lists) {
+                float unit = unit(list[i]);
+                if (unit == 0f) {
+                    continue;
+                }
+                for (int p = 0; p < out[i].length; p++) {
+                    out[i][p] += unit * list[i][p];
+                }
             }
         }
         return out;
@@ -156,6 +214,11 @@ public final class EnergyMaps {
         /** The maps combined ({@link EnergyMaps#combine(float[][], float[][], float[][])}). */
         public float[][] combined() {
             return combine(gradient, restoration, reference);
+        }
+
+        /** The gradient and mean-image maps combined ({@link EnergyMaps#gradientAndMean}). */
+        public float[][] gradientAndMean() {
+            return EnergyMaps.gradientAndMean(gradient, reference);
         }
     }
 

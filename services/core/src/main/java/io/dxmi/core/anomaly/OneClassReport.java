@@ -53,16 +53,18 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
             Double energyHeadAuroc) {}
 
     /**
-     * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc}, {@code restorationPixelAuroc} and
-     * {@code combinedPixelAuroc} are null in reports written before them.
+     * {@link DefectEvaluation.KindResult} as stored; {@code referencePixelAuroc}, {@code restorationPixelAuroc},
+     * {@code combinedPixelAuroc} and {@code gradientMeanPixelAuroc} are null in reports written before them.
      */
     public record DefectResult(String kind, int images, double meanArea, double pixelAuroc, double imageAuroc,
-            Double referencePixelAuroc, Double restorationPixelAuroc, Double combinedPixelAuroc) {
+            Double referencePixelAuroc, Double restorationPixelAuroc, Double combinedPixelAuroc,
+            Double gradientMeanPixelAuroc) {
         static List<DefectResult> of(List<DefectEvaluation.KindResult> results) {
             List<DefectResult> out = new ArrayList<>();
             for (DefectEvaluation.KindResult r : results) {
                 out.add(new DefectResult(r.kind().label(), r.images(), r.meanArea(), r.pixelAuroc(), r.imageAuroc(),
-                        r.referencePixelAuroc(), r.restorationPixelAuroc(), r.combinedPixelAuroc()));
+                        r.referencePixelAuroc(), r.restorationPixelAuroc(), r.combinedPixelAuroc(),
+                        r.gradientMeanPixelAuroc()));
             }
             return out;
         }
@@ -125,7 +127,8 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
                 + " reference: distance to the mean image (%) |");
         StringBuilder rule = new StringBuilder("|---|---|---|---|");
         for (String k : kinds) {
-            head.append(" pixel AUROC, ").append(k).append(": gradient / restoration / combined (reference) |");
+            head.append(" pixel AUROC, ").append(k)
+                    .append(": gradient / restoration / combined / gradient + mean (reference) |");
             rule.append("---|");
         }
         lines.add(head.append(" train images | minutes |").toString());
@@ -137,6 +140,7 @@ public record OneClassReport(String data, String settingsHash, JsonNode config, 
                 row.append(String.format(Locale.ROOT, " %.1f", 100 * d.pixelAuroc()));
                 row.append(d.restorationPixelAuroc() == null ? "" : " / " + percent(d.restorationPixelAuroc()));
                 row.append(d.combinedPixelAuroc() == null ? "" : " / " + percent(d.combinedPixelAuroc()));
+                row.append(d.gradientMeanPixelAuroc() == null ? "" : " / " + percent(d.gradientMeanPixelAuroc()));
                 row.append(d.referencePixelAuroc() == null ? " |" : " (" + percent(d.referencePixelAuroc()) + ") |");
             }
             lines.add(row.append(String.format(Locale.ROOT, " %d | %.1f |", c.trainImages(), c.seconds() / 60))

@@ -72,6 +72,8 @@ class DefectEvaluationTest {
                         "combined pixel AUROC " + r.combinedPixelAuroc());
                 assertTrue(r.restorationPixelAuroc() >= 0 && r.restorationPixelAuroc() <= 1,
                         "restoration pixel AUROC " + r.restorationPixelAuroc());
+                assertEquals(r.pixelAuroc(), r.gradientMeanPixelAuroc(), 0.0,
+                        "no feature density, no mean image: the gradient map alone");
                 assertEquals(r, b.get(i), "same seed, same result");
             }
         }

@@ -2,6 +2,7 @@ package io.dxmi.core.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +121,52 @@ class EnergyMapsTest {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> EnergyMaps.combine(gradient, restoration, new float[][] {new float[2]}));
         assertTrue(size.getMessage().contains("reference 2"), size.getMessage());
+    }
+
+    @Test
+    void theGradientAndMeanMapAddsTheTwoInUnitsOfTheirOwnMeans() {
+        float[][] gradient = {{0f, 2f, 4f}, {1f, 1f, 1f}};
+        float[][] reference = {{3f, 0f, 0f}, {0f, 0f, 0f}}; // means 1 and 0 (a zero map adds nothing)
+        float[][] both = EnergyMaps.gradientAndMean(gradient, reference);
+        assertArrayEquals(new float[] {3f, 1f, 2f}, both[0], 1e-6f);
+        assertArrayEquals(new float[] {1f, 1f, 1f}, both[1], 1e-6f);
+        assertSame(gradient, EnergyMaps.gradientAndMean(gradient, null), "no mean image: the gradient maps as they are");
+        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+                () -> EnergyMaps.gradientAndMean(gradient, new float[1][3]));
+        assertTrue(count.getMessage().contains("2 gradient maps but 1 reference maps"), count.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> EnergyMaps.gradientAndMean(gradient, new float[][] {new float[3], new float[2]}));
+        assertTrue(size.getMessage().contains("map 1: gradient 3 values, reference 2"), size.getMessage());
+    }
+
+    @Test
+    void theGradientAndMeanMapIsTheGradientMapUntilTheDensityHoldsAMeanImage() {
+        float[] normal = DefectEvaluationTest.squares(6, new Rng(8));
+        float[] x = interior(2);
+        try (DxmiModel model = DefectEvaluationTest.tinyModel()) {
+            EnergyMaps.Result gradient = EnergyMaps.score(model, x, SHAPE, 6, 6);
+            EnergyMaps.Result without = EnergyMaps.gradientAndMeanMaps(model, x, SHAPE, 6, 6);
+            assertArrayEquals(gradient.energies(), without.energies(), 0f);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(gradient.maps()[i], without.maps()[i], 0f, "no density: the gradient map, image " + i);
+            }
+            model.useFeatureDensity(FeatureDensity.fit(model, normal, 0.01, List.of()), "d");
+            EnergyMaps.Result with = EnergyMaps.gradientAndMeanMaps(model, x, SHAPE, 6, 6);
+            EnergyMaps.Restoration r = EnergyMaps.restoration(model, x, SHAPE, 1, 0.05f, 6, 6);
+            assertArrayEquals(r.energies(), with.energies(), 1e-6f);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(EnergyMaps.gradientAndMean(r.gradient(), r.reference())[i], with.maps()[i], 1e-5f,
+                        "image " + i);
+                assertArrayEquals(r.gradientAndMean()[i], with.maps()[i], 1e-5f, "image " + i);
+                double mean = 0;
+                for (float v : with.maps()[i]) {
+                    mean += v / 36.0;
+                }
+                assertEquals(2.0, mean, 1e-4, "two maps, each of mean 1, image " + i);
+            }
+            assertThrows(IllegalArgumentException.class, () -> EnergyMaps.gradientAndMeanMaps(model, x,
+                    SampleShape.image(1, 10, 10), 6, 6));
+        }
     }
 
     @Test

@@ -35,12 +35,13 @@ class OneClassReportTest {
         assertEquals("scratch", scratch.kind());
         assertEquals(0.906660912532137, scratch.restorationPixelAuroc(), 0.0);
         assertNull(scratch.combinedPixelAuroc(), "written before the combined map");
+        assertNull(scratch.gradientMeanPixelAuroc(), "written before the gradient and mean map");
         String table = String.join("\n", old.table());
         assertTrue(table.contains("| 0 (0) | 99.8 |"), table);
         assertTrue(table.contains(" 80.8 / 90.7 (93.4) |"), "gradient / restoration (reference), no combined: " + table);
 
         OneClassReport.DefectResult withCombined = new OneClassReport.DefectResult("scratch", 20, 17.5, 0.8, 0.9, 0.93,
-                0.91, 0.95);
+                0.91, 0.95, 0.92);
         OneClassReport.ClassResult one = new OneClassReport.ClassResult(1, "1 (1)", 0.99, 900, 200, 1800, 60.0,
                 List.of(withCombined), 0.98, 0.9);
         OneClassReport grown = old.with(one);
@@ -50,7 +51,7 @@ class OneClassReportTest {
         OneClassReport again = OneClassReport.read(file).orElseThrow();
         assertEquals(grown.classes(), again.classes());
         String newTable = String.join("\n", again.table());
-        assertTrue(newTable.contains("| 1 (1) | 99.0 | 90.0 | 98.0 | 80.0 / 91.0 / 95.0 (93.0) |"), newTable);
+        assertTrue(newTable.contains("| 1 (1) | 99.0 | 90.0 | 98.0 | 80.0 / 91.0 / 95.0 / 92.0 (93.0) |"), newTable);
         assertFalse(newTable.contains("80.8 / 90.7 / "), "the old classes have no combined map: " + newTable);
     }
 }
