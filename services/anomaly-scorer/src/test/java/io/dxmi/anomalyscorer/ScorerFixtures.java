@@ -65,8 +65,7 @@ final class ScorerFixtures {
                 new Rng(seed))) {
             ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), DataInfo.of(data), null);
         }
-        String weights = ModelStore.loadDxmi(dir).manifest().path("provenance").path("weightsSha256").asText();
-        CalibrationFile.write(dir, Calibrator.manual(threshold, threshold - 1, threshold + 1, weights));
+        calibrateByHand(dir, threshold);
     }
 
     /**
@@ -87,6 +86,11 @@ final class ScorerFixtures {
                 new Rng(seed))) {
             ModelStore.saveDxmi(dir, new DxmiTrainer(m, data::sample), info, null);
         }
+        calibrateByHand(dir, threshold);
+    }
+
+    /** Stores a hand-set calibration at {@code threshold} for the weights of the model in {@code dir}. */
+    private static void calibrateByHand(Path dir, double threshold) throws Exception {
         ModelStore.LoadedDxmi loaded = ModelStore.loadDxmi(dir);
         loaded.model().close();
         String weights = loaded.manifest().path("provenance").path("weightsSha256").asText();
