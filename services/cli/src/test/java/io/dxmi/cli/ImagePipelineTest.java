@@ -59,6 +59,9 @@ class ImagePipelineTest {
         double fd = result.get("fd").asDouble();
         assertTrue(Double.isFinite(fd) && fd > 0, "FD " + fd);
         assertTrue(result.get("precision").asDouble() >= 0 && result.get("recall").asDouble() <= 1, result.toString());
+        double gap = result.path("class_share_gap").asDouble(-1);
+        assertTrue(gap >= 0 && gap <= 1, result.toString());
+        assertEquals(10, result.path("class_shares").size(), result.toString());
         assertEquals(4, result.get("iterations").asLong());
         assertEquals(4, result.get("ebm_version").asLong());
         // The periodic evaluations measure images by FD (the fd plug-in), not by the vector metrics.
@@ -73,6 +76,7 @@ class ImagePipelineTest {
         for (JsonNode ev : evals) {
             assertTrue(ev.path("fd").isNumber() && ev.get("fd").asDouble() > 0, ev.toString());
             assertTrue(ev.path("fd.recall").isNumber(), ev.toString());
+            assertTrue(ev.path("fd.class_gap").isNumber(), ev.toString());
             assertFalse(ev.has("sw") || ev.has("auc"), ev.toString());
         }
 

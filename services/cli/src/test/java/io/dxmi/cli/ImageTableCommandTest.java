@@ -113,7 +113,7 @@ class ImageTableCommandTest {
         for (JsonNode r : rows) {
             seen.add(r.path("method").asText() + "/" + r.path("steps").asInt());
             for (String f : List.of("fd", "fd_noise_mean", "fd_noise_std", "precision", "recall",
-                    "images_per_second")) {
+                    "images_per_second", "class_share_gap")) {
                 assertTrue(r.path(f).isNumber() && Double.isFinite(r.path(f).asDouble()), f + " in " + r);
             }
             assertTrue(r.path("fd").asDouble() > 0, r.toString());

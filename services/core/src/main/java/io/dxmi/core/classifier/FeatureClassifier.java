@@ -119,7 +119,26 @@ public final class FeatureClassifier implements AutoCloseable {
 
     /** Predicted class of each of n images. */
     public int[] predict(float[] pixels) {
-        float[] logits = inBatches(pixels, classes, true);
+        return argmax(inBatches(pixels, classes, true));
+    }
+
+    /**
+     * Predicted class of each row of features that {@link #features(float[])} gave: the same answer as
+     * {@link #predict(float[])} on the images, for the cost of the last layer only.
+     */
+    public int[] classesOf(float[] features) {
+        DjlRuntime.noGradientsOnThisThread();
+        int w = featureWidth();
+        if (features.length % w != 0) {
+            throw new IllegalArgumentException(features.length + " values are not whole rows of " + w + " features");
+        }
+        try (NDManager step = manager.newSubManager()) {
+            NDArray f = OwnedArrays.create(step, features, new Shape(features.length / w, w));
+            return argmax(logits(f).toFloatArray());
+        }
+    }
+
+    private int[] argmax(float[] logits) {
         int n = logits.length / classes;
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {

@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * Evaluates generated images against a reference split (the data set's test images) on the
- * feature classifier's penultimate layer: FD, precision and recall. Generated pixels are clamped
+ * feature classifier's penultimate layer: FD, precision and recall, and the classifier's class shares
+ * of both sides. Generated pixels are clamped
  * to [0, 1] first (as writing them as 8-bit images would); non-finite pixels are refused. The
  * reference features and their Gaussian fit are computed once, at build time. Does not own the
  * classifier.
@@ -23,6 +24,7 @@ public final class ImageEvaluator {
     private final int k;
     private final float[] referenceFeatures;
     private final FrechetDistance.Gaussian referenceFit;
+    private final double[] referenceClassShares;
 
     private ImageEvaluator(Builder b) {
         this.classifier = b.classifier;
@@ -30,6 +32,7 @@ public final class ImageEvaluator {
         this.k = b.k;
         this.referenceFeatures = classifier.model().features(reference.pixels());
         this.referenceFit = FrechetDistance.Gaussian.fit(referenceFeatures, featureWidth());
+        this.referenceClassShares = classShares(referenceFeatures);
     }
 
     public static Builder builder() {
@@ -66,7 +69,13 @@ public final class ImageEvaluator {
         double fd = FrechetDistance.between(FrechetDistance.Gaussian.fit(features, featureWidth()), referenceFit);
         PrecisionRecall.Result pr = PrecisionRecall.compute(referenceFeatures, features, featureWidth(), k);
         return new ImageEvaluation(fd, pr.precision(), pr.recall(), k, samples.length / d, reference.size(),
-                classifier.testAccuracy(), classifier.weightsSha256());
+                classifier.testAccuracy(), classifier.weightsSha256(), classShares(features),
+                referenceClassShares.clone());
+    }
+
+    /** Predicted-class shares (the classifier's labels on both sides, so its errors count alike). */
+    private double[] classShares(float[] features) {
+        return ImageEvaluation.shares(classifier.model().classesOf(features), classifier.model().classes());
     }
 
     /**

@@ -15,6 +15,7 @@ import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -57,6 +58,7 @@ final class ImageRunEvaluation implements RunEvaluation {
         m.put(MetricHistory.FD, e.fd());
         m.put("precision", e.precision());
         m.put("recall", e.recall());
+        m.put("class_gap", e.classShareGap());
         return m;
     }
 
@@ -74,7 +76,8 @@ final class ImageRunEvaluation implements RunEvaluation {
         ImageFiles.write(output.resolve(SAMPLES), out, model.shape());
         return new RunResult.Quality(null, null, null, null, null, null, ev.describe(), null, e.fd(), e.precision(),
                 e.recall(), e.k(), e.samples(), e.referenceSamples(), noise.std(), e.classifierAccuracy(),
-                e.classifierWeightsSha256(), imagesPerSecond);
+                e.classifierWeightsSha256(), imagesPerSecond, e.classShareGap(),
+                Arrays.stream(e.classShares()).boxed().toList());
     }
 
     @Override

@@ -260,7 +260,7 @@ public final class ImageTableJob {
         FdNoise noise = ev.noiseAt(n, 3, seed + 3000);
         return new ImageTableReport.Row(method, steps, e.samples(), e.fd(), noise.mean(), noise.std(), e.precision(),
                 e.recall(), n / Math.max(s.seconds(), 1e-9), 0, (System.nanoTime() - t0) / 1e9,
-                relative(modelDir));
+                relative(modelDir), e.classShareGap());
     }
 
     /** Draws n images from a generator and the seconds they took. */
@@ -356,7 +356,7 @@ public final class ImageTableJob {
         FdNoise noise = ev.noiseAt(samples, 3, seed + 3000);
         return new ImageTableReport.Row(ImageTableReport.DXMI, cfg.samplerSteps(), q.fdSamples(), q.fd(),
                 noise.mean(), noise.std(), q.precision(), q.recall(), q.imagesPerSecond(), train,
-                (System.nanoTime() - t0) / 1e9, relative(dir));
+                (System.nanoTime() - t0) / 1e9, relative(dir), q.classShareGap());
     }
 
     /** A row's measurement, read back from DIR/rows when --resume and it finished with the same key. */

@@ -48,7 +48,21 @@ public final class ImageTableReport {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Row(String method, int steps, int samples, double fd, double fdNoiseMean, double fdNoiseStd,
             double precision, double recall, double imagesPerSecond, double trainSeconds, double wallSeconds,
-            String modelDir) {
+            String modelDir, Double classShareGap) {
+
+        /** A row without the class-share gap (measured before it existed; read back by --resume). */
+        public Row(String method, int steps, int samples, double fd, double fdNoiseMean, double fdNoiseStd,
+                double precision, double recall, double imagesPerSecond, double trainSeconds, double wallSeconds,
+                String modelDir) {
+            this(method, steps, samples, fd, fdNoiseMean, fdNoiseStd, precision, recall, imagesPerSecond,
+                    trainSeconds, wallSeconds, modelDir, null);
+        }
+
+        /** The class-share gap with three decimals, or "–" where the row has none. */
+        @JsonIgnore
+        String gapText() {
+            return classShareGap == null ? "–" : String.format(Locale.ROOT, "%.3f", classShareGap);
+        }
 
         /** The row's name in the table: "DDPM 1000", "DDPM derived T=4", "DxMI T=4". */
         @JsonIgnore
@@ -166,12 +180,13 @@ public final class ImageTableReport {
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder();
         sb.append(title).append("\n\n");
-        sb.append("| method | steps | samples | FD | FD noise at this count | precision | recall | images/s |\n");
-        sb.append("|---|---|---|---|---|---|---|---|\n");
+        sb.append("| method | steps | samples | FD | FD noise at this count | precision | recall | class gap"
+                + " | images/s |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f ± %.3f | %.3f | %.3f | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %.3f ± %.3f | %.3f | %.3f | %s | %s |%n",
                     r.label(), r.steps(), r.samples(), r.fd(), r.fdNoiseMean(), r.fdNoiseStd(), r.precision(),
-                    r.recall(), speed(r.imagesPerSecond())));
+                    r.recall(), r.gapText(), speed(r.imagesPerSecond())));
         }
         sb.append('\n');
         for (int t : dxmiSteps()) {
@@ -191,14 +206,14 @@ public final class ImageTableReport {
     /** Aligned plain text for terminals. */
     public String toText() {
         StringBuilder sb = new StringBuilder(title).append('\n');
-        String fmt = "%-20s %7s %9s %19s %9s %7s %9s%n";
+        String fmt = "%-20s %7s %9s %19s %9s %7s %9s %9s%n";
         sb.append(String.format(Locale.ROOT, fmt, "method", "samples", "FD", "FD noise", "precision", "recall",
-                "images/s"));
+                "class gap", "images/s"));
         for (Row r : rows()) {
             sb.append(String.format(Locale.ROOT, fmt, r.label(), r.samples(), String.format(Locale.ROOT, "%.3f", r.fd()),
                     String.format(Locale.ROOT, "%.3f ± %.3f", r.fdNoiseMean(), r.fdNoiseStd()),
                     String.format(Locale.ROOT, "%.3f", r.precision()), String.format(Locale.ROOT, "%.3f", r.recall()),
-                    speed(r.imagesPerSecond())));
+                    r.gapText(), speed(r.imagesPerSecond())));
         }
         for (int t : dxmiSteps()) {
             double ratio = fdRatio(t);

@@ -21,6 +21,7 @@ import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,19 +59,23 @@ public record RunResult(@JsonUnwrapped Quality quality, @JsonUnwrapped Method me
      * @param aucBox the box the AUC's uniform negatives are drawn from
      * @param fdNoiseStd how much FD varies between two halves of the test set at this sample count
      * @param imagesPerSecond images the final sampler generates per second
+     * @param classShareGap total variation between the samples' and the test images' class shares (the
+     *     classifier's labels); 0 for the same mix of classes
+     * @param classShares the samples' share of each class
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Quality(Double swMean, Double swStd, Double auc, Double aucRaw, String aucEnergy,
             String swConvention, String evaluation, String aucBox, Double fd, Double precision, Double recall,
             Integer prK, Integer fdSamples, Integer fdReferenceSamples, Double fdNoiseStd,
-            Double classifierAccuracy, String classifierWeightsSha256, Double imagesPerSecond) {
+            Double classifierAccuracy, String classifierWeightsSha256, Double imagesPerSecond, Double classShareGap,
+            List<Double> classShares) {
 
         /** The vector evaluation. */
         public Quality(double swMean, double swStd, double auc, double aucRaw, String aucEnergy, String swConvention,
                 String evaluation, String aucBox) {
             this(swMean, swStd, auc, aucRaw, aucEnergy, swConvention, evaluation, aucBox, null, null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null, null);
         }
 
         @JsonIgnore

@@ -347,7 +347,7 @@ public final class TrainJob {
             if ("eval".equals(n.path("kind").asText()) && it >= 0 && it <= upTo) {
                 Map<String, Double> values = new LinkedHashMap<>(); // vectors: sw and auc; images: fd and more
                 for (String key : new String[] {MetricHistory.SW, MetricHistory.AUC, MetricHistory.FD, "precision",
-                    "recall"}) {
+                    "recall", "class_gap"}) {
                     if (n.path(key).isNumber()) {
                         values.put(key, n.get(key).asDouble());
                     }

@@ -1,5 +1,6 @@
 package io.dxmi.core.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.dxmi.core.data.image.MnistSubset;
 import io.dxmi.core.engine.DjlRuntime;
 import io.dxmi.core.engine.ProgressListener;
 import io.dxmi.core.random.Rng;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +53,53 @@ class ImageEvaluatorTest {
         assertEquals(1.0, e.recall(), 0.0);
         assertEquals(1000, e.samples());
         assertEquals(classifier.testAccuracy(), e.classifierAccuracy(), 0.0);
+        assertEquals(0.0, e.classShareGap(), 0.0);
+        assertEquals(1.0, Arrays.stream(e.classShares()).sum(), 1e-9);
+    }
+
+    @Test
+    void theClassGapOfOneDigitIsEverythingButThatDigitsShare() {
+        ImageDataset ones = digits.withClasses(List.of("1"));
+        float[] pixels = ones.train().pixels();
+        ImageEvaluation e = evaluator.evaluate(pixels);
+        // By hand, from the classifier's own predictions on both sides.
+        int[] mine = classifier.model().predict(pixels);
+        int[] theirs = classifier.model().predict(digits.test().pixels());
+        double[] p = new double[10];
+        double[] q = new double[10];
+        for (int c : mine) {
+            p[c] += 1.0 / mine.length;
+        }
+        for (int c : theirs) {
+            q[c] += 1.0 / theirs.length;
+        }
+        double gap = 0;
+        for (int c = 0; c < 10; c++) {
+            assertEquals(p[c], e.classShares()[c], 1e-9, "class " + c);
+            assertEquals(q[c], e.referenceClassShares()[c], 1e-9, "class " + c);
+            gap += Math.abs(p[c] - q[c]) / 2;
+        }
+        assertEquals(gap, e.classShareGap(), 1e-12);
+        // Nearly all predicted ones, so the gap is nearly one minus the ones' share of the test set.
+        assertTrue(e.classShareGap() > 0.8 && e.classShareGap() < 1 - q[1] + 0.05, "gap " + e.classShareGap());
+        assertEquals(e.classShareGap(), (double) e.toMap().get("class_share_gap"), 0.0);
+    }
+
+    @Test
+    void classesFromFeaturesAreThePredictions() {
+        float[] pixels = digits.test().rows(0, 300);
+        assertArrayEquals(classifier.model().predict(pixels),
+                classifier.model().classesOf(classifier.model().features(pixels)));
+        assertThrows(IllegalArgumentException.class, () -> classifier.model().classesOf(new float[7]));
+    }
+
+    @Test
+    void theShareGapByHand() {
+        double[] p = ImageEvaluation.shares(new int[] {0, 1, 1, 0}, 3);
+        assertArrayEquals(new double[] {0.5, 0.5, 0}, p, 0.0);
+        assertEquals(0.5, ImageEvaluation.shareGap(p, new double[] {0.25, 0.25, 0.5}), 1e-12);
+        assertEquals(1.0, ImageEvaluation.shareGap(new double[] {1, 0}, new double[] {0, 1}), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> ImageEvaluation.shareGap(p, new double[2]));
     }
 
     @Test

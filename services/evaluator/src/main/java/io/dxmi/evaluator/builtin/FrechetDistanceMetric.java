@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * {@code fd}: on image runs, the Fréchet distance between generated images and the data set's test
  * split on the features of the project's classifier, with precision and recall on the same features
- * ({@code fd.precision}, {@code fd.recall}): the periodic counterpart of the image protocol that
+ * ({@code fd.precision}, {@code fd.recall}) and the gap between the samples' and the test images'
+ * class shares ({@code fd.class_gap}): the periodic counterpart of the image protocol that
  * {@code dxmi train} and the run's final model use. Reports nothing on vector runs.
  *
  * <p>Options: {@code samples} (generated images per evaluation, default {@value #DEFAULT_SAMPLES}:
@@ -60,6 +61,7 @@ public final class FrechetDistanceMetric implements EvaluationMetric, AutoClosea
         m.put(ID, e.fd());
         m.put(name("precision"), e.precision());
         m.put(name("recall"), e.recall());
+        m.put(name("class_gap"), e.classShareGap());
         return m;
     }
 
