@@ -68,6 +68,12 @@ final class DxmiOptions {
     @Option(names = "--sampler-clip", paramLabel = "X", description = "Sampler gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     float samplerClip;
 
+    @Option(names = "--sampler-epsilon", paramLabel = "X",
+            description = "Epsilon of the sampler network's Adam (default: 1e-8). Well above the gradients' size,"
+                    + " the sampler's step follows the energy's gradient (momentum SGD at rate lr/X) instead of moving"
+                    + " every weight by about the learning rate.")
+    Float samplerEpsilon;
+
     @Option(names = "--energy-clip", paramLabel = "X",
             description = "Separate energy network's gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     float energyClip;
@@ -239,6 +245,9 @@ final class DxmiOptions {
         Checks.finiteAtLeast("--energy-lr", energyLr, 0);
         Checks.finiteAtLeast("--sampler-clip", samplerClip, 0);
         Checks.finiteAtLeast("--energy-clip", energyClip, 0);
+        if (samplerEpsilon != null && !(samplerEpsilon > 0 && Float.isFinite(samplerEpsilon))) {
+            throw new UsageError("--sampler-epsilon must be positive and finite, got " + samplerEpsilon);
+        }
         Checks.finiteAtLeast("--box-negatives", boxNegatives, 0);
         if (!(boxNegativesFrom >= 0 && boxNegativesFrom < 1)) {
             throw new UsageError("--box-negatives-from must be a fraction in [0, 1), got "
@@ -344,6 +353,9 @@ final class DxmiOptions {
         if (given.hasMatchedOption("--energy-clip")) {
             b.optEnergyClipNorm(energyClip);
         }
+        if (samplerEpsilon != null) {
+            b.optSamplerEpsilon(samplerEpsilon);
+        }
         if (given.hasMatchedOption("--last-sigma")) {
             b.optLastSigmaLearnable(lastSigma == LastSigma.learnable);
         }
@@ -421,7 +433,7 @@ final class DxmiOptions {
                 .optTimeCost(TimeCost.valueOf(timeCost.name().toUpperCase(Locale.ROOT)))
                 .optEnergyEmaDecay(energyEma).optCosineDecay(cosineDecay)
                 .optBoxNegativeWeight(boxNegatives).optBoxMargin(boxMargin).optBoxNegativeRamp(boxNegativesRamp)
-                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
+                .optBoxNegativeStart(boxNegativesFrom).optResidualSigmas(residualSigmas).optPolicyWarmup(policyWarmup).optEntropyInValue(entropyInValue).optPolicyGate(policyGate).optSamplerEpsilon(samplerEpsilon).optNetwork(new NetworkConfig(hidden, layers, DxmiConfig.defaults().network().embeddingDim()))
                 .optSeed(seed);
         if (energyHidden != null) {
             b.optEnergyNetwork(new NetworkConfig(energyHidden, layers, DxmiConfig.defaults().network().embeddingDim()));

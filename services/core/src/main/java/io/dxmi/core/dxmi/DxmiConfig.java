@@ -1,6 +1,6 @@
 package io.dxmi.core.dxmi;
 
-// Over 400 lines: each of its forty-two settings is documented where it is declared and named again in the builder
+// Over 400 lines: each of its forty-three settings is documented where it is declared and named again in the builder
 // and toBuilder() (a record gives defaults no other way); splitting them by theme would scatter one format.
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -116,6 +116,12 @@ import java.util.Objects;
  *     The builder's default is 1 (with γ = 0.3): the symmetric 0.3 let walls of several τ grow between the modes of
  *     `rings` that steered its last steps off the data (README); the image builder keeps the symmetric term.
  *     Absent in manifests written before it: the symmetric term
+ * @param samplerEpsilon ε of the sampler network's Adam (null: Adam's 1e-8). Adam divides each step by the gradient's
+ *     running size, so at ε = 1e-8 every weight moves by about the learning rate whatever the energy's evidence: an
+ *     energy that barely tells samples from data still moves a UNet at full speed, and on 28 × 28 MNIST a frozen random
+ *     energy drifted the sampler as far as a trained one (docs/benchmarks.md). An ε well above the gradients' size
+ *     makes the step follow the gradient (momentum SGD at rate lr/ε): a flat energy leaves the sampler where it is.
+ *     Absent in manifests written before it: 1e-8
  */
 public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, float gamma, int batchSize,
         int iterations, float samplerLearningRate, float sigmaLearningRate, float valueLearningRate,
@@ -130,7 +136,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         @JsonInclude(JsonInclude.Include.NON_NULL) List<ShapeTransform> shapeTransforms,
         @JsonInclude(JsonInclude.Include.NON_NULL) NetworkConfig energyNetwork,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer sigmaNetworkHidden,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Float gammaPositive) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Float gammaPositive,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Float samplerEpsilon) {
 
     public DxmiConfig {
         require(samplerSteps >= 1, "sampler steps must be at least 1, got " + samplerSteps);
@@ -161,6 +168,8 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         Objects.requireNonNull(timeCost, "timeCost");
         Objects.requireNonNull(network, "network");
         require(policyBatch >= 0, "policy batch must be >= 0, got " + policyBatch);
+        require(samplerEpsilon == null || samplerEpsilon > 0 && Float.isFinite(samplerEpsilon),
+                "the sampler's Adam epsilon must be positive and finite, got " + samplerEpsilon);
         if (stepSpacing == null) {
             stepSpacing = StepCoefficients.Spacing.UNIFORM;
         }
@@ -197,6 +206,14 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
     /** The square term's weight on positive energies: {@code gammaPositive}, or {@code gamma} when unset. */
     public float gammaOnPositive() {
         return gammaPositive == null ? gamma : gammaPositive;
+    }
+
+    /** Adam's default ε, which the sampler network's optimizer uses unless {@link #samplerEpsilon()} says otherwise. */
+    public static final float ADAM_EPSILON = 1e-8f;
+
+    /** The ε of the sampler network's Adam: {@link #samplerEpsilon()}, or {@value #ADAM_EPSILON}. */
+    public float samplerEpsilonOrDefault() {
+        return samplerEpsilon == null ? ADAM_EPSILON : samplerEpsilon;
     }
 
     /** The separate energy network's shape: its own, or the value's. */
@@ -326,6 +343,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         b.sigmaNetworkHidden = sigmaNetworkHidden;
         b.sigmaNetworkSet = true;
         b.gammaPositive = gammaPositive;
+        b.samplerEpsilon = samplerEpsilon;
         return b;
     }
 
@@ -374,6 +392,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         private Float policyGate;
         private Float shapeNegativeWeight;
         private List<ShapeTransform> shapeTransforms;
+        private Float samplerEpsilon;
 
         public Builder optSamplerSteps(int v) { samplerSteps = v; return this; }
 
@@ -399,6 +418,9 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
         public Builder optEnergyLearningRate(float v) { energyLearningRate = v; return this; }
 
         public Builder optSamplerClipNorm(float v) { samplerClipNorm = v; return this; }
+
+        /** The sampler network's Adam ε, or null for Adam's {@value DxmiConfig#ADAM_EPSILON}. */
+        public Builder optSamplerEpsilon(Float v) { samplerEpsilon = v; return this; }
 
         public Builder optValueClipNorm(float v) { valueClipNorm = v; return this; }
 
@@ -500,7 +522,7 @@ public record DxmiConfig(int samplerSteps, float tauEntropy, float tauVelocity, 
                     snapshotEvery, cosineDecay, stepSpacing, policyBatch, boxNegativeWeight, boxMargin,
                     boxNegativeRamp, residualSigmas, boxNegativeStart, policyWarmup,
                     entropyInValue, policyGate, shapeNegativeWeight, shapeTransforms,
-                    energyNetworkOrDefault(), sigmaNetworkOrDefault(), gammaPositive);
+                    energyNetworkOrDefault(), sigmaNetworkOrDefault(), gammaPositive, samplerEpsilon);
         }
     }
 }

@@ -121,13 +121,14 @@ public final class DxmiTrainer {
 
     /**
      * What the AVR, value and policy steps of one iteration did; {@code drawnSigmas} as in
-     * {@link IterationStats#drawnSigmas()}, null when not measured (then the σ_t).
+     * {@link IterationStats#drawnSigmas()}, null when not measured (then the σ_t); {@code samplerGradientRms} as in
+     * {@link IterationStats#policyGradientRms()}, NaN without a policy step.
      */
     public record PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped,
-            float[] drawnSigmas) {
+            float[] drawnSigmas, double samplerGradientRms) {
 
         public PolicyStep(double valueLoss, double policyLoss, double[] velocityScales, int skipped) {
-            this(valueLoss, policyLoss, velocityScales, skipped, null);
+            this(valueLoss, policyLoss, velocityScales, skipped, null, Double.NaN);
         }
     }
 
@@ -279,6 +280,7 @@ public final class DxmiTrainer {
         int skipped = 0;
         double valueLossSum = 0;
         float pl;
+        double samplerRms = Double.NaN;
         double[] s2;
         float[] drawn;
         try (NDManager it = scope.newSubManager()) {
@@ -325,7 +327,7 @@ public final class DxmiTrainer {
             if (config.policyHeldAt(iteration) || !policyOpen) {
                 // A held policy would step at rate 0: skip its forward and backward passes (about
                 // a third of an iteration) and its noise draws. Its loss is not computed (NaN).
-                return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped, drawn);
+                return new PolicyStep(valueLossSum / steps, Double.NaN, s2, skipped, drawn, Double.NaN);
             }
 
             // Policy step over the buffer: all B transitions of every step, or its first m.
@@ -361,7 +363,9 @@ public final class DxmiTrainer {
                 Adam sigma = optimizers.sigma();
                 double sigmaNorm = sigma == null ? 0 : sigma.gradientNorm();
                 if (Double.isFinite(sigmaNorm)) {
-                    skipped += optimizers.sampler().step().applied() ? 0 : 1;
+                    Adam.StepResult step = optimizers.sampler().step();
+                    samplerRms = step.gradientNorm() / Math.sqrt(Math.max(1, optimizers.sampler().getParameters().size()));
+                    skipped += step.applied() ? 0 : 1;
                     if (sigma != null) {
                         skipped += sigma.step().applied() ? 0 : 1;
                     }
@@ -377,7 +381,7 @@ public final class DxmiTrainer {
             // The policy loss also reached V's (and E's) weights; those gradients are not theirs to apply.
             optimizers.zeroAll();
         }
-        return new PolicyStep(valueLossSum / steps, pl, s2, skipped, drawn);
+        return new PolicyStep(valueLossSum / steps, pl, s2, skipped, drawn, samplerRms);
     }
 
     /** s(x_t, t) of the σ network for the states x_0 … x_{T−1}, without gradients; null without the network. */
@@ -468,7 +472,7 @@ public final class DxmiTrainer {
         float[] sigmas = model.sampler().sigmas();
         return new IterationStats(iteration, e.loss(), e.energyData(), e.energySamples(), p.valueLoss(),
                 p.policyLoss(), sigmas, p.drawnSigmas() != null ? p.drawnSigmas() : sigmas, p.velocityScales(),
-                skipped, recovered);
+                skipped, recovered, p.samplerGradientRms());
     }
 
     /** Counts bad iterations; restores the last good state when they repeat. */

@@ -15,10 +15,12 @@ package io.dxmi.core.dxmi;
  * @param velocityScales s_t² used in the iteration
  * @param skippedUpdates updates refused because a loss or gradient was not finite
  * @param recovered whether the trainer restored its last good state after this iteration
+ * @param policyGradientRms the root mean square of the sampler network's gradient in the policy step, before
+ *     clipping (NaN without one): how much the energy had to say to the sampler, on the scale of its Adam's ε
  */
 public record IterationStats(long iteration, double energyLoss, double energyData, double energySamples,
         double valueLoss, double policyLoss, float[] sigmas, float[] drawnSigmas, double[] velocityScales,
-        int skippedUpdates, boolean recovered) {
+        int skippedUpdates, boolean recovered, double policyGradientRms) {
 
     /** The last step's σ as drawn: what progress lines show as {@code sigma_T}. */
     public double lastDrawnSigma() {

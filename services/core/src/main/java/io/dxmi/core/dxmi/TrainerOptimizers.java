@@ -23,7 +23,8 @@ final class TrainerOptimizers {
         this.config = config;
         FewStepSampler s = model.sampler();
         this.sampler = Adam.builder().setParameters(s.networkParameters())
-                .setLearningRate(config.samplerLearningRate()).optClipNorm(config.samplerClipNorm()).build();
+                .setLearningRate(config.samplerLearningRate()).optClipNorm(config.samplerClipNorm())
+                .optEpsilon(config.samplerEpsilonOrDefault()).build();
         this.sigma = s.sigmaParameters().arrays().isEmpty() ? null
                 : Adam.builder().setParameters(s.sigmaParameters()).setLearningRate(config.sigmaLearningRate()).build();
         this.sigmaNetwork = s.sigmaNetwork() == null ? null : Adam.builder()

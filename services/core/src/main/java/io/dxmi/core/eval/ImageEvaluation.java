@@ -2,6 +2,7 @@ package io.dxmi.core.eval;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +69,12 @@ public record ImageEvaluation(double fd, double precision, double recall, int k,
         m.put("classifier_accuracy", classifierAccuracy);
         m.put("classifier_weights_sha256", classifierWeightsSha256);
         m.put("class_share_gap", classShareGap());
-        m.put("class_shares", Arrays.stream(classShares).boxed().toList());
+        m.put("class_shares", classShareList());
         return m;
+    }
+
+    /** The samples' class shares as a list, the form result files hold them in. */
+    public List<Double> classShareList() {
+        return Arrays.stream(classShares).boxed().toList();
     }
 }

@@ -15,7 +15,6 @@ import io.dxmi.core.random.Rng;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,7 +76,7 @@ final class ImageRunEvaluation implements RunEvaluation {
         return new RunResult.Quality(null, null, null, null, null, null, ev.describe(), null, e.fd(), e.precision(),
                 e.recall(), e.k(), e.samples(), e.referenceSamples(), noise.std(), e.classifierAccuracy(),
                 e.classifierWeightsSha256(), imagesPerSecond, e.classShareGap(),
-                Arrays.stream(e.classShares()).boxed().toList());
+                e.classShareList());
     }
 
     @Override

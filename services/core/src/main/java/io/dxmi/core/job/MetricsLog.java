@@ -67,6 +67,9 @@ public final class MetricsLog implements AutoCloseable {
             if (Double.isFinite(policy.policyLoss())) { // not computed while the policy is held
                 rec.put("policy_loss", policy.policyLoss());
             }
+            if (Double.isFinite(policy.policyGradientRms())) {
+                rec.put("policy_grad_rms", policy.policyGradientRms());
+            }
             rec.set("sigmas", ModelDirectory.json().valueToTree(policy.sigmas()));
             if (policy.drawnSigmas() != policy.sigmas()) { // with the σ network: each state's own σ
                 rec.set("sigmas_drawn", ModelDirectory.json().valueToTree(policy.drawnSigmas()));

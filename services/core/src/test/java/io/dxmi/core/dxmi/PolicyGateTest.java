@@ -107,6 +107,7 @@ class PolicyGateTest {
                 IterationStats s = trainer.step();
                 assertTrue(Double.isFinite(s.valueLoss()), "the value learns at iteration " + (i + 1));
                 assertEquals(cfg.policyGate() > 0, Double.isNaN(s.policyLoss()), "policy step at iteration " + (i + 1));
+                assertEquals(cfg.policyGate() > 0, Double.isNaN(s.policyGradientRms()), "gradient size at " + (i + 1));
             }
             Map<String, float[]> after = m.policyWeights();
             boolean moved = policy.keySet().stream().anyMatch(k -> !Arrays.equals(policy.get(k), after.get(k)));
